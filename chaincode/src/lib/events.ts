@@ -1,0 +1,42 @@
+/**
+ * Chaincode events. Fabric keeps only the last `setEvent` of a transaction, so each state-changing
+ * transaction emits exactly one event through {@link emitEvent}; names are constants, never typed
+ * inline, so clients and contracts cannot drift apart.
+ */
+import type { Context } from 'fabric-contract-api';
+import { toBytes } from './json';
+
+/** Every ESTP event name. Part of the public API: `estp events` and dashboards subscribe to these. */
+export const EventName = {
+  OrganisationBootstrapped: 'estp.organisation.bootstrapped',
+  OrganisationProposed: 'estp.organisation.proposed',
+  OrganisationApproved: 'estp.organisation.approved',
+  OrganisationActivated: 'estp.organisation.activated',
+  ParticipantRegistered: 'estp.participant.registered',
+  ParticipantApproved: 'estp.participant.approved',
+  ParticipantSuspended: 'estp.participant.suspended',
+  ParticipantReinstated: 'estp.participant.reinstated',
+  ParticipantRevoked: 'estp.participant.revoked',
+  MarketOpened: 'estp.market.opened',
+  OfferPosted: 'estp.offer.posted',
+  OfferCancelled: 'estp.offer.cancelled',
+  OfferAccepted: 'estp.offer.accepted',
+  MarketCleared: 'estp.market.cleared',
+  FundsDeposited: 'estp.account.deposited',
+  FundsWithdrawn: 'estp.account.withdrawn',
+  DeliveryReported: 'estp.trade.delivered',
+  TradeSettled: 'estp.trade.settled',
+  SavingsProjectRegistered: 'estp.savings.registered',
+  CertificatesIssued: 'estp.certificates.issued',
+  CertificatesTransferred: 'estp.certificates.transferred',
+  CertificatesRetired: 'estp.certificates.retired',
+  DisputeOpened: 'estp.dispute.opened',
+  DisputeEvidenceAdded: 'estp.dispute.evidence',
+  DisputeRuled: 'estp.dispute.ruled',
+} as const;
+export type EventName = (typeof EventName)[keyof typeof EventName];
+
+/** Emits the transaction's one event; the payload is canonical JSON. */
+export function emitEvent(ctx: Context, name: EventName, payload: object): void {
+  ctx.stub.setEvent(name, toBytes(payload));
+}

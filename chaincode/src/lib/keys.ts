@@ -1,0 +1,37 @@
+/**
+ * Key construction in one place. Every record lives under a composite key `(RecordType, id)`;
+ * secondary indexes are composite keys `(IndexName, …attributes, id)` valued {@link INDEX_VALUE}, so
+ * list queries are partial-key range scans and no index is a single hot key.
+ */
+import type { Context } from 'fabric-contract-api';
+
+/** Record types, the first attribute of every primary key. Audit:History takes these names. */
+export const RecordType = {
+  Organisation: 'Organisation',
+  OrganisationApproval: 'OrganisationApproval',
+  Participant: 'Participant',
+  Market: 'Market',
+  Offer: 'Offer',
+  Trade: 'Trade',
+  Account: 'Account',
+  SavingsProject: 'SavingsProject',
+  CertificateBatch: 'CertificateBatch',
+  Dispute: 'Dispute',
+  ClearingResult: 'ClearingResult',
+} as const;
+export type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+export const RECORD_TYPES: readonly RecordType[] = Object.values(RecordType).sort();
+
+/** Value of index entries: the key is the information, the value a single placeholder byte. */
+export const INDEX_VALUE: Uint8Array = Uint8Array.from([0]);
+
+/** Primary key of the record `id` of `type`. */
+export function recordKey(ctx: Context, type: RecordType, id: string): string {
+  return ctx.stub.createCompositeKey(type, [id]);
+}
+
+/** Key of an index entry: `index` over `attributes`, ending with the indexed record's id. */
+export function indexKey(ctx: Context, index: string, attributes: readonly string[]): string {
+  return ctx.stub.createCompositeKey(index, [...attributes]);
+}

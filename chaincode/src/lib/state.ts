@@ -1,0 +1,47 @@
+/**
+ * Typed reads and writes of ledger records, all through the canonical JSON of lib/json.ts.
+ */
+import type { Context } from 'fabric-contract-api';
+import { AlreadyExistsError, NotFoundError } from './errors';
+import { fromBytes, toBytes } from './json';
+import { INDEX_VALUE, indexKey, recordKey, type RecordType } from './keys';
+
+/** Reads the record, or `undefined` when absent. */
+export async function readRecord<T>(ctx: Context, type: RecordType, id: string): Promise<T | undefined> {
+  const bytes = await ctx.stub.getState(recordKey(ctx, type, id));
+  return bytes.length === 0 ? undefined : fromBytes<T>(bytes);
+}
+
+/**
+ * Reads the record or fails.
+ * @throws {NotFoundError}
+ */
+export async function mustReadRecord<T>(ctx: Context, type: RecordType, id: string): Promise<T> {
+  const record = await readRecord<T>(ctx, type, id);
+  if (record === undefined) throw new NotFoundError(type, id);
+  return record;
+}
+
+/**
+ * Fails when the record exists (used before creating one under a client-chosen ID).
+ * @throws {AlreadyExistsError}
+ */
+export async function assertAbsent(ctx: Context, type: RecordType, id: string): Promise<void> {
+  const bytes = await ctx.stub.getState(recordKey(ctx, type, id));
+  if (bytes.length > 0) throw new AlreadyExistsError(type, id);
+}
+
+/** Writes the record as canonical JSON. */
+export async function writeRecord(ctx: Context, type: RecordType, id: string, record: object): Promise<void> {
+  await ctx.stub.putState(recordKey(ctx, type, id), toBytes(record));
+}
+
+/** Writes an index entry. */
+export async function writeIndex(ctx: Context, index: string, attributes: readonly string[]): Promise<void> {
+  await ctx.stub.putState(indexKey(ctx, index, attributes), INDEX_VALUE);
+}
+
+/** Deletes an index entry (when the indexed attribute of a record changes). */
+export async function deleteIndex(ctx: Context, index: string, attributes: readonly string[]): Promise<void> {
+  await ctx.stub.deleteState(indexKey(ctx, index, attributes));
+}

@@ -1,0 +1,12 @@
+/** Unit tests: the contracts against the in-memory stub, no network. */
+module.exports = {
+  rootDir: '..',
+  roots: ['<rootDir>/test/unit'],
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
+  },
+  collectCoverageFrom: ['chaincode/src/**/*.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageDirectory: '<rootDir>/coverage',
+};
