@@ -1,0 +1,63 @@
+/**
+ * The participant record: binds an identity (MSP ID, enrolment ID) to a trading profile.
+ * Identity-verification documents stay in the org's implicit private data collection; the public
+ * record holds only their SHA-256.
+ */
+import type { Context } from 'fabric-contract-api';
+import type { Caller } from '../lib/caller';
+import { ForbiddenError } from '../lib/errors';
+import { RecordType } from '../lib/keys';
+import { mustReadRecord, readRecord } from '../lib/state';
+
+export const PARTICIPANT_KINDS = ['SUPPLIER', 'CONSUMER', 'PROSUMER'] as const;
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+
+export const COMMODITIES = ['ELECTRICITY', 'HEAT', 'SAVINGS_CERT'] as const;
+export type Commodity = (typeof COMMODITIES)[number];
+
+/** PENDING → ACTIVE (approved by an admin of the same org) → SUSPENDED ↔ ACTIVE; any → REVOKED. */
+export const PARTICIPANT_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+export interface Participant {
+  /** `<mspId>:<enrollmentId>` */
+  id: string;
+  mspId: string;
+  enrollmentId: string;
+  displayName: string;
+  kind: ParticipantKind;
+  commodities: Commodity[];
+  gridZone: string;
+  /** Meters registered to this participant; delivery reports name one of these. */
+  meterIds: string[];
+  /** Nameplate capacity in W (0 when not applicable). */
+  capacityW: number;
+  status: ParticipantStatus;
+  /** SHA-256 (hex) of the verification data held in the org's implicit private data collection. */
+  verificationHash: string;
+  registeredAt: string;
+  updatedAt: string;
+  /** Participant ID of the admin who last changed the status, and why. */
+  statusChangedBy?: string;
+  statusReason?: string;
+}
+
+/** Reads a participant or fails with ESTP_NOT_FOUND. */
+export function getParticipant(ctx: Context, id: string): Promise<Participant> {
+  return mustReadRecord<Participant>(ctx, RecordType.Participant, id);
+}
+
+/**
+ * The caller's own participant record, which must be ACTIVE: only ACTIVE participants trade.
+ * @throws {ForbiddenError} when the caller is not registered or not ACTIVE.
+ */
+export async function requireActiveParticipant(ctx: Context, caller: Caller): Promise<Participant> {
+  const participant = await readRecord<Participant>(ctx, RecordType.Participant, caller.participantId);
+  if (participant === undefined) {
+    throw new ForbiddenError(`${caller.participantId} is not a registered participant`);
+  }
+  if (participant.status !== 'ACTIVE') {
+    throw new ForbiddenError(`${caller.participantId} is ${participant.status}; only ACTIVE participants trade`);
+  }
+  return participant;
+}
