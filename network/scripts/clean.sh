@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Stops the network and removes its generated state (crypto material, CA databases, ledgers,
+# chaincode packages, run files, logs, connection.json). Keeps the built binaries in .fabric/bin.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+take_lock
+
+bash "$NETWORK_DIR/scripts/down.sh"
+rm -rf "$CONFIG_DIR" "$ORGS_DIR" "$ORGS_DIR.tmp" "$FABRIC_HOME/crypto.tmp" "$CA_DIR" "$DATA_DIR" \
+  "$CC_DIR" "$FABRIC_HOME/channel" "$CONNECTION_FILE"
+find "$LOG_DIR" -maxdepth 1 -type f ! -name 'build-*.log' -delete
+find "$RUN_DIR" -mindepth 1 ! -name lock -exec rm -rf {} +
+echo "network state removed (binaries kept in .fabric/bin)"

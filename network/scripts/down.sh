@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Stops every process of the network (chaincode, peers, orderers, CAs) and waits until nothing
+# listens on the network's ports. Keeps all state: up.sh restarts the same network.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+take_lock
+
+stopped=0
+# Reverse start order: the chaincode first, the CAs last.
+for name in $(process_names | tac); do
+  if is_running "$name"; then
+    printf 'stopping %s (pid %s) … ' "$name" "$(pid_of "$name")"
+    stop_process "$name"
+    echo ok
+    stopped=$((stopped + 1))
+  else
+    stop_process "$name" # clears stale pid files
+  fi
+done
+rm -f "$AUTO_STARTED"
+
+deadline=$((SECONDS + 20))
+while :; do
+  open_ports=()
+  for port in $(all_ports); do
+    if port_open "$port"; then open_ports+=("$port"); fi
+  done
+  ((${#open_ports[@]} == 0)) && break
+  if ((SECONDS >= deadline)); then
+    die "still listening after 20s on port(s) ${open_ports[*]}: see 'ss -ltnp'"
+  fi
+  sleep 0.2
+done
+echo "network down ($stopped process(es) stopped, state kept in .fabric; 'npm run network:up' restarts it)"
