@@ -85,8 +85,9 @@ build_binaries() {
 sampleconfig_dir() {
   if [[ -n ${FABRIC_CFG_TEMPLATE:-} ]]; then
     echo "$FABRIC_CFG_TEMPLATE"
-  elif [[ -n ${FABRIC_BIN:-} && -f $FABRIC_BIN/../config/core.yaml ]]; then
-    # Official release tarballs ship bin/ next to config/.
+  elif [[ -n ${FABRIC_BIN:-} && -f $FABRIC_BIN/../config/core.yaml &&
+    $(cd "$FABRIC_BIN/../config" && pwd) != "$CONFIG_DIR" ]]; then
+    # Official release tarballs ship bin/ next to config/ (not our own generated .fabric/config).
     (cd "$FABRIC_BIN/../config" && pwd)
   else
     require_go

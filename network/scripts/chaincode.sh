@@ -103,7 +103,6 @@ shim_cli() {
 start_chaincode_server() {
   local tls running_id="" restarted=false
   load_cc_state
-  step_log "$LOG_DIR/chaincode.log"
   [[ -f $RUN_DIR/chaincode.package-id ]] && running_id=$(<"$RUN_DIR/chaincode.package-id")
   if is_running chaincode; then
     if [[ $running_id == "$CC_PACKAGE_ID" ]]; then
@@ -117,6 +116,7 @@ start_chaincode_server() {
     die "port $CHAINCODE_PORT is in use by another program: stop it or set ESTP_PORT_BASE"
   fi
   tls=$(chaincode_tls_dir)
+  step_log "$LOG_DIR/chaincode.log"
   env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-info}" >"$CONFIG_DIR/nodes/chaincode.env"
   local cli
   cli=$(shim_cli)

@@ -26,13 +26,13 @@ start_node() { # <name> <env-file> <program> [args…] -- <port>…
     shift
   done
   shift
-  step_log "$LOG_DIR/$name.log"
   local port
   for port in "$@"; do
     if port_open "$port"; then
       die "port $port is in use by another program (ss -ltnp 'sport = :$port'): stop it or set ESTP_PORT_BASE"
     fi
   done
+  step_log "$LOG_DIR/$name.log"
   start_process "$name" "$env_file" "${cmd[@]}"
 }
 
