@@ -54,10 +54,10 @@ enroll_user() { # <org> <id> <roles>
   registrar="$(ca_home "$org")/registrar"
   secret=$(user_secret "$org" "$id")
   if ! ca_client "$org" "$registrar" identity list --id "$id" --url "$(ca_url "$org")" >/dev/null 2>&1; then
-    # Several roles are comma-separated in the attribute value; the CA client needs "\," there.
+    # --id.attrs is parsed as CSV: quote the attribute so comma-separated roles stay one value.
     ca_client "$org" "$registrar" register --url "$(ca_url "$org")" \
       --id.name "$id" --id.secret "$secret" --id.type client --id.affiliation "$org" \
-      --id.attrs "estp.role=${roles//,/\\,}:ecert"
+      --id.attrs "\"estp.role=$roles:ecert\""
   fi
   rm -rf "$dir/msp"
   ca_client "$org" "$dir" enroll --url "$(ca_url "$org" "$id:$secret")" --mspdir "$dir/msp"
