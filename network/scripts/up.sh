@@ -26,7 +26,11 @@ STEP_TOTAL=$((9 + 5 * org_count + ORDERER_COUNT))
 started=$EPOCHREALTIME
 echo "ESTP network: ${ORDERER_COUNT} orderer(s), ${org_count} orgs, ports from $PORT_BASE (logs in .fabric/logs)"
 
-step "Fabric binaries" build_binaries
+if binaries_ready; then
+  step "Fabric binaries" build_binaries
+else
+  step "building Fabric binaries (~2 min; .fabric/logs/build-fabric.log)" build_binaries
+fi
 step "configuration" write_config
 step "crypto material" generate_crypto
 for org in "${PEER_ORGS[@]}"; do step "starting ca.$org" start_ca "$org"; done
