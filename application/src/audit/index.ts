@@ -4,3 +4,6 @@
  * transactions, and the report formats.
  */
 export * from './block-hash';
+export * from './identity';
+export * from './parse';
+export * from './verify';
