@@ -3,6 +3,7 @@ module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test/unit'],
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
   },
