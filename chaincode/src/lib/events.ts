@@ -21,10 +21,14 @@ export const EventName = {
   OfferPosted: 'estp.offer.posted',
   OfferCancelled: 'estp.offer.cancelled',
   OfferAccepted: 'estp.offer.accepted',
+  /** A ClearMarket batch that did not finish the clearing (more batches follow). */
+  MarketClearingBatch: 'estp.market.clearing',
   MarketCleared: 'estp.market.cleared',
   FundsDeposited: 'estp.account.deposited',
   FundsWithdrawn: 'estp.account.withdrawn',
   DeliveryReported: 'estp.trade.delivered',
+  /** No delivery report by the deadline: the trade settles as zero delivered. */
+  TradeDefaulted: 'estp.trade.defaulted',
   TradeSettled: 'estp.trade.settled',
   SavingsProjectRegistered: 'estp.savings.registered',
   CertificatesIssued: 'estp.certificates.issued',
@@ -32,6 +36,8 @@ export const EventName = {
   CertificatesRetired: 'estp.certificates.retired',
   DisputeOpened: 'estp.dispute.opened',
   DisputeEvidenceAdded: 'estp.dispute.evidence',
+  /** An arbiter's ruling recorded; not yet agreed by enough neutral organisations. */
+  DisputeVoteRecorded: 'estp.dispute.vote',
   DisputeRuled: 'estp.dispute.ruled',
 } as const;
 export type EventName = (typeof EventName)[keyof typeof EventName];

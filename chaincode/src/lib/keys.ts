@@ -16,6 +16,10 @@ export const RecordType = {
   Account: 'Account',
   SavingsProject: 'SavingsProject',
   CertificateBatch: 'CertificateBatch',
+  /** A retirement of certificates by their holder (the claimed amount stays on the ledger). */
+  CertificateRetirement: 'CertificateRetirement',
+  /** A treasurer's Deposit (mint) or Withdraw (burn), keyed by account and reference (idempotent). */
+  TreasuryOperation: 'TreasuryOperation',
   Dispute: 'Dispute',
   ClearingResult: 'ClearingResult',
 } as const;
