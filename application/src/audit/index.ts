@@ -7,3 +7,5 @@ export * from './block-hash';
 export * from './identity';
 export * from './parse';
 export * from './verify';
+export * from './source';
+export * from './report';

@@ -18,6 +18,8 @@ export interface ParsedBlock {
   readonly validationCodes: Uint8Array;
   /** SIGNATURES metadata: the orderers' signatures over the header. */
   readonly ordererSignatures: OrdererSignatures;
+  /** The number of the last config block at this block (undefined when the metadata has none). */
+  readonly lastConfigIndex: number | undefined;
 }
 
 /** The SIGNATURES metadata (`common.Metadata`): `value` and one signature per signing orderer. */
@@ -95,7 +97,30 @@ export function parseBlock(bytes: Uint8Array): ParsedBlock {
     data: block.getData()?.getDataList_asU8() ?? [],
     validationCodes: metadata[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array(),
     ordererSignatures: parseOrdererSignatures(metadata[common.BlockMetadataIndex.SIGNATURES]),
+    lastConfigIndex: lastConfigIndexOf(metadata),
   };
+}
+
+/**
+ * The last config index: in the SIGNATURES metadata's `OrdererBlockMetadata` (Fabric ≥ 1.4.2), or
+ * in the deprecated LAST_CONFIG metadata (as `protoutil.GetLastConfigIndexFromBlock` reads it).
+ */
+function lastConfigIndexOf(metadata: readonly Uint8Array[]): number | undefined {
+  try {
+    const signatures = metadata[common.BlockMetadataIndex.SIGNATURES];
+    if (signatures && signatures.length > 0) {
+      const value = common.Metadata.deserializeBinary(signatures).getValue_asU8();
+      if (value.length > 0) {
+        return common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0;
+      }
+    }
+    const lastConfig = metadata[common.BlockMetadataIndex.LAST_CONFIG];
+    if (!lastConfig || lastConfig.length === 0) return undefined;
+    const value = common.Metadata.deserializeBinary(lastConfig).getValue_asU8();
+    return common.LastConfig.deserializeBinary(value).getIndex();
+  } catch {
+    return undefined;
+  }
 }
 
 function parseOrdererSignatures(bytes: Uint8Array | undefined): OrdererSignatures {
