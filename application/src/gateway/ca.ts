@@ -1,0 +1,289 @@
+/**
+ * Identities from an org's Fabric CA: registration (with the ESTP roles as the certificate
+ * attribute `estp.role`) and enrolment into the org's file-system wallet.
+ *
+ * Registration is done by the CA's bootstrap registrar from the connection description, or by any
+ * identity of the org holding registrar rights (`--as`). The roles travel as one ecert attribute,
+ * comma-separated (`estp.role=member,arbiter`), which is how the chaincode reads them.
+ */
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type FabricCAServices from 'fabric-ca-client';
+import type { IdentityProvider, X509Identity } from 'fabric-network';
+import type { ConnectionInfo, OrgInfo } from './connection';
+import { ConfigError, EstpClientError, ExitCode, UnavailableError, UsageError } from './errors';
+import { openWallet, resolveIdentity, walletDir, walletRoot } from './identity';
+
+/** fabric-common's `User`, the identity fabric-ca-client signs requests with. */
+type User = Awaited<ReturnType<IdentityProvider['getUserContext']>>;
+
+/** The ESTP roles (design §1–2). */
+export const ESTP_ROLES = [
+  'admin',
+  'member',
+  'meter',
+  'treasurer',
+  'arbiter',
+  'auditor',
+  'verifier',
+] as const;
+
+/** The certificate attribute carrying the roles. */
+export const ROLE_ATTRIBUTE = 'estp.role';
+
+/** The CA refused the request (already registered, wrong secret, no authority). Exit code 1. */
+export class CaRejectedError extends EstpClientError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'CA_REJECTED', ExitCode.Rejected, options);
+  }
+}
+
+/**
+ * Parses `member,arbiter` into roles, rejecting unknown ones and duplicates.
+ * @throws {UsageError}
+ */
+export function parseRoles(text: string): string[] {
+  const roles = text
+    .split(',')
+    .map((role) => role.trim())
+    .filter((role) => role !== '');
+  if (roles.length === 0) throw new UsageError('--roles needs at least one role');
+  const known: readonly string[] = ESTP_ROLES;
+  for (const role of roles) {
+    if (!known.includes(role))
+      throw new UsageError(`unknown role "${role}"; known: ${ESTP_ROLES.join(', ')}`);
+  }
+  if (new Set(roles).size !== roles.length) throw new UsageError(`--roles repeats a role: ${text}`);
+  return roles;
+}
+
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|socket hang up|CONNECTION Timeout|timeout/i;
+
+/** Translates a fabric-ca-client failure. */
+export function caError(error: unknown, action: string, org: OrgInfo): EstpClientError {
+  if (error instanceof EstpClientError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const url = org.ca?.url ?? '?';
+  if (UNREACHABLE.test(message)) {
+    return new UnavailableError(
+      `${action}: the CA of ${org.mspId} at ${url} is unreachable (${message}); is the network up?`,
+      'CA_UNAVAILABLE',
+      undefined,
+      { cause: error },
+    );
+  }
+  // fabric-ca-client: "fabric-ca request register failed with errors [[ { code: 74, message: '…' } ]]"
+  const detail = /message:\s*(['"])(.*?)\1/s.exec(message)?.[2] ?? message;
+  return new CaRejectedError(`${action}: the CA of ${org.mspId} refused: ${detail}`, { cause: error });
+}
+
+async function caService(org: OrgInfo): Promise<FabricCAServices> {
+  const ca = org.ca;
+  if (!ca) throw new ConfigError(`${org.mspId} has no CA in the connection description`);
+  if (!existsSync(ca.tlsRootCertPath))
+    throw new ConfigError(`CA TLS root ${ca.tlsRootCertPath} does not exist`);
+  const { default: Services } = await import('fabric-ca-client');
+  return new Services(
+    ca.url,
+    { trustedRoots: [readFileSync(ca.tlsRootCertPath, 'utf8')], verify: true },
+    ca.caName,
+  );
+}
+
+/** A fabric-common `User` for an X.509 identity (what fabric-ca-client signs requests with). */
+async function userContext(identity: X509Identity, name: string): Promise<User> {
+  const { Wallets } = await import('fabric-network');
+  const wallet = await Wallets.newInMemoryWallet();
+  return wallet.getProviderRegistry().getProvider(identity.type).getUserContext(identity, name);
+}
+
+function x509(mspId: string, certificate: string, privateKey: string): X509Identity {
+  return { credentials: { certificate, privateKey }, mspId, type: 'X.509' };
+}
+
+/** The attributes a (re-)enrolment asks for: the ESTP roles and the CA's standard ones. */
+const ENROLL_ATTRIBUTES = [ROLE_ATTRIBUTE, 'hf.EnrollmentID', 'hf.Type', 'hf.Affiliation'].map((name) => ({
+  name,
+  optional: true,
+}));
+
+/** The wallet entry holds a private key: readable by its owner only. */
+function protectWalletEntry(directory: string, user: string): void {
+  chmodSync(directory, 0o700);
+  chmodSync(path.join(directory, `${user}.id`), 0o600);
+}
+
+/** The outcome of an enrolment. */
+export interface EnrollResult {
+  readonly mspId: string;
+  readonly user: string;
+  readonly wallet: string;
+  /** `enroll` with a secret, or `reenroll` of an existing identity. */
+  readonly method: 'enroll' | 'reenroll';
+  /** The roles in the new certificate (`estp.role`), when present. */
+  readonly roles: readonly string[];
+}
+
+/**
+ * Enrolls `user` with the org's CA into the org's wallet: with `secret` a first enrolment, without
+ * one a re-enrolment of the identity `--user` resolves to today (wallet, then connection.json),
+ * which renews its certificate. The wallet entry is replaced.
+ */
+export async function enroll(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  user: string,
+  secret: string | undefined,
+  root: string = walletRoot(connection),
+): Promise<EnrollResult> {
+  const ca = await caService(org);
+  let response: FabricCAServices.IEnrollResponse;
+  const method = secret === undefined ? 'reenroll' : 'enroll';
+  try {
+    if (secret === undefined) {
+      const current = await resolveIdentity(connection, org, user, root);
+      const context = await userContext(x509(org.mspId, current.certificate, current.privateKey), user);
+      response = await ca.reenroll(context, ENROLL_ATTRIBUTES);
+    } else {
+      response = await ca.enroll({
+        enrollmentID: user,
+        enrollmentSecret: secret,
+        attr_reqs: ENROLL_ATTRIBUTES,
+      });
+    }
+  } catch (error) {
+    throw caError(error, `${method} ${user}`, org);
+  }
+  const directory = walletDir(root, org);
+  const wallet = await openWallet(directory);
+  await wallet.put(user, x509(org.mspId, response.certificate, response.key.toBytes()));
+  protectWalletEntry(directory, user);
+  return { mspId: org.mspId, user, wallet: directory, method, roles: certificateRoles(response.certificate) };
+}
+
+/** Options of {@link register}. */
+export interface RegisterOptions {
+  readonly user: string;
+  readonly roles: readonly string[];
+  /** The enrolment secret; the CA generates one when absent. */
+  readonly secret?: string;
+  /** Register as this identity of the org instead of the CA's bootstrap registrar. */
+  readonly as?: string;
+  /** How many enrolments the secret allows (CA default 1; -1 = unlimited where the CA allows). */
+  readonly maxEnrollments?: number;
+}
+
+/** The outcome of a registration. */
+export interface RegisterResult {
+  readonly mspId: string;
+  readonly user: string;
+  readonly secret: string;
+  readonly roles: readonly string[];
+  /** The affiliation used ('' when the CA has none for the org). */
+  readonly affiliation: string;
+  readonly registrar: string;
+}
+
+/**
+ * Registers a new client identity with the org's CA, with `estp.role=<roles>` as an ecert attribute
+ * and the org's affiliation (falling back to none when the CA does not know it).
+ */
+export async function register(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  options: RegisterOptions,
+  root: string = walletRoot(connection),
+): Promise<RegisterResult> {
+  const ca = await caService(org);
+  let registrar: User;
+  let registrarName: string;
+  try {
+    if (options.as === undefined) {
+      const bootstrap = org.ca?.registrar;
+      if (!bootstrap) {
+        throw new ConfigError(
+          `${org.mspId}'s CA has no registrar in ${connection.file}; use --as <user with registrar rights>`,
+        );
+      }
+      const enrollment = await ca.enroll({
+        enrollmentID: bootstrap.enrollmentId,
+        enrollmentSecret: bootstrap.enrollmentSecret,
+      });
+      registrarName = bootstrap.enrollmentId;
+      registrar = await userContext(
+        x509(org.mspId, enrollment.certificate, enrollment.key.toBytes()),
+        bootstrap.enrollmentId,
+      );
+    } else {
+      const identity = await resolveIdentity(connection, org, options.as, root);
+      registrarName = options.as;
+      registrar = await userContext(x509(org.mspId, identity.certificate, identity.privateKey), options.as);
+    }
+  } catch (error) {
+    throw caError(error, `enroll the registrar of ${org.mspId}`, org);
+  }
+
+  const request = (affiliation: string): FabricCAServices.IRegisterRequest => ({
+    enrollmentID: options.user,
+    role: 'client',
+    affiliation,
+    attrs: [{ name: ROLE_ATTRIBUTE, value: options.roles.join(','), ecert: true }],
+    ...(options.secret === undefined ? {} : { enrollmentSecret: options.secret }),
+    ...(options.maxEnrollments === undefined ? {} : { maxEnrollments: options.maxEnrollments }),
+  });
+  let affiliation = org.name;
+  let secret: string;
+  try {
+    try {
+      secret = await ca.register(request(affiliation), registrar);
+    } catch (error) {
+      if (!/affiliation/i.test(error instanceof Error ? error.message : String(error))) throw error;
+      affiliation = '';
+      secret = await ca.register(request(affiliation), registrar);
+    }
+  } catch (error) {
+    const failure = caError(error, `register ${options.user}`, org);
+    if (options.as !== undefined && /authori[sz]ation failure/i.test(failure.message)) {
+      throw new CaRejectedError(
+        `${failure.message}: ${options.as} has no registrar rights; omit --as to use the CA's registrar`,
+        { cause: error },
+      );
+    }
+    throw failure;
+  }
+  return {
+    mspId: org.mspId,
+    user: options.user,
+    secret,
+    roles: options.roles,
+    affiliation,
+    registrar: registrarName,
+  };
+}
+
+/**
+ * The `estp.role` roles in a PEM certificate: Fabric CA puts attributes as JSON
+ * (`{"attrs":{"estp.role":"member"}}`) into extension 1.2.3.4.5.6.7.8.1.
+ */
+export function certificateRoles(certificatePem: string): string[] {
+  const attrs = certificateAttributes(certificatePem);
+  const value = attrs[ROLE_ATTRIBUTE];
+  return value === undefined ? [] : value.split(',').filter((role) => role !== '');
+}
+
+/** The Fabric CA attributes in a PEM certificate (empty when it has none). */
+export function certificateAttributes(certificatePem: string): Record<string, string> {
+  const base64 = certificatePem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  const der = Buffer.from(base64, 'base64').toString('latin1');
+  const match = /\{"attrs":\{[^}]*\}\}/.exec(der);
+  if (!match) return {};
+  try {
+    const parsed = JSON.parse(match[0]) as { attrs: Record<string, unknown> };
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed.attrs)) if (typeof value === 'string') out[key] = value;
+    return out;
+  } catch {
+    return {};
+  }
+}

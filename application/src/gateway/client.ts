@@ -1,0 +1,378 @@
+/**
+ * The ESTP gateway client: {@link connect} opens a Fabric Gateway connection to an org's peer as one
+ * of its users and returns an {@link EstpClient}, which submits and evaluates ESTP transactions.
+ *
+ * Every ESTP transaction takes exactly one argument, a JSON object, and returns canonical JSON; the
+ * client serialises the input and parses the result. Calls carry deadlines, failures arrive as
+ * {@link EstpClientError}s, and MVCC conflicts are resubmitted (see ./retry.ts).
+ */
+import {
+  type ChaincodeEvent,
+  type Checkpoint,
+  type CloseableAsyncIterable,
+  connect as connectGateway,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import type { CallOptions } from '@grpc/grpc-js';
+import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from './connection';
+import { type CallContext, CommitFailedError, toClientError, UsageError } from './errors';
+import { type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
+import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
+
+/** Per-call deadlines, in milliseconds. */
+export interface Deadlines {
+  readonly evaluateMs: number;
+  readonly endorseMs: number;
+  readonly submitMs: number;
+  readonly commitStatusMs: number;
+  /** Chaincode event streams run until closed, so by default they have none. */
+  readonly chaincodeEventsMs?: number;
+}
+
+/** Evaluate 5 s, endorse 15 s, submit to the orderers 5 s, wait for the commit 60 s. */
+export const DEFAULT_DEADLINES: Deadlines = {
+  evaluateMs: 5_000,
+  endorseMs: 15_000,
+  submitMs: 5_000,
+  commitStatusMs: 60_000,
+};
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** Org short name (`utility`) or MSP ID (`UtilityMSP`). */
+  readonly org: string;
+  /** A wallet label of the org, or a user of the org in the connection description. */
+  readonly user: string;
+  /** A loaded connection description, or the path of one; defaults to `loadConnection()`. */
+  readonly connection?: ConnectionInfo | string;
+  /** Wallet root directory (default `.fabric/wallet`, or `ESTP_WALLET`). */
+  readonly walletRoot?: string;
+  readonly deadlines?: Partial<Deadlines>;
+  /** Resubmission after MVCC conflicts; default {@link DEFAULT_RETRY_POLICY}. */
+  readonly retry?: RetryPolicy;
+  /** Called before each resubmission. */
+  readonly onRetry?: RetryHooks['onRetry'];
+  /** The gRPC client pool; default: the process-wide shared one. */
+  readonly pool?: GrpcClientPool;
+}
+
+/** Options of one call. */
+export interface TransactionOptions {
+  /** Transient data (not recorded on the ledger), e.g. `{ verification: <bytes> }`. */
+  readonly transient?: Readonly<Record<string, Uint8Array | string>>;
+}
+
+/** Options of one submit. */
+export interface SubmitOptions extends TransactionOptions {
+  /** Overrides the client's retry policy for this call. */
+  readonly retry?: RetryPolicy;
+}
+
+/** A committed transaction. */
+export interface SubmitResult {
+  /** The chaincode's result, canonical JSON text ('' when it returned nothing). */
+  readonly text: string;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  /** Submissions it took: 1, or more after MVCC conflicts. */
+  readonly attempts: number;
+}
+
+/** Options of {@link EstpClient.chaincodeEvents}. */
+export interface EventOptions {
+  /** First block to read when `checkpoint` has no position yet. */
+  readonly startBlock?: bigint;
+  /** Resume after the last event this checkpoint recorded. */
+  readonly checkpoint?: Checkpoint;
+}
+
+const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
+
+function withDeadline(ms: number | undefined): () => CallOptions {
+  return () => (ms === undefined ? {} : { deadline: Date.now() + ms });
+}
+
+/** Parses a chaincode result: JSON when it is JSON, `null` when empty, else the text itself. */
+export function parseResult(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function serialiseInput(input: object): string {
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new UsageError('the transaction input must be a JSON object');
+  }
+  return JSON.stringify(input);
+}
+
+function transientData(options: TransactionOptions): Record<string, Uint8Array> | undefined {
+  if (!options.transient) return undefined;
+  const data: Record<string, Uint8Array> = {};
+  for (const [key, value] of Object.entries(options.transient)) {
+    data[key] = typeof value === 'string' ? encoder.encode(value) : value;
+  }
+  return data;
+}
+
+/**
+ * A connection to one org's peer gateway as one user. Create it with {@link connect}; close it with
+ * {@link EstpClient.close} (in a `finally`).
+ */
+export class EstpClient {
+  /** The caller's MSP ID, e.g. `CommunityMSP`. */
+  readonly mspId: string;
+  /** The caller's user name (wallet label or connection.json user). */
+  readonly user: string;
+  /** Where the identity came from. */
+  readonly identitySource: SigningIdentity['source'];
+  /** The org connected to. */
+  readonly org: OrgInfo;
+  /** The connection description used. */
+  readonly connection: ConnectionInfo;
+
+  readonly #gateway: Gateway;
+  readonly #network: Network;
+  readonly #lease: GrpcLease;
+  readonly #retry: RetryPolicy;
+  readonly #onRetry: RetryHooks['onRetry'];
+  readonly #contracts = new Map<string, Contract>();
+  #closed = false;
+
+  /** @internal use {@link connect}. */
+  constructor(fields: {
+    connection: ConnectionInfo;
+    org: OrgInfo;
+    identity: SigningIdentity;
+    gateway: Gateway;
+    lease: GrpcLease;
+    retry: RetryPolicy;
+    onRetry?: RetryHooks['onRetry'];
+  }) {
+    this.connection = fields.connection;
+    this.org = fields.org;
+    this.mspId = fields.identity.mspId;
+    this.user = fields.identity.user;
+    this.identitySource = fields.identity.source;
+    this.#gateway = fields.gateway;
+    this.#network = fields.gateway.getNetwork(fields.connection.channel);
+    this.#lease = fields.lease;
+    this.#retry = fields.retry;
+    this.#onRetry = fields.onRetry;
+  }
+
+  /** The caller's participant ID as the chaincode forms it: `<mspId>:<user>`. */
+  get participantId(): string {
+    return `${this.mspId}:${this.user}`;
+  }
+
+  #contract(name: string): Contract {
+    let contract = this.#contracts.get(name);
+    if (!contract) {
+      contract = this.#network.getContract(this.connection.chaincode, name);
+      this.#contracts.set(name, contract);
+    }
+    return contract;
+  }
+
+  #context(contract: string, transaction: string): CallContext {
+    return {
+      transaction: `${contract}:${transaction}`,
+      gatewayPeer: this.org.peer.endpoint,
+      mspId: this.mspId,
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('EstpClient is closed');
+  }
+
+  /**
+   * Evaluates a query (`Get*`, `List*`, `Self`, `History`, `Totals`) on the org's peer; nothing is
+   * ordered or committed. Returns the chaincode's JSON text.
+   * @throws {ChaincodeError} when the chaincode rejects it (`code` = `ESTP_*`).
+   * @throws {UnavailableError} when the peer cannot be reached in 5 s (default deadline).
+   */
+  async evaluateText(
+    contract: string,
+    transaction: string,
+    input: object = {},
+    options: TransactionOptions = {},
+  ): Promise<string> {
+    this.#assertOpen();
+    const args = serialiseInput(input);
+    try {
+      const bytes = await this.#contract(contract).evaluate(transaction, {
+        arguments: [args],
+        ...(options.transient ? { transientData: transientData(options) } : {}),
+      });
+      return utf8.decode(bytes);
+    } catch (error) {
+      throw toClientError(error, this.#context(contract, transaction)) ?? error;
+    }
+  }
+
+  /**
+   * Evaluates a query and parses its JSON result.
+   * @see {@link EstpClient.evaluateText}
+   */
+  async evaluate<T = unknown>(
+    contract: string,
+    transaction: string,
+    input: object = {},
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    return parseResult(await this.evaluateText(contract, transaction, input, options)) as T;
+  }
+
+  /**
+   * Submits a transaction: endorsement by the peers the endorsement policy needs, ordering, and
+   * waiting for its commit. A commit invalidated by `MVCC_READ_CONFLICT`/`PHANTOM_READ_CONFLICT` is
+   * endorsed and submitted again (bounded, with backoff); inputs should carry client-chosen IDs so a
+   * resubmission can never create a record twice.
+   * @throws {ChaincodeError} when the chaincode rejects it (`code` = `ESTP_*`).
+   * @throws {CommitFailedError} when it is invalidated at commit (after the retries for MVCC).
+   * @throws {UnavailableError} when a peer/orderer is unreachable or a deadline passes; with code
+   *   `COMMIT_STATUS_UNKNOWN` the transaction may still commit.
+   */
+  async submitText(
+    contract: string,
+    transaction: string,
+    input: object = {},
+    options: SubmitOptions = {},
+  ): Promise<SubmitResult> {
+    this.#assertOpen();
+    const args = serialiseInput(input);
+    const context = this.#context(contract, transaction);
+    const transient = transientData(options);
+    const { value, attempts } = await retryOnConflict(
+      async (attempt) => {
+        try {
+          const commit = await this.#contract(contract).submitAsync(transaction, {
+            arguments: [args],
+            ...(transient ? { transientData: transient } : {}),
+          });
+          const status = await commit.getStatus();
+          if (!status.successful) {
+            throw new CommitFailedError({
+              transactionId: status.transactionId,
+              validationCode: status.code,
+              attempts: attempt,
+              blockNumber: status.blockNumber,
+            });
+          }
+          return {
+            text: utf8.decode(commit.getResult()),
+            transactionId: status.transactionId,
+            blockNumber: status.blockNumber,
+          };
+        } catch (error) {
+          throw toClientError(error, context) ?? error;
+        }
+      },
+      options.retry ?? this.#retry,
+      this.#onRetry ? { onRetry: this.#onRetry } : {},
+    );
+    return { ...value, attempts };
+  }
+
+  /**
+   * Submits a transaction and parses its JSON result.
+   * @see {@link EstpClient.submitText}
+   */
+  async submit<T = unknown>(
+    contract: string,
+    transaction: string,
+    input: object = {},
+    options: SubmitOptions = {},
+  ): Promise<T> {
+    return parseResult((await this.submitText(contract, transaction, input, options)).text) as T;
+  }
+
+  /**
+   * The ESTP chaincode events committed from `startBlock` (or after the checkpoint's position), as
+   * an async iterable that runs until closed. Close it in a `finally`.
+   */
+  async chaincodeEvents(options: EventOptions = {}): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    this.#assertOpen();
+    try {
+      return await this.#network.getChaincodeEvents(this.connection.chaincode, {
+        ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+        ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+      });
+    } catch (error) {
+      throw toClientError(error, { gatewayPeer: this.org.peer.endpoint, mspId: this.mspId }) ?? error;
+    }
+  }
+
+  /** Closes the gateway and releases the shared gRPC client (closing it if unused). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#gateway.close();
+    } finally {
+      this.#lease.release();
+    }
+  }
+}
+
+/**
+ * Connects to an org's peer gateway as one of its users: resolves the identity (wallet first, then
+ * connection.json), leases the shared gRPC client of the peer and opens a gateway with the per-call
+ * deadlines.
+ * @throws {ConfigError} for an unknown org/user, a missing connection description or unreadable keys.
+ */
+export async function connect(options: ConnectOptions): Promise<EstpClient> {
+  const connection =
+    typeof options.connection === 'object' ? options.connection : loadConnection(options.connection);
+  const org = resolveOrg(connection, options.org);
+  const identity = await resolveIdentity(connection, org, options.user, options.walletRoot);
+  const signer = gatewaySigner(identity);
+  const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
+  const lease = (options.pool ?? sharedGrpcClients).acquire(org.peer);
+  try {
+    const gateway = connectGateway({
+      client: lease.client,
+      identity: gatewayIdentity(identity),
+      signer,
+      evaluateOptions: withDeadline(deadlines.evaluateMs),
+      endorseOptions: withDeadline(deadlines.endorseMs),
+      submitOptions: withDeadline(deadlines.submitMs),
+      commitStatusOptions: withDeadline(deadlines.commitStatusMs),
+      chaincodeEventsOptions: withDeadline(deadlines.chaincodeEventsMs),
+    });
+    return new EstpClient({
+      connection,
+      org,
+      identity,
+      gateway,
+      lease,
+      retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    });
+  } catch (error) {
+    lease.release();
+    throw error;
+  }
+}
+
+/** Runs `work` with a connected client that is closed afterwards, also when `work` fails. */
+export async function withClient<T>(
+  options: ConnectOptions,
+  work: (client: EstpClient) => Promise<T>,
+): Promise<T> {
+  const client = await connect(options);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Resubmission after MVCC conflicts — the only failure the client retries.
+ *
+ * A transaction invalidated with `MVCC_READ_CONFLICT` or `PHANTOM_READ_CONFLICT` lost a race: a key
+ * it read changed between endorsement and commit. It changed nothing on the ledger, so endorsing it
+ * again (a new transaction ID, fresh reads) is safe. Resubmission stays idempotent even if a
+ * commit's outcome were misreported, because ESTP records carry client-chosen IDs: a second create
+ * of the same offer/trade/dispute ID fails with `ESTP_ALREADY_EXISTS` instead of duplicating it.
+ *
+ * Every other failure (chaincode rejection, endorsement failure, unknown commit status, any other
+ * validation code) is returned to the caller at once: retrying those would either repeat a refusal
+ * or risk a double submission whose first attempt may still commit.
+ */
+import { CommitFailedError } from './errors';
+
+/** Bounded exponential backoff with jitter. */
+export interface RetryPolicy {
+  /** Total submissions, the first one included (≥ 1). */
+  readonly maxAttempts: number;
+  /** Delay before the first resubmission, in ms; doubles each time. */
+  readonly baseDelayMs: number;
+  /** Upper bound of one delay, in ms. */
+  readonly maxDelayMs: number;
+}
+
+/** 4 submissions, waiting about 100, 200, 400 ms between them. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/** No resubmission at all. */
+export const NO_RETRY: RetryPolicy = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+
+/** Validation codes after which a resubmission is safe and may succeed. */
+export const RETRYABLE_VALIDATION_CODES: ReadonlySet<string> = new Set([
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+]);
+
+/** Whether `error` is a commit failure worth resubmitting (MVCC or phantom read conflict). */
+export function isRetryableCommitFailure(error: unknown): boolean {
+  return error instanceof CommitFailedError && RETRYABLE_VALIDATION_CODES.has(error.code);
+}
+
+/**
+ * The wait before attempt `attempt + 1`, after `attempt` failed (attempt ≥ 1): the capped
+ * exponential delay scaled by a jitter factor in [0.5, 1) so racing clients spread out.
+ * @param random a number in [0, 1).
+ */
+export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: number): number {
+  const exponential = policy.baseDelayMs * 2 ** Math.max(0, attempt - 1);
+  const capped = Math.min(policy.maxDelayMs, exponential);
+  return Math.round(capped * (0.5 + random / 2));
+}
+
+/** The outcome of {@link retryOnConflict}. */
+export interface Retried<T> {
+  readonly value: T;
+  /** How many attempts it took (1 = no retry). */
+  readonly attempts: number;
+}
+
+/** Hooks, for tests and logging. */
+export interface RetryHooks {
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Called before each resubmission with the error that caused it. */
+  readonly onRetry?: (error: unknown, nextAttempt: number, delayMs: number) => void;
+}
+
+const realSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/**
+ * Runs `attempt(n)` (n = 1, 2, …) until it succeeds, throws something other than a retryable
+ * commit failure, or `policy.maxAttempts` is reached; then rethrows the last error.
+ */
+export async function retryOnConflict<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  hooks: RetryHooks = {},
+): Promise<Retried<T>> {
+  const sleep = hooks.sleep ?? realSleep;
+  const random = hooks.random ?? Math.random;
+  const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    try {
+      return { value: await attempt(attemptNumber), attempts: attemptNumber };
+    } catch (error) {
+      if (attemptNumber >= maxAttempts || !isRetryableCommitFailure(error)) throw error;
+      const delay = backoffDelayMs(attemptNumber, policy, random());
+      hooks.onRetry?.(error, attemptNumber + 1, delay);
+      await sleep(delay);
+    }
+  }
+}
