@@ -1,1 +1,79 @@
-export {};
+/**
+ * @estp/application: the ESTP gateway client library (used by the `estp` CLI, the demo and the
+ * integration tests).
+ *
+ * ```ts
+ * import { connect } from '@estp/application';
+ * const client = await connect({ org: 'community', user: 'member1' });
+ * try {
+ *   const me = await client.evaluate('Participant', 'Self');
+ * } finally {
+ *   client.close();
+ * }
+ * ```
+ */
+export {
+  connect,
+  DEFAULT_DEADLINES,
+  type ConnectOptions,
+  type Deadlines,
+  EstpClient,
+  type EventOptions,
+  parseResult,
+  type SubmitOptions,
+  type SubmitResult,
+  type TransactionOptions,
+  withClient,
+} from './gateway/client';
+export {
+  type CaInfo,
+  connectionFilePath,
+  type ConnectionInfo,
+  DEFAULT_CONNECTION_FILE,
+  loadConnection,
+  type OrdererInfo,
+  type OrgInfo,
+  parseConnection,
+  type PeerInfo,
+  resolveOrg,
+  type UserInfo,
+} from './gateway/connection';
+export {
+  type CallContext,
+  CHAINCODE_ERROR_CODES,
+  ChaincodeError,
+  type ChaincodeErrorCode,
+  CommitFailedError,
+  ConfigError,
+  EstpClientError,
+  ExitCode,
+  exitCodeOf,
+  formatError,
+  parseChaincodeMessage,
+  type PeerDetail,
+  toClientError,
+  UnavailableError,
+  UsageError,
+} from './gateway/errors';
+export { decodeEvent, type EstpEvent, followEvents, type FollowOptions } from './gateway/events';
+export { GrpcClientPool, sharedGrpcClients } from './gateway/grpc';
+export {
+  gatewayIdentity,
+  gatewaySigner,
+  identityFromFiles,
+  identityFromWallet,
+  resolveIdentity,
+  type SigningIdentity,
+  walletDir,
+  walletRoot,
+} from './gateway/identity';
+export {
+  DEFAULT_RETRY_POLICY,
+  isRetryableCommitFailure,
+  NO_RETRY,
+  type Retried,
+  type RetryPolicy,
+  retryOnConflict,
+} from './gateway/retry';
+export { CaRejectedError, certificateRoles, enroll, ESTP_ROLES, parseRoles, register } from './gateway/ca';
+export { run as runCli } from './cli/run';

@@ -1,0 +1,124 @@
+/**
+ * Running one chaincode transaction from the command line: options → input object (and transient
+ * data), evaluate or submit, then a table (default) or the raw JSON (`--json`).
+ */
+import { readFileSync } from 'node:fs';
+import { type EstpClient, parseResult, withClient } from '../../gateway/client';
+import { UsageError } from '../../gateway/errors';
+import { buildInput, type OptionValue } from '../argv';
+import { connectOptionsOf, GLOBAL_OPTION_NAMES } from '../context';
+import type { Output } from '../io';
+import { formatResult, isPage } from '../table';
+import type { GlobalOptions, TransactionSpec } from './types';
+
+/** Options of a transaction command that are not input fields. */
+export function reservedOptions(spec: TransactionSpec): Set<string> {
+  const reserved = new Set([...GLOBAL_OPTION_NAMES, 'submit', 'evaluate']);
+  if (spec.paginated) reserved.add('all');
+  for (const transient of spec.transient ?? []) reserved.add(transient.option);
+  return reserved;
+}
+
+/** Reads the transient files a transaction declares (`--verification-file` → `verification`). */
+export function transientOf(
+  spec: TransactionSpec,
+  options: ReadonlyMap<string, OptionValue>,
+  read: (path: string) => Uint8Array = (path) => readFileSync(path),
+): Record<string, Uint8Array> | undefined {
+  let data: Record<string, Uint8Array> | undefined;
+  for (const transient of spec.transient ?? []) {
+    const file = options.get(transient.option);
+    if (file === undefined) continue;
+    if (file === true) throw new UsageError(`--${transient.option} needs a file path`);
+    try {
+      data = { ...data, [transient.key]: read(file) };
+    } catch (cause) {
+      throw new UsageError(
+        `--${transient.option}: cannot read ${file}: ${(cause as Error).message}`,
+        undefined,
+        {
+          cause,
+        },
+      );
+    }
+  }
+  return data;
+}
+
+/** Follows bookmarks until the last page; at most `maxPages` pages. */
+export async function allPages(
+  fetch: (bookmark: string) => Promise<unknown>,
+  maxPages = 10_000,
+): Promise<{ records: unknown[]; bookmark: string }> {
+  const records: unknown[] = [];
+  let bookmark = '';
+  for (let page = 0; page < maxPages; page++) {
+    const result = await fetch(bookmark);
+    if (!isPage(result)) throw new Error('the list query did not return { records, bookmark }');
+    records.push(...result.records);
+    if (result.bookmark === '' || result.bookmark === bookmark) return { records, bookmark: '' };
+    bookmark = result.bookmark;
+  }
+  return { records, bookmark };
+}
+
+/** What a transaction command needs besides the spec. */
+export interface TransactionRun {
+  readonly contract: string;
+  readonly spec: TransactionSpec;
+  readonly options: ReadonlyMap<string, OptionValue>;
+  readonly global: GlobalOptions;
+  readonly io: Output;
+  readonly usage: string;
+}
+
+async function execute(
+  client: EstpClient,
+  run: TransactionRun,
+  input: Record<string, unknown>,
+  transient: Record<string, Uint8Array> | undefined,
+): Promise<void> {
+  const { contract, spec, io, global } = run;
+  const callOptions = transient ? { transient } : {};
+
+  if (spec.kind === 'evaluate') {
+    if (run.options.get('all') === true) {
+      const all = await allPages(async (bookmark) =>
+        client.evaluate(contract, spec.transaction, { ...input, bookmark }, callOptions),
+      );
+      io.out(global.json ? JSON.stringify(all) : formatResult(all));
+      return;
+    }
+    const text = await client.evaluateText(contract, spec.transaction, input, callOptions);
+    io.out(global.json ? text : formatResult(parseResult(text)));
+    return;
+  }
+
+  const result = await client.submitText(contract, spec.transaction, input, callOptions);
+  if (global.json) {
+    if (result.text !== '') io.out(result.text);
+    return;
+  }
+  if (result.text.trim() !== '') io.out(formatResult(parseResult(result.text)));
+  const retried = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+  io.out(
+    `committed ${contract}:${spec.transaction} in block ${result.blockNumber} (tx ${result.transactionId})${retried}`,
+  );
+}
+
+/** Runs a transaction command; resolves to exit code 0 (failures throw). */
+export async function runTransaction(run: TransactionRun): Promise<number> {
+  const input = buildInput(run.options, {
+    reserved: reservedOptions(run.spec),
+    fields: run.spec.fields ?? [],
+  });
+  if (run.options.has('all') && !run.spec.paginated) {
+    throw new UsageError(`--all is only for list queries`, run.usage);
+  }
+  // Read transient files before connecting, so a typo fails fast.
+  const transient = transientOf(run.spec, run.options);
+  await withClient(connectOptionsOf(run.global, run.io, run.usage), (client) =>
+    execute(client, run, input, transient),
+  );
+  return 0;
+}

@@ -1,0 +1,97 @@
+/**
+ * The shape of the CLI's command table. Each ESTP contract is one {@link ContractGroup} (one file
+ * under this directory) declaring its transactions; other commands (identity, events, call) are
+ * {@link ToolCommand}s.
+ */
+import type { FieldType, OptionValue } from '../argv';
+import type { Output } from '../io';
+
+/** A field of a transaction's input object. */
+export interface FieldSpec {
+  /** camelCase name in the input JSON; the flag is its kebab-case form (`--meter-ids`). */
+  readonly name: string;
+  readonly type: FieldType;
+  readonly description: string;
+  readonly required?: boolean;
+}
+
+/** A transient-data entry filled from a file given by an option. */
+export interface TransientSpec {
+  /** The CLI option naming the file, e.g. `verification-file`. */
+  readonly option: string;
+  /** The transient key, e.g. `verification`. */
+  readonly key: string;
+  readonly description: string;
+}
+
+/** One chaincode transaction as a CLI command. */
+export interface TransactionSpec {
+  /** The chaincode transaction name, e.g. `PostOffer`. */
+  readonly transaction: string;
+  /** Queries are evaluated on one peer; everything else is submitted. */
+  readonly kind: 'evaluate' | 'submit';
+  readonly description: string;
+  /** Short names accepted besides the transaction name (matched case- and dash-insensitively). */
+  readonly aliases?: readonly string[];
+  /**
+   * Known input fields, for `--help` and type coercion. Fields not listed are still passed on
+   * (`--any-field value`), since the chaincode validates the input.
+   */
+  readonly fields?: readonly FieldSpec[];
+  readonly transient?: readonly TransientSpec[];
+  /** A list query taking `pageSize`/`bookmark` and returning `{ records, bookmark }`. */
+  readonly paginated?: boolean;
+}
+
+/** One ESTP contract and its transactions. */
+export interface ContractGroup {
+  /** CLI name, e.g. `participant`. */
+  readonly name: string;
+  /** Chaincode contract name, e.g. `Participant`. */
+  readonly contract: string;
+  readonly description: string;
+  readonly transactions: readonly TransactionSpec[];
+}
+
+/** An option of a tool command, for usage text. */
+export interface OptionSpec {
+  readonly name: string;
+  /** Placeholder of its value (`<path>`); absent for a flag. */
+  readonly value?: string;
+  readonly description: string;
+}
+
+/** What a tool command gets to run. */
+export interface ToolContext {
+  /** Positionals after the command name(s). */
+  readonly args: readonly string[];
+  readonly options: ReadonlyMap<string, OptionValue>;
+  readonly global: GlobalOptions;
+  readonly io: Output;
+}
+
+/** The options every command accepts. */
+export interface GlobalOptions {
+  readonly org: string | undefined;
+  readonly user: string | undefined;
+  readonly json: boolean;
+  readonly debug: boolean;
+  readonly help: boolean;
+  /** `--connection` (else `ESTP_CONNECTION`, else `<repo>/.fabric/connection.json`). */
+  readonly connection: string | undefined;
+  /** `--wallet` root (else `ESTP_WALLET`, else `.fabric/wallet`). */
+  readonly wallet: string | undefined;
+}
+
+/** A command that is not one chaincode transaction. */
+export interface ToolCommand {
+  readonly name: string;
+  readonly description: string;
+  /** e.g. `estp events [--from-block N] [--checkpoint-file f]`. */
+  readonly synopsis: string;
+  readonly options: readonly OptionSpec[];
+  /** Subcommands (e.g. `identity enroll`), when it has any. */
+  readonly subcommands?: readonly ToolCommand[];
+  /** Runs it; resolves to the exit code. */
+  readonly run?: (context: ToolContext) => Promise<number>;
+}

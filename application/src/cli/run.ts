@@ -1,0 +1,105 @@
+/**
+ * The CLI's dispatcher: argv → command → exit code. Expected failures print one line and exit with
+ * their code (1–4); anything else is a bug: `internal error`, exit 70, stack only with `--debug`.
+ */
+import { ExitCode, exitCodeOf, formatError, UsageError } from '../gateway/errors';
+import { tokenize } from './argv';
+import { CONTRACT_GROUPS, findGroup, findTool, findTransaction, TOOL_COMMANDS } from './commands';
+import { runTransaction } from './commands/transaction';
+import type { GlobalOptions, ToolCommand } from './commands/types';
+import { globalOptions } from './context';
+import { type Output, processOutput } from './io';
+import { commandName, groupUsage, toolUsage, topUsage, transactionUsage } from './usage';
+
+const TOP_USAGE = (): string => topUsage(CONTRACT_GROUPS, TOOL_COMMANDS);
+
+async function runTool(
+  tool: ToolCommand,
+  args: readonly string[],
+  options: ReturnType<typeof tokenize>['options'],
+  global: GlobalOptions,
+  io: Output,
+  parent?: ToolCommand,
+): Promise<number> {
+  if (tool.subcommands) {
+    const [name, ...rest] = args;
+    if (name === undefined || name === 'help') {
+      if (global.help || name === 'help') {
+        io.out(toolUsage(tool, parent));
+        return ExitCode.Ok;
+      }
+      throw new UsageError(`${tool.name} needs a command`, toolUsage(tool, parent));
+    }
+    const sub = findTool(name, tool.subcommands);
+    if (!sub) throw new UsageError(`unknown command "${tool.name} ${name}"`, toolUsage(tool, parent));
+    return runTool(sub, rest, options, global, io, tool);
+  }
+  if (global.help) {
+    io.out(toolUsage(tool, parent));
+    return ExitCode.Ok;
+  }
+  if (!tool.run) throw new Error(`command ${tool.name} has nothing to run`);
+  if (tool.name !== 'call' && args.length > 0) {
+    throw new UsageError(`unexpected argument "${args.join(' ')}"`, toolUsage(tool, parent));
+  }
+  return tool.run({ args, options, global, io });
+}
+
+async function dispatch(argv: readonly string[], io: Output): Promise<number> {
+  const { positionals, options } = tokenize(argv);
+  const global = globalOptions(options);
+  const [first, second, ...rest] = positionals;
+
+  if (first === undefined || first === 'help') {
+    if (first === undefined && !global.help) throw new UsageError('missing command', TOP_USAGE());
+    if (second !== undefined) return dispatch([second, ...rest, '--help'], io);
+    io.out(TOP_USAGE());
+    return ExitCode.Ok;
+  }
+
+  const group = findGroup(first);
+  if (group) {
+    if (second === undefined || second === 'help') {
+      if (global.help || second === 'help') {
+        io.out(groupUsage(group));
+        return ExitCode.Ok;
+      }
+      throw new UsageError(`${group.name} needs a transaction`, groupUsage(group));
+    }
+    const spec = findTransaction(group, second);
+    if (!spec) {
+      const names = group.transactions.map((candidate) => commandName(candidate.transaction)).join(', ');
+      throw new UsageError(
+        `${group.name} has no transaction "${second}" (known: ${names}); for others use: estp call ${group.contract} <Transaction>`,
+        global.help ? groupUsage(group) : undefined,
+      );
+    }
+    const usage = transactionUsage(group, spec);
+    if (global.help) {
+      io.out(usage);
+      return ExitCode.Ok;
+    }
+    if (rest.length > 0)
+      throw new UsageError(`unexpected argument "${rest.join(' ')}" (fields are --name value)`, usage);
+    return runTransaction({ contract: group.contract, spec, options, global, io, usage });
+  }
+
+  const tool = findTool(first);
+  if (tool) return runTool(tool, positionals.slice(1), options, global, io);
+
+  throw new UsageError(`unknown command "${first}"`, TOP_USAGE());
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and resolves to the exit code; never
+ * throws. Errors go to `io.err`.
+ */
+export async function run(argv: readonly string[], io: Output = processOutput): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.err(formatError(error, { debug }));
+    return exitCodeOf(error);
+  }
+}
