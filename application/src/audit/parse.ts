@@ -31,6 +31,8 @@ export interface OrdererSignatures {
     /** The signer's serialised identity (`SignatureHeader.creator`); empty in BFT identifier form. */
     readonly creator: Uint8Array;
   }[];
+  /** Why the metadata did not decode (the metadata is not hashed, so this does not fail the block). */
+  readonly problem?: string;
 }
 
 /** A Fabric identity (`msp.SerializedIdentity`). */
@@ -123,7 +125,20 @@ function lastConfigIndexOf(metadata: readonly Uint8Array[]): number | undefined 
   }
 }
 
+/** The SIGNATURES metadata; when it does not decode, no signatures and the reason in `problem`. */
 function parseOrdererSignatures(bytes: Uint8Array | undefined): OrdererSignatures {
+  try {
+    return decodeOrdererSignatures(bytes);
+  } catch (error) {
+    return {
+      value: new Uint8Array(),
+      signatures: [],
+      problem: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+function decodeOrdererSignatures(bytes: Uint8Array | undefined): OrdererSignatures {
   if (!bytes || bytes.length === 0) return { value: new Uint8Array(), signatures: [] };
   const metadata = common.Metadata.deserializeBinary(bytes);
   return {

@@ -47,7 +47,7 @@ export type ChainBreakReason =
   | 'PREVIOUS_HASH'
   /** The header's data_hash is not the hash of the block's data (the transactions were altered). */
   | 'DATA_HASH'
-  /** The block, or a transaction Fabric marked VALID, does not decode. */
+  /** The block or a VALID transaction does not decode, or the transactions filter does not cover the block. */
   | 'UNPARSEABLE'
   /** No valid signature of an orderer of the channel over the block header. */
   | 'ORDERER_SIGNATURE'
@@ -247,6 +247,7 @@ export class ChainVerifier {
       if (this.expected !== undefined) this.expected++;
       this.previousHash = undefined; // the next block's link cannot be checked
       this.lastHeaderHash = undefined;
+      this.options.onProgress?.(this.blocks, number);
       return;
     }
     const number = block.number;
@@ -323,8 +324,8 @@ export class ChainVerifier {
 
   /** Orderer signatures over value ‖ signature_header ‖ BlockHeaderBytes(header). */
   private checkOrdererSignatures(block: ParsedBlock): void {
-    const { value, signatures } = block.ordererSignatures;
-    if (block.number === 0 && signatures.length === 0) return; // the genesis block is not signed
+    const { value, signatures, problem: undecodable } = block.ordererSignatures;
+    if (block.number === 0 && signatures.length === 0 && undecodable === undefined) return; // genesis is not signed
     this.noteAnchoring();
     const headerBytes = blockHeaderBytes(block);
     const orderers = new Set(this.identities.ordererMsps());
@@ -351,9 +352,11 @@ export class ChainVerifier {
       block: block.number,
       reason: 'ORDERER_SIGNATURE',
       detail:
-        signatures.length === 0
-          ? 'the block carries no orderer signature'
-          : `no valid orderer signature over the header (${problems.join('; ')})`,
+        undecodable !== undefined
+          ? `the signatures metadata does not decode: ${undecodable}`
+          : signatures.length === 0
+            ? 'the block carries no orderer signature'
+            : `no valid orderer signature over the header (${problems.join('; ')})`,
     });
   }
 

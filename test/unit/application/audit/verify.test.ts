@@ -517,6 +517,39 @@ describe('orderer signatures', () => {
   });
 });
 
+describe('undecodable metadata', () => {
+  test('signatures metadata that does not decode fails the orderer signature, not the block', async () => {
+    const blocks = [...chain.blocks];
+    const block = common.Block.deserializeBinary(blocks[2]!);
+    const metadata = block.getMetadata()!.getMetadataList_asU8();
+    metadata[0] = Uint8Array.of(0x0a, 0xff); // a truncated length-delimited field
+    block.getMetadata()!.setMetadataList(metadata);
+    blocks[2] = block.serializeBinary();
+
+    const report = await verifyBlocks(blocks, options);
+
+    expect(report.breaks).toEqual([
+      expect.objectContaining({
+        block: 2,
+        reason: 'ORDERER_SIGNATURE',
+        detail: expect.stringMatching(/^the signatures metadata does not decode/) as unknown,
+      }),
+    ]);
+  });
+
+  test('progress is reported for blocks that do not decode too', async () => {
+    const progress: [number, number][] = [];
+    await verifyBlocks([chain.blocks[0]!, Uint8Array.of(0x0a, 0xff)], {
+      ...options,
+      onProgress: (n, block) => progress.push([n, block]),
+    });
+    expect(progress).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
+  });
+});
+
 describe('helpers', () => {
   test.each([
     [['UtilityMSP', 'EnterpriseMSP'], true],
