@@ -7,7 +7,8 @@ import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../lib/caller';
 import { ForbiddenError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
-import { mustReadRecord, readRecord } from '../lib/state';
+import { deleteIndex, mustReadRecord, readRecord, writeIndex } from '../lib/state';
+import { text } from '../lib/validate';
 
 export const PARTICIPANT_KINDS = ['SUPPLIER', 'CONSUMER', 'PROSUMER'] as const;
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
@@ -57,7 +58,50 @@ export async function requireActiveParticipant(ctx: Context, caller: Caller): Pr
     throw new ForbiddenError(`${caller.participantId} is not a registered participant`);
   }
   if (participant.status !== 'ACTIVE') {
-    throw new ForbiddenError(`${caller.participantId} is ${participant.status}; only ACTIVE participants trade`);
+    throw new ForbiddenError(
+      `${caller.participantId} is ${participant.status}; only ACTIVE participants trade`,
+    );
   }
   return participant;
+}
+
+/** Index of participants by status: `(participant~status, status, id)`. */
+export const STATUS_INDEX = 'participant~status';
+/** Index of participants by org and status: `(participant~msp~status, mspId, status, id)`. */
+export const MSP_STATUS_INDEX = 'participant~msp~status';
+/** Meter ownership: `(meter~participant, meterId, participantId)`; a meter has one owner. */
+export const METER_INDEX = 'meter~participant';
+
+/** The org's implicit private data collection, where verification documents stay. */
+export function implicitCollection(mspId: string): string {
+  return `_implicit_org_${mspId}`;
+}
+
+/** `<mspId>:<enrollmentId>`, both parts safe inside composite keys. */
+export const PARTICIPANT_ID_PATTERN = /^[A-Za-z][A-Za-z0-9.-]{0,63}:[A-Za-z0-9._@-][A-Za-z0-9._:@-]{0,127}$/;
+
+/** A participant ID input: `<mspId>:<enrollmentId>`. */
+export function participantIdField() {
+  return text({
+    max: 192,
+    pattern: PARTICIPANT_ID_PATTERN,
+    patternName: 'a participant ID <mspId>:<enrollmentId>',
+  });
+}
+
+/** The MSP part of a participant ID. */
+export function mspOfParticipant(participantId: string): string {
+  return participantId.slice(0, participantId.indexOf(':'));
+}
+
+/** Writes the index entries of a participant in `status`. */
+export async function writeStatusIndexes(ctx: Context, participant: Participant): Promise<void> {
+  await writeIndex(ctx, STATUS_INDEX, [participant.status, participant.id]);
+  await writeIndex(ctx, MSP_STATUS_INDEX, [participant.mspId, participant.status, participant.id]);
+}
+
+/** Deletes the index entries of a participant in `status`. */
+export async function deleteStatusIndexes(ctx: Context, participant: Participant): Promise<void> {
+  await deleteIndex(ctx, STATUS_INDEX, [participant.status, participant.id]);
+  await deleteIndex(ctx, MSP_STATUS_INDEX, [participant.mspId, participant.status, participant.id]);
 }
