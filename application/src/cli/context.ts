@@ -48,11 +48,13 @@ export function textOption(options: ReadonlyMap<string, OptionValue>, name: stri
  * @throws {UsageError} (with `usage`) when either is missing.
  */
 export function connectOptionsOf(global: GlobalOptions, io: Output, usage?: string): ConnectOptions {
-  const missing = [global.org === undefined ? '--org' : '', global.user === undefined ? '--user' : ''].filter(
-    Boolean,
-  );
   if (global.org === undefined || global.user === undefined) {
-    throw new UsageError(`${missing.join(' and ')} required (or set ESTP_ORG / ESTP_USER)`, usage);
+    const missing: [string, string][] = [];
+    if (global.org === undefined) missing.push(['--org', 'ESTP_ORG']);
+    if (global.user === undefined) missing.push(['--user', 'ESTP_USER']);
+    const flags = missing.map(([flag]) => flag).join(' and ');
+    const envs = missing.map(([, env]) => env).join(' / ');
+    throw new UsageError(`${flags} required (or set ${envs})`, usage);
   }
   return {
     org: global.org,

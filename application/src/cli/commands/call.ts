@@ -10,7 +10,7 @@ import type { ToolCommand, TransactionSpec } from './types';
 
 /** Whether a transaction name is a query by the ESTP naming rule. */
 export function isQueryName(transaction: string): boolean {
-  return /^(Get|List)[A-Z]/.test(transaction) || ['Self', 'History', 'Totals'].includes(transaction);
+  return /^(Get|List)([A-Z]|$)/.test(transaction) || ['Self', 'History', 'Totals'].includes(transaction);
 }
 
 export const callCommand: ToolCommand = {

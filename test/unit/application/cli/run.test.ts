@@ -1,0 +1,302 @@
+/**
+ * The CLI end to end without a network: dispatch, usage text, the command table and the exit code
+ * of each kind of failure. One test dials a closed local port to see a real UNAVAILABLE.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { isQueryName } from '../../../../application/src/cli/commands/call';
+import { eventJson, eventLine, payloadSummary } from '../../../../application/src/cli/commands/events';
+import { CONTRACT_GROUPS, findGroup, findTransaction } from '../../../../application/src/cli/commands';
+import { normaliseName } from '../../../../application/src/cli/argv';
+import { run } from '../../../../application/src/cli/run';
+import { testCa, testIdentity } from '../../../support/certs';
+
+/** Runs the CLI and captures what it prints. */
+async function estp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('help', () => {
+  test('estp --help lists contracts, commands, global options and exit codes (exit 0)', async () => {
+    const { code, out } = await estp('--help');
+
+    expect(code).toBe(0);
+    for (const text of [
+      'consortium',
+      'participant',
+      'identity enroll|register|list',
+      'events',
+      '--org <org>',
+      'Exit codes:',
+    ]) {
+      expect(out).toContain(text);
+    }
+  });
+
+  test.each([
+    ['market', 'clear'],
+    ['Market', 'ClearMarket'],
+    ['market', 'clear-market'],
+    ['MARKET', 'clear_market'],
+  ])('estp %s %s --help shows Market:ClearMarket and its fields', async (group, transaction) => {
+    const { code, out } = await estp(group, transaction, '--help');
+
+    expect(code).toBe(0);
+    expect(out).toContain('Transaction Market:ClearMarket, submitted');
+    expect(out).toContain('--market-id <string>');
+  });
+
+  test('a contract without transaction and --help lists its transactions', async () => {
+    const { code, out } = await estp('participant', '--help');
+    expect(code).toBe(0);
+    expect(out).toContain('register');
+    expect(out).toContain('query   one participant record');
+  });
+
+  test('help <command> is --help', async () => {
+    expect((await estp('help', 'events')).out).toContain('--checkpoint-file <path>');
+    expect((await estp('identity', 'register', '--help')).out).toContain('--roles <roles>');
+  });
+});
+
+describe('usage errors exit 2', () => {
+  test.each([
+    [[], 'missing command'],
+    [['trade'], 'unknown command "trade"'],
+    [['market', 'sell'], 'market has no transaction "sell"'],
+    [['market'], 'market needs a transaction'],
+    [['market', 'list', 'extra'], 'unexpected argument "extra"'],
+    [['consortium', 'list', '--user', 'admin'], '--org required (or set ESTP_ORG)'],
+    [['participant', 'get', '--all', '--org', 'u', '--user', 'a'], '--all is only for list queries'],
+    [['participant', 'get', '--input', '[]', '--org', 'u', '--user', 'a'], 'must be a JSON object'],
+    [['identity'], 'identity needs a command'],
+    [['identity', 'enroll', '--org', 'u', '--user', 'x', '--sekret', 's'], 'unknown option --sekret'],
+    [['events', '--from-block', 'ten', '--org', 'u', '--user', 'a'], '--from-block must be a block number'],
+    [['call', 'Participant'], 'call needs <Contract> <Transaction>'],
+  ])('estp %p', async (argv, message) => {
+    const { code, err } = await estp(...argv);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+  });
+
+  test('an unknown transaction points to estp call', async () => {
+    expect((await estp('market', 'sell')).err).toContain('estp call Market <Transaction>');
+  });
+
+  test('a missing connection description says to start the network', async () => {
+    const { code, err } = await estp(
+      'consortium',
+      'list',
+      '--org',
+      'utility',
+      '--user',
+      'admin',
+      '--connection',
+      '/nonexistent/c.json',
+    );
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'error: no connection description at /nonexistent/c.json: network not running? run `npm run network:up`',
+    );
+  });
+});
+
+describe('against a local directory without a network', () => {
+  let dir: string;
+  let port: number;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'estp-cli-'));
+    const ca = await testCa('UtilityMSP');
+    const admin = await testIdentity('UtilityMSP', 'admin', ['admin']);
+    writeFileSync(path.join(dir, 'tls.pem'), ca.certificate.toString('pem'));
+    writeFileSync(path.join(dir, 'cert.pem'), admin.certificatePem);
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    writeFileSync(path.join(dir, 'key.pem'), key.export({ type: 'pkcs8', format: 'pem' }));
+    // A port nothing listens on: bind one, then close it.
+    port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => {
+          resolve(typeof address === 'object' && address ? address.port : 1);
+        });
+      });
+    });
+    const org = {
+      mspId: 'UtilityMSP',
+      name: 'utility',
+      peer: {
+        endpoint: `127.0.0.1:${port}`,
+        hostAlias: 'peer0.utility.estp.local',
+        tlsRootCertPath: 'tls.pem',
+      },
+      users: { admin: { certPath: 'cert.pem', keyPath: 'key.pem', roles: ['admin'] } },
+    };
+    const connection = { channel: 'estp', chaincode: 'estp', orgs: { UtilityMSP: org }, orderers: [] };
+    writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(connection));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an unreachable peer exits 3 with one line naming the transaction and the peer', async () => {
+    const { code, err } = await estp(
+      'consortium',
+      'list',
+      '--org',
+      'utility',
+      '--user',
+      'admin',
+      '--connection',
+      path.join(dir, 'connection.json'),
+    );
+
+    expect(code).toBe(3);
+    expect(err.split('\n')).toHaveLength(1);
+    expect(err).toMatch(
+      new RegExp(
+        `^error: Consortium:ListOrganisations: peer gateway via 127\\.0\\.0\\.1:${port} \\(UtilityMSP\\) failed \\(UNAVAILABLE\\)`,
+      ),
+    );
+  });
+
+  test('an unknown user exits 2 listing the known ones', async () => {
+    const { code, err } = await estp(
+      'participant',
+      'self',
+      '--org',
+      'UtilityMSP',
+      '--user',
+      'eve',
+      '--connection',
+      path.join(dir, 'connection.json'),
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('known: admin');
+  });
+
+  test('identity list shows connection.json users with the roles in their certificates', async () => {
+    const { code, out } = await estp(
+      'identity',
+      'list',
+      '--connection',
+      path.join(dir, 'connection.json'),
+      '--json',
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual([
+      { org: 'utility', user: 'admin', source: 'connection.json', roles: 'admin', expires: '2035-01-01' },
+    ]);
+  });
+});
+
+describe('the command table', () => {
+  const API: Record<string, string[]> = {
+    Consortium: [
+      'Bootstrap',
+      'ProposeOrganisation',
+      'ApproveOrganisation',
+      'GetOrganisation',
+      'ListOrganisations',
+    ],
+    Participant: ['Register', 'Approve', 'Suspend', 'Reinstate', 'Revoke', 'Get', 'Self', 'List'],
+    Market: [
+      'OpenMarket',
+      'GetMarket',
+      'ListMarkets',
+      'PostOffer',
+      'CancelOffer',
+      'AcceptOffer',
+      'GetOffer',
+      'ListOffers',
+      'ClearMarket',
+    ],
+    Settlement: [
+      'Deposit',
+      'Withdraw',
+      'GetAccount',
+      'ReportDelivery',
+      'Settle',
+      'GetTrade',
+      'ListTrades',
+      'RegisterSavingsProject',
+      'IssueCertificates',
+      'TransferCertificates',
+      'RetireCertificates',
+    ],
+    Dispute: ['Open', 'AddEvidence', 'Rule', 'Get', 'List'],
+    Audit: ['History', 'Totals'],
+  };
+
+  test('covers exactly the public transaction API (design §7)', () => {
+    const table = Object.fromEntries(
+      CONTRACT_GROUPS.map((group) => [group.contract, group.transactions.map((spec) => spec.transaction)]),
+    );
+    expect(table).toEqual(API);
+  });
+
+  test('queries are evaluated and everything else submitted', () => {
+    for (const group of CONTRACT_GROUPS) {
+      for (const spec of group.transactions) {
+        expect(`${group.contract}:${spec.transaction} ${spec.kind}`).toBe(
+          `${group.contract}:${spec.transaction} ${isQueryName(spec.transaction) ? 'evaluate' : 'submit'}`,
+        );
+        expect(spec.paginated ?? false).toBe(spec.transaction.startsWith('List'));
+      }
+    }
+  });
+
+  test('names and aliases are unambiguous within each contract', () => {
+    for (const group of CONTRACT_GROUPS) {
+      const names = group.transactions.flatMap((spec) =>
+        [spec.transaction, ...(spec.aliases ?? [])].map(normaliseName),
+      );
+      expect(new Set(names).size).toBe(names.length);
+      for (const spec of group.transactions) {
+        for (const alias of spec.aliases ?? []) expect(findTransaction(group, alias)).toBe(spec);
+      }
+    }
+  });
+
+  test('friendly aliases resolve', () => {
+    const resolve = (group: string, name: string) => {
+      const found = findGroup(group);
+      return found && `${found.contract}:${findTransaction(found, name)?.transaction ?? '?'}`;
+    };
+    expect(resolve('consortium', 'list')).toBe('Consortium:ListOrganisations');
+    expect(resolve('participant', 'register')).toBe('Participant:Register');
+    expect(resolve('market', 'clear')).toBe('Market:ClearMarket');
+    expect(resolve('settlement', 'settle')).toBe('Settlement:Settle');
+  });
+});
+
+describe('event lines', () => {
+  const event = {
+    blockNumber: 12n,
+    transactionId: '0123456789abcdef0123',
+    name: 'estp.offer.posted',
+    payload: { offerId: 'O-1', side: 'BUY', quantityWh: 1000, meterIds: ['M-1'] },
+  };
+
+  test('one human line: block, short tx, name, payload fields', () => {
+    expect(eventLine(event)).toBe(
+      'block 12  tx 0123456789ab…  estp.offer.posted  offerId=O-1 side=BUY quantityWh=1000 meterIds=M-1',
+    );
+  });
+
+  test('one JSON line with the full payload', () => {
+    expect(JSON.parse(eventJson(event))).toEqual({ ...event, blockNumber: 12 });
+  });
+
+  test('long payloads are cut', () => {
+    expect(payloadSummary({ text: 'x'.repeat(200) }, 20)).toBe(`text=${'x'.repeat(14)}…`);
+    expect(payloadSummary('plain')).toBe('plain');
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * Resubmission policy: only MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT commit failures are
+ * retried, a bounded number of times, with growing delays. The fake "submit" below behaves like the
+ * client's attempt function: it throws CommitFailedError carrying its attempt number.
+ */
+import {
+  ChaincodeError,
+  CommitFailedError,
+  UnavailableError,
+} from '../../../../application/src/gateway/errors';
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  isRetryableCommitFailure,
+  NO_RETRY,
+  retryOnConflict,
+  type RetryPolicy,
+} from '../../../../application/src/gateway/retry';
+
+const MVCC = 11;
+const PHANTOM = 12;
+const ENDORSEMENT_POLICY_FAILURE = 10;
+
+/** A ledger where the first `conflicts` submissions lose an MVCC race (or fail with `code`). */
+function flakySubmit(conflicts: number, code = MVCC) {
+  const committed: string[] = [];
+  const submit = async (attempt: number): Promise<string> => {
+    await Promise.resolve();
+    if (attempt <= conflicts) {
+      throw new CommitFailedError({
+        transactionId: `tx-${attempt}`,
+        validationCode: code,
+        attempts: attempt,
+      });
+    }
+    committed.push(`tx-${attempt}`);
+    return `offer O-1 committed by tx-${attempt}`;
+  };
+  return { submit, committed };
+}
+
+/** Records the delays instead of waiting. */
+function recordingHooks() {
+  const delays: number[] = [];
+  return {
+    delays,
+    hooks: {
+      sleep: (ms: number) => {
+        delays.push(ms);
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+    },
+  };
+}
+
+describe('retryOnConflict', () => {
+  test('a submission that commits first time is not retried', async () => {
+    const { submit, committed } = flakySubmit(0);
+    const { delays, hooks } = recordingHooks();
+
+    const result = await retryOnConflict(submit, DEFAULT_RETRY_POLICY, hooks);
+
+    expect(result).toEqual({ value: 'offer O-1 committed by tx-1', attempts: 1 });
+    expect(committed).toEqual(['tx-1']);
+    expect(delays).toEqual([]);
+  });
+
+  test('MVCC conflicts are resubmitted until the transaction commits, once', async () => {
+    // Given a ledger where two submissions lose an MVCC race
+    const { submit, committed } = flakySubmit(2);
+    const { delays, hooks } = recordingHooks();
+
+    // When the transaction is submitted with the default policy
+    const result = await retryOnConflict(submit, DEFAULT_RETRY_POLICY, hooks);
+
+    // Then the third submission commits, exactly one transaction committed, with growing waits
+    expect(result).toEqual({ value: 'offer O-1 committed by tx-3', attempts: 3 });
+    expect(committed).toEqual(['tx-3']);
+    expect(delays).toEqual([75, 150]);
+  });
+
+  test('phantom read conflicts are retried too', async () => {
+    const { submit } = flakySubmit(1, PHANTOM);
+    const result = await retryOnConflict(submit, DEFAULT_RETRY_POLICY, recordingHooks().hooks);
+    expect(result.attempts).toBe(2);
+  });
+
+  test('retries are bounded: the last conflict is thrown with the attempts made', async () => {
+    const { submit, committed } = flakySubmit(Number.MAX_SAFE_INTEGER);
+    const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 1000 };
+
+    await expect(retryOnConflict(submit, policy, recordingHooks().hooks)).rejects.toMatchObject({
+      code: 'MVCC_READ_CONFLICT',
+      attempts: 3,
+      exitCode: 4,
+    });
+    expect(committed).toEqual([]);
+  });
+
+  test('other validation codes are not retried', async () => {
+    const { submit } = flakySubmit(1, ENDORSEMENT_POLICY_FAILURE);
+
+    await expect(retryOnConflict(submit, DEFAULT_RETRY_POLICY, recordingHooks().hooks)).rejects.toMatchObject(
+      {
+        code: 'ENDORSEMENT_POLICY_FAILURE',
+        attempts: 1,
+      },
+    );
+  });
+
+  test.each([
+    [
+      'a chaincode rejection',
+      new ChaincodeError('x', { code: 'ESTP_ALREADY_EXISTS', chaincodeMessage: 'x' }),
+    ],
+    ['an unknown commit status', new UnavailableError('x', 'COMMIT_STATUS_UNKNOWN', 'tx-1')],
+    ['a bug', new TypeError('boom')],
+  ])('%s is thrown at once, never resubmitted', async (_case, error) => {
+    const attempts: number[] = [];
+    const submit = (attempt: number): Promise<string> => {
+      attempts.push(attempt);
+      return Promise.reject(error);
+    };
+
+    await expect(retryOnConflict(submit, DEFAULT_RETRY_POLICY, recordingHooks().hooks)).rejects.toBe(error);
+    expect(attempts).toEqual([1]);
+  });
+
+  test('NO_RETRY submits once', async () => {
+    const { submit } = flakySubmit(1);
+    await expect(retryOnConflict(submit, NO_RETRY, recordingHooks().hooks)).rejects.toMatchObject({
+      attempts: 1,
+    });
+  });
+
+  test('onRetry reports each resubmission with the error and the next attempt', async () => {
+    const { submit } = flakySubmit(2);
+    const reported: string[] = [];
+
+    await retryOnConflict(submit, DEFAULT_RETRY_POLICY, {
+      ...recordingHooks().hooks,
+      onRetry: (error, next, delay) =>
+        reported.push(`${(error as CommitFailedError).code} → ${next} after ${delay}`),
+    });
+
+    expect(reported).toEqual(['MVCC_READ_CONFLICT → 2 after 75', 'MVCC_READ_CONFLICT → 3 after 150']);
+  });
+});
+
+describe('backoffDelayMs', () => {
+  const policy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 500 };
+
+  test('doubles per attempt and is capped', () => {
+    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, policy, 0.999999))).toEqual([
+      100, 200, 400, 500, 500,
+    ]);
+  });
+
+  test('jitter keeps it between half and all of the nominal delay', () => {
+    expect(backoffDelayMs(2, policy, 0)).toBe(100);
+    expect(backoffDelayMs(2, policy, 0.5)).toBe(150);
+  });
+});
+
+test('isRetryableCommitFailure accepts only MVCC and phantom read conflicts', () => {
+  const failure = (code: number) =>
+    new CommitFailedError({ transactionId: 't', validationCode: code, attempts: 1 });
+  expect(isRetryableCommitFailure(failure(MVCC))).toBe(true);
+  expect(isRetryableCommitFailure(failure(PHANTOM))).toBe(true);
+  expect(isRetryableCommitFailure(failure(ENDORSEMENT_POLICY_FAILURE))).toBe(false);
+  expect(isRetryableCommitFailure(new Error('MVCC_READ_CONFLICT'))).toBe(false);
+});
