@@ -90,7 +90,7 @@ export function camelToKebab(name: string): string {
 }
 
 /** The type a declared field's flag value is coerced to. */
-export type FieldType = 'string' | 'integer' | 'boolean' | 'string[]' | 'json';
+export type FieldType = 'string' | 'integer' | 'boolean' | 'string[]' | 'json' | 'time';
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const INTEGER = /^-?(0|[1-9]\d*)$/;
@@ -155,6 +155,10 @@ export function coerceValue(raw: OptionValue, type: FieldType | undefined, flag:
     }
     case 'json':
       return parseJson(raw, flag);
+    case 'time':
+      // Ledger times: milliseconds since the epoch, or ISO-8601 UTC text the chaincode parses.
+      if (INTEGER.test(raw) && Number.isSafeInteger(Number(raw))) return Number(raw);
+      return raw;
   }
 }
 

@@ -1,6 +1,8 @@
 /** `estp consortium …`: the organisations of the consortium (design §1). */
-import { idField, PAGE_FIELDS } from './fields';
+import { idField, optional, PAGE_FIELDS, required } from './fields';
 import type { ContractGroup } from './types';
+
+const MSP_ID = idField('mspId', 'MSP ID, e.g. CityMSP');
 
 export const consortium: ContractGroup = {
   name: 'consortium',
@@ -10,34 +12,40 @@ export const consortium: ContractGroup = {
     {
       transaction: 'Bootstrap',
       kind: 'submit',
-      description: 'record the founding organisations (once, by an admin; idempotent)',
+      description:
+        'record the founding organisations as ACTIVE (admin of a founding org; a repeat changes nothing)',
     },
     {
       transaction: 'ProposeOrganisation',
       kind: 'submit',
       aliases: ['propose'],
-      description: 'propose a new organisation (admin of an ACTIVE org)',
-      fields: [idField('mspId', 'MSP ID of the proposed organisation, e.g. CityMSP')],
+      description:
+        "propose a new organisation (admin of an ACTIVE org); the proposer's org is its first approval",
+      fields: [
+        MSP_ID,
+        required('displayName', 'string', 'display name'),
+        optional('roles', 'string[]', 'ESTP roles its members may hold, comma-separated'),
+      ],
     },
     {
       transaction: 'ApproveOrganisation',
       kind: 'submit',
       aliases: ['approve'],
-      description: 'approve a proposed organisation; ACTIVE after a majority of ACTIVE orgs approved',
-      fields: [idField('mspId', 'MSP ID of the proposed organisation')],
+      description: 'approve a proposed organisation; ACTIVE once a majority of ACTIVE orgs approved',
+      fields: [MSP_ID],
     },
     {
       transaction: 'GetOrganisation',
       kind: 'evaluate',
       aliases: ['get'],
-      description: 'one organisation record',
-      fields: [idField('mspId', 'MSP ID, e.g. UtilityMSP')],
+      description: 'one organisation with the orgs that approved it',
+      fields: [MSP_ID],
     },
     {
       transaction: 'ListOrganisations',
       kind: 'evaluate',
       aliases: ['list'],
-      description: 'all organisation records',
+      description: 'organisations in MSP ID order',
       fields: PAGE_FIELDS,
       paginated: true,
     },

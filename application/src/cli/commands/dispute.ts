@@ -1,8 +1,8 @@
-/** `estp dispute …`: disputes and rulings (design §5). */
-import { idField, PAGE_FIELDS } from './fields';
+/** `estp dispute …`: disputes and rulings (design §5). A trade has at most one dispute. */
+import { evidenceFields, idField, optional, PAGE_FIELDS, required } from './fields';
 import type { ContractGroup } from './types';
 
-const DISPUTE_ID = idField('disputeId', 'dispute ID (client-chosen)');
+const TRADE_ID = idField('tradeId', 'the disputed trade');
 
 export const dispute: ContractGroup = {
   name: 'dispute',
@@ -13,22 +13,37 @@ export const dispute: ContractGroup = {
       transaction: 'Open',
       kind: 'submit',
       description: 'open a dispute on a trade within its window (a party to the trade); freezes the trade',
-      fields: [DISPUTE_ID, idField('tradeId', 'the disputed trade')],
+      fields: [
+        TRADE_ID,
+        required('claim', 'string', 'what is disputed'),
+        ...evidenceFields('evidence', 'evidence'),
+      ],
     },
     {
       transaction: 'AddEvidence',
       kind: 'submit',
       aliases: ['evidence'],
-      description: 'add evidence (hash and URI) to an open dispute',
-      fields: [DISPUTE_ID],
+      description: 'add evidence to an open dispute',
+      fields: [TRADE_ID, ...evidenceFields('evidence', 'evidence'), optional('note', 'string', 'note')],
     },
     {
       transaction: 'Rule',
       kind: 'submit',
-      description: 'give a ruling (arbiter of a neutral org); final when enough arbiters agree',
-      fields: [DISPUTE_ID],
+      description: 'vote a ruling (arbiter of a neutral org); final when enough arbiters agree',
+      fields: [
+        TRADE_ID,
+        required('deliveredWh', 'integer', 'delivered quantity the ruling fixes, Wh'),
+        required('penalty', 'integer', 'penalty, minor currency units'),
+        optional('reason', 'string', 'reasoning'),
+      ],
     },
-    { transaction: 'Get', kind: 'evaluate', description: 'one dispute', fields: [DISPUTE_ID] },
-    { transaction: 'List', kind: 'evaluate', description: 'disputes', fields: PAGE_FIELDS, paginated: true },
+    { transaction: 'Get', kind: 'evaluate', description: "a trade's dispute", fields: [TRADE_ID] },
+    {
+      transaction: 'List',
+      kind: 'evaluate',
+      description: 'disputes',
+      fields: [idField('participantId', 'only disputes of this participant', false), ...PAGE_FIELDS],
+      paginated: true,
+    },
   ],
 };

@@ -1,13 +1,10 @@
 /** `estp participant …`: participants and their lifecycle (design §2). */
-import { idField, PAGE_FIELDS } from './fields';
-import type { ContractGroup, FieldSpec } from './types';
+import { idField, optional, PAGE_FIELDS, required } from './fields';
+import type { ContractGroup } from './types';
 
 const ID = idField('id', 'participant ID <mspId>:<enrollmentId>, e.g. CommunityMSP:member1');
-const REASON: FieldSpec = {
-  name: 'reason',
-  type: 'string',
-  description: 'why (recorded with the status change)',
-};
+const REASON = required('reason', 'string', 'why (recorded with the status change)');
+const OPTIONAL_REASON = optional('reason', 'string', 'why (recorded with the status change)');
 
 export const participant: ContractGroup = {
   name: 'participant',
@@ -17,46 +14,46 @@ export const participant: ContractGroup = {
     {
       transaction: 'Register',
       kind: 'submit',
-      description: "register the caller's identity as a participant (status PENDING)",
+      description: "register the caller's own identity as a participant (status PENDING)",
       fields: [
-        { name: 'displayName', type: 'string', description: 'display name', required: true },
-        { name: 'kind', type: 'string', description: 'SUPPLIER | CONSUMER | PROSUMER', required: true },
-        { name: 'commodities', type: 'string[]', description: 'ELECTRICITY,HEAT,SAVINGS_CERT' },
-        { name: 'gridZone', type: 'string', description: 'grid zone, e.g. ZONE-A' },
-        { name: 'meterIds', type: 'string[]', description: 'meter IDs, comma-separated' },
-        { name: 'capacityW', type: 'integer', description: 'nameplate capacity in W' },
+        required('displayName', 'string', 'display name'),
+        required('kind', 'string', 'SUPPLIER | CONSUMER | PROSUMER'),
+        required('commodities', 'string[]', 'ELECTRICITY,HEAT,SAVINGS_CERT (comma-separated)'),
+        required('gridZone', 'string', 'grid zone code, e.g. ZONE-A'),
+        optional('meterIds', 'string[]', 'meters owned, comma-separated'),
+        optional('capacityW', 'integer', 'nameplate capacity in W'),
       ],
       transient: [
         {
           option: 'verification-file',
           key: 'verification',
           description:
-            "identity-verification document, kept in the org's private data (only its hash is public)",
+            "identity-verification document (≤ 64 KiB), kept in the org's private data; only its hash is public",
         },
       ],
     },
     {
       transaction: 'Approve',
       kind: 'submit',
-      description: 'approve a PENDING participant of your org (admin)',
-      fields: [ID],
+      description: 'PENDING → ACTIVE (admin of the same org, not oneself)',
+      fields: [ID, OPTIONAL_REASON],
     },
     {
       transaction: 'Suspend',
       kind: 'submit',
-      description: 'suspend an ACTIVE participant (admin)',
+      description: 'ACTIVE → SUSPENDED (admin)',
       fields: [ID, REASON],
     },
     {
       transaction: 'Reinstate',
       kind: 'submit',
-      description: 'reinstate a SUSPENDED participant (admin)',
-      fields: [ID, REASON],
+      description: 'SUSPENDED → ACTIVE (admin)',
+      fields: [ID, OPTIONAL_REASON],
     },
     {
       transaction: 'Revoke',
       kind: 'submit',
-      description: 'revoke a participant for good (admin)',
+      description: '→ REVOKED for good (admin)',
       fields: [ID, REASON],
     },
     { transaction: 'Get', kind: 'evaluate', description: 'one participant record', fields: [ID] },
@@ -70,7 +67,11 @@ export const participant: ContractGroup = {
       transaction: 'List',
       kind: 'evaluate',
       description: 'participant records',
-      fields: PAGE_FIELDS,
+      fields: [
+        optional('mspId', 'string', 'only this org'),
+        optional('status', 'string', 'PENDING | ACTIVE | SUSPENDED | REVOKED'),
+        ...PAGE_FIELDS,
+      ],
       paginated: true,
     },
   ],

@@ -135,6 +135,11 @@ describe('coercing declared fields', () => {
     expect(() => coerceValue('yes', 'boolean', 'x')).toThrow('--x must be true or false');
   });
 
+  test('a time field takes epoch milliseconds or ISO text', () => {
+    expect(coerceValue('1767225600000', 'time', 'gate-closure')).toBe(1767225600000);
+    expect(coerceValue('2026-01-01T00:00:00Z', 'time', 'gate-closure')).toBe('2026-01-01T00:00:00Z');
+  });
+
   test('a bare flag for a valued field is a usage error', () => {
     expect(() => coerceValue(true, 'string', 'market-id')).toThrow('--market-id needs a value');
   });

@@ -228,7 +228,6 @@ describe('the command table', () => {
       'ListTrades',
       'RegisterSavingsProject',
       'IssueCertificates',
-      'TransferCertificates',
       'RetireCertificates',
     ],
     Dispute: ['Open', 'AddEvidence', 'Rule', 'Get', 'List'],
