@@ -1,0 +1,100 @@
+import type { Context } from 'fabric-contract-api';
+import { InvalidInputError } from '../lib/errors';
+import { type Json, fromBytes } from '../lib/json';
+import { RECORD_TYPES, RecordType, recordKey } from '../lib/keys';
+import { isoOf } from '../lib/time';
+import { input, int, oneOf, text } from '../lib/validate';
+import { requireAuditor } from './access';
+
+/** Versions returned by default, newest first. */
+export const DEFAULT_HISTORY_LIMIT = 100;
+/** The most versions one History call returns (Fabric's history iterator has no bookmark). */
+export const MAX_HISTORY_LIMIT = 1000;
+
+export const HistoryInput = input({
+  recordType: oneOf(RECORD_TYPES),
+  id: text({
+    max: 256,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}$/,
+    patternName: 'a record ID of letters, digits and ._:@-',
+  }),
+  limit: int({ min: 1, max: MAX_HISTORY_LIMIT }).orUndefined(),
+});
+
+/**
+ * Record types whose key is not `recordKey(type, id)`: how their History `id` maps to the key.
+ * Contracts that key a record type by several attributes register the mapping here.
+ */
+export const HISTORY_KEYS: Partial<Record<RecordType, (ctx: Context, id: string) => string>> = {
+  /** id `<mspId>:<approverMspId>` → `(OrganisationApproval, mspId, approverMspId)`. */
+  [RecordType.OrganisationApproval]: (ctx, id) => {
+    const parts = id.split(':');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) {
+      throw new InvalidInputError('id', 'of an OrganisationApproval must be <mspId>:<approverMspId>');
+    }
+    return ctx.stub.createCompositeKey(RecordType.OrganisationApproval, parts);
+  },
+};
+
+/** One committed version of a record. */
+export interface RecordVersion {
+  txId: string;
+  /** The transaction timestamp (ISO-8601, UTC). */
+  timestamp: string;
+  isDelete: boolean;
+  /** The record as written; null for a delete. */
+  value: Json;
+}
+
+export interface RecordHistory {
+  recordType: RecordType;
+  id: string;
+  /** Newest first. */
+  versions: RecordVersion[];
+  /** True when older versions exist beyond `limit`. */
+  truncated: boolean;
+}
+
+function timestampMs(timestamp: { seconds: { toString(): string } | number; nanos: number }): number {
+  return Number(timestamp.seconds.toString()) * 1000 + Math.floor(timestamp.nanos / 1_000_000);
+}
+
+/**
+ * Every committed version of a record, newest first, up to `limit` (default 100, max 1000).
+ * An unknown record yields no versions (not an error: a deleted record's history stays).
+ * @throws {ForbiddenError} unless the caller is an auditor or admin.
+ * @throws {InvalidInputError} for a malformed ID.
+ */
+export async function history(
+  ctx: Context,
+  request: ReturnType<typeof HistoryInput.parse>,
+): Promise<RecordHistory> {
+  requireAuditor(ctx);
+  const keyOf = HISTORY_KEYS[request.recordType];
+  const key = keyOf ? keyOf(ctx, request.id) : recordKey(ctx, request.recordType, request.id);
+  const limit = request.limit ?? DEFAULT_HISTORY_LIMIT;
+  const versions: RecordVersion[] = [];
+  let truncated = false;
+  const iterator = await ctx.stub.getHistoryForKey(key);
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      if (versions.length === limit) {
+        truncated = true;
+        break;
+      }
+      const modification = next.value;
+      versions.push({
+        txId: modification.txId,
+        timestamp: isoOf(timestampMs(modification.timestamp)),
+        isDelete: modification.isDelete,
+        value:
+          modification.isDelete || modification.value.length === 0
+            ? null
+            : fromBytes<Json>(modification.value),
+      });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { recordType: request.recordType, id: request.id, versions, truncated };
+}

@@ -1,0 +1,199 @@
+/**
+ * Audit: record history and ledger totals, for auditors and admins.
+ */
+import { AuditContract } from '../../chaincode/src/contracts/audit';
+import { ConsortiumContract } from '../../chaincode/src/contracts/consortium';
+import { ParticipantContract } from '../../chaincode/src/contracts/participant';
+import { MAX_HISTORY_LIMIT, type RecordHistory } from '../../chaincode/src/audit/history';
+import { TOTALS_SECTIONS, type Totals } from '../../chaincode/src/audit/totals';
+import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
+import { TestLedger, type TestIdentity } from '../support/fixture';
+import { adminOf, bootstrapConsortium, registerParticipant } from '../support/world';
+
+const audit = new AuditContract();
+const consortium = new ConsortiumContract();
+const participants = new ParticipantContract();
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('Audit', () => {
+  let ledger: TestLedger;
+  let auditor: TestIdentity;
+  let member: TestIdentity;
+  let communityAdmin: TestIdentity;
+
+  beforeEach(async () => {
+    ledger = await TestLedger.create();
+    await bootstrapConsortium(ledger);
+    auditor = await ledger.identity('UtilityMSP', 'auditor1', ['auditor']);
+    member = await ledger.identity('CommunityMSP', 'solar1', ['member']);
+    communityAdmin = await adminOf(ledger, 'CommunityMSP');
+  });
+
+  describe('History', () => {
+    it('lists every version of a record newest first with tx ID, time and value', async () => {
+      // Given a participant registered, approved and suspended
+      const registered = await ledger.submit(
+        participants,
+        'Register',
+        member,
+        {
+          displayName: 'Solar',
+          kind: 'PROSUMER',
+          commodities: ['ELECTRICITY'],
+          gridZone: 'Z1',
+        },
+        { transient: { verification: 'doc' } },
+      );
+      const approved = await ledger.submit(participants, 'Approve', communityAdmin, {
+        id: member.participantId,
+      });
+      const suspended = await ledger.submit(participants, 'Suspend', communityAdmin, {
+        id: member.participantId,
+        reason: 'audit',
+      });
+      // When
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
+        recordType: 'Participant',
+        id: member.participantId,
+      });
+      // Then
+      expect(history.truncated).toBe(false);
+      expect(history.versions.map((version) => [version.txId, version.timestamp, version.isDelete])).toEqual([
+        [suspended.txId, iso(suspended.timestampMs), false],
+        [approved.txId, iso(approved.timestampMs), false],
+        [registered.txId, iso(registered.timestampMs), false],
+      ]);
+      expect(history.versions.map((version) => (version.value as { status: string }).status)).toEqual([
+        'SUSPENDED',
+        'ACTIVE',
+        'PENDING',
+      ]);
+    });
+
+    it('caps the versions at limit and says so', async () => {
+      await registerParticipant(ledger, member);
+      await ledger.submit(participants, 'Approve', communityAdmin, { id: member.participantId });
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', communityAdmin, {
+        recordType: 'Participant',
+        id: member.participantId,
+        limit: 1,
+      });
+      expect(history.versions).toHaveLength(1);
+      expect(history.truncated).toBe(true);
+    });
+
+    it('shows deletes with a null value', async () => {
+      await registerParticipant(ledger, member);
+      const deleted = await ledger.transact(member, (ctx) =>
+        ctx.stub.deleteState(ctx.stub.createCompositeKey('Participant', [member.participantId])),
+      );
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
+        recordType: 'Participant',
+        id: member.participantId,
+      });
+      expect(history.versions[0]).toEqual({
+        txId: deleted.txId,
+        timestamp: iso(deleted.timestampMs),
+        isDelete: true,
+        value: null,
+      });
+    });
+
+    it('reads organisation approvals by <mspId>:<approverMspId>', async () => {
+      const utilityAdmin = await adminOf(ledger, 'UtilityMSP');
+      const proposed = await ledger.submit(consortium, 'ProposeOrganisation', utilityAdmin, {
+        mspId: 'CityMSP',
+        displayName: 'City',
+      });
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
+        recordType: 'OrganisationApproval',
+        id: 'CityMSP:UtilityMSP',
+      });
+      expect(history.versions).toEqual([
+        {
+          txId: proposed.txId,
+          timestamp: iso(proposed.timestampMs),
+          isDelete: false,
+          value: {
+            mspId: 'CityMSP',
+            approverMspId: 'UtilityMSP',
+            approvedBy: 'UtilityMSP:admin',
+            approvedAt: iso(proposed.timestampMs),
+          },
+        },
+      ]);
+      await expect(
+        ledger.evaluate(audit, 'History', auditor, { recordType: 'OrganisationApproval', id: 'CityMSP' }),
+      ).rejects.toThrow(/ESTP_INVALID_INPUT: id of an OrganisationApproval must be <mspId>:<approverMspId>/);
+    });
+
+    it('returns no versions for a record that never existed', async () => {
+      await expect(
+        ledger.evaluate(audit, 'History', auditor, { recordType: 'Offer', id: 'never' }),
+      ).resolves.toEqual({ recordType: 'Offer', id: 'never', versions: [], truncated: false });
+    });
+
+    it('is refused to callers without the auditor or admin role', async () => {
+      await expect(
+        ledger.evaluate(audit, 'History', member, { recordType: 'Participant', id: member.participantId }),
+      ).rejects.toThrow(
+        /ESTP_FORBIDDEN: requires estp.role auditor or admin; CommunityMSP:solar1 has member/,
+      );
+    });
+
+    it.each([
+      [{ id: 'x' }, /recordType is required/],
+      [{ recordType: 'Wallet', id: 'x' }, /recordType must be one of/],
+      [{ recordType: 'Participant' }, /id is required/],
+      [{ recordType: 'Participant', id: 'a b' }, /id must be a record ID/],
+      [{ recordType: 'Participant', id: 'x', limit: 0 }, /limit must be ≥ 1/],
+      [{ recordType: 'Participant', id: 'x', limit: MAX_HISTORY_LIMIT + 1 }, /limit must be ≤ 1000/],
+      [{ recordType: 'Participant', id: 'x', from: 1 }, /from is not a known field/],
+    ])('rejects bad input %j', async (input, message) => {
+      await expect(ledger.evaluate(audit, 'History', auditor, input)).rejects.toThrow(/ESTP_INVALID_INPUT/);
+      await expect(ledger.evaluate(audit, 'History', auditor, input)).rejects.toThrow(message);
+    });
+  });
+
+  describe('Totals', () => {
+    it('counts the records of every type now', async () => {
+      // Given 3 founders + 1 proposed org with 1 approval, and 1 participant
+      await ledger.submit(consortium, 'ProposeOrganisation', await adminOf(ledger, 'EnterpriseMSP'), {
+        mspId: 'CityMSP',
+        displayName: 'City',
+      });
+      await registerParticipant(ledger, member);
+      // When
+      const totals = await ledger.evaluate<Totals>(audit, 'Totals', auditor, {});
+      // Then
+      const expected = Object.fromEntries(RECORD_TYPES.map((type) => [type, 0]));
+      expect(totals).toEqual({
+        asOf: iso(ledger.now() - 1000),
+        records: {
+          ...expected,
+          [RecordType.Organisation]: 4,
+          [RecordType.OrganisationApproval]: 1,
+          [RecordType.Participant]: 1,
+        },
+      });
+    });
+
+    it('includes every registered section (how Settlement adds conservation figures)', async () => {
+      TOTALS_SECTIONS.push({ name: 'conservation', compute: () => Promise.resolve({ balanced: true }) });
+      try {
+        const totals = await ledger.evaluate<Totals>(audit, 'Totals', communityAdmin, {});
+        expect(totals.conservation).toEqual({ balanced: true });
+        expect(Object.keys(totals).sort()).toEqual(['asOf', 'conservation', 'records']);
+      } finally {
+        TOTALS_SECTIONS.pop();
+      }
+    });
+
+    it('is refused to members and rejects fields', async () => {
+      await expect(ledger.evaluate(audit, 'Totals', member, {})).rejects.toThrow(/ESTP_FORBIDDEN/);
+      await expect(ledger.evaluate(audit, 'Totals', auditor, { at: 1 })).rejects.toThrow(
+        /ESTP_INVALID_INPUT: at is not a known field/,
+      );
+    });
+  });
+});

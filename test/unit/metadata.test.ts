@@ -1,0 +1,86 @@
+/**
+ * The public transaction API (design §7) as fabric-contract-api sees it: the metadata it generates
+ * from the decorators of the chaincode's `contracts` (what `fabric-chaincode-node metadata
+ * generate` prints and what the gateway's discovery of names relies on).
+ *
+ * To check a contract: add it to PUBLIC_API with each transaction and whether it is a query
+ * ('evaluate', `@Transaction(false)`) or changes state ('submit').
+ */
+import { contracts } from '../../chaincode/src/index';
+import { chaincodeOf } from '../support/fixture';
+
+type Kind = 'submit' | 'evaluate';
+
+/** Design §7 names per contract (plus documented additions such as Consortium:Bootstrap). */
+export const PUBLIC_API: Record<string, Record<string, Kind>> = {
+  Consortium: {
+    Bootstrap: 'submit',
+    ProposeOrganisation: 'submit',
+    ApproveOrganisation: 'submit',
+    GetOrganisation: 'evaluate',
+    ListOrganisations: 'evaluate',
+  },
+  Participant: {
+    Register: 'submit',
+    Approve: 'submit',
+    Suspend: 'submit',
+    Reinstate: 'submit',
+    Revoke: 'submit',
+    Get: 'evaluate',
+    Self: 'evaluate',
+    List: 'evaluate',
+  },
+  Audit: {
+    History: 'evaluate',
+    Totals: 'evaluate',
+  },
+  // Market: { OpenMarket: 'submit', GetMarket: 'evaluate', … },  ← added by the Market engineer
+};
+
+interface TransactionMetadata {
+  name: string;
+  tag?: string[];
+  parameters?: { name: string; schema?: { type?: string } }[];
+  returns?: { type?: string };
+}
+
+const metadata = chaincodeOf(contracts).metadata as unknown as {
+  contracts: Record<string, { transactions: TransactionMetadata[] }>;
+};
+
+function transactionsOf(contract: string): TransactionMetadata[] {
+  return metadata.contracts[contract]?.transactions ?? [];
+}
+
+describe('contract metadata', () => {
+  it('lists every ESTP contract under its name', () => {
+    expect(Object.keys(metadata.contracts).sort()).toEqual(
+      expect.arrayContaining(['Audit', 'Consortium', 'Dispute', 'Market', 'Participant', 'Settlement']),
+    );
+  });
+
+  describe.each(Object.entries(PUBLIC_API))('%s', (contract, expected) => {
+    it('has every public transaction with the right kind', () => {
+      const actual = Object.fromEntries(
+        transactionsOf(contract).map((tx) => [tx.name, tx.tag?.includes('submitTx') ? 'submit' : 'evaluate']),
+      );
+      expect(actual).toEqual(expect.objectContaining(expected));
+    });
+  });
+
+  it.each(Object.keys(metadata.contracts).filter((name) => !name.startsWith('org.hyperledger')))(
+    '%s: every transaction takes one string `input` and returns a string',
+    (contract) => {
+      for (const tx of transactionsOf(contract)) {
+        expect({ tx: tx.name, parameters: tx.parameters?.map((p) => [p.name, p.schema?.type]) }).toEqual({
+          tx: tx.name,
+          parameters: [['input', 'string']],
+        });
+        expect({ tx: tx.name, returns: tx.returns?.type }).toEqual({
+          tx: tx.name,
+          returns: 'string',
+        });
+      }
+    },
+  );
+});
