@@ -2,7 +2,14 @@
  * The CLI's dispatcher: argv → command → exit code. Expected failures print one line and exit with
  * their code (1–4); anything else is a bug: `internal error`, exit 70, stack only with `--debug`.
  */
-import { ExitCode, exitCodeOf, formatError, UsageError } from '../gateway/errors';
+import {
+  type EstpClientError,
+  ExitCode,
+  exitCodeOf,
+  formatError,
+  toClientError,
+  UsageError,
+} from '../gateway/errors';
 import { tokenize } from './argv';
 import { CONTRACT_GROUPS, findGroup, findTool, findTransaction, TOOL_COMMANDS } from './commands';
 import { runTransaction } from './commands/transaction';
@@ -91,6 +98,22 @@ async function dispatch(argv: readonly string[], io: Output): Promise<number> {
 }
 
 /**
+ * The machine-readable form of an expected error, printed to stderr after the message line with
+ * `--json`: `{"error":{"code":"ESTP_NOT_FOUND","exitCode":1,"message":"…","transactionId":"…"}}`.
+ */
+export function errorJson(error: EstpClientError): string {
+  const transactionId = 'transactionId' in error ? error.transactionId : undefined;
+  return JSON.stringify({
+    error: {
+      code: error.code,
+      exitCode: error.exitCode,
+      message: error.message,
+      ...(typeof transactionId === 'string' ? { transactionId } : {}),
+    },
+  });
+}
+
+/**
  * Runs the CLI on `argv` (without `node` and the script) and resolves to the exit code; never
  * throws. Errors go to `io.err`.
  */
@@ -100,6 +123,8 @@ export async function run(argv: readonly string[], io: Output = processOutput): 
     return await dispatch(argv, io);
   } catch (error) {
     io.err(formatError(error, { debug }));
+    const clientError = toClientError(error);
+    if (argv.includes('--json') && clientError) io.err(errorJson(clientError));
     return exitCodeOf(error);
   }
 }

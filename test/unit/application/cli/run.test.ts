@@ -85,6 +85,17 @@ describe('usage errors exit 2', () => {
     expect(err).toContain(message);
   });
 
+  test('with --json the error is also printed as one JSON line', async () => {
+    const { err } = await estp('market', 'sell', '--json');
+    expect(JSON.parse(err.split('\n').at(-1) ?? '')).toEqual({
+      error: {
+        code: 'USAGE',
+        exitCode: 2,
+        message: expect.stringContaining('market has no transaction "sell"') as unknown,
+      },
+    });
+  });
+
   test('an unknown transaction points to estp call', async () => {
     expect((await estp('market', 'sell')).err).toContain('estp call Market <Transaction>');
   });
