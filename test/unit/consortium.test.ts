@@ -185,6 +185,20 @@ describe('Consortium', () => {
       );
     });
 
+    it('rejects an admin of a PROPOSED org', async () => {
+      await ledger.submit(consortium, 'ProposeOrganisation', utilityAdmin, {
+        mspId: 'CityMSP',
+        displayName: 'City',
+      });
+      await expectRejected(
+        ledger.submit(consortium, 'ProposeOrganisation', cityAdmin, {
+          mspId: 'TownMSP',
+          displayName: 'Town',
+        }),
+        /ESTP_FORBIDDEN: ProposeOrganisation requires an ACTIVE organisation; CityMSP is PROPOSED/,
+      );
+    });
+
     it('rejects an MSP ID that is recorded already (founder or proposed)', async () => {
       await expectRejected(
         ledger.submit(consortium, 'ProposeOrganisation', enterpriseAdmin, {
@@ -230,6 +244,28 @@ describe('Consortium', () => {
         message,
       );
     });
+  });
+
+  it('ProposeOrganisation activates at once when the proposer alone is a majority (one ACTIVE org)', async () => {
+    // Given a ledger whose only ACTIVE org is UtilityMSP (not reachable through Bootstrap)
+    await ledger.transact(utilityAdmin, (ctx) =>
+      ctx.stub.putState(
+        ctx.stub.createCompositeKey('Organisation', ['UtilityMSP']),
+        Buffer.from(JSON.stringify({ mspId: 'UtilityMSP', status: 'ACTIVE' })),
+      ),
+    );
+    // When
+    const tx = await ledger.submit<Decision>(consortium, 'ProposeOrganisation', utilityAdmin, {
+      mspId: 'CityMSP',
+      displayName: 'City',
+    });
+    // Then
+    expect(tx.result).toMatchObject({
+      organisation: { status: 'ACTIVE' },
+      approvals: ['UtilityMSP'],
+      requiredApprovals: 1,
+    });
+    expect(tx.event?.name).toBe(EventName.OrganisationActivated);
   });
 
   describe('ApproveOrganisation', () => {

@@ -3,6 +3,7 @@
  * and the queries.
  */
 import { createHash } from 'node:crypto';
+import { ConsortiumContract } from '../../chaincode/src/contracts/consortium';
 import { ParticipantContract } from '../../chaincode/src/contracts/participant';
 import { EventName } from '../../chaincode/src/lib/events';
 import type { Page } from '../../chaincode/src/lib/pagination';
@@ -144,6 +145,23 @@ describe('Participant', () => {
       await expectRejected(
         register(citizen, profileOf('c1')),
         /ESTP_FORBIDDEN: Participant:Register requires an ACTIVE organisation; CityMSP is not a recorded organisation/,
+      );
+    });
+
+    it('rejects a caller whose org is only PROPOSED', async () => {
+      await ledger.submit(new ConsortiumContract(), 'ProposeOrganisation', utilityAdmin, {
+        mspId: 'CityMSP',
+        displayName: 'City',
+      });
+      const citizen = await ledger.identity('CityMSP', 'c1', ['member']);
+      await expectRejected(register(citizen, profileOf('c1')), /CityMSP is PROPOSED/);
+    });
+
+    it('rejects an enrolment ID that cannot be a participant ID', async () => {
+      const spaced = await ledger.identity('CommunityMSP', 'jane doe', ['member']);
+      await expectRejected(
+        register(spaced, profileOf('jane')),
+        /ESTP_FORBIDDEN: enrolment ID of CommunityMSP:jane doe cannot be a participant ID/,
       );
     });
 
