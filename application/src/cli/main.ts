@@ -3,6 +3,13 @@
 import { sharedGrpcClients } from '../gateway/grpc';
 import { run } from './run';
 
+// `estp … | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  sharedGrpcClients.closeAll();
+  process.exit(process.exitCode ?? 0);
+});
+
 run(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;
