@@ -1,0 +1,307 @@
+/**
+ * Disputes: Open, AddEvidence, Rule, Get, List.
+ *
+ * - A party (buyer or seller) opens a dispute on an energy trade that is MATCHED, DELIVERED or
+ *   DEFAULTED, before the market's settleAfter (report deadline + dispute window), with a claim and
+ *   an evidence hash (+ URI). The trade becomes DISPUTED: Settle rejects it until it is ruled.
+ * - Parties, and arbiters of neutral organisations, add evidence while the dispute is OPEN.
+ * - Arbiters (role `arbiter`) rule: a delivered quantity (≤ traded) and a penalty (≤ the trade's
+ *   collateral). Neutral organisations are the ACTIVE Organisation records other than the parties'
+ *   organisations. The ruling is agreed when arbiters of min(2, #neutral) neutral organisations
+ *   submitted the same (deliveredWh, penalty) — i.e. two, or every neutral organisation when fewer
+ *   than two exist. With no neutral organisation at all, arbiters of every ACTIVE organisation must
+ *   agree. Each organisation has one vote: a later ruling of one of its arbiters replaces it.
+ * - Once agreed, the dispute and the trade are RULED; the ruling is final (Settle may run) after the
+ *   market's rulingNoticeMs, and then drives settlement.
+ */
+import type { Context } from 'fabric-contract-api';
+import { callerOf, requireRole } from '../lib/caller';
+import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
+import { EventName, emitEvent } from '../lib/events';
+import { fromBytes } from '../lib/json';
+import { RecordType } from '../lib/keys';
+import { MAX_QUANTITY_WH } from '../lib/money';
+import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
+import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
+import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
+import { type Infer, input, int, sha256Hex, text } from '../lib/validate';
+import { participantId, tradeRef, uri } from '../market/inputs';
+import { getMarketRecord } from '../market/markets';
+import { getTradeRecord } from '../settlement/delivery';
+import { DISPUTES_BY_PARTY, type Dispute, MAX_EVIDENCE, type Vote } from './model';
+
+/** The fields of an Organisation record this module relies on. */
+interface OrganisationRecord {
+  mspId: string;
+  status: string;
+}
+
+/** MSP IDs of the ACTIVE organisations, sorted. */
+export async function activeOrganisations(ctx: Context): Promise<string[]> {
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []);
+  const active: string[] = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const organisation = fromBytes<OrganisationRecord>(next.value.value);
+      if (organisation.status === 'ACTIVE') active.push(organisation.mspId);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return active.sort();
+}
+
+/** Who rules a dispute between parties of `partyMspIds`, and how many must agree. */
+export function arbitration(
+  active: readonly string[],
+  partyMspIds: readonly string[],
+): { eligible: string[]; required: number } {
+  const neutral = active.filter((mspId) => !partyMspIds.includes(mspId));
+  if (neutral.length > 0) return { eligible: neutral, required: Math.min(2, neutral.length) };
+  return { eligible: [...active], required: active.length };
+}
+
+export const OpenDisputeInput = input({
+  tradeId: tradeRef(),
+  claim: text({ max: 2000 }),
+  evidenceHash: sha256Hex(),
+  evidenceUri: uri().orUndefined(),
+});
+
+/**
+ * Opens a dispute on a trade (a party, member role) and freezes the trade.
+ * @throws {ForbiddenError} without the member role, or not a party to the trade.
+ * @throws {NotFoundError} unknown trade.
+ * @throws {IllegalStateError} a certificate trade, or not MATCHED, DELIVERED or DEFAULTED.
+ * @throws {TooLateError} at or after the end of the dispute window.
+ */
+export async function openDispute(
+  ctx: Context,
+  request: Infer<typeof OpenDisputeInput.shape>,
+): Promise<Dispute> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member');
+  const trade = await getTradeRecord(ctx, request.tradeId);
+  if (caller.participantId !== trade.buyer && caller.participantId !== trade.seller) {
+    throw new ForbiddenError(`${caller.participantId} is not a party to trade ${trade.id}`);
+  }
+  if (trade.commodity === 'SAVINGS_CERT') {
+    throw new IllegalStateError(
+      `trade ${trade.id} is a certificate trade, delivered and settled at clearing`,
+    );
+  }
+  if (trade.status !== 'MATCHED' && trade.status !== 'DELIVERED' && trade.status !== 'DEFAULTED') {
+    throw new IllegalStateError(
+      `trade ${trade.id} is ${trade.status}; only MATCHED, DELIVERED or DEFAULTED trades are disputed`,
+    );
+  }
+  const market = await getMarketRecord(ctx, trade.marketId);
+  if (txTimeMs(ctx) >= market.settleAfterMs) {
+    throw new TooLateError(`the dispute window of ${trade.id} closed at ${isoOf(market.settleAfterMs)}`);
+  }
+  await assertAbsent(ctx, RecordType.Dispute, trade.id);
+  const at = txTimeIso(ctx);
+  const dispute: Dispute = {
+    id: trade.id,
+    tradeId: trade.id,
+    marketId: trade.marketId,
+    openedBy: caller.participantId,
+    buyer: trade.buyer,
+    seller: trade.seller,
+    partyMspIds: [...new Set([trade.buyerMspId, trade.sellerMspId])].sort(),
+    claim: request.claim,
+    evidence: [{ hash: request.evidenceHash, uri: request.evidenceUri, by: caller.participantId, at }],
+    votes: {},
+    status: 'OPEN',
+    openedAt: at,
+    updatedAt: at,
+  };
+  trade.disputedFrom = trade.status;
+  trade.status = 'DISPUTED';
+  trade.updatedAt = at;
+  await writeRecord(ctx, RecordType.Dispute, dispute.id, dispute);
+  await writeIndex(ctx, DISPUTES_BY_PARTY, [trade.buyer, dispute.id]);
+  if (trade.seller !== trade.buyer) await writeIndex(ctx, DISPUTES_BY_PARTY, [trade.seller, dispute.id]);
+  await writeRecord(ctx, RecordType.Trade, trade.id, trade);
+  emitEvent(ctx, EventName.DisputeOpened, {
+    tradeId: trade.id,
+    marketId: trade.marketId,
+    openedBy: caller.participantId,
+    evidenceHash: request.evidenceHash,
+  });
+  return dispute;
+}
+
+export const AddEvidenceInput = input({
+  tradeId: tradeRef(),
+  evidenceHash: sha256Hex(),
+  evidenceUri: uri().orUndefined(),
+  note: text({ max: 1000 }).orUndefined(),
+});
+
+/**
+ * Adds evidence to an OPEN dispute (a party with the member role, or an arbiter of a neutral organisation).
+ * @throws {ForbiddenError} neither a party nor a neutral arbiter.
+ * @throws {NotFoundError} unknown dispute.
+ * @throws {IllegalStateError} the dispute is RULED, or holds the maximum evidence entries.
+ */
+export async function addEvidence(
+  ctx: Context,
+  request: Infer<typeof AddEvidenceInput.shape>,
+): Promise<Dispute> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member', 'arbiter');
+  const dispute = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
+  const isParty =
+    caller.roles.has('member') &&
+    (caller.participantId === dispute.buyer || caller.participantId === dispute.seller);
+  const isNeutralArbiter = caller.roles.has('arbiter') && !dispute.partyMspIds.includes(caller.mspId);
+  if (!isParty && !isNeutralArbiter) {
+    throw new ForbiddenError(
+      `${caller.participantId} is neither a party to ${dispute.id} nor a neutral arbiter`,
+    );
+  }
+  if (dispute.status !== 'OPEN') throw new IllegalStateError(`dispute ${dispute.id} is ${dispute.status}`);
+  if (dispute.evidence.length >= MAX_EVIDENCE) {
+    throw new IllegalStateError(
+      `dispute ${dispute.id} holds the maximum of ${MAX_EVIDENCE} evidence entries`,
+    );
+  }
+  const at = txTimeIso(ctx);
+  dispute.evidence.push({
+    hash: request.evidenceHash,
+    uri: request.evidenceUri,
+    note: request.note,
+    by: caller.participantId,
+    at,
+  });
+  dispute.updatedAt = at;
+  await writeRecord(ctx, RecordType.Dispute, dispute.id, dispute);
+  emitEvent(ctx, EventName.DisputeEvidenceAdded, {
+    tradeId: dispute.id,
+    by: caller.participantId,
+    evidenceHash: request.evidenceHash,
+    entries: dispute.evidence.length,
+  });
+  return dispute;
+}
+
+export const RuleInput = input({
+  tradeId: tradeRef(),
+  deliveredWh: int({ min: 0, max: MAX_QUANTITY_WH }),
+  penalty: int({ min: 0 }),
+  reason: text({ max: 2000 }).orUndefined(),
+});
+
+/**
+ * Records an arbiter's ruling for its organisation; when enough neutral organisations agree, the
+ * dispute and the trade become RULED.
+ * @throws {InvalidInputError} deliveredWh above the traded quantity, penalty above the trade's collateral.
+ * @throws {ForbiddenError} without the arbiter role; of a party's organisation (while neutral ones
+ *   exist); of an organisation that is not ACTIVE.
+ * @throws {NotFoundError} unknown dispute.
+ * @throws {IllegalStateError} the dispute is already RULED; no ACTIVE organisation is recorded.
+ */
+export async function rule(ctx: Context, request: Infer<typeof RuleInput.shape>): Promise<Dispute> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'arbiter');
+  const dispute = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
+  if (dispute.status !== 'OPEN')
+    throw new IllegalStateError(`dispute ${dispute.id} is already ${dispute.status}`);
+  const trade = await getTradeRecord(ctx, dispute.tradeId);
+  if (request.deliveredWh > trade.quantityWh) {
+    throw new InvalidInputError('deliveredWh', `must be ≤ the traded ${trade.quantityWh} Wh`);
+  }
+  if (request.penalty > trade.collateral) {
+    throw new InvalidInputError('penalty', `must be ≤ the trade's collateral ${trade.collateral}`);
+  }
+  const active = await activeOrganisations(ctx);
+  if (active.length === 0) throw new IllegalStateError('no ACTIVE organisation is recorded on the ledger');
+  const { eligible, required } = arbitration(active, dispute.partyMspIds);
+  if (!eligible.includes(caller.mspId)) {
+    throw new ForbiddenError(
+      active.includes(caller.mspId)
+        ? `arbiters of ${caller.mspId}, a party's organisation, do not rule on ${dispute.id}`
+        : `${caller.mspId} is not an ACTIVE organisation`,
+    );
+  }
+  const at = txTimeIso(ctx);
+  const vote: Vote = {
+    arbiter: caller.participantId,
+    deliveredWh: request.deliveredWh,
+    penalty: request.penalty,
+    reason: request.reason,
+    at,
+  };
+  dispute.votes = { ...dispute.votes, [caller.mspId]: vote };
+  dispute.updatedAt = at;
+  const agreeing = eligible.filter((mspId) => {
+    const cast = dispute.votes[mspId];
+    return cast !== undefined && cast.deliveredWh === vote.deliveredWh && cast.penalty === vote.penalty;
+  });
+  const agreed = agreeing.length >= required;
+  if (agreed) {
+    const market = await getMarketRecord(ctx, trade.marketId);
+    const finalAtMs = txTimeMs(ctx) + market.rulingNoticeMs;
+    dispute.status = 'RULED';
+    dispute.ruling = {
+      deliveredWh: vote.deliveredWh,
+      penalty: vote.penalty,
+      organisations: agreeing,
+      required,
+      ruledAt: at,
+      finalAtMs,
+    };
+    trade.status = 'RULED';
+    trade.ruling = {
+      deliveredWh: vote.deliveredWh,
+      penalty: vote.penalty,
+      organisations: agreeing,
+      ruledAt: at,
+      finalAtMs,
+    };
+    trade.updatedAt = at;
+    await writeRecord(ctx, RecordType.Trade, trade.id, trade);
+  }
+  await writeRecord(ctx, RecordType.Dispute, dispute.id, dispute);
+  emitEvent(ctx, agreed ? EventName.DisputeRuled : EventName.DisputeVoteRecorded, {
+    tradeId: dispute.id,
+    organisation: caller.mspId,
+    deliveredWh: vote.deliveredWh,
+    penalty: vote.penalty,
+    agreeing,
+    required,
+    ruled: agreed,
+  });
+  return dispute;
+}
+
+export const GetDisputeInput = input({ tradeId: tradeRef() });
+
+/**
+ * A dispute by its trade ID.
+ * @throws {NotFoundError}
+ */
+export function getDispute(ctx: Context, request: Infer<typeof GetDisputeInput.shape>): Promise<Dispute> {
+  return mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
+}
+
+export const ListDisputesInput = input({ participantId: participantId().orUndefined(), ...pageFields });
+
+/** Lists disputes, all or those of one party. */
+export function listDisputes(
+  ctx: Context,
+  request: Infer<typeof ListDisputesInput.shape>,
+): Promise<Page<Dispute>> {
+  if (request.participantId !== undefined) {
+    return listByIndex<Dispute>(
+      ctx,
+      DISPUTES_BY_PARTY,
+      [request.participantId],
+      RecordType.Dispute,
+      request.pageSize,
+      request.bookmark,
+    );
+  }
+  return listRecords<Dispute>(ctx, RecordType.Dispute, request.pageSize, request.bookmark);
+}

@@ -1,0 +1,102 @@
+/**
+ * Field rules shared by the Market, Settlement and Dispute inputs (on top of lib/validate.ts).
+ */
+import { InvalidInputError } from '../lib/errors';
+import { MAX_PRICE, MAX_QUANTITY_WH } from '../lib/money';
+import { type Rule, int, text } from '../lib/validate';
+import { PARTICIPANT_ID_PATTERN, participantIdField } from '../participant/model';
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
+
+/** Latest accepted time: 9999-12-31T23:59:59.999Z. */
+const MAX_TIME_MS = 253_402_300_799_999;
+
+/**
+ * A point in ledger time: integer ms since the epoch, or an ISO-8601 UTC string
+ * (`2026-01-01T12:00:00Z`, optional seconds and milliseconds). Parsed to ms.
+ */
+export function timeMs(): Rule<number> & { orUndefined(): Rule<number | undefined> & { optional: true } } {
+  const parse = (value: unknown, path: string): number => {
+    if (typeof value === 'string' && !/^\d+$/.test(value)) {
+      if (!ISO_UTC.test(value)) {
+        throw new InvalidInputError(path, 'must be ms since the epoch or an ISO-8601 UTC time (…Z)');
+      }
+      const ms = Date.parse(value);
+      if (!Number.isSafeInteger(ms)) throw new InvalidInputError(path, 'is not a valid date');
+      return ms;
+    }
+    return int({ min: 0, max: MAX_TIME_MS }).parse(value, path);
+  };
+  const describe = 'ms since the epoch or ISO-8601 UTC time';
+  return {
+    describe,
+    optional: false,
+    parse,
+    orUndefined() {
+      return {
+        describe: `${describe} (optional)`,
+        optional: true as const,
+        parse: (value: unknown, path: string) =>
+          value === undefined || value === null ? undefined : parse(value, path),
+      };
+    },
+  };
+}
+
+/** A duration in ms (0 – 10 years). */
+export function durationMs() {
+  return int({ min: 0, max: 10 * 366 * 24 * 60 * 60 * 1000 });
+}
+
+/** A quantity in Wh (≥ 1). */
+export function quantityWh() {
+  return int({ min: 1, max: MAX_QUANTITY_WH });
+}
+
+/** A price in minor units per kWh. */
+export function price() {
+  return int({ min: 0, max: MAX_PRICE });
+}
+
+/** An amount of money in minor units (≥ 1). */
+export function amount() {
+  return int({ min: 1 });
+}
+
+/** Basis points 0 – 10 000. */
+export function bps() {
+  return int({ min: 0, max: 10_000 });
+}
+
+/** A participant ID `<mspId>:<enrollmentId>` (participant/model.ts's rule). */
+export function participantId() {
+  return participantIdField();
+}
+
+const CLIENT_ID = '[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}';
+
+/**
+ * An offer's ledger ID `<owner participant ID>/<offerId>`, as PostOffer returns it. Neither
+ * participant IDs nor client offer IDs contain `/`, so the split is unambiguous.
+ */
+export function offerRef() {
+  return text({
+    max: 400,
+    pattern: new RegExp(`^${PARTICIPANT_ID_PATTERN.source.slice(1, -1)}/${CLIENT_ID}$`),
+    patternName: 'an offer ID <owner participant ID>/<offerId>',
+  });
+}
+
+/** A trade ID `<marketId>/c/<seq>` or `<marketId>/a/<txId>`. */
+export function tradeRef() {
+  return text({
+    max: 300,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}\/[ac]\/[0-9a-f]{1,64}$/,
+    patternName: 'a trade ID <marketId>/c/<n> or <marketId>/a/<txId>',
+  });
+}
+
+/** An https/ipfs/… URI where evidence can be fetched (never fetched by the chaincode). */
+export function uri() {
+  return text({ max: 1024, pattern: /^[a-z][a-z0-9+.-]*:\S+$/, patternName: 'a URI' });
+}

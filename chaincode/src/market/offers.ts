@@ -1,0 +1,346 @@
+/**
+ * PostOffer, CancelOffer, AcceptOffer, GetOffer, ListOffers.
+ *
+ * Offer IDs are chosen by the owner and namespaced by the owner: the ledger ID is
+ * `<owner participant ID>/<offerId>`. Client IDs may not contain `/`, so the split is unambiguous;
+ * two owners can both use `o-1` without colliding (or learning of each other's IDs), and the
+ * PostOffer of one owner can never touch a key of another owner's offer. Posting the same offerId
+ * twice is rejected (ESTP_ALREADY_EXISTS), never duplicated.
+ *
+ * PostOffer writes only keys of its owner: the offer, its two index entries (by market, by owner),
+ * its order-book entry and the owner's account. The market record is only read.
+ */
+import type { Context } from 'fabric-contract-api';
+import { type Caller, callerOf, requireRole } from '../lib/caller';
+import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
+import { EventName, emitEvent } from '../lib/events';
+import { RecordType } from '../lib/keys';
+import { collateral, value } from '../lib/money';
+import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
+import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
+import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
+import { type Infer, id, input, oneOf } from '../lib/validate';
+import { type Participant, getParticipant, requireActiveParticipant } from '../participant/model';
+import { AccountBook } from '../settlement/accounts';
+import type { Trade } from '../settlement/model';
+import { recordTrade } from '../settlement/trades';
+import { deleteBookEntry, putBookEntry } from './book';
+import { offerRef, participantId, price, quantityWh } from './inputs';
+import { getMarketRecord } from './markets';
+import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer, type OfferStatus, SIDES } from './model';
+
+/** The ledger ID of an owner's offer. */
+export function offerLedgerId(owner: string, offerId: string): string {
+  return `${owner}/${offerId}`;
+}
+
+/**
+ * The caller may trade in the market: ACTIVE, trading the market's commodity and, for energy, in
+ * the market's grid zone.
+ * @throws {ForbiddenError}
+ */
+export async function requireTrader(ctx: Context, caller: Caller, market: Market): Promise<Participant> {
+  const participant = await requireActiveParticipant(ctx, caller);
+  if (!participant.commodities.includes(market.commodity)) {
+    throw new ForbiddenError(`${participant.id} does not trade ${market.commodity}`);
+  }
+  if (market.commodity !== 'SAVINGS_CERT' && participant.gridZone !== market.gridZone) {
+    throw new ForbiddenError(
+      `${participant.id} is in grid zone ${participant.gridZone}, market ${market.id} in ${market.gridZone}`,
+    );
+  }
+  return participant;
+}
+
+function requireBeforeGateClosure(market: Market, now: number, what: string): void {
+  if (market.status !== 'OPEN' || now >= market.gateClosureMs) {
+    throw new TooLateError(
+      `${what} closed at gate closure ${isoOf(market.gateClosureMs)} of market ${market.id}`,
+    );
+  }
+}
+
+/**
+ * Releases what an offer still locks to its owner and closes it. The caller writes the offer and
+ * removes its book entry.
+ */
+export async function closeOffer(
+  accounts: AccountBook,
+  offer: Offer,
+  status: OfferStatus,
+  now: string,
+): Promise<void> {
+  await accounts.release(offer.owner, offer.moneyLocked);
+  await accounts.releaseCertificates(offer.owner, offer.certificatesLockedWh);
+  offer.moneyLocked = 0;
+  offer.certificatesLockedWh = 0;
+  offer.status = status;
+  offer.closedAt = now;
+  offer.updatedAt = now;
+}
+
+export const PostOfferInput = input({
+  offerId: id(),
+  marketId: id(),
+  side: oneOf(SIDES),
+  quantityWh: quantityWh(),
+  price: price(),
+  minFillWh: quantityWh().orUndefined(),
+});
+export type PostOfferInput = Infer<typeof PostOfferInput.shape>;
+
+/**
+ * Posts an offer (member role, ACTIVE, before gate closure). BUY locks value(quantity, price);
+ * an energy SELL locks collateral(quantity, price, market.collateralBps); a certificate SELL locks
+ * `quantityWh` of held certificates.
+ * @throws {InvalidInputError} bad fields; price off the market's floor/cap/tick; minFillWh > quantity.
+ * @throws {ForbiddenError} no member role; not ACTIVE; wrong commodity or grid zone.
+ * @throws {NotFoundError} unknown market.
+ * @throws {TooLateError} at or after gate closure.
+ * @throws {AlreadyExistsError} the caller already posted this offerId.
+ * @throws {InsufficientFundsError} not enough available credits or certificates.
+ */
+export async function postOffer(ctx: Context, request: PostOfferInput): Promise<Offer> {
+  if (request.minFillWh !== undefined && request.minFillWh > request.quantityWh) {
+    throw new InvalidInputError('minFillWh', 'must not exceed quantityWh');
+  }
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member');
+  const market = await getMarketRecord(ctx, request.marketId);
+  const nowMs = txTimeMs(ctx);
+  requireBeforeGateClosure(market, nowMs, 'offers');
+  if (market.priceFloor !== undefined && request.price < market.priceFloor) {
+    throw new InvalidInputError('price', `must be ≥ the market's price floor ${market.priceFloor}`);
+  }
+  if (market.priceCap !== undefined && request.price > market.priceCap) {
+    throw new InvalidInputError('price', `must be ≤ the market's price cap ${market.priceCap}`);
+  }
+  if (request.price % market.tickSize !== 0) {
+    throw new InvalidInputError('price', `must be a multiple of the market's tick ${market.tickSize}`);
+  }
+  const participant = await requireTrader(ctx, caller, market);
+  const ledgerId = offerLedgerId(participant.id, request.offerId);
+  await assertAbsent(ctx, RecordType.Offer, ledgerId);
+
+  const now = txTimeIso(ctx);
+  const accounts = new AccountBook(ctx, now);
+  let moneyLocked = 0;
+  let certificatesLockedWh = 0;
+  if (request.side === 'BUY') {
+    moneyLocked = value(request.quantityWh, request.price, 'quantityWh × price');
+    await accounts.lock(participant.id, moneyLocked, `the escrow of BUY ${request.offerId}`);
+  } else if (market.commodity === 'SAVINGS_CERT') {
+    certificatesLockedWh = request.quantityWh;
+    await accounts.lockCertificates(participant.id, certificatesLockedWh, `SELL ${request.offerId}`);
+  } else {
+    moneyLocked = collateral(request.quantityWh, request.price, market.collateralBps);
+    await accounts.lock(participant.id, moneyLocked, `the collateral of SELL ${request.offerId}`);
+  }
+  const offer: Offer = {
+    id: ledgerId,
+    offerId: request.offerId,
+    owner: participant.id,
+    ownerMspId: participant.mspId,
+    marketId: market.id,
+    commodity: market.commodity,
+    side: request.side,
+    quantityWh: request.quantityWh,
+    price: request.price,
+    minFillWh: request.minFillWh,
+    filledWh: 0,
+    remainingWh: request.quantityWh,
+    moneyLocked,
+    certificatesLockedWh,
+    status: 'OPEN',
+    postedAtMs: nowMs,
+    postedAt: now,
+    postedTxId: ctx.stub.getTxID(),
+    updatedAt: now,
+  };
+  await writeRecord(ctx, RecordType.Offer, offer.id, offer);
+  await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
+  await writeIndex(ctx, OFFERS_BY_OWNER, [offer.owner, offer.id]);
+  await putBookEntry(ctx, offer);
+  await accounts.flush();
+  emitEvent(ctx, EventName.OfferPosted, {
+    offerId: offer.id,
+    marketId: offer.marketId,
+    owner: offer.owner,
+    side: offer.side,
+    quantityWh: offer.quantityWh,
+    price: offer.price,
+    moneyLocked,
+    certificatesLockedWh,
+  });
+  return offer;
+}
+
+export const OfferRefInput = input({ id: offerRef() });
+
+/**
+ * Cancels an OPEN offer before gate closure (its owner only) and releases what it locks.
+ * @throws {ForbiddenError} no member role, or not the owner.
+ * @throws {NotFoundError} unknown offer.
+ * @throws {IllegalStateError} the offer is not OPEN.
+ * @throws {TooLateError} at or after gate closure.
+ */
+export async function cancelOffer(ctx: Context, request: Infer<typeof OfferRefInput.shape>): Promise<Offer> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member');
+  const offer = await mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
+  if (offer.owner !== caller.participantId) {
+    throw new ForbiddenError(`offer ${offer.id} belongs to ${offer.owner}; only its owner may cancel it`);
+  }
+  if (offer.status !== 'OPEN') throw new IllegalStateError(`offer ${offer.id} is ${offer.status}, not OPEN`);
+  const market = await getMarketRecord(ctx, offer.marketId);
+  requireBeforeGateClosure(market, txTimeMs(ctx), 'cancellation');
+  const now = txTimeIso(ctx);
+  const accounts = new AccountBook(ctx, now);
+  const released = { money: offer.moneyLocked, certificatesWh: offer.certificatesLockedWh };
+  await deleteBookEntry(ctx, offer);
+  await closeOffer(accounts, offer, 'CANCELLED', now);
+  await writeRecord(ctx, RecordType.Offer, offer.id, offer);
+  await accounts.flush();
+  emitEvent(ctx, EventName.OfferCancelled, {
+    offerId: offer.id,
+    marketId: offer.marketId,
+    owner: offer.owner,
+    releasedMoney: released.money,
+    releasedCertificatesWh: released.certificatesWh,
+  });
+  return offer;
+}
+
+export const AcceptOfferInput = input({ id: offerRef(), quantityWh: quantityWh() });
+
+/** What AcceptOffer returns: the trade and the offer after the fill. */
+export interface AcceptResult {
+  trade: Trade;
+  offer: Offer;
+}
+
+/**
+ * Fills a specific OPEN offer at its price, immediately (bilateral path, before gate closure): a
+ * buyer accepts a SELL offer, a seller a BUY offer. The fill must be ≤ the remaining quantity and ≥
+ * min(minFillWh, remaining). The taker locks its side from available (buyer: value(q, price); energy
+ * seller: collateral(q, price, bps)); certificates and their payment move at once.
+ * @throws {InvalidInputError} quantity above the remainder or below the minimum fill.
+ * @throws {ForbiddenError} no member role; not ACTIVE; own offer; wrong commodity/zone; owner no longer ACTIVE.
+ * @throws {NotFoundError} unknown offer.
+ * @throws {IllegalStateError} the offer is not OPEN.
+ * @throws {TooLateError} at or after gate closure.
+ * @throws {InsufficientFundsError} the taker lacks credits or certificates.
+ */
+export async function acceptOffer(
+  ctx: Context,
+  request: Infer<typeof AcceptOfferInput.shape>,
+): Promise<AcceptResult> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member');
+  const offer = await mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
+  if (offer.owner === caller.participantId) {
+    throw new ForbiddenError(`offer ${offer.id} is the caller's own; cancel it instead`);
+  }
+  if (offer.status !== 'OPEN') throw new IllegalStateError(`offer ${offer.id} is ${offer.status}, not OPEN`);
+  const market = await getMarketRecord(ctx, offer.marketId);
+  const nowMs = txTimeMs(ctx);
+  requireBeforeGateClosure(market, nowMs, 'bilateral fills');
+  if (request.quantityWh > offer.remainingWh) {
+    throw new InvalidInputError('quantityWh', `must be ≤ the offer's remaining ${offer.remainingWh} Wh`);
+  }
+  const minimum = Math.min(offer.minFillWh ?? 1, offer.remainingWh);
+  if (request.quantityWh < minimum) {
+    throw new InvalidInputError('quantityWh', `must be ≥ the offer's minimum fill ${minimum} Wh`);
+  }
+  const taker = await requireTrader(ctx, caller, market);
+  const owner = await getParticipant(ctx, offer.owner);
+  if (owner.status !== 'ACTIVE') {
+    throw new ForbiddenError(
+      `the owner of offer ${offer.id} is ${owner.status}; only ACTIVE participants trade`,
+    );
+  }
+
+  const now = txTimeIso(ctx);
+  const txId = ctx.stub.getTxID();
+  const accounts = new AccountBook(ctx, now);
+  const ownerParty = { participantId: offer.owner, mspId: offer.ownerMspId, offer };
+  const takerParty = { participantId: taker.id, mspId: taker.mspId };
+  const trade = await recordTrade(ctx, accounts, {
+    id: `${market.id}/a/${txId}`,
+    market,
+    origin: 'BILATERAL',
+    quantityWh: request.quantityWh,
+    price: offer.price,
+    buyer: offer.side === 'BUY' ? ownerParty : takerParty,
+    seller: offer.side === 'SELL' ? ownerParty : takerParty,
+    now,
+    txId,
+  });
+  if (offer.remainingWh === 0) {
+    await deleteBookEntry(ctx, offer);
+    await closeOffer(accounts, offer, 'FILLED', now);
+  } else {
+    await putBookEntry(ctx, offer);
+  }
+  await writeRecord(ctx, RecordType.Offer, offer.id, offer);
+  await accounts.flush();
+  emitEvent(ctx, EventName.OfferAccepted, {
+    offerId: offer.id,
+    tradeId: trade.id,
+    marketId: market.id,
+    buyer: trade.buyer,
+    seller: trade.seller,
+    quantityWh: trade.quantityWh,
+    price: trade.price,
+    remainingWh: offer.remainingWh,
+  });
+  return { trade, offer };
+}
+
+/**
+ * An offer by its ledger ID.
+ * @throws {NotFoundError}
+ */
+export function getOffer(ctx: Context, request: Infer<typeof OfferRefInput.shape>): Promise<Offer> {
+  return mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
+}
+
+export const ListOffersInput = input({
+  marketId: id().orUndefined(),
+  owner: participantId().orUndefined(),
+  ...pageFields,
+});
+
+/**
+ * Lists offers of a market, of an owner, or all (one filter at most), in ledger-ID order.
+ * @throws {InvalidInputError} when both filters are given.
+ */
+export async function listOffers(
+  ctx: Context,
+  request: Infer<typeof ListOffersInput.shape>,
+): Promise<Page<Offer>> {
+  if (request.marketId !== undefined && request.owner !== undefined) {
+    throw new InvalidInputError('owner', 'cannot be combined with marketId');
+  }
+  if (request.marketId !== undefined) {
+    return listByIndex<Offer>(
+      ctx,
+      OFFERS_BY_MARKET,
+      [request.marketId],
+      RecordType.Offer,
+      request.pageSize,
+      request.bookmark,
+    );
+  }
+  if (request.owner !== undefined) {
+    return listByIndex<Offer>(
+      ctx,
+      OFFERS_BY_OWNER,
+      [request.owner],
+      RecordType.Offer,
+      request.pageSize,
+      request.bookmark,
+    );
+  }
+  return listRecords<Offer>(ctx, RecordType.Offer, request.pageSize, request.bookmark);
+}

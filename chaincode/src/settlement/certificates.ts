@@ -1,0 +1,209 @@
+/**
+ * Energy-savings certificates, in Wh saved: RegisterSavingsProject, IssueCertificates,
+ * RetireCertificates.
+ *
+ * - A member registers a project (baseline, measurement-and-verification method, evidence hash).
+ * - A verifier of ANOTHER organisation than the project owner's issues certificates for verified
+ *   savings into the owner's account; Σ issued never exceeds the project's baseline.
+ * - Certificates change hands only through trades on SAVINGS_CERT markets (the call auction or
+ *   AcceptOffer), which deliver them at once against payment; there is no free transfer.
+ * - The holder retires (burns) certificates to claim the savings; the retirement record keeps the
+ *   claimed amount and beneficiary, and retired certificates can never be offered again.
+ */
+import type { Context } from 'fabric-contract-api';
+import { callerOf, requireRole } from '../lib/caller';
+import { ForbiddenError, InvalidInputError } from '../lib/errors';
+import { EventName, emitEvent } from '../lib/events';
+import { RecordType } from '../lib/keys';
+import { MAX_QUANTITY_WH, add } from '../lib/money';
+import { assertAbsent, mustReadRecord, writeRecord } from '../lib/state';
+import { txTimeIso } from '../lib/time';
+import { type Infer, id, input, int, sha256Hex, text } from '../lib/validate';
+import { quantityWh, timeMs, uri } from '../market/inputs';
+import { getParticipant, requireActiveParticipant } from '../participant/model';
+import { AccountBook } from './accounts';
+import type { Account, CertificateBatch, CertificateRetirement, SavingsProject } from './model';
+
+export const RegisterSavingsProjectInput = input({
+  projectId: id(),
+  title: text({ max: 200 }),
+  method: text({ max: 200 }),
+  baselineWh: int({ min: 1, max: MAX_QUANTITY_WH }),
+  gridZone: id(),
+  evidenceHash: sha256Hex(),
+  evidenceUri: uri().orUndefined(),
+});
+
+/**
+ * Registers a savings project owned by the caller (member role, ACTIVE).
+ * @throws {ForbiddenError} without the member role or not ACTIVE.
+ * @throws {AlreadyExistsError} the project ID is taken.
+ */
+export async function registerSavingsProject(
+  ctx: Context,
+  request: Infer<typeof RegisterSavingsProjectInput.shape>,
+): Promise<SavingsProject> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member');
+  const owner = await requireActiveParticipant(ctx, caller);
+  await assertAbsent(ctx, RecordType.SavingsProject, request.projectId);
+  const at = txTimeIso(ctx);
+  const project: SavingsProject = {
+    id: request.projectId,
+    owner: owner.id,
+    ownerMspId: owner.mspId,
+    title: request.title,
+    method: request.method,
+    baselineWh: request.baselineWh,
+    gridZone: request.gridZone,
+    evidenceHash: request.evidenceHash,
+    evidenceUri: request.evidenceUri,
+    issuedWh: 0,
+    registeredAt: at,
+    updatedAt: at,
+  };
+  await writeRecord(ctx, RecordType.SavingsProject, project.id, project);
+  emitEvent(ctx, EventName.SavingsProjectRegistered, {
+    projectId: project.id,
+    owner: project.owner,
+    baselineWh: project.baselineWh,
+    evidenceHash: project.evidenceHash,
+  });
+  return project;
+}
+
+export const IssueCertificatesInput = input({
+  projectId: id(),
+  batchId: id(),
+  quantityWh: quantityWh(),
+  evidenceHash: sha256Hex(),
+  evidenceUri: uri().orUndefined(),
+  periodStart: timeMs().orUndefined(),
+  periodEnd: timeMs().orUndefined(),
+});
+
+/** The batch issued and the owner's account after it. */
+export interface IssueResult {
+  batch: CertificateBatch;
+  account: Account;
+}
+
+/**
+ * Issues certificates for verified savings of a project to its owner (verifier role, not of the
+ * owner's organisation). The batch ID is the verifier's idempotency key per project.
+ * @throws {InvalidInputError} periodEnd before periodStart; issuance beyond the project's baseline.
+ * @throws {ForbiddenError} without the verifier role, or of the project owner's organisation.
+ * @throws {NotFoundError} unknown project.
+ * @throws {AlreadyExistsError} the batch ID was used for this project.
+ */
+export async function issueCertificates(
+  ctx: Context,
+  request: Infer<typeof IssueCertificatesInput.shape>,
+): Promise<IssueResult> {
+  if (
+    request.periodStart !== undefined &&
+    request.periodEnd !== undefined &&
+    request.periodEnd < request.periodStart
+  ) {
+    throw new InvalidInputError('periodEnd', 'must not be before periodStart');
+  }
+  const caller = callerOf(ctx);
+  requireRole(caller, 'verifier');
+  const project = await mustReadRecord<SavingsProject>(ctx, RecordType.SavingsProject, request.projectId);
+  if (caller.mspId === project.ownerMspId) {
+    throw new ForbiddenError(
+      `certificates of ${project.id} must be issued by a verifier of another organisation than ${project.ownerMspId}`,
+    );
+  }
+  const batchKey = `${project.id}/${request.batchId}`;
+  await assertAbsent(ctx, RecordType.CertificateBatch, batchKey);
+  const issuedWh = add(project.issuedWh, request.quantityWh, 'quantityWh');
+  if (issuedWh > project.baselineWh) {
+    throw new InvalidInputError(
+      'quantityWh',
+      `would bring ${project.id}'s certificates to ${issuedWh} Wh, above its baseline ${project.baselineWh} Wh`,
+    );
+  }
+  await getParticipant(ctx, project.owner);
+  const at = txTimeIso(ctx);
+  const accounts = new AccountBook(ctx, at);
+  const account = await accounts.issueCertificates(project.owner, request.quantityWh);
+  const batch: CertificateBatch = {
+    id: batchKey,
+    batchId: request.batchId,
+    projectId: project.id,
+    owner: project.owner,
+    quantityWh: request.quantityWh,
+    verifier: caller.participantId,
+    verifierMspId: caller.mspId,
+    evidenceHash: request.evidenceHash,
+    evidenceUri: request.evidenceUri,
+    periodStartMs: request.periodStart,
+    periodEndMs: request.periodEnd,
+    issuedAt: at,
+  };
+  project.issuedWh = issuedWh;
+  project.updatedAt = at;
+  await writeRecord(ctx, RecordType.CertificateBatch, batch.id, batch);
+  await writeRecord(ctx, RecordType.SavingsProject, project.id, project);
+  await accounts.flush();
+  emitEvent(ctx, EventName.CertificatesIssued, {
+    projectId: project.id,
+    batchId: batch.batchId,
+    owner: project.owner,
+    quantityWh: batch.quantityWh,
+    verifier: batch.verifier,
+  });
+  return { batch, account };
+}
+
+export const RetireCertificatesInput = input({
+  retirementId: id(),
+  quantityWh: quantityWh(),
+  beneficiary: text({ max: 200 }).orUndefined(),
+  purpose: text({ max: 500 }).orUndefined(),
+});
+
+/** The retirement record and the holder's account after it. */
+export interface RetireResult {
+  retirement: CertificateRetirement;
+  account: Account;
+}
+
+/**
+ * Retires (burns) held certificates of the caller (member role, ACTIVE).
+ * @throws {ForbiddenError} without the member role or not ACTIVE.
+ * @throws {AlreadyExistsError} the caller used the retirement ID already.
+ * @throws {InsufficientFundsError} fewer held certificates than quantityWh.
+ */
+export async function retireCertificates(
+  ctx: Context,
+  request: Infer<typeof RetireCertificatesInput.shape>,
+): Promise<RetireResult> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member');
+  const holder = await requireActiveParticipant(ctx, caller);
+  const retirementKey = `${holder.id}/${request.retirementId}`;
+  await assertAbsent(ctx, RecordType.CertificateRetirement, retirementKey);
+  const at = txTimeIso(ctx);
+  const accounts = new AccountBook(ctx, at);
+  const account = await accounts.retireCertificates(holder.id, request.quantityWh);
+  const retirement: CertificateRetirement = {
+    id: retirementKey,
+    retirementId: request.retirementId,
+    holder: holder.id,
+    quantityWh: request.quantityWh,
+    beneficiary: request.beneficiary,
+    purpose: request.purpose,
+    retiredAt: at,
+  };
+  await writeRecord(ctx, RecordType.CertificateRetirement, retirement.id, retirement);
+  await accounts.flush();
+  emitEvent(ctx, EventName.CertificatesRetired, {
+    holder: holder.id,
+    retirementId: request.retirementId,
+    quantityWh: request.quantityWh,
+    beneficiary: request.beneficiary,
+  });
+  return { retirement, account };
+}

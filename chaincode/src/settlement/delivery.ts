@@ -1,0 +1,210 @@
+/**
+ * ReportDelivery and Settle: the life of an energy trade after matching.
+ *
+ * Timeline of a market (ledger time): … gate closure ≤ delivery start < delivery end ≤ report
+ * deadline < settleAfter = report deadline + dispute window.
+ *
+ * - ReportDelivery (meter role) is accepted from delivery end until the report deadline (inclusive),
+ *   once per trade, for a meter registered to the trade's seller or buyer: MATCHED → DELIVERED.
+ * - Settle advances a trade by one step:
+ *   - MATCHED after the report deadline → DEFAULTED (no report: zero delivered), or straight to
+ *     SETTLED as a default once settleAfter has passed;
+ *   - DELIVERED or DEFAULTED from settleAfter → SETTLED (rules.ts);
+ *   - RULED from the ruling's final time → SETTLED by the ruling;
+ *   - DISPUTED is frozen; SETTLED is final.
+ */
+import type { Context } from 'fabric-contract-api';
+import { callerOf, requireRole } from '../lib/caller';
+import { ForbiddenError, IllegalStateError, TooEarlyError, TooLateError } from '../lib/errors';
+import { EventName, emitEvent } from '../lib/events';
+import { RecordType } from '../lib/keys';
+import { MAX_QUANTITY_WH } from '../lib/money';
+import { mustReadRecord, writeRecord } from '../lib/state';
+import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
+import { type Infer, id, input, int, sha256Hex } from '../lib/validate';
+import { tradeRef, uri } from '../market/inputs';
+import { getMarketRecord } from '../market/markets';
+import { getParticipant } from '../participant/model';
+import { AccountBook } from './accounts';
+import type { Trade, TradeSettlement } from './model';
+import { settleEnergy } from './rules';
+
+/** Reads a trade or fails with ESTP_NOT_FOUND. */
+export function getTradeRecord(ctx: Context, tradeId: string): Promise<Trade> {
+  return mustReadRecord<Trade>(ctx, RecordType.Trade, tradeId);
+}
+
+export const ReportDeliveryInput = input({
+  tradeId: tradeRef(),
+  deliveredWh: int({ min: 0, max: MAX_QUANTITY_WH }),
+  meterId: id(),
+  readingHash: sha256Hex(),
+  readingUri: uri().orUndefined(),
+});
+
+/**
+ * Records the metered delivery of an energy trade (meter role).
+ * @throws {ForbiddenError} without the meter role, or the meter is not registered to the seller or buyer.
+ * @throws {NotFoundError} unknown trade.
+ * @throws {IllegalStateError} a certificate trade, or the trade is not MATCHED (reported, defaulted, disputed…).
+ * @throws {TooEarlyError} before delivery end.
+ * @throws {TooLateError} after the report deadline.
+ */
+export async function reportDelivery(
+  ctx: Context,
+  request: Infer<typeof ReportDeliveryInput.shape>,
+): Promise<Trade> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'meter');
+  const trade = await getTradeRecord(ctx, request.tradeId);
+  if (trade.commodity === 'SAVINGS_CERT') {
+    throw new IllegalStateError(`trade ${trade.id} is a certificate trade: certificates deliver at clearing`);
+  }
+  if (trade.status !== 'MATCHED') {
+    throw new IllegalStateError(
+      `trade ${trade.id} is ${trade.status}; a delivery is reported once, on a MATCHED trade`,
+    );
+  }
+  const market = await getMarketRecord(ctx, trade.marketId);
+  const now = txTimeMs(ctx);
+  if (now < market.deliveryEndMs) {
+    throw new TooEarlyError(
+      `delivery of ${trade.id} is reported from delivery end ${isoOf(market.deliveryEndMs)}`,
+    );
+  }
+  if (now > market.reportDeadlineMs) {
+    throw new TooLateError(`the report deadline of ${trade.id} was ${isoOf(market.reportDeadlineMs)}`);
+  }
+  const seller = await getParticipant(ctx, trade.seller);
+  const buyer = await getParticipant(ctx, trade.buyer);
+  if (!seller.meterIds.includes(request.meterId) && !buyer.meterIds.includes(request.meterId)) {
+    throw new ForbiddenError(
+      `meter ${request.meterId} is not registered to the seller or buyer of ${trade.id}`,
+    );
+  }
+  const at = txTimeIso(ctx);
+  trade.delivery = {
+    deliveredWh: request.deliveredWh,
+    meterId: request.meterId,
+    readingHash: request.readingHash,
+    readingUri: request.readingUri,
+    reportedBy: caller.participantId,
+    reportedAt: at,
+  };
+  trade.status = 'DELIVERED';
+  trade.updatedAt = at;
+  await writeRecord(ctx, RecordType.Trade, trade.id, trade);
+  emitEvent(ctx, EventName.DeliveryReported, {
+    tradeId: trade.id,
+    marketId: trade.marketId,
+    deliveredWh: request.deliveredWh,
+    quantityWh: trade.quantityWh,
+    meterId: request.meterId,
+    readingHash: request.readingHash,
+  });
+  return trade;
+}
+
+export const SettleInput = input({ tradeId: tradeRef() });
+
+/**
+ * Advances a trade's settlement by one step (member or treasurer role; see the module comment).
+ * @throws {ForbiddenError} without the member or treasurer role.
+ * @throws {NotFoundError} unknown trade.
+ * @throws {IllegalStateError} DISPUTED (frozen) or already SETTLED.
+ * @throws {TooEarlyError} before the report deadline, the end of the dispute window, or the ruling's final time.
+ */
+export async function settle(ctx: Context, request: Infer<typeof SettleInput.shape>): Promise<Trade> {
+  const caller = callerOf(ctx);
+  requireRole(caller, 'member', 'treasurer');
+  const trade = await getTradeRecord(ctx, request.tradeId);
+  if (trade.status === 'SETTLED') throw new IllegalStateError(`trade ${trade.id} is already SETTLED`);
+  if (trade.status === 'DISPUTED') {
+    throw new IllegalStateError(`trade ${trade.id} is DISPUTED: frozen until the dispute is ruled`);
+  }
+  const market = await getMarketRecord(ctx, trade.marketId);
+  const nowMs = txTimeMs(ctx);
+  const at = txTimeIso(ctx);
+  let basis: TradeSettlement['basis'];
+  let measuredWh = 0;
+  let ruledPenalty: number | undefined;
+  switch (trade.status) {
+    case 'MATCHED':
+      if (nowMs <= market.reportDeadlineMs) {
+        throw new TooEarlyError(
+          `trade ${trade.id} awaits its meter report until ${isoOf(market.reportDeadlineMs)}`,
+        );
+      }
+      if (nowMs < market.settleAfterMs) {
+        trade.status = 'DEFAULTED';
+        trade.defaultedAt = at;
+        trade.updatedAt = at;
+        await writeRecord(ctx, RecordType.Trade, trade.id, trade);
+        emitEvent(ctx, EventName.TradeDefaulted, {
+          tradeId: trade.id,
+          marketId: trade.marketId,
+          seller: trade.seller,
+        });
+        return trade;
+      }
+      trade.defaultedAt = at;
+      basis = 'DEFAULTED';
+      break;
+    case 'DEFAULTED':
+    case 'DELIVERED':
+      if (nowMs < market.settleAfterMs) {
+        throw new TooEarlyError(
+          `trade ${trade.id} settles after its dispute window, from ${isoOf(market.settleAfterMs)}`,
+        );
+      }
+      basis = trade.status;
+      measuredWh = trade.delivery?.deliveredWh ?? 0;
+      break;
+    case 'RULED': {
+      const ruling = trade.ruling;
+      if (!ruling) throw new IllegalStateError(`trade ${trade.id} is RULED without a ruling`);
+      if (nowMs < ruling.finalAtMs) {
+        throw new TooEarlyError(`the ruling on ${trade.id} is final from ${isoOf(ruling.finalAtMs)}`);
+      }
+      basis = 'RULED';
+      measuredWh = ruling.deliveredWh;
+      ruledPenalty = ruling.penalty;
+      break;
+    }
+  }
+  const outcome = settleEnergy({
+    quantityWh: trade.quantityWh,
+    price: trade.price,
+    escrow: trade.value,
+    collateral: trade.collateral,
+    toleranceBps: market.toleranceBps,
+    measuredWh,
+    ruledPenalty,
+  });
+  const accounts = new AccountBook(ctx, at);
+  await accounts.payFromEscrow(trade.buyer, trade.seller, outcome.paid);
+  await accounts.release(trade.buyer, outcome.buyerRefund);
+  await accounts.payFromEscrow(trade.seller, trade.buyer, outcome.penalty);
+  await accounts.release(trade.seller, outcome.collateralReleased);
+  trade.settlement = {
+    deliveredWh: outcome.deliveredWh,
+    paid: outcome.paid,
+    buyerRefund: outcome.buyerRefund,
+    penalty: outcome.penalty,
+    collateralReleased: outcome.collateralReleased,
+    basis,
+    settledAt: at,
+  };
+  trade.status = 'SETTLED';
+  trade.updatedAt = at;
+  await writeRecord(ctx, RecordType.Trade, trade.id, trade);
+  await accounts.flush();
+  emitEvent(ctx, EventName.TradeSettled, {
+    tradeId: trade.id,
+    marketId: trade.marketId,
+    buyer: trade.buyer,
+    seller: trade.seller,
+    ...trade.settlement,
+  });
+  return trade;
+}

@@ -1,0 +1,200 @@
+/**
+ * A trading world for the Market, Settlement and Dispute tests: the founding orgs bootstrapped,
+ * service identities (market admin, treasurer, meter, verifier, one arbiter per org) and helpers to
+ * make funded ACTIVE traders, open markets and read accounts — all through the real transactions.
+ */
+import { DisputeContract } from '../../chaincode/src/contracts/dispute';
+import { MarketContract } from '../../chaincode/src/contracts/market';
+import { SettlementContract } from '../../chaincode/src/contracts/settlement';
+import type { Market, Offer } from '../../chaincode/src/market/model';
+import type { Account, Trade } from '../../chaincode/src/settlement/model';
+import { TestLedger, type TestIdentity } from '../support/fixture';
+import { activeParticipant, adminOf, bootstrapConsortium, type Profile } from '../support/world';
+
+export const markets = new MarketContract();
+export const settlement = new SettlementContract();
+export const disputes = new DisputeContract();
+
+export const HOUR = 60 * 60 * 1000;
+export const HASH = 'a'.repeat(64);
+export const HASH2 = 'b'.repeat(64);
+
+export interface TradingWorld {
+  ledger: TestLedger;
+  /** UtilityMSP admin: opens markets. */
+  admin: TestIdentity;
+  treasurer: TestIdentity;
+  meter: TestIdentity;
+  /** EnterpriseMSP verifier. */
+  verifier: TestIdentity;
+  arbiters: { UtilityMSP: TestIdentity; EnterpriseMSP: TestIdentity; CommunityMSP: TestIdentity };
+}
+
+export async function tradingWorld(): Promise<TradingWorld> {
+  const ledger = await TestLedger.create();
+  await bootstrapConsortium(ledger);
+  return {
+    ledger,
+    admin: await adminOf(ledger, 'UtilityMSP'),
+    treasurer: await ledger.identity('UtilityMSP', 'treasurer', ['treasurer']),
+    meter: await ledger.identity('UtilityMSP', 'meter', ['meter']),
+    verifier: await ledger.identity('EnterpriseMSP', 'verifier', ['verifier']),
+    arbiters: {
+      UtilityMSP: await ledger.identity('UtilityMSP', 'arbiter', ['arbiter']),
+      EnterpriseMSP: await ledger.identity('EnterpriseMSP', 'arbiter', ['arbiter']),
+      CommunityMSP: await ledger.identity('CommunityMSP', 'arbiter', ['arbiter']),
+    },
+  };
+}
+
+let references = 0;
+
+/** Deposits `amount` credits into `participantId`'s account. */
+export async function fund(world: TradingWorld, participantId: string, amount: number): Promise<void> {
+  references += 1;
+  await world.ledger.submit(settlement, 'Deposit', world.treasurer, {
+    accountId: participantId,
+    amount,
+    reference: `dep-${references}`,
+  });
+}
+
+/** An ACTIVE member trading every commodity in ZONE-A (override with `profile`), funded with `credits`. */
+export async function trader(
+  world: TradingWorld,
+  mspId: string,
+  enrollmentId: string,
+  credits = 0,
+  profile: Partial<Profile> = {},
+): Promise<TestIdentity> {
+  const identity = await activeParticipant(world.ledger, mspId, enrollmentId, ['member'], {
+    commodities: ['ELECTRICITY', 'HEAT', 'SAVINGS_CERT'],
+    gridZone: 'ZONE-A',
+    ...profile,
+  });
+  if (credits > 0) await fund(world, identity.participantId, credits);
+  return identity;
+}
+
+/** Market times relative to a start time: gate closure +1 h, delivery +2 h…+3 h, report deadline +4 h, settle +5 h. */
+export function marketTimes(start: number) {
+  return {
+    gateClosure: start + HOUR,
+    deliveryStart: start + 2 * HOUR,
+    deliveryEnd: start + 3 * HOUR,
+    reportDeadline: start + 4 * HOUR,
+    disputeWindowMs: HOUR,
+  };
+}
+
+/** Opens a market whose gate closes one hour after the ledger's current time. */
+export async function openMarket(
+  world: TradingWorld,
+  marketId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Market> {
+  const { result } = await world.ledger.submit<Market>(markets, 'OpenMarket', world.admin, {
+    marketId,
+    commodity: 'ELECTRICITY',
+    gridZone: 'ZONE-A',
+    ...marketTimes(world.ledger.now()),
+    ...overrides,
+  });
+  return result;
+}
+
+export async function post(
+  world: TradingWorld,
+  who: TestIdentity,
+  input: {
+    offerId: string;
+    marketId: string;
+    side: 'BUY' | 'SELL';
+    quantityWh: number;
+    price: number;
+    minFillWh?: number;
+  },
+): Promise<Offer> {
+  return (await world.ledger.submit<Offer>(markets, 'PostOffer', who, input)).result;
+}
+
+/** Runs ClearMarket until the market is CLEARED; returns the number of transactions. */
+export async function clearFully(
+  world: TradingWorld,
+  who: TestIdentity,
+  marketId: string,
+  batchSize?: number,
+): Promise<number> {
+  for (let n = 1; ; n += 1) {
+    const { result } = await world.ledger.submit<{ batch: { done: boolean } }>(markets, 'ClearMarket', who, {
+      marketId,
+      batchSize,
+    });
+    if (result.batch.done) return n;
+  }
+}
+
+export function account(world: TradingWorld, participantId: string): Account {
+  return (
+    world.ledger.readRecord<Account>('Account', participantId) ?? {
+      id: participantId,
+      available: 0,
+      escrowed: 0,
+      minted: 0,
+      burned: 0,
+      certificatesHeldWh: 0,
+      certificatesEscrowedWh: 0,
+      certificatesIssuedWh: 0,
+      certificatesRetiredWh: 0,
+      updatedAt: '',
+    }
+  );
+}
+
+export function trades(world: TradingWorld): Trade[] {
+  return world.ledger.records<Trade>('Trade');
+}
+
+export function offer(world: TradingWorld, id: string): Offer {
+  const record = world.ledger.readRecord<Offer>('Offer', id);
+  if (!record) throw new Error(`no offer ${id}`);
+  return record;
+}
+
+/**
+ * Both conservation invariants over the committed state, plus the escrow cross-check: every
+ * account's escrow equals what its open offers and unsettled trades lock.
+ */
+export function checkInvariants(world: TradingWorld): void {
+  const accounts = world.ledger.records<Account>('Account');
+  const sum = (f: (a: Account) => number) => accounts.reduce((total, a) => total + f(a), 0);
+  expect(sum((a) => a.minted) - sum((a) => a.burned)).toBe(sum((a) => a.available) + sum((a) => a.escrowed));
+  expect(sum((a) => a.certificatesIssuedWh) - sum((a) => a.certificatesRetiredWh)).toBe(
+    sum((a) => a.certificatesHeldWh) + sum((a) => a.certificatesEscrowedWh),
+  );
+  for (const a of accounts) {
+    expect(a.available).toBeGreaterThanOrEqual(0);
+    expect(a.escrowed).toBeGreaterThanOrEqual(0);
+  }
+  const lockedMoney = new Map<string, number>();
+  const lockedCerts = new Map<string, number>();
+  const addTo = (map: Map<string, number>, id: string, amount: number) =>
+    map.set(id, (map.get(id) ?? 0) + amount);
+  for (const o of world.ledger.records<Offer>('Offer')) {
+    if (o.status !== 'OPEN') {
+      expect(o.moneyLocked).toBe(0);
+      expect(o.certificatesLockedWh).toBe(0);
+    }
+    addTo(lockedMoney, o.owner, o.moneyLocked);
+    addTo(lockedCerts, o.owner, o.certificatesLockedWh);
+  }
+  for (const t of world.ledger.records<Trade>('Trade')) {
+    if (t.status === 'SETTLED') continue;
+    addTo(lockedMoney, t.buyer, t.value);
+    addTo(lockedMoney, t.seller, t.collateral);
+  }
+  for (const a of accounts) {
+    expect([a.id, a.escrowed]).toEqual([a.id, lockedMoney.get(a.id) ?? 0]);
+    expect([a.id, a.certificatesEscrowedWh]).toEqual([a.id, lockedCerts.get(a.id) ?? 0]);
+  }
+}
