@@ -1,0 +1,609 @@
+/**
+ * Settlement: Deposit, Withdraw, GetAccount, ReportDelivery, Settle (delivery, tolerance, penalty,
+ * default, ruling), GetTrade, ListTrades, and the certificate lifecycle.
+ */
+import fc from 'fast-check';
+import { EventName } from '../../chaincode/src/lib/events';
+import type { Page } from '../../chaincode/src/lib/pagination';
+import type { Market } from '../../chaincode/src/market/model';
+import type { AcceptResult } from '../../chaincode/src/market/offers';
+import type { Account, SavingsProject, Trade } from '../../chaincode/src/settlement/model';
+import { settleEnergy, shortfallPenalty } from '../../chaincode/src/settlement/rules';
+import type { TestIdentity } from '../support/fixture';
+import {
+  HASH,
+  HOUR,
+  type TradingWorld,
+  account,
+  checkInvariants,
+  markets,
+  openMarket,
+  post,
+  settlement,
+  trader,
+  tradingWorld,
+} from './market-world';
+
+describe('Settlement', () => {
+  let world: TradingWorld;
+  let alice: TestIdentity; // buyer, CommunityMSP, meter MTR-A
+  let bob: TestIdentity; // seller, EnterpriseMSP, meter MTR-B
+  let market: Market;
+
+  beforeEach(async () => {
+    world = await tradingWorld();
+    alice = await trader(world, 'CommunityMSP', 'alice', 1_000_000, { meterIds: ['MTR-A'] });
+    bob = await trader(world, 'EnterpriseMSP', 'bob', 1_000_000, { meterIds: ['MTR-B'] });
+    market = await openMarket(world, 'M1');
+  });
+
+  async function expectRejected(run: Promise<unknown>, code: RegExp): Promise<void> {
+    const before = world.ledger.state();
+    await expect(run).rejects.toThrow(code);
+    expect(world.ledger.state()).toEqual(before);
+  }
+
+  /** A MATCHED trade: alice buys `quantityWh` of bob's SELL at `price` (collateral 10 %). */
+  async function matched(quantityWh = 10_000, price = 100): Promise<Trade> {
+    const sell = await post(world, bob, {
+      offerId: `s${world.ledger.now()}`,
+      marketId: 'M1',
+      side: 'SELL',
+      quantityWh,
+      price,
+    });
+    const tx = await world.ledger.submit<AcceptResult>(markets, 'AcceptOffer', alice, {
+      id: sell.id,
+      quantityWh,
+    });
+    return tx.result.trade;
+  }
+
+  const report = (tradeId: string, deliveredWh: number, meterId = 'MTR-B') =>
+    world.ledger.submit<Trade>(settlement, 'ReportDelivery', world.meter, {
+      tradeId,
+      deliveredWh,
+      meterId,
+      readingHash: HASH,
+    });
+  const settle = (tradeId: string, who: TestIdentity = alice) =>
+    world.ledger.submit<Trade>(settlement, 'Settle', who, { tradeId });
+
+  describe('Deposit, Withdraw, GetAccount', () => {
+    it('mints and burns credits, recording each operation once per reference', async () => {
+      const dep = await world.ledger.submit<{ account: Account }>(settlement, 'Deposit', world.treasurer, {
+        accountId: alice.participantId,
+        amount: 5000,
+        reference: 'wire-1',
+      });
+      expect(dep.result.account).toMatchObject({ available: 1_005_000, minted: 1_005_000, burned: 0 });
+      expect(dep.event).toMatchObject({
+        name: EventName.FundsDeposited,
+        payload: { amount: 5000, reference: 'wire-1' },
+      });
+      expect([...dep.writes.keys()]).toEqual([
+        world.ledger.key('TreasuryOperation', `${alice.participantId}/wire-1`),
+        world.ledger.key('Account', alice.participantId),
+      ]);
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, {
+          accountId: alice.participantId,
+          amount: 5000,
+          reference: 'wire-1',
+        }),
+        /ESTP_ALREADY_EXISTS: TreasuryOperation CommunityMSP:alice\/wire-1/,
+      );
+      const wd = await world.ledger.submit<{ account: Account }>(settlement, 'Withdraw', world.treasurer, {
+        accountId: alice.participantId,
+        amount: 5,
+        reference: 'payout-1',
+      });
+      expect(wd.result.account).toMatchObject({ available: 1_004_995, burned: 5 });
+      expect(wd.event?.name).toBe(EventName.FundsWithdrawn);
+      const got = await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, {});
+      expect(got).toMatchObject({ id: alice.participantId, available: 1_004_995, escrowed: 0 });
+      const other = await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, {
+        participantId: 'UtilityMSP:nobody',
+      });
+      expect(other).toMatchObject({ available: 0, escrowed: 0, minted: 0 });
+      checkInvariants(world);
+    });
+
+    it('rejects non-treasurers, unknown participants, overdrafts and bad amounts', async () => {
+      const input = { accountId: alice.participantId, amount: 10, reference: 'r' };
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', alice, input),
+        /requires estp.role treasurer/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Withdraw', world.admin, input),
+        /requires estp.role treasurer/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, {
+          ...input,
+          accountId: 'UtilityMSP:ghost',
+        }),
+        /ESTP_NOT_FOUND: Participant UtilityMSP:ghost/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Withdraw', world.treasurer, { ...input, amount: 1_000_001 }),
+        /ESTP_INSUFFICIENT_FUNDS: withdrawal of 1000001 exceeds CommunityMSP:alice's available 1000000/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, { ...input, amount: 0 }),
+        /amount must be ≥ 1/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, { ...input, amount: 1.5 }),
+        /amount must be a safe integer/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, { ...input, accountId: 'alice' }),
+        /accountId must be a participant ID/,
+      );
+    });
+
+    it('escrowed credits cannot be withdrawn', async () => {
+      await post(world, alice, {
+        offerId: 'b',
+        marketId: 'M1',
+        side: 'BUY',
+        quantityWh: 1_000_000,
+        price: 900,
+      });
+      await expectRejected(
+        world.ledger.submit(settlement, 'Withdraw', world.treasurer, {
+          accountId: alice.participantId,
+          amount: 200_000,
+          reference: 'x',
+        }),
+        /ESTP_INSUFFICIENT_FUNDS/,
+      );
+    });
+  });
+
+  describe('ReportDelivery', () => {
+    it('records the metered delivery of a registered meter between delivery end and the deadline', async () => {
+      const trade = await matched();
+      world.ledger.setTime(market.deliveryEndMs);
+      const tx = await report(trade.id, 9000, 'MTR-A');
+      expect(tx.result).toMatchObject({
+        status: 'DELIVERED',
+        delivery: { deliveredWh: 9000, meterId: 'MTR-A', readingHash: HASH, reportedBy: 'UtilityMSP:meter' },
+      });
+      expect(tx.event?.name).toBe(EventName.DeliveryReported);
+      await expectRejected(
+        report(trade.id, 9000),
+        /ESTP_ILLEGAL_STATE: trade .* is DELIVERED; a delivery is reported once/,
+      );
+    });
+
+    it('rejects wrong roles, unregistered meters, early and late reports', async () => {
+      const trade = await matched();
+      await expectRejected(
+        report(trade.id, 1),
+        /ESTP_TOO_EARLY: delivery of .* is reported from delivery end/,
+      );
+      world.ledger.setTime(market.deliveryEndMs);
+      await expectRejected(
+        world.ledger.submit(settlement, 'ReportDelivery', alice, {
+          tradeId: trade.id,
+          deliveredWh: 1,
+          meterId: 'MTR-A',
+          readingHash: HASH,
+        }),
+        /requires estp.role meter/,
+      );
+      await expectRejected(
+        report(trade.id, 1, 'MTR-X'),
+        /ESTP_FORBIDDEN: meter MTR-X is not registered to the seller or buyer/,
+      );
+      await expectRejected(report('M1/a/ff', 1), /ESTP_NOT_FOUND: Trade M1\/a\/ff/);
+      await expectRejected(
+        world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
+          tradeId: trade.id,
+          deliveredWh: 1,
+          meterId: 'MTR-B',
+          readingHash: 'xyz',
+        }),
+        /readingHash must have at least 64 characters/,
+      );
+      world.ledger.setTime(market.reportDeadlineMs + 1);
+      await expectRejected(report(trade.id, 1), /ESTP_TOO_LATE: the report deadline/);
+    });
+  });
+
+  describe('Settle', () => {
+    it('pays delivered × price after the dispute window and releases the collateral', async () => {
+      const trade = await matched(10_000, 100); // value 1000, collateral 100
+      world.ledger.setTime(market.deliveryEndMs);
+      await report(trade.id, 10_000);
+      await expectRejected(settle(trade.id), /ESTP_TOO_EARLY: trade .* settles after its dispute window/);
+      world.ledger.setTime(market.settleAfterMs);
+      const tx = await settle(trade.id, world.treasurer);
+      expect(tx.result).toMatchObject({
+        status: 'SETTLED',
+        settlement: {
+          basis: 'DELIVERED',
+          deliveredWh: 10_000,
+          paid: 1000,
+          buyerRefund: 0,
+          penalty: 0,
+          collateralReleased: 100,
+        },
+      });
+      expect(tx.event?.name).toBe(EventName.TradeSettled);
+      expect(account(world, alice.participantId)).toMatchObject({ available: 999_000, escrowed: 0 });
+      expect(account(world, bob.participantId)).toMatchObject({ available: 1_001_000, escrowed: 0 });
+      await expectRejected(settle(trade.id), /ESTP_ILLEGAL_STATE: trade .* is already SETTLED/);
+      checkInvariants(world);
+    });
+
+    it('a shortfall within the 2 % tolerance costs no penalty; beyond it the excess is penalised from collateral', async () => {
+      const small = await matched(10_000, 100);
+      const large = await matched(10_000, 100);
+      world.ledger.setTime(market.deliveryEndMs);
+      await report(small.id, 9800); // shortfall 200 = tolerance
+      await report(large.id, 9000); // shortfall 1000, 800 beyond: value(800, 100) = 80 ≤ collateral 100
+      world.ledger.setTime(market.settleAfterMs);
+      expect((await settle(small.id)).result.settlement).toMatchObject({
+        paid: 980,
+        buyerRefund: 20,
+        penalty: 0,
+        collateralReleased: 100,
+      });
+      expect((await settle(large.id)).result.settlement).toMatchObject({
+        paid: 900,
+        buyerRefund: 100,
+        penalty: 80,
+        collateralReleased: 20,
+      });
+      expect(account(world, alice.participantId).available).toBe(1_000_000 - 980 - 900 + 80);
+      expect(account(world, bob.participantId).available).toBe(1_000_000 + 980 + 900 - 80);
+      checkInvariants(world);
+    });
+
+    it('over-delivery is paid only up to the traded quantity', async () => {
+      const trade = await matched(10_000, 100);
+      world.ledger.setTime(market.deliveryEndMs);
+      await report(trade.id, 50_000);
+      world.ledger.setTime(market.settleAfterMs);
+      expect((await settle(trade.id)).result.settlement).toMatchObject({
+        deliveredWh: 10_000,
+        paid: 1000,
+        penalty: 0,
+      });
+    });
+
+    it('no report by the deadline: Settle declares the default, then settles it as zero delivered', async () => {
+      const trade = await matched(10_000, 100);
+      world.ledger.setTime(market.reportDeadlineMs);
+      await expectRejected(settle(trade.id), /ESTP_TOO_EARLY: trade .* awaits its meter report/);
+      world.ledger.setTime(market.reportDeadlineMs + 1);
+      const defaulted = await settle(trade.id);
+      expect(defaulted.result).toMatchObject({ status: 'DEFAULTED' });
+      expect(defaulted.event?.name).toBe(EventName.TradeDefaulted);
+      await expectRejected(report(trade.id, 10_000), /ESTP_ILLEGAL_STATE: trade .* is DEFAULTED/);
+      await expectRejected(settle(trade.id), /ESTP_TOO_EARLY/);
+      world.ledger.setTime(market.settleAfterMs);
+      const tx = await settle(trade.id);
+      expect(tx.result.settlement).toMatchObject({
+        basis: 'DEFAULTED',
+        deliveredWh: 0,
+        paid: 0,
+        buyerRefund: 1000,
+        penalty: 100,
+        collateralReleased: 0,
+      });
+      checkInvariants(world);
+    });
+
+    it('a MATCHED trade settled after the dispute window defaults and settles in one step', async () => {
+      const trade = await matched(10_000, 100);
+      world.ledger.setTime(market.settleAfterMs);
+      const tx = await settle(trade.id);
+      expect(tx.result).toMatchObject({
+        status: 'SETTLED',
+        settlement: { basis: 'DEFAULTED', penalty: 100 },
+      });
+      expect(tx.result.defaultedAt).toBeDefined();
+    });
+
+    it('is for members and treasurers, and rejects certificate trades (settled at clearing)', async () => {
+      const trade = await matched();
+      world.ledger.setTime(market.settleAfterMs);
+      await expectRejected(settle(trade.id, world.meter), /requires estp.role member or treasurer/);
+      await expectRejected(settle('M1/c/00000009'), /ESTP_NOT_FOUND/);
+    });
+  });
+
+  describe('GetTrade and ListTrades', () => {
+    it('reads trades by ID, market and participant', async () => {
+      const t1 = await matched(1000, 100);
+      const carol = await trader(world, 'UtilityMSP', 'carol', 100_000);
+      const sell = await post(world, carol, {
+        offerId: 'cs',
+        marketId: 'M1',
+        side: 'SELL',
+        quantityWh: 1000,
+        price: 100,
+      });
+      await world.ledger.submit(markets, 'AcceptOffer', alice, { id: sell.id, quantityWh: 1000 });
+      expect(await world.ledger.evaluate(settlement, 'GetTrade', bob, { tradeId: t1.id })).toEqual(t1);
+      const ofBob = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {
+        participantId: bob.participantId,
+      });
+      expect(ofBob.records.map((t) => t.id)).toEqual([t1.id]);
+      const ofAlice = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {
+        participantId: alice.participantId,
+        pageSize: 1,
+      });
+      expect(ofAlice.records).toHaveLength(1);
+      const rest = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {
+        participantId: alice.participantId,
+        pageSize: 1,
+        bookmark: ofAlice.bookmark,
+      });
+      expect(rest.records).toHaveLength(1);
+      expect(rest.bookmark).toBe('');
+      const ofMarket = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {
+        marketId: 'M1',
+      });
+      expect(ofMarket.records).toHaveLength(2);
+      const all = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {});
+      expect(all.records).toHaveLength(2);
+      await expect(
+        world.ledger.evaluate(settlement, 'ListTrades', bob, {
+          marketId: 'M1',
+          participantId: bob.participantId,
+        }),
+      ).rejects.toThrow(/participantId cannot be combined with marketId/);
+      await expect(world.ledger.evaluate(settlement, 'GetTrade', bob, { tradeId: 'nope' })).rejects.toThrow(
+        /tradeId must be a trade ID/,
+      );
+    });
+  });
+
+  describe('certificates', () => {
+    let verifier: TestIdentity;
+
+    beforeEach(async () => {
+      verifier = await world.ledger.identity('UtilityMSP', 'verifier', ['verifier']);
+      await world.ledger.submit(settlement, 'RegisterSavingsProject', bob, {
+        projectId: 'P1',
+        title: 'Waste-heat recovery',
+        method: 'IPMVP Option B',
+        baselineWh: 1_000_000,
+        gridZone: 'ZONE-A',
+        evidenceHash: HASH,
+        evidenceUri: 'https://evidence.example/p1',
+      });
+    });
+
+    const issue = (who: TestIdentity, batchId: string, quantityWh: number, extra: object = {}) =>
+      world.ledger.submit<{ account: Account }>(settlement, 'IssueCertificates', who, {
+        projectId: 'P1',
+        batchId,
+        quantityWh,
+        evidenceHash: HASH,
+        ...extra,
+      });
+
+    it('registers a project of an ACTIVE member; its ID is unique', async () => {
+      const project = world.ledger.readRecord<SavingsProject>('SavingsProject', 'P1');
+      expect(project).toMatchObject({ owner: bob.participantId, ownerMspId: 'EnterpriseMSP', issuedWh: 0 });
+      await expectRejected(
+        world.ledger.submit(settlement, 'RegisterSavingsProject', alice, {
+          projectId: 'P1',
+          title: 't',
+          method: 'm',
+          baselineWh: 1,
+          gridZone: 'Z',
+          evidenceHash: HASH,
+        }),
+        /ESTP_ALREADY_EXISTS: SavingsProject P1/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'RegisterSavingsProject', world.verifier, {
+          projectId: 'P2',
+          title: 't',
+          method: 'm',
+          baselineWh: 1,
+          gridZone: 'Z',
+          evidenceHash: HASH,
+        }),
+        /requires estp.role member/,
+      );
+    });
+
+    it('a verifier of another org issues certificates up to the baseline, once per batch ID', async () => {
+      const tx = await issue(verifier, 'B1', 600_000, { periodStart: 0, periodEnd: 1000 });
+      expect(tx.result.account).toMatchObject({ certificatesHeldWh: 600_000, certificatesIssuedWh: 600_000 });
+      expect(tx.event).toMatchObject({
+        name: EventName.CertificatesIssued,
+        payload: { quantityWh: 600_000 },
+      });
+      await expectRejected(issue(verifier, 'B1', 1), /ESTP_ALREADY_EXISTS: CertificateBatch P1\/B1/);
+      await expectRejected(
+        issue(verifier, 'B2', 400_001),
+        /would bring P1's certificates to 1000001 Wh, above its baseline 1000000 Wh/,
+      );
+      await expectRejected(
+        issue(world.verifier, 'B3', 1),
+        /ESTP_FORBIDDEN: certificates of P1 must be issued by a verifier of another organisation than EnterpriseMSP/,
+      );
+      await expectRejected(issue(alice, 'B3', 1), /requires estp.role verifier/);
+      await expectRejected(
+        issue(verifier, 'B3', 1, { periodStart: 10, periodEnd: 5 }),
+        /periodEnd must not be before periodStart/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'IssueCertificates', verifier, {
+          projectId: 'P9',
+          batchId: 'B',
+          quantityWh: 1,
+          evidenceHash: HASH,
+        }),
+        /ESTP_NOT_FOUND: SavingsProject P9/,
+      );
+      checkInvariants(world);
+    });
+
+    it('retired certificates are burned, recorded, and can never be offered again', async () => {
+      await issue(verifier, 'B1', 1000);
+      const tx = await world.ledger.submit<{ account: Account }>(settlement, 'RetireCertificates', bob, {
+        retirementId: 'R1',
+        quantityWh: 600,
+        beneficiary: 'Factory 7',
+      });
+      expect(tx.result.account).toMatchObject({ certificatesHeldWh: 400, certificatesRetiredWh: 600 });
+      expect(world.ledger.readRecord('CertificateRetirement', `${bob.participantId}/R1`)).toMatchObject({
+        quantityWh: 600,
+        beneficiary: 'Factory 7',
+      });
+      expect(tx.event?.name).toBe(EventName.CertificatesRetired);
+      await expectRejected(
+        world.ledger.submit(settlement, 'RetireCertificates', bob, { retirementId: 'R1', quantityWh: 1 }),
+        /ESTP_ALREADY_EXISTS: CertificateRetirement/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'RetireCertificates', bob, { retirementId: 'R2', quantityWh: 401 }),
+        /ESTP_INSUFFICIENT_FUNDS: retiring 401 Wh needs as many held certificates/,
+      );
+      const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
+      await expectRejected(
+        post(world, bob, { offerId: 'c', marketId: certs.id, side: 'SELL', quantityWh: 401, price: 1 }),
+        /ESTP_INSUFFICIENT_FUNDS/,
+      );
+      checkInvariants(world);
+    });
+
+    it('certificates bought bilaterally are delivered at once against payment', async () => {
+      await issue(verifier, 'B1', 1000);
+      const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
+      const buy = await post(world, alice, {
+        offerId: 'cb',
+        marketId: certs.id,
+        side: 'BUY',
+        quantityWh: 1000,
+        price: 2000,
+      });
+      const tx = await world.ledger.submit<AcceptResult>(markets, 'AcceptOffer', bob, {
+        id: buy.id,
+        quantityWh: 1000,
+      });
+      expect(tx.result.trade).toMatchObject({
+        status: 'SETTLED',
+        value: 2000,
+        collateral: 0,
+        settlement: { basis: 'CERTIFICATE' },
+      });
+      expect(account(world, alice.participantId)).toMatchObject({
+        certificatesHeldWh: 1000,
+        escrowed: 0,
+        available: 998_000,
+      });
+      expect(account(world, bob.participantId)).toMatchObject({
+        certificatesHeldWh: 0,
+        available: 1_002_000,
+      });
+      // And a buyer taking a certificate SELL pays from available.
+      await issue(verifier, 'B2', 500);
+      const sell = await post(world, bob, {
+        offerId: 'cs',
+        marketId: certs.id,
+        side: 'SELL',
+        quantityWh: 500,
+        price: 1000,
+      });
+      await world.ledger.submit(markets, 'AcceptOffer', alice, { id: sell.id, quantityWh: 500 });
+      expect(account(world, alice.participantId)).toMatchObject({
+        certificatesHeldWh: 1500,
+        available: 997_500,
+      });
+      await expectRejected(
+        world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
+          tradeId: tx.result.trade.id,
+          deliveredWh: 1,
+          meterId: 'MTR-B',
+          readingHash: HASH,
+        }),
+        /certificates deliver at clearing/,
+      );
+      await expectRejected(settle(tx.result.trade.id), /already SETTLED/);
+      checkInvariants(world);
+    });
+
+    it('a seller without certificates cannot fill a certificate BUY', async () => {
+      const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
+      const buy = await post(world, alice, {
+        offerId: 'cb',
+        marketId: certs.id,
+        side: 'BUY',
+        quantityWh: 1000,
+        price: 2000,
+      });
+      await expectRejected(
+        world.ledger.submit(markets, 'AcceptOffer', bob, { id: buy.id, quantityWh: 1000 }),
+        /ESTP_INSUFFICIENT_FUNDS: selling certificates needs 1000 Wh of certificates/,
+      );
+    });
+  });
+
+  describe('rules (pure)', () => {
+    it('property: the buyer and seller together receive exactly escrow + collateral', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 10_000_000 }),
+          fc.integer({ min: 0, max: 100_000 }),
+          fc.integer({ min: 0, max: 10_000 }),
+          fc.integer({ min: 0, max: 10_000 }),
+          fc.integer({ min: 0, max: 20_000_000 }),
+          (quantityWh, price, bps, toleranceBps, measuredWh) => {
+            const escrow = Math.floor((quantityWh * price) / 1000);
+            const collateral = Math.floor((quantityWh * price * bps) / 10_000_000);
+            const outcome = settleEnergy({ quantityWh, price, escrow, collateral, toleranceBps, measuredWh });
+            expect(outcome.toBuyer + outcome.toSeller).toBe(escrow + collateral);
+            expect(outcome.penalty).toBeLessThanOrEqual(collateral);
+            expect(outcome.paid).toBeLessThanOrEqual(escrow);
+            expect(Math.min(...(Object.values(outcome) as number[]))).toBeGreaterThanOrEqual(0);
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('penalises only the shortfall beyond the tolerance, capped by the collateral', () => {
+      expect(shortfallPenalty(10_000, 9800, 100, 100, 200)).toBe(0);
+      expect(shortfallPenalty(10_000, 9799, 100, 100, 200)).toBe(0); // value(1 Wh) = 0
+      expect(shortfallPenalty(10_000, 9000, 100, 100, 200)).toBe(80);
+      expect(shortfallPenalty(10_000, 0, 100, 100, 200)).toBe(100);
+      expect(() =>
+        settleEnergy({
+          quantityWh: 10,
+          price: 1000,
+          escrow: 5,
+          collateral: 0,
+          toleranceBps: 0,
+          measuredWh: 10,
+        }),
+      ).toThrow(/payment 10 exceeds the escrow 5/);
+      expect(() =>
+        settleEnergy({
+          quantityWh: 10,
+          price: 1000,
+          escrow: 10,
+          collateral: 1,
+          toleranceBps: 0,
+          measuredWh: 10,
+          ruledPenalty: 2,
+        }),
+      ).toThrow(/penalty 2 exceeds the collateral 1/);
+    });
+  });
+
+  it('uses ledger time only: HOUR-scaled market times are honoured exactly', () => {
+    expect(market.settleAfterMs - market.reportDeadlineMs).toBe(HOUR);
+  });
+});
