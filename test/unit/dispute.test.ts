@@ -1,0 +1,314 @@
+/**
+ * Dispute: Open, AddEvidence, Rule, Get, List — the freeze, neutral arbitration and the ruling
+ * driving settlement.
+ */
+import { EventName } from '../../chaincode/src/lib/events';
+import type { Page } from '../../chaincode/src/lib/pagination';
+import { arbitration } from '../../chaincode/src/dispute/disputes';
+import type { Dispute } from '../../chaincode/src/dispute/model';
+import type { Market } from '../../chaincode/src/market/model';
+import type { AcceptResult } from '../../chaincode/src/market/offers';
+import type { Trade } from '../../chaincode/src/settlement/model';
+import type { TestIdentity } from '../support/fixture';
+import {
+  HASH,
+  HASH2,
+  HOUR,
+  type TradingWorld,
+  account,
+  checkInvariants,
+  disputes,
+  markets,
+  openMarket,
+  post,
+  settlement,
+  trader,
+  tradingWorld,
+} from './market-world';
+
+describe('Dispute', () => {
+  let world: TradingWorld;
+  let alice: TestIdentity; // CommunityMSP buyer
+  let bob: TestIdentity; // EnterpriseMSP seller, meter MTR-B
+  let market: Market;
+  let trade: Trade;
+
+  beforeEach(async () => {
+    world = await tradingWorld();
+    alice = await trader(world, 'CommunityMSP', 'alice', 1_000_000);
+    bob = await trader(world, 'EnterpriseMSP', 'bob', 1_000_000, { meterIds: ['MTR-B'] });
+    market = await openMarket(world, 'M1', { rulingNoticeMs: HOUR });
+    trade = await matched(alice, bob);
+  });
+
+  async function matched(
+    buyer: TestIdentity,
+    seller: TestIdentity,
+    quantityWh = 10_000,
+    price = 100,
+  ): Promise<Trade> {
+    const sell = await post(world, seller, {
+      offerId: `s${world.ledger.now()}`,
+      marketId: 'M1',
+      side: 'SELL',
+      quantityWh,
+      price,
+    });
+    return (
+      await world.ledger.submit<AcceptResult>(markets, 'AcceptOffer', buyer, { id: sell.id, quantityWh })
+    ).result.trade;
+  }
+
+  async function expectRejected(run: Promise<unknown>, code: RegExp): Promise<void> {
+    const before = world.ledger.state();
+    await expect(run).rejects.toThrow(code);
+    expect(world.ledger.state()).toEqual(before);
+  }
+
+  const open = (who: TestIdentity, tradeId = trade.id) =>
+    world.ledger.submit<Dispute>(disputes, 'Open', who, {
+      tradeId,
+      claim: 'meter under-read',
+      evidenceHash: HASH,
+    });
+  const ruling = (who: TestIdentity, deliveredWh: number, penalty: number, tradeId = trade.id) =>
+    world.ledger.submit<Dispute>(disputes, 'Rule', who, { tradeId, deliveredWh, penalty, reason: 'logs' });
+
+  describe('Open', () => {
+    it('a party opens a dispute within the window; the trade freezes', async () => {
+      world.ledger.setTime(market.deliveryEndMs);
+      await world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
+        tradeId: trade.id,
+        deliveredWh: 5000,
+        meterId: 'MTR-B',
+        readingHash: HASH,
+      });
+      const tx = await open(bob);
+      expect(tx.result).toMatchObject({
+        id: trade.id,
+        status: 'OPEN',
+        openedBy: bob.participantId,
+        partyMspIds: ['CommunityMSP', 'EnterpriseMSP'],
+        evidence: [{ hash: HASH, by: bob.participantId }],
+      });
+      expect(world.ledger.readRecord<Trade>('Trade', trade.id)).toMatchObject({
+        status: 'DISPUTED',
+        disputedFrom: 'DELIVERED',
+      });
+      expect(tx.event?.name).toBe(EventName.DisputeOpened);
+      world.ledger.setTime(market.settleAfterMs);
+      await expectRejected(
+        world.ledger.submit(settlement, 'Settle', alice, { tradeId: trade.id }),
+        /ESTP_ILLEGAL_STATE: trade .* is DISPUTED: frozen/,
+      );
+      await expectRejected(open(alice), /ESTP_ILLEGAL_STATE: trade .* is DISPUTED/);
+    });
+
+    it('rejects non-parties, other roles, late disputes and certificate trades', async () => {
+      const carol = await trader(world, 'UtilityMSP', 'carol');
+      await expectRejected(open(carol), /ESTP_FORBIDDEN: UtilityMSP:carol is not a party/);
+      await expectRejected(open(world.arbiters.UtilityMSP), /requires estp.role member/);
+      await expectRejected(open(alice, 'M1/a/00'), /ESTP_NOT_FOUND/);
+      await expectRejected(
+        world.ledger.submit(disputes, 'Open', alice, { tradeId: trade.id, claim: '', evidenceHash: HASH }),
+        /claim must not be empty/,
+      );
+      world.ledger.setTime(market.settleAfterMs);
+      await expectRejected(open(alice), /ESTP_TOO_LATE: the dispute window of .* closed/);
+    });
+
+    it('a DEFAULTED trade can be disputed; a certificate trade cannot', async () => {
+      world.ledger.setTime(market.reportDeadlineMs + 1);
+      await world.ledger.submit(settlement, 'Settle', alice, { tradeId: trade.id });
+      expect((await open(bob)).result.status).toBe('OPEN');
+      await world.ledger.submit(settlement, 'RegisterSavingsProject', bob, {
+        projectId: 'P1',
+        title: 'LED',
+        method: 'IPMVP-A',
+        baselineWh: 1000,
+        gridZone: 'ZONE-A',
+        evidenceHash: HASH,
+      });
+      const verifier = await world.ledger.identity('UtilityMSP', 'verifier', ['verifier']);
+      await world.ledger.submit(settlement, 'IssueCertificates', verifier, {
+        projectId: 'P1',
+        batchId: 'B',
+        quantityWh: 1000,
+        evidenceHash: HASH,
+      });
+      const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
+      const buy = await post(world, alice, {
+        offerId: 'cb',
+        marketId: certs.id,
+        side: 'BUY',
+        quantityWh: 1000,
+        price: 10,
+      });
+      const certTrade = (
+        await world.ledger.submit<AcceptResult>(markets, 'AcceptOffer', bob, { id: buy.id, quantityWh: 1000 })
+      ).result.trade;
+      await expectRejected(open(alice, certTrade.id), /ESTP_ILLEGAL_STATE: trade .* is a certificate trade/);
+    });
+  });
+
+  describe('AddEvidence', () => {
+    it('parties and neutral arbiters add evidence; others cannot', async () => {
+      await open(alice);
+      const tx = await world.ledger.submit<Dispute>(disputes, 'AddEvidence', bob, {
+        tradeId: trade.id,
+        evidenceHash: HASH2,
+        evidenceUri: 'ipfs://bafy',
+        note: 'inverter log',
+      });
+      expect(tx.result.evidence).toHaveLength(2);
+      expect(tx.event?.name).toBe(EventName.DisputeEvidenceAdded);
+      await world.ledger.submit(disputes, 'AddEvidence', world.arbiters.UtilityMSP, {
+        tradeId: trade.id,
+        evidenceHash: HASH2,
+      });
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', world.arbiters.CommunityMSP, {
+          tradeId: trade.id,
+          evidenceHash: HASH2,
+        }),
+        /ESTP_FORBIDDEN: CommunityMSP:arbiter is neither a party .* nor a neutral arbiter/,
+      );
+      const carol = await trader(world, 'UtilityMSP', 'carol');
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', carol, { tradeId: trade.id, evidenceHash: HASH2 }),
+        /ESTP_FORBIDDEN/,
+      );
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', world.meter, { tradeId: trade.id, evidenceHash: HASH2 }),
+        /requires estp.role member or arbiter/,
+      );
+      await ruling(world.arbiters.UtilityMSP, 0, 0);
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', alice, { tradeId: trade.id, evidenceHash: HASH2 }),
+        /ESTP_ILLEGAL_STATE: dispute .* is RULED/,
+      );
+    });
+
+    it('holds at most 50 entries', async () => {
+      await open(alice);
+      for (let n = 1; n < 50; n += 1) {
+        await world.ledger.submit(disputes, 'AddEvidence', alice, { tradeId: trade.id, evidenceHash: HASH2 });
+      }
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', alice, { tradeId: trade.id, evidenceHash: HASH2 }),
+        /holds the maximum of 50 evidence entries/,
+      );
+    });
+  });
+
+  describe('Rule', () => {
+    it('parties of two orgs: the one neutral org rules; the ruling drives settlement after the notice window', async () => {
+      await open(alice);
+      await expectRejected(
+        ruling(world.arbiters.CommunityMSP, 0, 0),
+        /arbiters of CommunityMSP, a party's organisation, do not rule/,
+      );
+      await expectRejected(ruling(world.arbiters.EnterpriseMSP, 0, 0), /arbiters of EnterpriseMSP/);
+      await expectRejected(
+        ruling(world.arbiters.UtilityMSP, 10_001, 0),
+        /deliveredWh must be ≤ the traded 10000 Wh/,
+      );
+      await expectRejected(
+        ruling(world.arbiters.UtilityMSP, 0, 101),
+        /penalty must be ≤ the trade's collateral 100/,
+      );
+      await expectRejected(ruling(alice, 0, 0), /requires estp.role arbiter/);
+      const at = world.ledger.now();
+      const tx = await ruling(world.arbiters.UtilityMSP, 7000, 60);
+      expect(tx.result).toMatchObject({
+        status: 'RULED',
+        ruling: {
+          deliveredWh: 7000,
+          penalty: 60,
+          organisations: ['UtilityMSP'],
+          required: 1,
+          finalAtMs: at + HOUR,
+        },
+      });
+      expect(tx.event).toMatchObject({ name: EventName.DisputeRuled, payload: { ruled: true } });
+      expect(world.ledger.readRecord<Trade>('Trade', trade.id)).toMatchObject({
+        status: 'RULED',
+        ruling: { penalty: 60 },
+      });
+      await expectRejected(
+        ruling(world.arbiters.UtilityMSP, 7000, 60),
+        /ESTP_ILLEGAL_STATE: dispute .* is already RULED/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Settle', alice, { tradeId: trade.id }),
+        /ESTP_TOO_EARLY: the ruling on .* is final from/,
+      );
+      world.ledger.setTime(at + HOUR);
+      const settled = await world.ledger.submit<Trade>(settlement, 'Settle', bob, { tradeId: trade.id });
+      expect(settled.result.settlement).toMatchObject({
+        basis: 'RULED',
+        deliveredWh: 7000,
+        paid: 700,
+        buyerRefund: 300,
+        penalty: 60,
+        collateralReleased: 40,
+      });
+      expect(account(world, alice.participantId).available).toBe(1_000_000 - 700 + 60);
+      checkInvariants(world);
+    });
+
+    it('parties of one org: arbiters of two neutral orgs must submit the same ruling', async () => {
+      const carol = await trader(world, 'CommunityMSP', 'carol', 1_000_000);
+      const local = await matched(alice, carol);
+      await open(carol, local.id);
+      const first = await ruling(world.arbiters.UtilityMSP, 8000, 0, local.id);
+      expect(first.result.status).toBe('OPEN');
+      expect(first.event).toMatchObject({
+        name: EventName.DisputeVoteRecorded,
+        payload: { agreeing: ['UtilityMSP'], required: 2 },
+      });
+      const disagree = await ruling(world.arbiters.EnterpriseMSP, 9000, 0, local.id);
+      expect(disagree.result.status).toBe('OPEN');
+      // Utility's arbiter changes its organisation's vote: now both agree.
+      const changed = await ruling(world.arbiters.UtilityMSP, 9000, 0, local.id);
+      expect(changed.result).toMatchObject({
+        status: 'RULED',
+        ruling: { organisations: ['EnterpriseMSP', 'UtilityMSP'], deliveredWh: 9000 },
+      });
+      await expectRejected(ruling(world.arbiters.CommunityMSP, 9000, 0, local.id), /already RULED/);
+    });
+
+    it('an arbiter of an organisation that is not ACTIVE cannot rule', async () => {
+      await open(alice);
+      const outsider = await world.ledger.identity('CityMSP', 'arbiter', ['arbiter']);
+      await expectRejected(ruling(outsider, 0, 0), /CityMSP is not an ACTIVE organisation/);
+    });
+
+    it('arbitration: two neutral orgs, every neutral org when fewer, every org when none is neutral', () => {
+      expect(arbitration(['A', 'B', 'C', 'D'], ['A'])).toEqual({ eligible: ['B', 'C', 'D'], required: 2 });
+      expect(arbitration(['A', 'B', 'C'], ['A', 'B'])).toEqual({ eligible: ['C'], required: 1 });
+      expect(arbitration(['A', 'B'], ['A', 'B'])).toEqual({ eligible: ['A', 'B'], required: 2 });
+    });
+  });
+
+  describe('Get and List', () => {
+    it('reads disputes by trade and by party', async () => {
+      await open(alice);
+      const got = await world.ledger.evaluate<Dispute>(disputes, 'Get', bob, { tradeId: trade.id });
+      expect(got.claim).toBe('meter under-read');
+      const ofBob = await world.ledger.evaluate<Page<Dispute>>(disputes, 'List', bob, {
+        participantId: bob.participantId,
+      });
+      expect(ofBob.records.map((d) => d.id)).toEqual([trade.id]);
+      const ofNobody = await world.ledger.evaluate<Page<Dispute>>(disputes, 'List', bob, {
+        participantId: 'UtilityMSP:x',
+      });
+      expect(ofNobody).toEqual({ records: [], bookmark: '' });
+      const all = await world.ledger.evaluate<Page<Dispute>>(disputes, 'List', bob, {});
+      expect(all.records).toHaveLength(1);
+      await expect(world.ledger.evaluate(disputes, 'Get', bob, { tradeId: 'M1/a/01' })).rejects.toThrow(
+        /ESTP_NOT_FOUND/,
+      );
+    });
+  });
+});
