@@ -342,7 +342,7 @@ describe('conservation invariants under random transaction sequences', () => {
           checkInvariants(s.world);
           const totals = (
             await ledger.transact(s.traders[0]!, (ctx) => conservationTotals(ctx), { commit: false })
-          ).result as ConservationTotals;
+          ).result;
           expect(totals.money.balanced).toBe(true);
           expect(totals.certificates.balanced).toBe(true);
           // Only disputed trades may still hold escrow.
