@@ -10,7 +10,6 @@
  * transaction must be a typed ESTP error (a rule), never a crash, and must leave no trace.
  */
 import fc from 'fast-check';
-import type { ConservationTotals } from '../../chaincode/src/settlement/totals';
 import { conservationTotals } from '../../chaincode/src/settlement/totals';
 import type { Dispute } from '../../chaincode/src/dispute/model';
 import type { Market, Offer } from '../../chaincode/src/market/model';
