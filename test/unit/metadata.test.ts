@@ -34,7 +34,37 @@ export const PUBLIC_API: Record<string, Record<string, Kind>> = {
     History: 'evaluate',
     Totals: 'evaluate',
   },
-  // Market: { OpenMarket: 'submit', GetMarket: 'evaluate', … },  ← added by the Market engineer
+  Market: {
+    OpenMarket: 'submit',
+    GetMarket: 'evaluate',
+    ListMarkets: 'evaluate',
+    PostOffer: 'submit',
+    CancelOffer: 'submit',
+    AcceptOffer: 'submit',
+    GetOffer: 'evaluate',
+    ListOffers: 'evaluate',
+    ClearMarket: 'submit',
+  },
+  Settlement: {
+    Deposit: 'submit',
+    Withdraw: 'submit',
+    GetAccount: 'evaluate',
+    ReportDelivery: 'submit',
+    Settle: 'submit',
+    GetTrade: 'evaluate',
+    ListTrades: 'evaluate',
+    RegisterSavingsProject: 'submit',
+    IssueCertificates: 'submit',
+    RetireCertificates: 'submit',
+    // TransferCertificates: none — certificates change hands only through trades (docs/trading.md).
+  },
+  Dispute: {
+    Open: 'submit',
+    AddEvidence: 'submit',
+    Rule: 'submit',
+    Get: 'evaluate',
+    List: 'evaluate',
+  },
 };
 
 interface TransactionMetadata {

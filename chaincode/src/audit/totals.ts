@@ -7,6 +7,7 @@
 import type { Context } from 'fabric-contract-api';
 import type { Json } from '../lib/json';
 import { RECORD_TYPES, type RecordType } from '../lib/keys';
+import { conservationTotals } from '../settlement/totals';
 import { txTimeIso } from '../lib/time';
 import { input } from '../lib/validate';
 import { requireAuditor } from './access';
@@ -36,7 +37,11 @@ export async function countRecords(ctx: Context): Promise<Record<RecordType, num
 }
 
 /** The sections of Audit:Totals, in output order. Append a section to add figures. */
-export const TOTALS_SECTIONS: TotalsSection[] = [{ name: 'records', compute: countRecords }];
+export const TOTALS_SECTIONS: TotalsSection[] = [
+  { name: 'records', compute: countRecords },
+  // Money: minted − burned = Σ available + Σ escrowed; certificates: issued − retired = Σ held + Σ escrowed.
+  { name: 'conservation', compute: conservationTotals },
+];
 
 export interface Totals {
   /** Transaction time of the query (ISO-8601). */
