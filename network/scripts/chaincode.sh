@@ -189,7 +189,7 @@ bootstrap_consortium() {
   mapfile -t orderer < <(orderer_flags)
   mapfile -t peers < <(peer_flags "${PEER_ORGS[@]}")
   if out=$(peer chaincode invoke "${orderer[@]}" -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" "${peers[@]}" \
-    --waitForEvent -c '{"function":"Consortium:Bootstrap","Args":[]}' 2>&1); then
+    --waitForEvent -c '{"function":"Consortium:Bootstrap","Args":["{}"]}' 2>&1); then
     echo "$out"
     date '+%F %T' >"$CC_DIR/bootstrapped"
     step_note "founding orgs recorded (as admin@$org)"
