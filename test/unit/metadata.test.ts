@@ -7,7 +7,7 @@
  * ('evaluate', `@Transaction(false)`) or changes state ('submit').
  */
 import { contracts } from '../../chaincode/src/index';
-import { chaincodeOf } from '../support/fixture';
+import { TestLedger, chaincodeOf } from '../support/fixture';
 
 type Kind = 'submit' | 'evaluate';
 
@@ -113,4 +113,18 @@ describe('contract metadata', () => {
       }
     },
   );
+
+  it('is served by the running contract API (org.hyperledger.fabric:GetMetadata)', async () => {
+    // The system contract serialises its answer with class-transformer's classToPlain, which the
+    // mis-published class-transformer 0.4.1 lacks: the package pins 0.4.0, and this guards it.
+    const ledger = await TestLedger.create();
+    const caller = await ledger.identity('UtilityMSP', 'member1', ['member']);
+
+    const response = await ledger.invoke(contracts, 'org.hyperledger.fabric:GetMetadata', [], caller);
+
+    expect(response.message).toBe('');
+    expect(response.status).toBe(200);
+    const served = JSON.parse(response.payload) as { contracts: Record<string, unknown> };
+    expect(Object.keys(served.contracts)).toEqual(expect.arrayContaining(Object.keys(PUBLIC_API)));
+  });
 });
