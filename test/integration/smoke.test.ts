@@ -69,7 +69,7 @@ describe('participant onboarding across orgs', () => {
     commodities: ['ELECTRICITY'],
     gridZone: 'ZONE-A',
     meterIds: ['M-1'],
-    capacityWh: 5000,
+    capacityW: 5000,
   };
   const participantId = `${network.orgs['CommunityMSP']!.mspId}:member1`;
 
