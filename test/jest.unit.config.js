@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
   },
   collectCoverageFrom: ['chaincode/src/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],

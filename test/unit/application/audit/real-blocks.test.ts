@@ -110,7 +110,7 @@ const anyOrg = (msps: string[]) => msps.length > 0;
   });
 
   test('one changed byte inside a real transaction breaks that block’s data hash and signatures', async () => {
-    const tampered = [...blocks];
+    const tampered: Uint8Array[] = [...blocks];
     // the approval's input names the package (estp_<hash>): change one byte of it in block 2
     const txBytes = parseBlock(blocks[2]!).data[0]!;
     expect(parseTransaction(txBytes).actions[0]!.chaincode).toBe('_lifecycle');
@@ -149,7 +149,7 @@ const anyOrg = (msps: string[]) => msps.length > 0;
   });
 
   test('a changed orderer signature byte is caught although no hash covers the metadata', async () => {
-    const tampered = [...blocks];
+    const tampered: Uint8Array[] = [...blocks];
     const bytes = Uint8Array.from(blocks[3]!);
     // the block's last bytes are metadata; the orderer signature sits in metadata[0]: flip its last byte
     const metadata = parseBlock(bytes).ordererSignatures.signatures[0]!.signature;
