@@ -24,7 +24,12 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
         string,
         {
           name: string;
-          transactions: { name: string; tag?: string[]; parameters?: { name: string }[] }[];
+          info?: { title?: string; description?: string };
+          transactions: {
+            name: string;
+            tag?: string[];
+            parameters?: { name: string; description?: string }[];
+          }[];
         }
       >;
     };

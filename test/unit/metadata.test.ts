@@ -3,69 +3,11 @@
  * from the decorators of the chaincode's `contracts` (what `fabric-chaincode-node metadata
  * generate` prints and what the gateway's discovery of names relies on).
  *
- * To check a contract: add it to PUBLIC_API with each transaction and whether it is a query
- * ('evaluate', `@Transaction(false)`) or changes state ('submit').
+ * To check a contract: add it to PUBLIC_API (test/support/public-api.ts).
  */
 import { contracts } from '../../chaincode/src/index';
 import { TestLedger, chaincodeOf } from '../support/fixture';
-
-type Kind = 'submit' | 'evaluate';
-
-/** Design §7 names per contract (plus documented additions such as Consortium:Bootstrap). */
-export const PUBLIC_API: Record<string, Record<string, Kind>> = {
-  Consortium: {
-    Bootstrap: 'submit',
-    ProposeOrganisation: 'submit',
-    ApproveOrganisation: 'submit',
-    GetOrganisation: 'evaluate',
-    ListOrganisations: 'evaluate',
-  },
-  Participant: {
-    Register: 'submit',
-    Approve: 'submit',
-    Suspend: 'submit',
-    Reinstate: 'submit',
-    Revoke: 'submit',
-    Get: 'evaluate',
-    Self: 'evaluate',
-    List: 'evaluate',
-  },
-  Audit: {
-    History: 'evaluate',
-    Totals: 'evaluate',
-  },
-  Market: {
-    OpenMarket: 'submit',
-    GetMarket: 'evaluate',
-    ListMarkets: 'evaluate',
-    PostOffer: 'submit',
-    CancelOffer: 'submit',
-    AcceptOffer: 'submit',
-    GetOffer: 'evaluate',
-    ListOffers: 'evaluate',
-    ClearMarket: 'submit',
-  },
-  Settlement: {
-    Deposit: 'submit',
-    Withdraw: 'submit',
-    GetAccount: 'evaluate',
-    ReportDelivery: 'submit',
-    Settle: 'submit',
-    GetTrade: 'evaluate',
-    ListTrades: 'evaluate',
-    RegisterSavingsProject: 'submit',
-    IssueCertificates: 'submit',
-    RetireCertificates: 'submit',
-    // TransferCertificates: none — certificates change hands only through trades (docs/trading.md).
-  },
-  Dispute: {
-    Open: 'submit',
-    AddEvidence: 'submit',
-    Rule: 'submit',
-    Get: 'evaluate',
-    List: 'evaluate',
-  },
-};
+import { PUBLIC_API } from '../support/public-api';
 
 interface TransactionMetadata {
   name: string;

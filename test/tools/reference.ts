@@ -1,0 +1,276 @@
+/**
+ * Generates docs/transactions.md, the transaction reference, from what the chaincode itself says:
+ * the contract metadata fabric-contract-api builds from the decorators (names, submit/evaluate,
+ * input descriptions), the JSDoc of each contract method (summary, errors), the `requireRole`
+ * checks on the path of each operation (who may call it) and the CLI's command table (the
+ * `estp …` command). `test/unit/reference.test.ts` fails when the checked-in file is stale.
+ *
+ *   npm run docs:reference          # rewrite docs/transactions.md
+ */
+import '../support/setup-env'; // first: quiets the contract API's import-time logging
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { CONTRACT_GROUPS } from '../../application/src/cli/commands';
+import { contracts } from '../../chaincode/src/index';
+import { ErrorCode } from '../../chaincode/src/lib/errors';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../chaincode/src/lib/pagination';
+import { chaincodeOf } from '../support/fixture';
+
+const ROOT = path.resolve(__dirname, '../..');
+export const REFERENCE_FILE = path.join(ROOT, 'docs/transactions.md');
+const CONTRACTS_DIR = path.join(ROOT, 'chaincode/src/contracts');
+
+/** What the source says about one transaction method. */
+interface SourceFacts {
+  summary: string;
+  throws: string;
+  /** Repository-relative file and line of the contract method. */
+  method: { file: string; line: number };
+  /** Repository-relative file of the operation it delegates to. */
+  operation?: string;
+  /** Roles named by `requireRole` on the operation's path; `undefined` when it checks none. */
+  roles?: string[];
+}
+
+const relative = (file: string): string => path.relative(ROOT, file).split(path.sep).join('/');
+
+/** The code of an error class named in a `@throws {Class}` tag. */
+function errorCodeOf(className: string): string | undefined {
+  return errorClasses().find((candidate) => candidate.name === className)?.code;
+}
+
+function jsDocOf(node: ts.Node): { summary: string; throws: string } {
+  const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
+  const doc = docs[docs.length - 1];
+  const flat = (text: string): string => text.replace(/\s+/g, ' ').trim();
+  const summary = flat(ts.getTextOfJSDocComment(doc?.comment) ?? '');
+  const throws = (doc?.tags ?? [])
+    .filter((tag) => tag.tagName.text === 'throws')
+    .map((tag) => {
+      // `@throws {NotFoundError} ESTP_NOT_FOUND when …`: the code says it; the class only when alone.
+      const comment = flat(ts.getTextOfJSDocComment(tag.comment) ?? '').replace(/\.$/, '');
+      const type = (tag as ts.JSDocThrowsTag).typeExpression?.getText().replace(/[{}]/g, '') ?? '';
+      const code = errorCodeOf(type);
+      return comment.startsWith('ESTP_') || !code ? comment : `${code} ${comment}`.trim();
+    })
+    .join('; ');
+  return { summary, throws };
+}
+
+function hasDecorator(node: ts.MethodDeclaration, name: string): boolean {
+  return (ts.getDecorators(node) ?? []).some((decorator) => {
+    const expression = decorator.expression;
+    return ts.isCallExpression(expression) && expression.expression.getText() === name;
+  });
+}
+
+/** The declaration a call's callee resolves to, following imports. */
+function calleeDeclaration(checker: ts.TypeChecker, call: ts.CallExpression): ts.Declaration | undefined {
+  let symbol = checker.getSymbolAtLocation(call.expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol?.declarations?.[0];
+}
+
+/**
+ * Roles required on the path of `root`: the arguments of `requireRole` calls in its body and in
+ * the chaincode functions it calls (transitively), in order of appearance.
+ */
+function requiredRoles(checker: ts.TypeChecker, root: ts.Node): string[] | undefined {
+  const roles: string[] = [];
+  const visited = new Set<ts.Node>();
+  const found = { check: false };
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      if (node.expression.getText() === 'requireRole') {
+        found.check = true;
+        for (const argument of node.arguments.slice(1)) {
+          const role = ts.isStringLiteral(argument)
+            ? argument.text
+            : ts.isSpreadElement(argument) && argument.expression.getText() === 'ROLES'
+              ? 'any ESTP role'
+              : argument.getText();
+          if (!roles.includes(role)) roles.push(role);
+        }
+      } else {
+        const declaration = calleeDeclaration(checker, node);
+        const inChaincode = declaration?.getSourceFile().fileName.includes('/chaincode/src/') ?? false;
+        if (declaration && inChaincode && !visited.has(declaration)) {
+          visited.add(declaration);
+          ts.forEachChild(declaration, visit);
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(root);
+  return found.check ? roles : undefined;
+}
+
+/** Facts per `Contract:Transaction`, read from chaincode/src/contracts with the type checker. */
+function readSources(): Map<string, SourceFacts> {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, 'chaincode/tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
+  if (!config) throw new Error('cannot read chaincode/tsconfig.json');
+  const program = ts.createProgram(config.fileNames, config.options);
+  const checker = program.getTypeChecker();
+  const facts = new Map<string, SourceFacts>();
+  for (const source of program.getSourceFiles()) {
+    if (path.dirname(source.fileName) !== CONTRACTS_DIR.split(path.sep).join('/')) continue;
+    for (const statement of source.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      const constructor = statement.members.find(ts.isConstructorDeclaration);
+      const contractName = /super\('([^']+)'\)/.exec(constructor?.getText() ?? '')?.[1];
+      if (!contractName) continue;
+      for (const member of statement.members) {
+        if (!ts.isMethodDeclaration(member) || !hasDecorator(member, 'Transaction')) continue;
+        let operation: ts.Declaration | undefined;
+        const findOperation = (node: ts.Node): void => {
+          if (!operation && ts.isCallExpression(node) && node.arguments[0]?.getText() === 'ctx') {
+            operation = calleeDeclaration(checker, node);
+          }
+          ts.forEachChild(node, findOperation);
+        };
+        if (member.body) findOperation(member.body);
+        const name = member.name.getText();
+        facts.set(`${contractName}:${name}`, {
+          ...jsDocOf(member),
+          method: {
+            file: relative(source.fileName),
+            line: source.getLineAndCharacterOfPosition(member.getStart()).line + 1,
+          },
+          operation: operation ? relative(operation.getSourceFile().fileName) : undefined,
+          roles: operation ? requiredRoles(checker, operation) : undefined,
+        });
+      }
+    }
+  }
+  return facts;
+}
+
+/** The error classes of lib/errors.ts with their code and JSDoc summary, in code order. */
+let errorClassCache: { code: string; name: string; summary: string }[] | undefined;
+function errorClasses(): { code: string; name: string; summary: string }[] {
+  errorClassCache ??= readErrorClasses();
+  return errorClassCache;
+}
+
+function readErrorClasses(): { code: string; name: string; summary: string }[] {
+  const file = path.join(ROOT, 'chaincode/src/lib/errors.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const codes = Object.entries(ErrorCode) as [string, string][];
+  const classes = source.statements.filter(ts.isClassDeclaration).flatMap((declaration) => {
+    const key = /ErrorCode\.(\w+)/.exec(declaration.getText())?.[1];
+    const code = codes.find(([name]) => name === key)?.[1];
+    return code && declaration.name
+      ? [{ code, name: declaration.name.text, summary: jsDocOf(declaration).summary }]
+      : [];
+  });
+  return codes.map(([, code]) => {
+    const found = classes.find((candidate) => candidate.code === code);
+    if (!found) throw new Error(`no error class uses ${code}`);
+    return found;
+  });
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+/**
+ * Formats Markdown as `npm run lint` expects it. Prettier runs in a child process: its ESM core
+ * cannot be loaded inside jest's module sandbox.
+ */
+function formatMarkdown(markdown: string): string {
+  const prettier = require.resolve('prettier/bin/prettier.cjs');
+  return execFileSync(process.execPath, [prettier, '--stdin-filepath', REFERENCE_FILE], {
+    input: markdown,
+    encoding: 'utf8',
+  });
+}
+
+/** The reference as Markdown, formatted with the repository's Prettier settings. */
+export function renderReference(): string {
+  const { metadata } = chaincodeOf(contracts);
+  const sources = readSources();
+  const lines: string[] = [
+    '# Transaction reference',
+    '',
+    '<!-- Generated by `npm run docs:reference` (test/tools/reference.ts) from the contract metadata,',
+    'the JSDoc of chaincode/src/contracts and the CLI command table. Do not edit by hand:',
+    'test/unit/reference.test.ts fails when this file is stale. -->',
+    '',
+    'Every transaction takes one argument, a JSON object (`input`), and returns canonical JSON.',
+    'Submit = changes state (endorsed by a majority of orgs, ordered, one chaincode event); evaluate =',
+    `a query answered by one peer. List queries take \`pageSize\` (default ${DEFAULT_PAGE_SIZE}, max ${MAX_PAGE_SIZE}) and`,
+    '`bookmark` and return `{ records, bookmark }`; an empty bookmark means the last page. Errors',
+    'start with a stable code (`ESTP_FORBIDDEN: …`, [below](#error-codes)). **Roles** are the',
+    '`estp.role` values of the caller certificate that `requireRole` accepts on the',
+    "operation's path (any one of them suffices); further rules (same org, ACTIVE participant,",
+    'ownership, neutral org) are in the errors column.',
+    '',
+  ];
+  for (const [contractName, contract] of Object.entries(metadata.contracts)) {
+    if (contractName.startsWith('org.hyperledger')) continue;
+    const group = CONTRACT_GROUPS.find((candidate) => candidate.contract === contractName);
+    const file = `chaincode/src/contracts/${contractName.toLowerCase()}.ts`;
+    const unitTest = `test/unit/${contractName.toLowerCase()}.test.ts`;
+    lines.push(
+      `## ${contractName}`,
+      '',
+      `${contract.info?.description ?? ''}. Contract: [${file}](../${file}) · unit tests:` +
+        ` [${unitTest}](../${unitTest}) · CLI: \`estp ${group?.name ?? kebab(contractName)} --help\`.`,
+      '',
+      '| transaction | kind | roles | input | what it does | fails with |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const transaction of contract.transactions) {
+      const facts = sources.get(`${contractName}:${transaction.name}`);
+      const kind = transaction.tag?.includes('submitTx') ? 'submit' : 'evaluate';
+      const link = facts
+        ? `[${transaction.name}](../${facts.method.file}#L${facts.method.line})`
+        : transaction.name;
+      const implementation = facts?.operation ? ` ([code](../${facts.operation}))` : '';
+      const roles = facts?.roles ? facts.roles.join(', ') : 'any channel member';
+      const input = transaction.parameters?.[0]?.description?.replace(/^JSON\s*/, '') ?? '';
+      lines.push(
+        `| ${[
+          link,
+          kind,
+          roles,
+          `\`${cell(input)}\``,
+          cell((facts?.summary ?? '') + implementation),
+          cell(facts?.throws ?? ''),
+        ].join(' | ')} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push(
+    '## Error codes',
+    '',
+    'From [chaincode/src/lib/errors.ts](../chaincode/src/lib/errors.ts); the gateway client maps them to',
+    'exit code 1 ([application/README.md](../application/README.md#exit-codes)).',
+    '',
+    '| code | class | meaning |',
+    '| --- | --- | --- |',
+    ...errorClasses().map(({ code, name, summary }) => `| \`${code}\` | ${name} | ${cell(summary)} |`),
+    '',
+  );
+  return formatMarkdown(lines.join('\n'));
+}
+
+if (require.main === module) {
+  const markdown = renderReference();
+  let before = '';
+  try {
+    before = readFileSync(REFERENCE_FILE, 'utf8');
+  } catch {
+    // first generation
+  }
+  writeFileSync(REFERENCE_FILE, markdown);
+  console.log(`${relative(REFERENCE_FILE)} ${before === markdown ? 'unchanged' : 'written'}`);
+}
