@@ -21,6 +21,7 @@ import {
   withAnchorPeers,
   withApplicationOrg,
 } from '../../../../application/src/admin/config-update';
+import { newChannelHeader } from '../../../../application/src/admin/envelope';
 import { AdminError } from '../../../../application/src/admin/errors';
 import { groupsOf, policiesOf, valuesOf } from '../../../../application/src/admin/proto-map';
 import { type AdminSigner, newAdminSigner } from '../../../../application/src/admin/signer';
@@ -301,5 +302,28 @@ describe('update files and signatures', () => {
     expect(() => decodeUpdateFile(Uint8Array.from([1, 2, 3]))).toThrow(AdminError);
     const block = new common.Envelope();
     expect(() => decodeUpdateFile(block.serializeBinary())).toThrow(/not a channel configuration update/);
+  });
+});
+
+describe('newChannelHeader', () => {
+  test('carries the given time as seconds and nanos (the orderer checks it against its clock)', () => {
+    // Given a time with milliseconds, When a header is made for it
+    const header = newChannelHeader(
+      common.HeaderType.DELIVER_SEEK_INFO,
+      CHANNEL,
+      new Date(1_700_000_000_123),
+    );
+
+    // Then the decoded timestamp is exact, and the other fields are set
+    const decoded = common.ChannelHeader.deserializeBinary(
+      header.serializeBinary(),
+    ).toObject() as unknown as {
+      timestamp: { seconds: number; nanos: number };
+      type: number;
+      channelId: string;
+    };
+    expect(decoded.timestamp).toEqual({ seconds: 1_700_000_000, nanos: 123_000_000 });
+    expect(decoded.type).toBe(common.HeaderType.DELIVER_SEEK_INFO);
+    expect(decoded.channelId).toBe(CHANNEL);
   });
 });
