@@ -27,7 +27,7 @@ import { AdminError } from './errors';
 import { broadcast, fetchBlock } from './orderer';
 import { joinChannel, joinedChannels, peerHeight } from './peer';
 import { groupsOf } from './proto-map';
-import { fabricAdminOf } from './signer';
+import { type AdminSigner, fabricAdminOf } from './signer';
 
 /** How long to wait for a submitted update's block, or for a joined peer to catch up (ms). */
 export const DEFAULT_WAIT_MS = 60_000;
@@ -93,12 +93,12 @@ export async function prepareAddOrg(
   };
 }
 
-/** Adds `org`'s Fabric admin signature to an update file (offline). */
+/** Adds `signer`'s signature (an org's Fabric admin, {@link fabricAdminOf}) to an update file (offline). */
 export async function signUpdateFile(
-  org: OrgInfo,
+  signer: AdminSigner,
   file: Uint8Array,
 ): Promise<{ readonly file: Uint8Array; readonly pending: PendingUpdate; readonly added: boolean }> {
-  const { pending, added } = await signUpdate(decodeUpdateFile(file), fabricAdminOf(org));
+  const { pending, added } = await signUpdate(decodeUpdateFile(file), signer);
   return {
     file: added ? encodeUpdateFile(pending.channel, pending.updateBytes, pending.signatures) : file,
     pending,
@@ -187,7 +187,10 @@ export async function setAnchorPeers(
   }
   const updated = withAnchorPeers(current.config, org.mspId, anchorPeers);
   const update = computeConfigUpdate(connection.channel, current.config, updated);
-  const { file } = await signUpdateFile(org, encodeUpdateFile(connection.channel, update.serializeBinary()));
+  const { file } = await signUpdateFile(
+    fabricAdminOf(org),
+    encodeUpdateFile(connection.channel, update.serializeBinary()),
+  );
   const outcome = await submitUpdateFile(connection, org, file, timeoutMs);
   if (!outcome.applied)
     throw new AdminError(`anchor peer update not applied: ${outcome.reason}`, 'NO_CHANGE');

@@ -175,7 +175,8 @@ const signCommand: ToolCommand = {
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
-    const signed = await signUpdateFile(org, readFile(file, 'update file'));
+    const signer = fabricAdminOf(org);
+    const signed = await signUpdateFile(signer, readFile(file, 'update file'));
     if (signed.added) writeFileAtomically(file, signed.file);
     const signatures = signaturesOf(signed.pending);
     const members = memberOrgsOf(signed.pending.update);
@@ -206,9 +207,11 @@ const submitCommand: ToolCommand = {
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
+    const timeoutMs = timeoutOf(context, usage);
+    fabricAdminOf(org); // fail on a missing admin before reading anything
     const bytes = readFile(file, 'update file');
     const pending = decodeUpdateFile(bytes);
-    const outcome = await submitUpdateFile(connection, org, bytes, timeoutOf(context, usage));
+    const outcome = await submitUpdateFile(connection, org, bytes, timeoutMs);
     const adds = orgsAddedBy(pending.update);
     if (!outcome.applied) {
       out(context, outcome, `not submitted: ${outcome.reason} (configuration block ${outcome.configBlock})`);
