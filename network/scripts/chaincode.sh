@@ -163,7 +163,7 @@ commit_chaincode() {
   sequence=$((sequence + 1))
   local -a orderer
   mapfile -t orderer < <(orderer_flags)
-  for org in "${PEER_ORGS[@]}"; do
+  for org in "${CHANNEL_ORGS[@]}"; do
     export_peer_cli "$org"
     if approved_by "$org" "$sequence"; then continue; fi
     # No --signature-policy: the definition uses /Channel/Application/Endorsement (MAJORITY).
@@ -171,7 +171,7 @@ commit_chaincode() {
       -n "$CHAINCODE_NAME" -v "$CC_VERSION" --package-id "$CC_PACKAGE_ID" --sequence "$sequence"
   done
   local -a peers
-  mapfile -t peers < <(peer_flags "${PEER_ORGS[@]}")
+  mapfile -t peers < <(peer_flags "${CHANNEL_ORGS[@]}")
   retry 3 2 peer lifecycle chaincode commit "${orderer[@]}" -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
     -v "$CC_VERSION" --sequence "$sequence" "${peers[@]}"
   step_note "sequence $sequence committed ($CC_LABEL)"
@@ -187,7 +187,7 @@ bootstrap_consortium() {
   export_peer_cli "$org" "$(user_dir "$org" admin)/msp"
   local -a orderer peers
   mapfile -t orderer < <(orderer_flags)
-  mapfile -t peers < <(peer_flags "${PEER_ORGS[@]}")
+  mapfile -t peers < <(peer_flags "${CHANNEL_ORGS[@]}")
   if out=$(peer chaincode invoke "${orderer[@]}" -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" "${peers[@]}" \
     --waitForEvent -c '{"function":"Consortium:Bootstrap","Args":["{}"]}' 2>&1); then
     echo "$out"

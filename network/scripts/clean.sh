@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 take_lock
 
 bash "$NETWORK_DIR/scripts/down.sh"
-rm -rf "$CONFIG_DIR" "$ORGS_DIR" "$ORGS_DIR.tmp" "$FABRIC_HOME/crypto.tmp" "$CA_DIR" "$DATA_DIR" \
+rm -rf "$CONFIG_DIR" "$ORGS_DIR" "$ORGS_DIR.tmp" "$FABRIC_HOME/crypto.tmp" "$FABRIC_HOME"/crypto-*.tmp "$CA_DIR" "$DATA_DIR" \
   "$CC_DIR" "$FABRIC_HOME/channel" "$CONNECTION_FILE"
 find "$LOG_DIR" -maxdepth 1 -type f ! -name 'build-*.log' -delete
 find "$RUN_DIR" -mindepth 1 ! -name lock -exec rm -rf {} +

@@ -5,7 +5,8 @@
 write_connection_profile() {
   local org n entry u_org id roles
   local -a orgs=() users=() orderers=()
-  for org in "${PEER_ORGS[@]}"; do
+  # Channel members only: an org whose onboarding has not reached the channel is not usable yet.
+  for org in "${CHANNEL_ORGS[@]}"; do
     orgs+=("$(
       printf '%s\t' "$org" "${ORG_MSP[$org]}" "127.0.0.1:$(org_port "$org" peer)" "$(peer_host "$org")" \
         "$(org_tlsca "$org")" "https://127.0.0.1:$(org_port "$org" operations)" \
@@ -15,6 +16,7 @@ write_connection_profile() {
   done
   for entry in "${CA_USERS[@]}"; do
     IFS=: read -r u_org id roles <<<"$entry"
+    has_org "$u_org" "${CHANNEL_ORGS[@]}" || continue
     users+=("$(printf '%s\t' "$u_org" "$id" "$roles" "$(user_dir "$u_org" "$id")/msp")")
   done
   for ((n = 1; n <= ORDERER_COUNT; n++)); do

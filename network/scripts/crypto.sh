@@ -13,7 +13,7 @@
 crypto_complete() {
   local org
   [[ -d $ORGS_DIR/orderer/msp && -d $ORGS_DIR/chaincode/tlsca ]] || return 1
-  for org in "${PEER_ORGS[@]}"; do
+  for org in "${FOUNDING_ORGS[@]}"; do
     [[ -d $ORGS_DIR/$org/msp ]] || return 1
   done
 }
@@ -29,11 +29,26 @@ generate_crypto() {
   cryptogen generate --config "$CONFIG_DIR/crypto-config.yaml" --output "$out"
   mkdir -p "$ORGS_DIR.tmp"
   mv "$out/ordererOrganizations/$DOMAIN" "$ORGS_DIR.tmp/orderer"
-  for org in "${PEER_ORGS[@]}"; do
+  for org in "${FOUNDING_ORGS[@]}"; do
     mv "$out/peerOrganizations/$(org_domain "$org")" "$ORGS_DIR.tmp/$org"
   done
   mv "$out/peerOrganizations/chaincode.$DOMAIN" "$ORGS_DIR.tmp/chaincode"
   rm -rf "$out"
   mv "$ORGS_DIR.tmp" "$ORGS_DIR"
-  step_note "cryptogen: $ORDERER_COUNT orderers, ${#PEER_ORGS[@]} peer orgs"
+  step_note "cryptogen: $ORDERER_COUNT orderers, ${#FOUNDING_ORGS[@]} peer orgs"
+}
+
+# Step (add-org.sh): the crypto material of an onboarded org, issued by its own new CAs.
+generate_org_crypto() { # <org>
+  local org=$1 out="$FABRIC_HOME/crypto-$1.tmp"
+  if [[ -d $ORGS_DIR/$org/msp ]]; then
+    step_note "reusing .fabric/organizations/$org"
+    return 0
+  fi
+  rm -rf "$out"
+  write_org_crypto_config "$org" "$CONFIG_DIR/crypto-config-$org.yaml"
+  cryptogen generate --config "$CONFIG_DIR/crypto-config-$org.yaml" --output "$out"
+  mv "$out/peerOrganizations/$(org_domain "$org")" "$ORGS_DIR/$org"
+  rm -rf "$out"
+  step_note "cryptogen: ${ORG_MSP[$org]} (peer0, CA TLS, Admin@$(org_domain "$org"))"
 }

@@ -22,9 +22,14 @@ take_lock
 [[ -n ${ESTP_WITH_NETWORK:-} ]] || rm -f "$AUTO_STARTED"
 
 org_count=${#PEER_ORGS[@]}
-STEP_TOTAL=$((9 + 5 * org_count + ORDERER_COUNT))
+member_count=${#CHANNEL_ORGS[@]}
+STEP_TOTAL=$((9 + 3 * org_count + 2 * member_count + ORDERER_COUNT))
 started=$EPOCHREALTIME
 echo "ESTP network: ${ORDERER_COUNT} orderer(s), ${org_count} orgs, ports from $PORT_BASE (logs in .fabric/logs)"
+for org in "${PEER_ORGS[@]}"; do
+  has_org "$org" "${CHANNEL_ORGS[@]}" ||
+    echo "note: $org's onboarding is incomplete (not in channel $CHANNEL_NAME): run 'npm run network:add-org $org'"
+done
 
 if binaries_ready; then
   step "Fabric binaries" build_binaries
@@ -38,9 +43,9 @@ for org in "${PEER_ORGS[@]}"; do step "enrolling $org users" enroll_users "$org"
 for ((n = 1; n <= ORDERER_COUNT; n++)); do step "starting orderer$n" start_orderer "$n"; done
 for org in "${PEER_ORGS[@]}"; do step "starting peer0.$org" start_peer "$org"; done
 step "channel $CHANNEL_NAME on the orderers" create_channel
-for org in "${PEER_ORGS[@]}"; do step "peer0.$org joins $CHANNEL_NAME" join_peer "$org"; done
+for org in "${CHANNEL_ORGS[@]}"; do step "peer0.$org joins $CHANNEL_NAME" join_peer "$org"; done
 step "packaging chaincode" package_chaincode
-for org in "${PEER_ORGS[@]}"; do step "installing chaincode on peer0.$org" install_chaincode "$org"; done
+for org in "${CHANNEL_ORGS[@]}"; do step "installing chaincode on peer0.$org" install_chaincode "$org"; done
 step "chaincode service on 127.0.0.1:$CHAINCODE_PORT" start_chaincode_server
 step "chaincode definition (MAJORITY endorsement)" commit_chaincode
 step "Consortium:Bootstrap" bootstrap_consortium

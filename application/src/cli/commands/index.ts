@@ -3,6 +3,7 @@
  * commands, with name lookup (case-insensitive, dashes optional, aliases).
  */
 import { normaliseName } from '../argv';
+import { adminCommand } from './admin';
 import { audit } from './audit';
 import { callCommand } from './call';
 import { consortium } from './consortium';
@@ -25,7 +26,12 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
 ];
 
 /** Commands that are not one transaction. */
-export const TOOL_COMMANDS: readonly ToolCommand[] = [identityCommand, eventsCommand, callCommand];
+export const TOOL_COMMANDS: readonly ToolCommand[] = [
+  identityCommand,
+  eventsCommand,
+  callCommand,
+  adminCommand,
+];
 
 /** A contract group by CLI or contract name (`participant`, `Participant`). */
 export function findGroup(

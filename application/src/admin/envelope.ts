@@ -1,0 +1,121 @@
+/**
+ * The framing Fabric puts around every request: channel header, signature header, payload and the
+ * creator's signature (`common.Envelope` for the orderer, `peer.SignedProposal` for peers).
+ */
+import { common, peer } from '@hyperledger/fabric-protos';
+import { createHash } from 'node:crypto';
+import { type AdminSigner, newSignatureHeader } from './signer';
+
+/** Protobuf varint of a non-negative safe integer. */
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return bytes;
+}
+
+/**
+ * A channel header of `type` for `channelId`, timestamped `at` (the orderer refuses deliver
+ * requests whose timestamp is far from its clock). The timestamp is decoded from its wire form
+ * (field 3: seconds, nanos) because google-protobuf's Timestamp class is not part of this package's
+ * typed dependencies; everything else is set through the generated setters.
+ */
+export function newChannelHeader(
+  type: number,
+  channelId: string,
+  at: Date = new Date(),
+): common.ChannelHeader {
+  const ms = at.getTime();
+  const timestamp = [0x08, ...varint(Math.floor(ms / 1000)), 0x10, ...varint((ms % 1000) * 1_000_000)];
+  const header = common.ChannelHeader.deserializeBinary(
+    Uint8Array.from([0x1a, timestamp.length, ...timestamp]),
+  );
+  header.setType(type);
+  header.setChannelId(channelId);
+  return header;
+}
+
+/** A payload with the given headers and data. */
+export function newPayload(
+  channelHeader: common.ChannelHeader,
+  signatureHeader: common.SignatureHeader,
+  data: Uint8Array,
+): common.Payload {
+  const header = new common.Header();
+  header.setChannelHeader(channelHeader.serializeBinary());
+  header.setSignatureHeader(signatureHeader.serializeBinary());
+  const payload = new common.Payload();
+  payload.setHeader(header);
+  payload.setData(data);
+  return payload;
+}
+
+/** An envelope of `data` of header `type` on `channelId`, signed by `signer`. */
+export async function signedEnvelope(
+  signer: AdminSigner,
+  type: number,
+  channelId: string,
+  data: Uint8Array,
+): Promise<common.Envelope> {
+  const payload = newPayload(
+    newChannelHeader(type, channelId),
+    newSignatureHeader(signer),
+    data,
+  ).serializeBinary();
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload);
+  envelope.setSignature(await signer.sign(payload));
+  return envelope;
+}
+
+/** Fabric's transaction ID: hex SHA-256 of nonce ‖ creator. */
+export function transactionId(signatureHeader: common.SignatureHeader): string {
+  return createHash('sha256')
+    .update(signatureHeader.getNonce_asU8())
+    .update(signatureHeader.getCreator_asU8())
+    .digest('hex');
+}
+
+/** A signed proposal invoking system chaincode `chaincode` with `args` (the peer CLI's framing). */
+export async function signedProposal(
+  signer: AdminSigner,
+  channelId: string,
+  chaincode: string,
+  args: readonly Uint8Array[],
+): Promise<peer.SignedProposal> {
+  const chaincodeId = new peer.ChaincodeID();
+  chaincodeId.setName(chaincode);
+  const input = new peer.ChaincodeInput();
+  input.setArgsList([...args]);
+  const spec = new peer.ChaincodeSpec();
+  spec.setType(peer.ChaincodeSpec.Type.GOLANG);
+  spec.setChaincodeId(chaincodeId);
+  spec.setInput(input);
+  const invocation = new peer.ChaincodeInvocationSpec();
+  invocation.setChaincodeSpec(spec);
+  const proposalPayload = new peer.ChaincodeProposalPayload();
+  proposalPayload.setInput(invocation.serializeBinary());
+
+  const extension = new peer.ChaincodeHeaderExtension();
+  extension.setChaincodeId(chaincodeId);
+  const signatureHeader = newSignatureHeader(signer);
+  const channelHeader = newChannelHeader(common.HeaderType.ENDORSER_TRANSACTION, channelId);
+  channelHeader.setTxId(transactionId(signatureHeader));
+  channelHeader.setExtension$(extension.serializeBinary());
+  const header = new common.Header();
+  header.setChannelHeader(channelHeader.serializeBinary());
+  header.setSignatureHeader(signatureHeader.serializeBinary());
+
+  const proposal = new peer.Proposal();
+  proposal.setHeader(header.serializeBinary());
+  proposal.setPayload(proposalPayload.serializeBinary());
+  const bytes = proposal.serializeBinary();
+  const signed = new peer.SignedProposal();
+  signed.setProposalBytes(bytes);
+  signed.setSignature(await signer.sign(bytes));
+  return signed;
+}

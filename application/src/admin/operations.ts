@@ -1,0 +1,270 @@
+/**
+ * The Fabric administration steps behind `estp admin …`, one function each, every one safe to run
+ * again: adding an org to the channel (compute the update from the current configuration, sign it
+ * org by org, submit it), joining a peer and reading ledger heights.
+ */
+import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import {
+  anchorPeersOf,
+  applicationGroup,
+  type ChannelConfig,
+  applicationOrgs,
+  fetchChannelConfig,
+} from './config';
+import {
+  computeConfigUpdate,
+  decodeUpdateFile,
+  encodeUpdateFile,
+  orgsAddedBy,
+  type PendingUpdate,
+  signUpdate,
+  submissionEnvelope,
+  withAnchorPeers,
+  withApplicationOrg,
+} from './config-update';
+import type { OrgDefinition } from './definition';
+import { AdminError } from './errors';
+import { broadcast, fetchBlock } from './orderer';
+import { joinChannel, joinedChannels, peerHeight } from './peer';
+import { groupsOf } from './proto-map';
+import { type AdminSigner, fabricAdminOf } from './signer';
+
+/** How long to wait for a submitted update's block, or for a joined peer to catch up (ms). */
+export const DEFAULT_WAIT_MS = 60_000;
+const POLL_MS = 250;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/** Polls `probe` until it returns a value, or fails with TIMEOUT naming `what`. */
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline)
+      throw new AdminError(`timed out after ${timeoutMs} ms waiting for ${what}`, 'TIMEOUT');
+    await sleep(POLL_MS);
+  }
+}
+
+/** The channel's current configuration, read from the orderer as `org`'s Fabric admin. */
+export function currentConfig(connection: ConnectionInfo, org: OrgInfo): Promise<ChannelConfig> {
+  return fetchChannelConfig(connection, fabricAdminOf(org), connection.channel);
+}
+
+/** What {@link prepareAddOrg} found or wrote. */
+export type AddOrgPlan =
+  | { readonly alreadyMember: true; readonly mspId: string; readonly configBlock: number }
+  | {
+      readonly alreadyMember: false;
+      readonly mspId: string;
+      readonly configBlock: number;
+      /** Application orgs before the update (whose admins must sign). */
+      readonly members: readonly string[];
+      /** The unsigned update file. */
+      readonly file: Uint8Array;
+    };
+
+/**
+ * Computes the update adding `definition`'s org to the Application group, from the configuration
+ * in force (fetched by `org`'s Fabric admin). Nothing is signed or submitted.
+ */
+export async function prepareAddOrg(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  definition: OrgDefinition,
+): Promise<AddOrgPlan> {
+  const current = await currentConfig(connection, org);
+  const members = applicationOrgs(current.config);
+  if (members.includes(definition.mspId)) {
+    return { alreadyMember: true, mspId: definition.mspId, configBlock: current.blockNumber };
+  }
+  const updated = withApplicationOrg(current.config, definition.mspId, definition.group);
+  const update = computeConfigUpdate(connection.channel, current.config, updated);
+  return {
+    alreadyMember: false,
+    mspId: definition.mspId,
+    configBlock: current.blockNumber,
+    members,
+    file: encodeUpdateFile(connection.channel, update.serializeBinary()),
+  };
+}
+
+/** Adds `signer`'s signature (an org's Fabric admin, {@link fabricAdminOf}) to an update file (offline). */
+export async function signUpdateFile(
+  signer: AdminSigner,
+  file: Uint8Array,
+): Promise<{ readonly file: Uint8Array; readonly pending: PendingUpdate; readonly added: boolean }> {
+  const { pending, added } = await signUpdate(decodeUpdateFile(file), signer);
+  return {
+    file: added ? encodeUpdateFile(pending.channel, pending.updateBytes, pending.signatures) : file,
+    pending,
+    added,
+  };
+}
+
+/** What {@link submitUpdateFile} did. */
+export type SubmitOutcome =
+  | { readonly applied: false; readonly reason: string; readonly configBlock: number }
+  | {
+      readonly applied: true;
+      readonly orderer: string;
+      readonly configBlock: number;
+      readonly sequence: number;
+    };
+
+/**
+ * Submits a signed update as `org`'s Fabric admin and waits until the orderer has cut the new
+ * configuration block. An update whose orgs are all members already is not submitted again.
+ * @throws {AdminError} ORDERER_REJECTED with the orderer's reason (missing signatures, a stale
+ *   read set after another update), TIMEOUT when no new configuration appears
+ */
+export async function submitUpdateFile(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  file: Uint8Array,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<SubmitOutcome> {
+  const pending = decodeUpdateFile(file);
+  if (pending.channel !== connection.channel) {
+    throw new AdminError(
+      `the update is for channel ${pending.channel}, the connection's channel is ${connection.channel}`,
+      'BAD_ARTIFACT',
+    );
+  }
+  const signer = fabricAdminOf(org);
+  const before = await fetchChannelConfig(connection, signer, pending.channel);
+  const added = orgsAddedBy(pending.update);
+  const members = applicationOrgs(before.config);
+  if (added.length > 0 && added.every((mspId) => members.includes(mspId))) {
+    return {
+      applied: false,
+      reason: `${added.join(', ')} already in the channel`,
+      configBlock: before.blockNumber,
+    };
+  }
+  const { orderer } = await broadcast(connection, await submissionEnvelope(pending, signer));
+  const after = await waitFor(
+    `the configuration block of the update on ${pending.channel}`,
+    timeoutMs,
+    async () => {
+      const config = await fetchChannelConfig(connection, signer, pending.channel);
+      return config.config.getSequence() > before.config.getSequence() ? config : undefined;
+    },
+  );
+  return { applied: true, orderer, configBlock: after.blockNumber, sequence: after.config.getSequence() };
+}
+
+/** What {@link setAnchorPeers} did. */
+export type AnchorOutcome =
+  | { readonly changed: false; readonly anchorPeers: readonly string[]; readonly configBlock: number }
+  | {
+      readonly changed: true;
+      readonly anchorPeers: readonly string[];
+      readonly configBlock: number;
+      readonly sequence: number;
+    };
+
+/**
+ * Sets `org`'s anchor peers (default: its peer's endpoint) in the channel configuration. Only the
+ * org's own group changes, whose modification policy is the org's Admins: the org's Fabric admin
+ * computes, signs and submits the update alone.
+ */
+export async function setAnchorPeers(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  anchorPeers: readonly string[] = [org.peer.endpoint],
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<AnchorOutcome> {
+  const current = await currentConfig(connection, org);
+  const group = groupsOf(applicationGroup(current.config)).get(org.mspId);
+  if (!group) throw new AdminError(`${org.mspId} is not a member of ${connection.channel}`, 'BAD_ARTIFACT');
+  if (anchorPeersOf(group).join(' ') === anchorPeers.join(' ')) {
+    return { changed: false, anchorPeers, configBlock: current.blockNumber };
+  }
+  const updated = withAnchorPeers(current.config, org.mspId, anchorPeers);
+  const update = computeConfigUpdate(connection.channel, current.config, updated);
+  const { file } = await signUpdateFile(
+    fabricAdminOf(org),
+    encodeUpdateFile(connection.channel, update.serializeBinary()),
+  );
+  const outcome = await submitUpdateFile(connection, org, file, timeoutMs);
+  if (!outcome.applied)
+    throw new AdminError(`anchor peer update not applied: ${outcome.reason}`, 'NO_CHANGE');
+  return { changed: true, anchorPeers, configBlock: outcome.configBlock, sequence: outcome.sequence };
+}
+
+/** What {@link joinPeer} did. */
+export interface JoinOutcome {
+  readonly alreadyJoined: boolean;
+  /** The peer's height when done. */
+  readonly height: number;
+  /** The orderer's height it caught up with. */
+  readonly ordererHeight: number;
+}
+
+/**
+ * Joins `org`'s peer to the channel: the genesis block comes from the orderer (fetched by the
+ * org's Fabric admin, so the org must be a member already), then waits until the peer's ledger
+ * has caught up with the orderer's height at that moment.
+ */
+export async function joinPeer(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<JoinOutcome> {
+  const signer = fabricAdminOf(org);
+  const channel = connection.channel;
+  const alreadyJoined = (await joinedChannels(org, signer)).includes(channel);
+  if (!alreadyJoined) {
+    const genesis = await fetchBlock(connection, signer, channel, 0);
+    await joinChannel(org, signer, genesis);
+  }
+  const newest = await fetchBlock(connection, signer, channel, 'newest');
+  const ordererHeight = (newest.getHeader()?.getNumber() ?? 0) + 1;
+  const height = await waitFor(
+    `${org.peer.endpoint} to reach height ${ordererHeight}`,
+    timeoutMs,
+    async () => {
+      const current = await peerHeight(org, signer, channel).catch(() => 0);
+      return current >= ordererHeight ? current : undefined;
+    },
+  );
+  return { alreadyJoined, height, ordererHeight };
+}
+
+/** One row of {@link ledgerHeights}. */
+export interface HeightRow {
+  readonly mspId: string;
+  readonly peer: string;
+  /** Undefined when the peer could not be asked (the error is in `error`). */
+  readonly height?: number;
+  readonly error?: string;
+}
+
+/** The channel's height on each org's peer (asked by the org's own Fabric admin). */
+export async function ledgerHeights(
+  connection: ConnectionInfo,
+  orgs: readonly OrgInfo[],
+): Promise<HeightRow[]> {
+  return Promise.all(
+    orgs.map(async (org): Promise<HeightRow> => {
+      try {
+        return {
+          mspId: org.mspId,
+          peer: org.peer.endpoint,
+          height: await peerHeight(org, fabricAdminOf(org), connection.channel),
+        };
+      } catch (error) {
+        return {
+          mspId: org.mspId,
+          peer: org.peer.endpoint,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+    }),
+  );
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# add-org.sh [org]: onboards a declared org (network/config/orgs/<org>.sh; default city, i.e.
+# CityMSP) into the RUNNING network without stopping it: its CA, users and peer, the channel
+# config update signed by a majority of the member orgs' Fabric admins, the peer's join, the
+# chaincode approval and the Organisation record voted ACTIVE on the ledger. Idempotent: a second
+# run checks every step and says that nothing changed. See docs/onboarding.md.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$NETWORK_DIR/scripts/binaries.sh"
+source "$NETWORK_DIR/scripts/config.sh"
+source "$NETWORK_DIR/scripts/crypto.sh"
+source "$NETWORK_DIR/scripts/nodes.sh"
+source "$NETWORK_DIR/scripts/users.sh"
+source "$NETWORK_DIR/scripts/channel.sh"
+source "$NETWORK_DIR/scripts/chaincode.sh"
+source "$NETWORK_DIR/scripts/connection.sh"
+source "$NETWORK_DIR/scripts/onboard.sh"
+
+(($# <= 1)) || die "usage: add-org.sh [org] (declared in network/config/orgs/<org>.sh; default city)"
+NEW_ORG=${1:-city}
+for tool in node curl; do require_tool "$tool" "install it with your package manager"; done
+take_lock
+declare_org "$NEW_ORG"
+has_org "$NEW_ORG" "${FOUNDING_ORGS[@]}" && die "$NEW_ORG is a founding org: it is in the channel from its genesis"
+MSP=${ORG_MSP[$NEW_ORG]}
+
+# The member orgs before this one: their admins sign the update, their ESTP admins vote.
+members=()
+for org in "${CHANNEL_ORGS[@]}"; do [[ $org == "$NEW_ORG" ]] || members+=("$org"); done
+mapfile -t signers < <(majority_of "${members[@]}")
+proposer=${members[0]}
+# ApproveOrganisation: a majority of the ACTIVE orgs, the proposer's org counting as the first.
+approvers=("${signers[@]:1}")
+
+rm -f "$ONBOARD_CHANGED"
+STEP_TOTAL=$((17 + ${#signers[@]} + ${#approvers[@]}))
+started=$EPOCHREALTIME
+echo "ESTP add-org: $MSP (${ORG_NAME[$NEW_ORG]}, port block ${ORG_BLOCK[$NEW_ORG]}) into channel $CHANNEL_NAME of ${#members[@]} member orgs (logs in .fabric/logs)"
+
+step "running network" check_running_network
+step "recording $NEW_ORG" record_new_org "$NEW_ORG"
+step "crypto material of $MSP" onboard_crypto "$NEW_ORG"
+step "starting ca.$NEW_ORG" onboard_ca "$NEW_ORG"
+step "enrolling $NEW_ORG users" onboard_users "$NEW_ORG"
+step "starting peer0.$NEW_ORG" onboard_peer "$NEW_ORG"
+step "$MSP definition (configtxgen -printOrg)" write_org_definition "$NEW_ORG"
+step "config update adding $MSP (estp admin add-org, by $proposer)" compute_add_org_update "$NEW_ORG" "$proposer"
+for org in "${signers[@]}"; do
+  step "signed by ${ORG_MSP[$org]}'s admin (estp admin sign)" sign_add_org_update "$NEW_ORG" "$org"
+done
+step "submitted to the orderer (estp admin submit, by $proposer)" submit_add_org_update "$NEW_ORG" "$proposer"
+step "$NEW_ORG is a channel member" record_member "$NEW_ORG"
+CHANNEL_ORGS+=("$NEW_ORG")
+step "peer0.$NEW_ORG joins $CHANNEL_NAME (estp admin join)" join_new_peer "$NEW_ORG"
+step "anchor peer of $MSP (estp admin anchor-peer, by $NEW_ORG)" set_anchor_peer "$NEW_ORG"
+step "ledger heights (estp admin heights)" check_heights "$NEW_ORG"
+step "installing chaincode on peer0.$NEW_ORG" onboard_install "$NEW_ORG"
+step "chaincode definition approved by $MSP" approve_committed_definition "$NEW_ORG"
+step "Consortium:ProposeOrganisation $MSP (admin@$proposer)" propose_organisation "$NEW_ORG" "$proposer"
+for org in "${approvers[@]}"; do
+  step "Consortium:ApproveOrganisation $MSP (admin@$org)" approve_organisation "$NEW_ORG" "$org"
+done
+step "$MSP ACTIVE, read through peer0.$NEW_ORG" check_new_org_active "$NEW_ORG"
+
+elapsed=$(awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
+if [[ -f $ONBOARD_CHANGED ]]; then
+  echo "$MSP onboarded in ${elapsed}s: 'npx estp consortium list --org $NEW_ORG --user admin'"
+else
+  echo "nothing changed: $MSP was already onboarded (checked in ${elapsed}s)"
+fi
+rm -f "$ONBOARD_CHANGED"
