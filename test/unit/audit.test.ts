@@ -7,6 +7,7 @@ import { ParticipantContract } from '../../chaincode/src/contracts/participant';
 import { MAX_HISTORY_LIMIT, type RecordHistory } from '../../chaincode/src/audit/history';
 import { TOTALS_SECTIONS, type Totals } from '../../chaincode/src/audit/totals';
 import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
+import type { Page } from '../../chaincode/src/lib/pagination';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import { adminOf, bootstrapConsortium, registerParticipant } from '../support/world';
 
@@ -152,6 +153,61 @@ describe('Audit', () => {
     ])('rejects bad input %j', async (input, message) => {
       await expect(ledger.evaluate(audit, 'History', auditor, input)).rejects.toThrow(/ESTP_INVALID_INPUT/);
       await expect(ledger.evaluate(audit, 'History', auditor, input)).rejects.toThrow(message);
+    });
+  });
+
+  describe('List', () => {
+    it('lists every record of a type in key order, paged to the last page', async () => {
+      // Given the three founding organisations and one proposed org
+      await ledger.submit(consortium, 'ProposeOrganisation', communityAdmin, {
+        mspId: 'CityMSP',
+        displayName: 'City',
+      });
+      // When the auditor pages through the Organisation records two at a time
+      const first = await ledger.evaluate<Page<{ mspId: string }>>(audit, 'List', auditor, {
+        recordType: 'Organisation',
+        pageSize: 2,
+      });
+      const second = await ledger.evaluate<Page<{ mspId: string }>>(audit, 'List', auditor, {
+        recordType: 'Organisation',
+        pageSize: 2,
+        bookmark: first.bookmark,
+      });
+      // Then every record comes once, in key order, and the last page ends with an empty bookmark
+      expect([...first.records, ...second.records].map((org) => org.mspId)).toEqual([
+        'CityMSP',
+        'CommunityMSP',
+        'EnterpriseMSP',
+        'UtilityMSP',
+      ]);
+      expect(first.bookmark).not.toBe('');
+      expect(second.bookmark).toBe('');
+    });
+
+    it('lists only the type asked for (index entries and other types are not records)', async () => {
+      await registerParticipant(ledger, member);
+      const page = await ledger.evaluate<Page<{ id: string }>>(audit, 'List', communityAdmin, {
+        recordType: 'Participant',
+      });
+      expect(page).toEqual({
+        records: [expect.objectContaining({ id: member.participantId })],
+        bookmark: '',
+      });
+      await expect(
+        ledger.evaluate(audit, 'List', auditor, { recordType: 'TreasuryOperation' }),
+      ).resolves.toEqual({ records: [], bookmark: '' });
+    });
+
+    it('is refused to members, and rejects unknown types and bad page sizes', async () => {
+      await expect(ledger.evaluate(audit, 'List', member, { recordType: 'Participant' })).rejects.toThrow(
+        /ESTP_FORBIDDEN: requires estp.role auditor or admin/,
+      );
+      await expect(ledger.evaluate(audit, 'List', auditor, { recordType: 'Wallet' })).rejects.toThrow(
+        /ESTP_INVALID_INPUT: recordType must be one of/,
+      );
+      await expect(
+        ledger.evaluate(audit, 'List', auditor, { recordType: 'Participant', pageSize: 201 }),
+      ).rejects.toThrow(/ESTP_INVALID_INPUT: pageSize must be ≤ 200/);
     });
   });
 
