@@ -4,6 +4,7 @@
 import { AuditContract } from '../../chaincode/src/contracts/audit';
 import { ConsortiumContract } from '../../chaincode/src/contracts/consortium';
 import { ParticipantContract } from '../../chaincode/src/contracts/participant';
+import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import { MAX_HISTORY_LIMIT, type RecordHistory } from '../../chaincode/src/audit/history';
 import { TOTALS_SECTIONS, type Totals } from '../../chaincode/src/audit/totals';
 import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
@@ -128,6 +129,23 @@ describe('Audit', () => {
       ).rejects.toThrow(/ESTP_INVALID_INPUT: id of an OrganisationApproval must be <mspId>:<approverMspId>/);
     });
 
+    it('reads records whose IDs are composed with / (trades, offers, treasury operations)', async () => {
+      // Given a treasury operation, keyed <accountId>/<reference>
+      const treasurer = await ledger.identity('UtilityMSP', 'treasurer', ['treasurer']);
+      await registerParticipant(ledger, member);
+      const deposit = await ledger.submit(new SettlementContract(), 'Deposit', treasurer, {
+        accountId: member.participantId,
+        amount: 10,
+        reference: 'wire-1',
+      });
+      // When the auditor asks for its history, Then the one version is there
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
+        recordType: 'TreasuryOperation',
+        id: `${member.participantId}/wire-1`,
+      });
+      expect(history.versions.map((version) => version.txId)).toEqual([deposit.txId]);
+    });
+
     it('returns no versions for a record that never existed', async () => {
       await expect(
         ledger.evaluate(audit, 'History', auditor, { recordType: 'Offer', id: 'never' }),
@@ -146,7 +164,7 @@ describe('Audit', () => {
       [{ id: 'x' }, /recordType is required/],
       [{ recordType: 'Wallet', id: 'x' }, /recordType must be one of/],
       [{ recordType: 'Participant' }, /id is required/],
-      [{ recordType: 'Participant', id: 'a b' }, /id must be a record ID/],
+      [{ recordType: 'Participant', id: 'a b' }, /id must be a record ID of letters, digits and \._:@\/-/],
       [{ recordType: 'Participant', id: 'x', limit: 0 }, /limit must be ≥ 1/],
       [{ recordType: 'Participant', id: 'x', limit: MAX_HISTORY_LIMIT + 1 }, /limit must be ≤ 1000/],
       [{ recordType: 'Participant', id: 'x', from: 1 }, /from is not a known field/],
