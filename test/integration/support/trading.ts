@@ -4,9 +4,9 @@
  * demo, other tests) traded there:
  *
  * 1. four new members enrolled by their orgs' CAs (`aud-<run>-<label>`, estp.role=member),
- *    registered (verification data as transient data, endorsed by their org and Utility — the
- *    implicit-collection caveat of docs/network.md), approved by their org's admin, funded by
- *    Utility's treasurer;
+ *    registered (verification data as transient data, endorsed by a named majority of orgs led by
+ *    their own — the implicit-collection caveat of docs/network.md), approved by their org's
+ *    admin, funded by Utility's treasurer;
  * 2. one ELECTRICITY market whose gate closes a few seconds ahead (ledger time is the client's
  *    proposal time): an Enterprise SELL and two Community BUYs for the call auction, and a
  *    bilateral fill between two Community members;
@@ -127,7 +127,18 @@ async function newMember(
   };
 }
 
-/** Participant:Register with the verification data, endorsed by the member's org and Utility. */
+/**
+ * A majority of the channel's orgs, `mspId` first: the gateway sends transient data only to the
+ * orgs it is told to, and MAJORITY Endorsement needs 2 of 3 (3 of 4 once a fourth org joined).
+ */
+function majorityWith(connection: ConnectionInfo, mspId: string): string[] {
+  const orgs = [mspId, 'UtilityMSP', ...Object.keys(connection.orgs).sort()];
+  return [...new Set(orgs)]
+    .filter((org) => org in connection.orgs)
+    .slice(0, Math.floor(Object.keys(connection.orgs).length / 2) + 1);
+}
+
+/** Participant:Register with the verification data, endorsed by a majority led by the member's org. */
 async function registerParticipant(
   connection: ConnectionInfo,
   walletRoot: string,
@@ -154,7 +165,7 @@ async function registerParticipant(
         }),
       ],
       transientData: { verification: Buffer.from(`identity document of ${member.user}`) },
-      endorsingOrganizations: [...new Set([member.mspId, 'UtilityMSP'])],
+      endorsingOrganizations: majorityWith(connection, member.mspId),
     });
   } finally {
     gateway.close();
