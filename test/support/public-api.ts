@@ -26,6 +26,7 @@ export const PUBLIC_API: Record<string, Record<string, Kind>> = {
   },
   Audit: {
     History: 'evaluate',
+    List: 'evaluate',
     Totals: 'evaluate',
   },
   Market: {

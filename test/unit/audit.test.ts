@@ -4,9 +4,11 @@
 import { AuditContract } from '../../chaincode/src/contracts/audit';
 import { ConsortiumContract } from '../../chaincode/src/contracts/consortium';
 import { ParticipantContract } from '../../chaincode/src/contracts/participant';
+import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import { MAX_HISTORY_LIMIT, type RecordHistory } from '../../chaincode/src/audit/history';
 import { TOTALS_SECTIONS, type Totals } from '../../chaincode/src/audit/totals';
 import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
+import type { Page } from '../../chaincode/src/lib/pagination';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import { adminOf, bootstrapConsortium, registerParticipant } from '../support/world';
 
@@ -127,6 +129,23 @@ describe('Audit', () => {
       ).rejects.toThrow(/ESTP_INVALID_INPUT: id of an OrganisationApproval must be <mspId>:<approverMspId>/);
     });
 
+    it('reads records whose IDs are composed with / (trades, offers, treasury operations)', async () => {
+      // Given a treasury operation, keyed <accountId>/<reference>
+      const treasurer = await ledger.identity('UtilityMSP', 'treasurer', ['treasurer']);
+      await registerParticipant(ledger, member);
+      const deposit = await ledger.submit(new SettlementContract(), 'Deposit', treasurer, {
+        accountId: member.participantId,
+        amount: 10,
+        reference: 'wire-1',
+      });
+      // When the auditor asks for its history, Then the one version is there
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
+        recordType: 'TreasuryOperation',
+        id: `${member.participantId}/wire-1`,
+      });
+      expect(history.versions.map((version) => version.txId)).toEqual([deposit.txId]);
+    });
+
     it('returns no versions for a record that never existed', async () => {
       await expect(
         ledger.evaluate(audit, 'History', auditor, { recordType: 'Offer', id: 'never' }),
@@ -145,13 +164,68 @@ describe('Audit', () => {
       [{ id: 'x' }, /recordType is required/],
       [{ recordType: 'Wallet', id: 'x' }, /recordType must be one of/],
       [{ recordType: 'Participant' }, /id is required/],
-      [{ recordType: 'Participant', id: 'a b' }, /id must be a record ID/],
+      [{ recordType: 'Participant', id: 'a b' }, /id must be a record ID of letters, digits and \._:@\/-/],
       [{ recordType: 'Participant', id: 'x', limit: 0 }, /limit must be ≥ 1/],
       [{ recordType: 'Participant', id: 'x', limit: MAX_HISTORY_LIMIT + 1 }, /limit must be ≤ 1000/],
       [{ recordType: 'Participant', id: 'x', from: 1 }, /from is not a known field/],
     ])('rejects bad input %j', async (input, message) => {
       await expect(ledger.evaluate(audit, 'History', auditor, input)).rejects.toThrow(/ESTP_INVALID_INPUT/);
       await expect(ledger.evaluate(audit, 'History', auditor, input)).rejects.toThrow(message);
+    });
+  });
+
+  describe('List', () => {
+    it('lists every record of a type in key order, paged to the last page', async () => {
+      // Given the three founding organisations and one proposed org
+      await ledger.submit(consortium, 'ProposeOrganisation', communityAdmin, {
+        mspId: 'CityMSP',
+        displayName: 'City',
+      });
+      // When the auditor pages through the Organisation records two at a time
+      const first = await ledger.evaluate<Page<{ mspId: string }>>(audit, 'List', auditor, {
+        recordType: 'Organisation',
+        pageSize: 2,
+      });
+      const second = await ledger.evaluate<Page<{ mspId: string }>>(audit, 'List', auditor, {
+        recordType: 'Organisation',
+        pageSize: 2,
+        bookmark: first.bookmark,
+      });
+      // Then every record comes once, in key order, and the last page ends with an empty bookmark
+      expect([...first.records, ...second.records].map((org) => org.mspId)).toEqual([
+        'CityMSP',
+        'CommunityMSP',
+        'EnterpriseMSP',
+        'UtilityMSP',
+      ]);
+      expect(first.bookmark).not.toBe('');
+      expect(second.bookmark).toBe('');
+    });
+
+    it('lists only the type asked for (index entries and other types are not records)', async () => {
+      await registerParticipant(ledger, member);
+      const page = await ledger.evaluate<Page<{ id: string }>>(audit, 'List', communityAdmin, {
+        recordType: 'Participant',
+      });
+      expect(page).toEqual({
+        records: [expect.objectContaining({ id: member.participantId })],
+        bookmark: '',
+      });
+      await expect(
+        ledger.evaluate(audit, 'List', auditor, { recordType: 'TreasuryOperation' }),
+      ).resolves.toEqual({ records: [], bookmark: '' });
+    });
+
+    it('is refused to members, and rejects unknown types and bad page sizes', async () => {
+      await expect(ledger.evaluate(audit, 'List', member, { recordType: 'Participant' })).rejects.toThrow(
+        /ESTP_FORBIDDEN: requires estp.role auditor or admin/,
+      );
+      await expect(ledger.evaluate(audit, 'List', auditor, { recordType: 'Wallet' })).rejects.toThrow(
+        /ESTP_INVALID_INPUT: recordType must be one of/,
+      );
+      await expect(
+        ledger.evaluate(audit, 'List', auditor, { recordType: 'Participant', pageSize: 201 }),
+      ).rejects.toThrow(/ESTP_INVALID_INPUT: pageSize must be ≤ 200/);
     });
   });
 

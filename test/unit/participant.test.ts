@@ -140,6 +140,21 @@ describe('Participant', () => {
       );
     });
 
+    it('rejects an auditor: auditors only read the ledger', async () => {
+      // Given an identity whose only ESTP role is auditor
+      const auditor = await ledger.identity('CommunityMSP', 'auditor1', ['auditor']);
+      // When it registers, Then it is refused and nothing is written
+      await expectRejected(
+        register(auditor, profileOf('auditor1')),
+        /ESTP_FORBIDDEN: requires estp.role admin or member or meter or treasurer or verifier or arbiter; CommunityMSP:auditor1 has auditor/,
+      );
+      // An auditor that is also a member registers as that member
+      const both = await ledger.identity('CommunityMSP', 'auditor2', ['auditor', 'member']);
+      await expect(register(both, profileOf('auditor2'))).resolves.toMatchObject({
+        result: { status: 'PENDING' },
+      });
+    });
+
     it('rejects a caller whose org is not ACTIVE on the ledger', async () => {
       const citizen = await ledger.identity('CityMSP', 'c1', ['member']);
       await expectRejected(

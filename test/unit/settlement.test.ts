@@ -365,6 +365,108 @@ describe('Settlement', () => {
     });
   });
 
+  describe('ListTrades by period', () => {
+    const DAY = 24 * HOUR;
+    const day1 = Date.UTC(2026, 0, 5);
+    const at = (ms: number) => new Date(ms).toISOString();
+
+    /** Trades bought from one large SELL at the given ledger times. */
+    async function tradesAt(times: number[]): Promise<Trade[]> {
+      await openMarket(world, 'M-P', {
+        gateClosure: day1 + 10 * DAY,
+        deliveryStart: day1 + 10 * DAY,
+        deliveryEnd: day1 + 11 * DAY,
+        reportDeadline: day1 + 12 * DAY,
+      });
+      const sell = await post(world, bob, {
+        offerId: 'big',
+        marketId: 'M-P',
+        side: 'SELL',
+        quantityWh: 100_000,
+        price: 100,
+      });
+      const created: Trade[] = [];
+      for (const time of times) {
+        world.ledger.setTime(time);
+        const tx = await world.ledger.submit<AcceptResult>(markets, 'AcceptOffer', alice, {
+          id: sell.id,
+          quantityWh: 1000,
+        });
+        created.push(tx.result.trade);
+      }
+      return created;
+    }
+
+    const list = (input: Record<string, unknown>) =>
+      world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, input);
+
+    it('returns the trades created in [from, to), oldest first, across day buckets', async () => {
+      // Given trades at day 1 10:00 and 23:59:59.999, day 2 00:00, and day 4 12:00 (day 3 has none)
+      const [early, lateDay1, day2, day4] = await tradesAt([
+        day1 + 10 * HOUR,
+        day1 + DAY - 1,
+        day1 + DAY,
+        day1 + 3 * DAY + 12 * HOUR,
+      ]);
+      // When listing from day 1 12:00 up to day 4 12:00 (exclusive)
+      const page = await list({ from: at(day1 + 12 * HOUR), to: day1 + 3 * DAY + 12 * HOUR });
+      // Then the trade before from and the one exactly at to are left out
+      expect(page.records.map((trade) => trade.id)).toEqual([lateDay1!.id, day2!.id]);
+      expect(page.bookmark).toBe('');
+      // and a period covering all of them lists all four
+      const all = await list({ from: day1, to: day1 + 4 * DAY });
+      expect(all.records.map((trade) => trade.id)).toEqual([early!.id, lateDay1!.id, day2!.id, day4!.id]);
+      // and ListTrades by participant still sees the same trades (the index is an addition)
+      const ofAlice = await list({ participantId: alice.participantId, pageSize: 10 });
+      expect(ofAlice.records).toHaveLength(4);
+    });
+
+    it('pages one trade at a time to the last page, whatever the day boundaries', async () => {
+      const created = await tradesAt([
+        day1 + HOUR,
+        day1 + 2 * HOUR,
+        day1 + 2 * DAY,
+        day1 + 2 * DAY + 1,
+        day1 + 5 * DAY,
+      ]);
+      const seen: string[] = [];
+      let bookmark = '';
+      let pages = 0;
+      do {
+        const page = await list({ from: day1 + 90 * 60 * 1000, to: day1 + 6 * DAY, pageSize: 1, bookmark });
+        expect(page.records.length).toBeLessThanOrEqual(1);
+        seen.push(...page.records.map((trade) => trade.id));
+        bookmark = page.bookmark;
+        pages += 1;
+      } while (bookmark !== '' && pages < 20);
+      expect(bookmark).toBe('');
+      expect(seen).toEqual(created.slice(1).map((trade) => trade.id));
+    });
+
+    it('writes one day-index entry per trade, keyed by day, time and trade ID', async () => {
+      const [trade] = await tradesAt([day1 + 7 * HOUR]);
+      const key = world.ledger.key('trade~day', at(day1).slice(0, 10), trade!.createdAt, trade!.id);
+      expect(world.ledger.state().has(key)).toBe(true);
+    });
+
+    it('rejects half, empty, too long or combined periods and foreign bookmarks', async () => {
+      await expect(list({ from: day1 })).rejects.toThrow(/ESTP_INVALID_INPUT: to is required/);
+      await expect(list({ to: day1 })).rejects.toThrow(/ESTP_INVALID_INPUT: from is required/);
+      await expect(list({ from: day1, to: day1 })).rejects.toThrow(/to must be after from/);
+      await expect(list({ from: day1, to: day1 + 367 * DAY })).rejects.toThrow(/at most 366 days/);
+      await expect(list({ from: day1, to: day1 + DAY, marketId: 'M1' })).rejects.toThrow(
+        /from and to cannot be combined with marketId or participantId/,
+      );
+      await expect(list({ from: day1, to: day1 + DAY, bookmark: 'x' })).rejects.toThrow(
+        /bookmark is not a bookmark of this period/,
+      );
+      await expect(list({ from: day1, to: day1 + DAY, bookmark: '2027-01-01|' })).rejects.toThrow(
+        /bookmark is not a bookmark of this period/,
+      );
+      await expect(list({ from: 'yesterday', to: day1 })).rejects.toThrow(/from must be ms since the epoch/);
+    });
+  });
+
   describe('certificates', () => {
     let verifier: TestIdentity;
 

@@ -9,3 +9,5 @@ export * from './parse';
 export * from './verify';
 export * from './source';
 export * from './report';
+export * from './transactions';
+export * from './ledger-report';

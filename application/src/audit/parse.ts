@@ -71,6 +71,8 @@ export interface ParsedTransaction {
   readonly type: number;
   readonly txId: string;
   readonly channelId: string;
+  /** The channel header's timestamp (the client's proposal time: ESTP's ledger time), ms since the epoch. */
+  readonly timestampMs: number | undefined;
   readonly channelHeader: Uint8Array;
   readonly signatureHeader: Uint8Array;
   readonly creator: Identity | undefined;
@@ -186,10 +188,15 @@ export function parseTransaction(envelopeBytes: Uint8Array): ParsedTransaction {
     actions = peer.Transaction.deserializeBinary(data).getActionsList().map(parseAction);
   }
 
+  // google-protobuf's Timestamp typings are not installed: type the two accessors used.
+  const timestamp = channelHeader.getTimestamp() as { getSeconds(): number; getNanos(): number } | undefined;
   return {
     type,
     txId: channelHeader.getTxId(),
     channelId: channelHeader.getChannelId(),
+    timestampMs: timestamp
+      ? timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1_000_000)
+      : undefined,
     channelHeader: channelHeaderBytes,
     signatureHeader: signatureHeaderBytes,
     creator: parseIdentity(signatureHeader.getCreator_asU8()),
@@ -237,15 +244,39 @@ export interface MspDefinition {
   readonly orderer: boolean;
 }
 
+/** `/Channel/Application/Endorsement` when it is an ImplicitMeta policy, as Fabric's default is. */
+export interface ChannelEndorsement {
+  /** ANY, ALL or MAJORITY of the application orgs' `subPolicy` policies. */
+  readonly rule: 'ANY' | 'ALL' | 'MAJORITY';
+  /** The org-level policy each org's peers satisfy, e.g. `Endorsement`. */
+  readonly subPolicy: string;
+}
+
+/** What the verifier needs from a channel configuration. */
+export interface ChannelConfig {
+  /** Every org of the Application and Orderer groups with a Fabric (X.509) MSP. */
+  readonly msps: MspDefinition[];
+  /** MSP IDs of the Application group's orgs, sorted: those that endorse and transact. */
+  readonly applicationOrgs: string[];
+  /** The channel's default endorsement policy; undefined when missing or not ImplicitMeta. */
+  readonly endorsement: ChannelEndorsement | undefined;
+  /** Why `endorsement` is undefined. */
+  readonly endorsementProblem?: string;
+}
+
+const IMPLICIT_META_RULES = ['ANY', 'ALL', 'MAJORITY'] as const;
+
 /**
- * The MSPs of a CONFIG transaction's `ConfigEnvelope` (`payload.data`): every org of the
- * Application and Orderer groups with a Fabric (X.509) MSP.
+ * The channel configuration of a CONFIG transaction's `ConfigEnvelope` (`payload.data`): MSPs,
+ * application orgs and the Application group's `Endorsement` policy, which chaincode definitions
+ * approved without their own policy (as ESTP's are) use.
  */
-export function parseConfigMsps(configEnvelope: Uint8Array): MspDefinition[] {
+export function parseChannelConfig(configEnvelope: Uint8Array): ChannelConfig {
   const config = common.ConfigEnvelope.deserializeBinary(configEnvelope).getConfig();
   const channel = config?.getChannelGroup();
   if (!channel) throw new Error('config envelope has no channel group');
   const found = new Map<string, MspDefinition>();
+  const applicationOrgs: string[] = [];
   for (const groupName of ['Application', 'Orderer']) {
     const group = groupsOf(channel).get(groupName);
     if (!group) continue;
@@ -256,6 +287,7 @@ export function parseConfigMsps(configEnvelope: Uint8Array): MspDefinition[] {
       if (mspConfig.getType() !== 0) return; // 0 = FABRIC (X.509); idemix is not supported here
       const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
       const previous = found.get(fabric.getName());
+      if (groupName === 'Application') applicationOrgs.push(fabric.getName());
       found.set(fabric.getName(), {
         mspId: fabric.getName(),
         rootCerts: fabric.getRootCertsList_asU8(),
@@ -264,7 +296,42 @@ export function parseConfigMsps(configEnvelope: Uint8Array): MspDefinition[] {
       });
     });
   }
-  return [...found.values()];
+  const application = groupsOf(channel).get('Application');
+  const { endorsement, problem } = application
+    ? endorsementOf(application)
+    : { endorsement: undefined, problem: 'the configuration has no Application group' };
+  return {
+    msps: [...found.values()],
+    applicationOrgs: applicationOrgs.sort(),
+    endorsement,
+    ...(problem === undefined ? {} : { endorsementProblem: problem }),
+  };
+}
+
+function endorsementOf(application: common.ConfigGroup): {
+  endorsement: ChannelEndorsement | undefined;
+  problem?: string;
+} {
+  const policy = policiesOf(application).get('Endorsement')?.getPolicy();
+  if (!policy) return { endorsement: undefined, problem: 'the Application group has no Endorsement policy' };
+  if (policy.getType() !== common.Policy.PolicyType.IMPLICIT_META) {
+    return {
+      endorsement: undefined,
+      problem: `the Application Endorsement policy is of type ${policy.getType()}, not ImplicitMeta`,
+    };
+  }
+  const meta = common.ImplicitMetaPolicy.deserializeBinary(policy.getValue_asU8());
+  const rule: ChannelEndorsement['rule'] | undefined = IMPLICIT_META_RULES[meta.getRule() as number];
+  if (!rule) return { endorsement: undefined, problem: `unknown ImplicitMeta rule ${meta.getRule()}` };
+  return { endorsement: { rule, subPolicy: meta.getSubPolicy() } };
+}
+
+/**
+ * The MSPs of a CONFIG transaction's `ConfigEnvelope` (`payload.data`): every org of the
+ * Application and Orderer groups with a Fabric (X.509) MSP.
+ */
+export function parseConfigMsps(configEnvelope: Uint8Array): MspDefinition[] {
+  return parseChannelConfig(configEnvelope).msps;
 }
 
 /**
@@ -284,4 +351,9 @@ function groupsOf(group: common.ConfigGroup): ProtoMap<common.ConfigGroup> {
 function valuesOf(group: common.ConfigGroup): ProtoMap<common.ConfigValue> {
   const values: unknown = group.getValuesMap();
   return values as ProtoMap<common.ConfigValue>;
+}
+
+function policiesOf(group: common.ConfigGroup): ProtoMap<common.ConfigPolicy> {
+  const policies: unknown = group.getPoliciesMap();
+  return policies as ProtoMap<common.ConfigPolicy>;
 }

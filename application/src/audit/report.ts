@@ -122,6 +122,7 @@ export function formatVerifyReport(report: VerifyReport): string {
         `[creator ${tx.creatorMsp || '?'}, endorsers ${tx.endorserMsps.join(', ') || 'none'}]`,
     );
   }
+  for (const policy of report.endorsementPolicies) lines.push(`endorsement policy: ${policy}`);
   if (report.lastHeaderHash) lines.push(`last header hash: ${report.lastHeaderHash}`);
   return `${lines.join('\n')}\n`;
 }

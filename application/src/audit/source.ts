@@ -6,8 +6,14 @@
  */
 import { common } from '@hyperledger/fabric-protos';
 import { blockHeaderHash, toHex } from './block-hash';
-import { type MspDefinition, parseBlock } from './parse';
-import { type VerifyOptions, type VerifyReport, mspsFromConfigBlock, verifyBlocks } from './verify';
+import { type ChannelConfig, parseBlock } from './parse';
+import {
+  type ChainBreak,
+  type VerifyOptions,
+  type VerifyReport,
+  channelConfigFromBlock,
+  verifyBlocks,
+} from './verify';
 
 /** The slice of a fabric-gateway `Contract` this module needs (the `qscc` contract). */
 export interface QsccContract {
@@ -40,25 +46,46 @@ export function blockBytes(qscc: QsccContract, channel: string, number: number):
   return qscc.evaluateTransaction('GetBlockByNumber', channel, String(number));
 }
 
-/** Blocks `from`…`to` (inclusive), fetched one at a time as they are consumed. */
+/** Blocks fetched ahead of the one being verified by default: hides the peer's round trip. */
+export const DEFAULT_PREFETCH = 4;
+
+/**
+ * Blocks `from`…`to` (inclusive), in order. With `prefetch` > 0 up to that many further blocks are
+ * requested while one is consumed (so verifying overlaps fetching); 0 fetches one at a time. A
+ * failed fetch throws when its block's turn comes; stopping early abandons the requests in flight.
+ */
 export async function* readBlocks(
   qscc: QsccContract,
   channel: string,
   from: number,
   to: number,
+  prefetch = 0,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  for (let number = from; number <= to; number++) yield await blockBytes(qscc, channel, number);
+  const pending: Promise<Uint8Array>[] = [];
+  let next = from;
+  const request = () => {
+    const fetched = blockBytes(qscc, channel, next++);
+    fetched.catch(() => undefined); // handled when its turn comes, or abandoned with the generator
+    pending.push(fetched);
+  };
+  while (next <= to || pending.length > 0) {
+    while (next <= to && pending.length <= prefetch) request();
+    const head = pending.shift();
+    if (head) yield await head;
+  }
 }
 
 /** Options of `verifyChannel`: the verifier's, with the range instead of the anchors. */
 export interface VerifyChannelOptions extends Omit<
   VerifyOptions,
-  'expectedFirst' | 'previousHeaderHash' | 'msps'
+  'expectedFirst' | 'previousHeaderHash' | 'msps' | 'channelConfig'
 > {
   /** First block (default 0). */
   readonly from?: number;
   /** Last block (default the chain's last block). */
   readonly to?: number;
+  /** Blocks requested ahead of the one being verified (default {@link DEFAULT_PREFETCH}). */
+  readonly prefetch?: number;
 }
 
 /** The report of `verifyChannel`: what was verified, and the peer's view of the chain head. */
@@ -67,16 +94,20 @@ export interface ChannelVerifyReport extends VerifyReport {
   readonly height: number;
   /**
    * When the range reaches the chain's last block: whether the header hash recomputed for it
-   * equals the peer's GetChainInfo current block hash (undefined otherwise).
+   * equals the peer's GetChainInfo current block hash (undefined otherwise; false is a
+   * CHAIN_INFO break).
    */
   readonly headMatchesChainInfo?: boolean;
+  /** The config block whose configuration anchored a range not starting at block 0. */
+  readonly anchorConfigBlock?: number;
 }
 
 /**
  * Verifies blocks `from`…`to` of `channel` as served by the peer behind `qscc`. For a range that
  * does not start at the genesis block, the block before it anchors the range (its header hash is
  * what the first block must link to) and the last config block before it supplies the MSP
- * definitions signers are checked against.
+ * definitions signers are checked against and the endorsement policy. A range that reaches the
+ * chain's head must end at the hash the peer reports in GetChainInfo.
  * @throws RangeError when the range is empty or beyond the chain's height; gateway errors as thrown
  */
 export async function verifyChannel(
@@ -93,24 +124,41 @@ export async function verifyChannel(
   }
 
   let previousHeaderHash: Uint8Array | undefined;
-  let msps: MspDefinition[] | undefined;
+  let channelConfig: ChannelConfig | undefined;
+  let anchorConfigBlock: number | undefined;
   if (from > 0) {
     const anchor = parseBlock(await blockBytes(qscc, channel, from - 1));
     previousHeaderHash = blockHeaderHash(anchor);
-    const configNumber = anchor.lastConfigIndex ?? 0;
-    msps = mspsFromConfigBlock(await blockBytes(qscc, channel, configNumber));
+    anchorConfigBlock = anchor.lastConfigIndex ?? 0;
+    channelConfig = channelConfigFromBlock(await blockBytes(qscc, channel, anchorConfigBlock));
   }
 
-  const report = await verifyBlocks(readBlocks(qscc, channel, from, to), {
-    ...options,
+  const { prefetch, ...verifyOptions } = options;
+  const report = await verifyBlocks(readBlocks(qscc, channel, from, to, prefetch ?? DEFAULT_PREFETCH), {
+    ...verifyOptions,
     expectedFirst: from,
     ...(previousHeaderHash ? { previousHeaderHash } : {}),
-    ...(msps ? { msps } : {}),
+    ...(channelConfig ? { channelConfig } : {}),
   });
+  const headMatchesChainInfo =
+    to === last ? report.lastHeaderHash === toHex(info.currentBlockHash) : undefined;
+  const breaks: ChainBreak[] = [...report.breaks];
+  if (headMatchesChainInfo === false) {
+    breaks.push({
+      block: to,
+      reason: 'CHAIN_INFO',
+      detail:
+        `the peer reports head hash ${toHex(info.currentBlockHash)} for height ${info.height}, ` +
+        `but block ${to} it served hashes to ${report.lastHeaderHash ?? 'nothing'}`,
+    });
+  }
   return {
     ...report,
+    ok: breaks.length === 0,
+    breaks,
     channel,
     height: info.height,
-    ...(to === last ? { headMatchesChainInfo: report.lastHeaderHash === toHex(info.currentBlockHash) } : {}),
+    ...(headMatchesChainInfo === undefined ? {} : { headMatchesChainInfo }),
+    ...(anchorConfigBlock === undefined ? {} : { anchorConfigBlock }),
   };
 }

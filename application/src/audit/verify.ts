@@ -7,11 +7,15 @@
  * channel signed the header (the genesis block is the trust anchor and carries no signature).
  * For every transaction of the audited chaincode that Fabric marked VALID: the creator signed the
  * envelope, the transaction ID is SHA-256(nonce ‖ creator), the proposal hash the endorsers signed
- * matches the proposal in the transaction, every endorsement signature verifies, and the
- * endorsements of peers of distinct orgs satisfy the endorsement policy. Transactions Fabric
+ * matches the proposal in the transaction, every endorsement signature verifies, the creator is a
+ * member of an application org, the chaincode named in the header is the one that ran, and the
+ * endorsements of peers of distinct orgs satisfy the endorsement policy — by default the
+ * channel's `/Channel/Application/Endorsement` policy over the application orgs of the channel
+ * configuration in force at that block (MAJORITY of 3 orgs, then of 4 once a config block adds
+ * one). Transactions Fabric
  * marked invalid (e.g. MVCC_READ_CONFLICT) are normal and listed, not breaks. Config blocks and
  * other chaincodes' transactions (e.g. `_lifecycle`) are counted, not policy-checked; config
- * blocks update the MSP definitions certificates are checked against.
+ * blocks update the MSP definitions certificates are checked against, and the policy.
  *
  * What this cannot see: the TRANSACTIONS_FILTER (validation codes) lives in block metadata, which
  * no hash covers and the peer writes itself, so a peer can misreport a validation code; and a
@@ -30,11 +34,12 @@ import {
 } from './block-hash';
 import { IdentityVerifier } from './identity';
 import {
+  type ChannelConfig,
   type MspDefinition,
   type ParsedBlock,
   type ParsedTransaction,
   parseBlock,
-  parseConfigMsps,
+  parseChannelConfig,
   parseIdentity,
   parseTransaction,
 } from './parse';
@@ -53,6 +58,10 @@ export type ChainBreakReason =
   | 'ORDERER_SIGNATURE'
   /** A VALID transaction's envelope is not signed by its creator, a member of a channel MSP. */
   | 'CREATOR_SIGNATURE'
+  /** A VALID transaction's creator is not of an application org of the channel (e.g. an orderer org). */
+  | 'CREATOR_MSP'
+  /** The chaincode named in the transaction's header is not the one whose action the peers endorsed. */
+  | 'CHAINCODE_NAME'
   /** A VALID transaction's ID is not SHA-256(nonce ‖ creator). */
   | 'TX_ID'
   /** The proposal hash the endorsers signed is not the hash of the proposal in the transaction. */
@@ -60,7 +69,9 @@ export type ChainBreakReason =
   /** An endorsement of a VALID transaction does not verify, or its endorser is not of its MSP. */
   | 'ENDORSEMENT_SIGNATURE'
   /** The valid peer endorsements of a VALID transaction do not satisfy the endorsement policy. */
-  | 'ENDORSEMENT_POLICY';
+  | 'ENDORSEMENT_POLICY'
+  /** The peer's GetChainInfo head hash is not the recomputed hash of the last block it served. */
+  | 'CHAIN_INFO';
 
 /** A break in the chain: the block (and transaction) where it is, and why. */
 export interface ChainBreak {
@@ -104,6 +115,8 @@ export interface VerifyReport {
   readonly lastBlock: number | null;
   /** Hex hash of the last block's header: compare with another peer, or pass on to continue later. */
   readonly lastHeaderHash: string | null;
+  /** The endorsement policies applied, in order of first use (e.g. `MAJORITY of [A, B, C]`). */
+  readonly endorsementPolicies: string[];
   /** Which of the optional checks ran over the whole range. */
   readonly checks: {
     /** Creator, endorsement and orderer signatures were verified. */
@@ -115,16 +128,23 @@ export interface VerifyReport {
 
 /**
  * Whether the orgs (MSP IDs, each once) whose peers endorsed a transaction satisfy the policy: a
- * predicate, or `{ majorityOf }` for Fabric's `MAJORITY Endorsement` over those orgs.
+ * predicate, `{ majorityOf }` for Fabric's `MAJORITY Endorsement` over those orgs, or an
+ * ImplicitMeta `{ rule, of }` (ANY, ALL or MAJORITY of the orgs).
  */
 export type EndorsementPolicy =
-  ((endorserMsps: string[]) => boolean) | { readonly majorityOf: readonly string[] };
+  | ((endorserMsps: string[]) => boolean)
+  | { readonly majorityOf: readonly string[] }
+  | { readonly rule: 'ANY' | 'ALL' | 'MAJORITY'; readonly of: readonly string[] };
 
 /** Options of `verifyBlocks`. */
 export interface VerifyOptions {
   /** The audited chaincode (its transactions are policy-checked), e.g. `estp`. */
   readonly chaincodeName: string;
-  readonly endorsementPolicy: EndorsementPolicy;
+  /**
+   * The chaincode's endorsement policy. Default: the channel configuration's Endorsement policy
+   * over its application orgs, as in force at each block (config blocks in the range update it).
+   */
+  readonly endorsementPolicy?: EndorsementPolicy;
   /** The number the first block must have (default: whatever it has). */
   readonly expectedFirst?: number;
   /** The header hash of the block before the first (default: not checked for the first block). */
@@ -139,6 +159,12 @@ export interface VerifyOptions {
    * are not checked against MSP root CAs (`checks.certificateChains` is false).
    */
   readonly msps?: Iterable<MspDefinition>;
+  /**
+   * The channel configuration in force at the first block (`channelConfigFromBlock` of the last
+   * config block before it): its MSPs (in addition to `msps`) and the default endorsement policy.
+   * Not needed when the range starts at the genesis block.
+   */
+  readonly channelConfig?: ChannelConfig;
   /** The NodeOU an endorser's certificate must carry to count for the policy (default `peer`; null: any). */
   readonly endorserRole?: string | null;
 }
@@ -165,28 +191,54 @@ export function validationCodeName(code: number | undefined): string {
   return CODE_NAMES.get(code) ?? `UNKNOWN(${code})`;
 }
 
-/** The MSP definitions of a config block (e.g. block 0, or the last config block before a range). */
-export function mspsFromConfigBlock(bytes: Uint8Array): MspDefinition[] {
+/** The channel configuration of a config block (e.g. block 0, or the last config block before a range). */
+export function channelConfigFromBlock(bytes: Uint8Array): ChannelConfig {
   const block = parseBlock(bytes);
   const envelope = block.data[0];
   if (!envelope) throw new Error(`block ${block.number} has no transactions`);
   const tx = parseTransaction(envelope);
   if (tx.type !== common.HeaderType.CONFIG) throw new Error(`block ${block.number} is not a config block`);
-  return parseConfigMsps(tx.data);
+  return parseChannelConfig(tx.data);
+}
+
+/** The MSP definitions of a config block (e.g. block 0, or the last config block before a range). */
+export function mspsFromConfigBlock(bytes: Uint8Array): MspDefinition[] {
+  return channelConfigFromBlock(bytes).msps;
+}
+
+/** The endorsement policy a channel configuration sets for chaincodes without their own. */
+export function channelEndorsementPolicy(config: ChannelConfig): EndorsementPolicy | undefined {
+  return config.endorsement && { rule: config.endorsement.rule, of: [...config.applicationOrgs] };
+}
+
+/** How many of `orgs` distinct organisations a rule needs. */
+function needed(rule: 'ANY' | 'ALL' | 'MAJORITY', orgs: number): number {
+  if (rule === 'ANY') return Math.min(1, orgs);
+  if (rule === 'ALL') return orgs;
+  return Math.floor(orgs / 2) + 1;
+}
+
+function ruleOf(policy: Exclude<EndorsementPolicy, (msps: string[]) => boolean>): {
+  rule: 'ANY' | 'ALL' | 'MAJORITY';
+  of: readonly string[];
+} {
+  return 'majorityOf' in policy ? { rule: 'MAJORITY', of: policy.majorityOf } : policy;
 }
 
 /** Whether the distinct endorsing orgs satisfy `policy`. */
 export function satisfiesPolicy(policy: EndorsementPolicy, endorserMsps: string[]): boolean {
   if (typeof policy === 'function') return policy(endorserMsps);
-  const members = new Set(policy.majorityOf);
+  const { rule, of } = ruleOf(policy);
+  const members = new Set(of);
   const endorsing = new Set(endorserMsps.filter((mspId) => members.has(mspId)));
-  return endorsing.size > Math.floor(members.size / 2);
+  return members.size > 0 && endorsing.size >= needed(rule, members.size);
 }
 
-function describePolicy(policy: EndorsementPolicy): string {
-  if (typeof policy === 'function') return 'the endorsement policy';
-  const needed = Math.floor(policy.majorityOf.length / 2) + 1;
-  return `a majority (${needed}) of [${policy.majorityOf.join(', ')}]`;
+/** `MAJORITY (2) of [UtilityMSP, EnterpriseMSP, CommunityMSP]`, or `the given predicate`. */
+export function describePolicy(policy: EndorsementPolicy): string {
+  if (typeof policy === 'function') return 'the given predicate';
+  const { rule, of } = ruleOf(policy);
+  return `${rule} (${needed(rule, of.length)}) of [${of.join(', ')}]`;
 }
 
 /**
@@ -222,9 +274,12 @@ export class ChainVerifier {
   private unanchored = false;
   private readonly invalid: InvalidTx[] = [];
   private readonly breaks: ChainBreak[] = [];
+  private channel: ChannelConfig | undefined;
+  private readonly policiesUsed = new Set<string>();
 
   constructor(private readonly options: VerifyOptions) {
-    this.identities = new IdentityVerifier(options.msps ?? []);
+    this.identities = new IdentityVerifier([...(options.msps ?? []), ...(options.channelConfig?.msps ?? [])]);
+    this.channel = options.channelConfig;
     this.signatures = options.signatures ?? true;
     this.endorserRole = options.endorserRole === undefined ? 'peer' : options.endorserRole;
     this.expected = options.expectedFirst;
@@ -285,13 +340,16 @@ export class ChainVerifier {
       });
     }
 
-    const configs: MspDefinition[][] = [];
+    const configs: ChannelConfig[] = [];
     block.data.forEach((envelope, txIndex) => {
-      const msps = this.checkTransaction(block, envelope, txIndex);
-      if (msps) configs.push(msps);
+      const config = this.checkTransaction(block, envelope, txIndex);
+      if (config) configs.push(config);
     });
     // A config block's orderer signature was made under the previous configuration: apply after.
-    for (const msps of configs) this.identities.addMsps(msps);
+    for (const config of configs) {
+      this.identities.addMsps(config.msps);
+      this.channel = config;
+    }
 
     const headerHash = blockHeaderHash(block);
     this.firstBlock ??= number;
@@ -314,6 +372,7 @@ export class ChainVerifier {
       firstBlock: this.firstBlock,
       lastBlock: this.lastBlock,
       lastHeaderHash: this.lastHeaderHash ? toHex(this.lastHeaderHash) : null,
+      endorsementPolicies: [...this.policiesUsed],
       checks: { signatures: this.signatures, certificateChains: this.signatures && !this.unanchored },
     };
   }
@@ -360,12 +419,12 @@ export class ChainVerifier {
     });
   }
 
-  /** Checks one transaction; returns the MSP definitions of a valid config transaction. */
+  /** Checks one transaction; returns the channel configuration of a valid config transaction. */
   private checkTransaction(
     block: ParsedBlock,
     envelope: Uint8Array,
     txIndex: number,
-  ): MspDefinition[] | undefined {
+  ): ChannelConfig | undefined {
     this.transactions++;
     const code = block.validationCodes[txIndex];
     const codeName = validationCodeName(code);
@@ -398,7 +457,7 @@ export class ChainVerifier {
     if (tx.type === common.HeaderType.CONFIG) {
       if (code !== VALID) return undefined;
       try {
-        return parseConfigMsps(tx.data);
+        return parseChannelConfig(tx.data);
       } catch (error) {
         this.breaks.push({
           block: block.number,
@@ -411,11 +470,10 @@ export class ChainVerifier {
       }
     }
 
-    const action = tx.actions[0];
-    const chaincode = action?.chaincode || tx.headerChaincode;
-    if (tx.type !== common.HeaderType.ENDORSER_TRANSACTION || chaincode !== this.options.chaincodeName) {
-      return undefined;
-    }
+    const audited = this.options.chaincodeName;
+    const named = [tx.headerChaincode, ...tx.actions.map((action) => action.chaincode)];
+    if (tx.type !== common.HeaderType.ENDORSER_TRANSACTION || !named.includes(audited)) return undefined;
+    const chaincode = audited;
     this.chaincodeTransactions++;
     const endorserMsps = distinct(
       tx.actions.flatMap((a) => a.endorsements.map((e) => e.endorser?.mspId ?? '')).filter((m) => m !== ''),
@@ -451,6 +509,14 @@ export class ChainVerifier {
     }
     const counted = new Set<string>();
     const discounted: string[] = [];
+    const named = [tx.headerChaincode, ...tx.actions.map((action) => action.chaincode)];
+    if (named.some((name) => name !== this.options.chaincodeName)) {
+      breakWith(
+        'CHAINCODE_NAME',
+        `the header names chaincode "${tx.headerChaincode}" and the endorsed action(s) ` +
+          `[${tx.actions.map((action) => action.chaincode).join(', ')}]`,
+      );
+    }
 
     if (this.signatures) {
       this.noteAnchoring();
@@ -459,6 +525,13 @@ export class ChainVerifier {
         : 'the transaction has no creator';
       if (creatorProblem)
         breakWith('CREATOR_SIGNATURE', `creator ${tx.creator?.mspId ?? '?'}: ${creatorProblem}`);
+    }
+    const creatorMsp = tx.creator?.mspId;
+    if (this.channel && creatorMsp !== undefined && !this.channel.applicationOrgs.includes(creatorMsp)) {
+      breakWith(
+        'CREATOR_MSP',
+        `creator ${creatorMsp} is not an application org of the channel [${this.channel.applicationOrgs.join(', ')}]`,
+      );
     }
     const creatorBytes = tx.creator?.serialized ?? new Uint8Array();
     const expectedTxId = toHex(sha256(concatBytes([tx.nonce, creatorBytes])));
@@ -506,11 +579,22 @@ export class ChainVerifier {
     }
 
     const endorsers = [...counted];
-    if (!satisfiesPolicy(this.options.endorsementPolicy, endorsers)) {
+    const policy = this.options.endorsementPolicy ?? (this.channel && channelEndorsementPolicy(this.channel));
+    if (!policy) {
+      breakWith(
+        'ENDORSEMENT_POLICY',
+        this.channel
+          ? `the channel's endorsement policy cannot be checked: ${this.channel.endorsementProblem ?? 'unknown'}`
+          : 'no channel configuration is known to take the endorsement policy from',
+      );
+      return;
+    }
+    this.policiesUsed.add(describePolicy(policy));
+    if (!satisfiesPolicy(policy, endorsers)) {
       breakWith(
         'ENDORSEMENT_POLICY',
         `endorsed by [${endorsers.join(', ')}]${discounted.length > 0 ? ` (not counted: ${discounted.join(', ')})` : ''}; ` +
-          `the policy needs ${describePolicy(this.options.endorsementPolicy)}`,
+          `the policy needs ${describePolicy(policy)}`,
       );
     }
   }

@@ -26,7 +26,7 @@ async function runTool(
   options: ReturnType<typeof tokenize>['options'],
   global: GlobalOptions,
   io: Output,
-  parent?: ToolCommand,
+  parent?: Pick<ToolCommand, 'name'>,
 ): Promise<number> {
   if (tool.subcommands) {
     const [name, ...rest] = args;
@@ -46,7 +46,7 @@ async function runTool(
     return ExitCode.Ok;
   }
   if (!tool.run) throw new Error(`command ${tool.name} has nothing to run`);
-  if (tool.name !== 'call' && args.length > 0) {
+  if (!tool.positionals && args.length > 0) {
     throw new UsageError(`unexpected argument "${args.join(' ')}"`, toolUsage(tool, parent));
   }
   return tool.run({ args, options, global, io });
@@ -73,6 +73,8 @@ async function dispatch(argv: readonly string[], io: Output): Promise<number> {
       }
       throw new UsageError(`${group.name} needs a transaction`, groupUsage(group));
     }
+    const command = group.commands && findTool(second, group.commands);
+    if (command) return runTool(command, rest, options, global, io, group);
     const spec = findTransaction(group, second);
     if (!spec) {
       const names = group.transactions.map((candidate) => commandName(candidate.transaction)).join(', ');

@@ -99,6 +99,13 @@ export function groupUsage(group: ContractGroup): string {
       }),
     ),
     '',
+    ...(group.commands?.length
+      ? [
+          `Commands (estp ${group.name} <command> --help; they take precedence over transactions of the same name):`,
+          ...rows(group.commands.map((command) => [command.name, command.description])),
+          '',
+        ]
+      : []),
     'Global options: --org, --user, --json, --connection, --wallet, --debug, --help',
   ].join('\n');
 }
@@ -145,7 +152,7 @@ export function transactionUsage(group: ContractGroup, spec: TransactionSpec): s
 }
 
 /** Usage of a tool command (or a subcommand). */
-export function toolUsage(tool: ToolCommand, parent?: ToolCommand): string {
+export function toolUsage(tool: ToolCommand, parent?: Pick<ToolCommand, 'name'>): string {
   const title = parent ? `estp ${parent.name} ${tool.name}` : `estp ${tool.name}`;
   const lines = [`${title} — ${tool.description}`, '', `Usage: ${tool.synopsis}`];
   if (tool.subcommands) {

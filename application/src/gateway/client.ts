@@ -233,6 +233,27 @@ export class EstpClient {
   }
 
   /**
+   * Evaluates a system chaincode query on the org's peer, e.g. `qscc` GetBlockByNumber: the
+   * arguments are plain strings and the result raw bytes (protobuf), unlike ESTP transactions.
+   * @throws {UnavailableError} when the peer cannot be reached; {@link ChaincodeError} when the
+   *   system chaincode refuses (e.g. an unknown block number).
+   */
+  async evaluateSystem(chaincode: string, transaction: string, ...args: string[]): Promise<Uint8Array> {
+    this.#assertOpen();
+    try {
+      return await this.#network.getContract(chaincode).evaluateTransaction(transaction, ...args);
+    } catch (error) {
+      throw (
+        toClientError(error, {
+          transaction: `${chaincode}:${transaction}`,
+          gatewayPeer: this.org.peer.endpoint,
+          mspId: this.mspId,
+        }) ?? error
+      );
+    }
+  }
+
+  /**
    * Submits a transaction: endorsement by the peers the endorsement policy needs, ordering, and
    * waiting for its commit. A commit invalidated by `MVCC_READ_CONFLICT`/`PHANTOM_READ_CONFLICT` is
    * endorsed and submitted again (bounded, with backoff); inputs should carry client-chosen IDs so a

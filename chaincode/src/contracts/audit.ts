@@ -1,12 +1,13 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { HistoryInput, history } from '../audit/history';
+import { ListInput, listAll } from '../audit/list';
 import { TotalsInput, totals } from '../audit/totals';
 import { EstpContract } from '../lib/contract';
 import { toCanonicalJson } from '../lib/json';
 
 /**
- * Read-only queries for auditors and admins (design §6): the history of any record and the
- * ledger-wide totals.
+ * Read-only queries for auditors and admins (design §6): the history of any record, every record
+ * of a type, and the ledger-wide totals.
  */
 @Info({ title: 'Audit', description: 'ESTP audit queries: record history and ledger totals' })
 export class AuditContract extends EstpContract {
@@ -25,6 +26,19 @@ export class AuditContract extends EstpContract {
   @Returns('string')
   async History(ctx: Context, input: string): Promise<string> {
     return toCanonicalJson(await history(ctx, HistoryInput.parse(input)));
+  }
+
+  /**
+   * Every record of one type in key order: `{ records, bookmark }` (an empty bookmark is the last
+   * page), e.g. all TreasuryOperation records to reconcile minted and burned credits.
+   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
+   * @throws {ForbiddenError} ESTP_FORBIDDEN unless the caller has the auditor or admin role.
+   */
+  @Transaction(false)
+  @Param('input', 'string', 'JSON { recordType, pageSize?, bookmark? }')
+  @Returns('string')
+  async List(ctx: Context, input: string): Promise<string> {
+    return toCanonicalJson(await listAll(ctx, ListInput.parse(input)));
   }
 
   /**

@@ -92,11 +92,12 @@ export class SettlementContract extends EstpContract {
   }
 
   /**
-   * Trades of a market, of a participant, or all.
-   * @throws ESTP_INVALID_INPUT both filters given.
+   * Trades of a market, of a participant, created in a period [from, to) (at most 366 days,
+   * oldest first), or all.
+   * @throws ESTP_INVALID_INPUT filters combined, or a half, empty or too long period.
    */
   @Transaction(false)
-  @Param('input', 'string', '{ marketId? | participantId?, pageSize?, bookmark? }')
+  @Param('input', 'string', '{ marketId? | participantId? | from?, to?, pageSize?, bookmark? }')
   @Returns('string')
   async ListTrades(ctx: Context, input: string): Promise<string> {
     return toCanonicalJson(await listTrades(ctx, ListTradesInput.parse(input)));

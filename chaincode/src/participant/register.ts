@@ -25,6 +25,14 @@ export const MAX_VERIFICATION_BYTES = 64 * 1024;
 /** Largest nameplate capacity accepted: 10 GW. */
 export const MAX_CAPACITY_W = 10_000_000_000;
 
+/**
+ * Roles that may register as a participant: every ESTP role but `auditor`. Auditors only read and
+ * verify the ledger (design §6); an identity holding only the auditor role must not be able to
+ * write anything, so it cannot become a participant either. (An identity that is also a member
+ * registers as a member.)
+ */
+export const REGISTERING_ROLES = ROLES.filter((role) => role !== 'auditor');
+
 export const RegisterInput = input({
   displayName: text({ max: 100 }),
   kind: oneOf(PARTICIPANT_KINDS),
@@ -71,7 +79,7 @@ async function assertMeterFree(ctx: Context, meterId: string, path: string): Pro
  * verification data (transient `verification`) goes to the caller org's implicit private data
  * collection under the participant ID; the public record keeps its SHA-256.
  * @throws {InvalidInputError} for a bad profile field or missing/oversized verification data.
- * @throws {ForbiddenError} when the caller holds no ESTP role or its org is not ACTIVE.
+ * @throws {ForbiddenError} when the caller holds no ESTP role other than auditor, or its org is not ACTIVE.
  * @throws {AlreadyExistsError} when the caller is registered already, or a meter has an owner.
  */
 export async function register(
@@ -80,7 +88,7 @@ export async function register(
 ): Promise<Participant> {
   const verification = verificationOf(ctx);
   const caller = callerOf(ctx);
-  requireRole(caller, ...ROLES);
+  requireRole(caller, ...REGISTERING_ROLES);
   if (!PARTICIPANT_ID_PATTERN.test(caller.participantId)) {
     throw new ForbiddenError(`enrolment ID of ${caller.participantId} cannot be a participant ID`);
   }

@@ -178,3 +178,9 @@ export interface TreasuryOperation {
 export const TRADES_BY_MARKET = 'trade~market';
 /** Index of trades by participant (buyer and seller): `(trade~participant, participantId, tradeId)`. */
 export const TRADES_BY_PARTICIPANT = 'trade~participant';
+/**
+ * Index of trades by creation time, bucketed by UTC day so a period query is one partial-key scan
+ * per day and no key is shared by all trades: `(trade~day, YYYY-MM-DD, createdAt ISO, tradeId)`.
+ * Within a day the ISO timestamps (fixed width) sort chronologically.
+ */
+export const TRADES_BY_DAY = 'trade~day';

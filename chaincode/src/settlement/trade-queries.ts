@@ -4,11 +4,13 @@
 import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
-import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
+import { DEFAULT_PAGE_SIZE, type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
+import { readRecord } from '../lib/state';
+import { isoOf } from '../lib/time';
 import { type Infer, id, input } from '../lib/validate';
-import { participantId, tradeRef } from '../market/inputs';
+import { participantId, timeMs, tradeRef } from '../market/inputs';
 import { getTradeRecord } from './delivery';
-import { TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
+import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
 
 export const GetTradeInput = input({ tradeId: tradeRef() });
 
@@ -20,20 +22,38 @@ export function getTrade(ctx: Context, request: Infer<typeof GetTradeInput.shape
   return getTradeRecord(ctx, request.tradeId);
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The longest period one ListTrades query covers: one partial-key scan per UTC day. */
+export const MAX_PERIOD_DAYS = 366;
+
 export const ListTradesInput = input({
   marketId: id().orUndefined(),
   participantId: participantId().orUndefined(),
+  /** Trades created at or after this ledger time (with `to`). */
+  from: timeMs().orUndefined(),
+  /** Trades created before this ledger time (exclusive, with `from`). */
+  to: timeMs().orUndefined(),
   ...pageFields,
 });
+type ListTradesRequest = Infer<typeof ListTradesInput.shape>;
 
 /**
- * Lists the trades of a market, of a participant (as buyer or seller), or all; one filter at most.
- * @throws {InvalidInputError} when both filters are given.
+ * Lists the trades of a market, of a participant (as buyer or seller), of a period of creation
+ * time (`from` ≤ createdAt < `to`, oldest first), or all; one filter at most.
+ * @throws {InvalidInputError} when filters are combined, or the period is empty, half-given or
+ *   longer than {@link MAX_PERIOD_DAYS} days.
  */
-export function listTrades(ctx: Context, request: Infer<typeof ListTradesInput.shape>): Promise<Page<Trade>> {
+export function listTrades(ctx: Context, request: ListTradesRequest): Promise<Page<Trade>> {
+  const period = request.from !== undefined || request.to !== undefined;
+  const filters = [request.marketId, request.participantId].filter((value) => value !== undefined).length;
   if (request.marketId !== undefined && request.participantId !== undefined) {
     throw new InvalidInputError('participantId', 'cannot be combined with marketId');
   }
+  if (period && filters > 0) {
+    throw new InvalidInputError('from', 'and to cannot be combined with marketId or participantId');
+  }
+  if (period) return listTradesOfPeriod(ctx, request);
   if (request.marketId !== undefined) {
     return listByIndex<Trade>(
       ctx,
@@ -55,4 +75,105 @@ export function listTrades(ctx: Context, request: Infer<typeof ListTradesInput.s
     );
   }
   return listRecords<Trade>(ctx, RecordType.Trade, request.pageSize, request.bookmark);
+}
+
+/** `YYYY-MM-DD` (UTC) of a time. */
+function dayOf(ms: number): string {
+  return isoOf(ms - (ms % DAY_MS)).slice(0, 10);
+}
+
+/**
+ * The bookmark of a period query: the day being read and the LevelDB bookmark within that day's
+ * index entries (empty: from the day's start), as `<YYYY-MM-DD>|<bookmark>`.
+ */
+function parsePeriodBookmark(
+  bookmark: string,
+  firstDay: string,
+  lastDay: string,
+): { day: string; inner: string } {
+  const match = /^(\d{4}-\d{2}-\d{2})\|([\s\S]*)$/.exec(bookmark);
+  const day = match?.[1];
+  if (day === undefined || day < firstDay || day > lastDay) {
+    throw new InvalidInputError(
+      'bookmark',
+      'is not a bookmark of this period (pass the one the previous page returned)',
+    );
+  }
+  return { day, inner: match?.[2] ?? '' };
+}
+
+/**
+ * Trades created in [from, to), oldest first, through the day-bucketed index: each page reads the
+ * index of one day after the other (only `pageSize` entries at a time, so a page never reads
+ * ahead), skips the entries of the first and last day outside the period, and returns a bookmark
+ * naming the day and the position within it.
+ */
+async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Promise<Page<Trade>> {
+  const { from, to } = request;
+  if (from === undefined || to === undefined) {
+    throw new InvalidInputError(from === undefined ? 'from' : 'to', 'is required when the other is given');
+  }
+  if (to <= from) throw new InvalidInputError('to', 'must be after from');
+  if (to - from > MAX_PERIOD_DAYS * DAY_MS) {
+    throw new InvalidInputError('to', `must be at most ${MAX_PERIOD_DAYS} days after from`);
+  }
+  const fromIso = isoOf(from);
+  const toIso = isoOf(to);
+  const firstDay = dayOf(from);
+  const lastDay = dayOf(to - 1);
+  const size = request.pageSize ?? DEFAULT_PAGE_SIZE;
+  let { day, inner } =
+    request.bookmark === undefined || request.bookmark === ''
+      ? { day: firstDay, inner: '' }
+      : parsePeriodBookmark(request.bookmark, firstDay, lastDay);
+
+  const ids: string[] = [];
+  let bookmark = '';
+  for (;;) {
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      TRADES_BY_DAY,
+      [day],
+      size - ids.length,
+      inner,
+    );
+    let pastEnd = false;
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(next.value.key).attributes;
+        if (createdAt === undefined || tradeId === undefined) {
+          throw new InvalidInputError('index', `entry ${next.value.key} is not (day, time, tradeId)`);
+        }
+        if (createdAt >= toIso) {
+          pastEnd = true; // entries are in time order: nothing later is in the period
+          break;
+        }
+        if (createdAt >= fromIso) ids.push(tradeId);
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (pastEnd) break;
+    if (metadata.bookmark !== '') {
+      inner = metadata.bookmark;
+      if (ids.length === size) {
+        bookmark = `${day}|${inner}`;
+        break;
+      }
+      continue; // the chunk held entries before `from`: read on in the same day
+    }
+    if (day === lastDay) break;
+    day = dayOf(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS);
+    inner = '';
+    if (ids.length === size) {
+      bookmark = `${day}|`;
+      break;
+    }
+  }
+
+  const records: Trade[] = [];
+  for (const tradeId of ids) {
+    const trade = await readRecord<Trade>(ctx, RecordType.Trade, tradeId);
+    if (trade !== undefined) records.push(trade);
+  }
+  return { records, bookmark };
 }

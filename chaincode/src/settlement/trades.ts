@@ -17,7 +17,7 @@ import { collateral as collateralOf, value } from '../lib/money';
 import { writeIndex, writeRecord } from '../lib/state';
 import type { Market, Offer } from '../market/model';
 import type { AccountBook } from './accounts';
-import { TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
+import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
 
 /** One side of a fill: the offer filled, or the taker of an AcceptOffer (no offer). */
 export interface Party {
@@ -133,5 +133,6 @@ export async function recordTrade(ctx: Context, accounts: AccountBook, fill: Fil
   await writeIndex(ctx, TRADES_BY_MARKET, [market.id, trade.id]);
   await writeIndex(ctx, TRADES_BY_PARTICIPANT, [trade.buyer, trade.id]);
   if (trade.seller !== trade.buyer) await writeIndex(ctx, TRADES_BY_PARTICIPANT, [trade.seller, trade.id]);
+  await writeIndex(ctx, TRADES_BY_DAY, [now.slice(0, 10), now, trade.id]);
   return trade;
 }

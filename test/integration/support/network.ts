@@ -109,8 +109,27 @@ export function connect(org: string, user: string, network = loadNetwork()): Gat
   if (!userInfo) {
     throw new Error(`no user ${user} in ${info.mspId}; known: ${Object.keys(info.users).join(', ')}`);
   }
-  const identity: Identity = { mspId: info.mspId, credentials: readFileSync(userInfo.certPath) };
-  const signer: Signer = signers.newPrivateKeySigner(createPrivateKey(readFileSync(userInfo.keyPath)));
+  return connectAs(
+    org,
+    {
+      certificate: readFileSync(userInfo.certPath, 'utf8'),
+      privateKey: readFileSync(userInfo.keyPath, 'utf8'),
+    },
+    network,
+  );
+}
+
+/** PEM credentials of an identity of an org (e.g. one a test enrolled itself). */
+export interface Credentials {
+  readonly certificate: string;
+  readonly privateKey: string;
+}
+
+/** Connects to `org`'s peer gateway as the identity with these credentials (of that org's MSP). */
+export function connectAs(org: string, credentials: Credentials, network = loadNetwork()): GatewayConnection {
+  const info = orgOf(network, org);
+  const identity: Identity = { mspId: info.mspId, credentials: Buffer.from(credentials.certificate) };
+  const signer: Signer = signers.newPrivateKeySigner(createPrivateKey(credentials.privateKey));
   const client = new grpc.Client(
     info.peer.endpoint,
     grpc.credentials.createSsl(readFileSync(info.peer.tlsRootCertPath)),

@@ -1,11 +1,16 @@
-/** `estp audit …`: read-only queries for auditors (design §6). */
-import { optional, required } from './fields';
+/**
+ * `estp audit …`: read-only queries for auditors (design §6). The transactions History, List and
+ * Totals, and the commands verify, history (with who signed each version), trades and report
+ * (audit-commands.ts); `estp call Audit History` reaches the raw transaction.
+ */
+import { AUDIT_COMMANDS } from './audit-commands';
+import { PAGE_FIELDS, optional, required } from './fields';
 import type { ContractGroup } from './types';
 
 export const audit: ContractGroup = {
   name: 'audit',
   contract: 'Audit',
-  description: 'record history and the conservation totals',
+  description: 'chain verification, record history, trades, reports and the conservation totals',
   transactions: [
     {
       transaction: 'History',
@@ -18,9 +23,20 @@ export const audit: ContractGroup = {
       ],
     },
     {
+      transaction: 'List',
+      kind: 'evaluate',
+      description: 'every record of one type, in key order',
+      paginated: true,
+      fields: [
+        required('recordType', 'string', 'record type, e.g. TreasuryOperation, CertificateBatch, Trade'),
+        ...PAGE_FIELDS,
+      ],
+    },
+    {
       transaction: 'Totals',
       kind: 'evaluate',
       description: 'minted, burned, available and escrowed credits (minted − burned = available + escrowed)',
     },
   ],
+  commands: AUDIT_COMMANDS,
 };

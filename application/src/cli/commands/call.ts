@@ -17,6 +17,7 @@ export const callCommand: ToolCommand = {
   name: 'call',
   description: 'any transaction by its chaincode names (queries evaluated, the rest submitted)',
   synopsis: 'estp call <Contract> <Transaction> [--evaluate | --submit] [--field value …] [--input <json>]',
+  positionals: true,
   options: [
     { name: 'evaluate', description: 'evaluate (query) whatever the name says' },
     { name: 'submit', description: 'submit whatever the name says' },

@@ -51,6 +51,11 @@ export interface ContractGroup {
   readonly contract: string;
   readonly description: string;
   readonly transactions: readonly TransactionSpec[];
+  /**
+   * Commands of the group that are more than one transaction (e.g. `audit verify`); a name here
+   * takes precedence over a transaction of the same name (which `estp call` still reaches).
+   */
+  readonly commands?: readonly ToolCommand[];
 }
 
 /** An option of a tool command, for usage text. */
@@ -92,6 +97,8 @@ export interface ToolCommand {
   readonly options: readonly OptionSpec[];
   /** Subcommands (e.g. `identity enroll`), when it has any. */
   readonly subcommands?: readonly ToolCommand[];
+  /** Whether it takes positional arguments (`call <Contract> <Transaction>`); others refuse them. */
+  readonly positionals?: boolean;
   /** Runs it; resolves to the exit code. */
   readonly run?: (context: ToolContext) => Promise<number>;
 }

@@ -40,6 +40,7 @@ const report: VerifyReport = {
   firstBlock: 0,
   lastBlock: 2,
   lastHeaderHash: 'ff',
+  endorsementPolicies: ['MAJORITY (2) of [CommunityMSP, EnterpriseMSP, UtilityMSP]'],
   checks: { signatures: true, certificateChains: true },
 };
 
@@ -126,6 +127,7 @@ describe('verify report helpers', () => {
         'break: block 2: DATA_HASH: data_hash 00 in the header, 11 computed\n' +
         'break: block 2 tx 0 (cd): ENDORSEMENT_POLICY: endorsed by [UtilityMSP]; needs 2\n' +
         'invalid: block 1 tx 1 (ab): MVCC_READ_CONFLICT: a key it read was changed, "concurrently" [creator UtilityMSP, endorsers UtilityMSP, EnterpriseMSP]\n' +
+        'endorsement policy: MAJORITY (2) of [CommunityMSP, EnterpriseMSP, UtilityMSP]\n' +
         'last header hash: ff\n',
     );
     const empty = {
@@ -139,6 +141,7 @@ describe('verify report helpers', () => {
       breaks: [],
       invalid: [],
       lastHeaderHash: null,
+      endorsementPolicies: [],
     };
     expect(formatVerifyReport({ ...empty, checks: { signatures: true, certificateChains: false } })).toBe(
       'OK: no blocks (0 read), 0 transactions (0 of the audited chaincode), 0 invalid, 0 breaks\n' +

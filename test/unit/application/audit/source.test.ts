@@ -63,6 +63,68 @@ test('readBlocks fetches the range one block at a time, as consumed', async () =
   ]);
 });
 
+test('readBlocks with prefetch keeps that many further blocks in flight and yields them in order', async () => {
+  // Given a qscc whose answers arrive in reverse order of the requests
+  const resolvers: (() => void)[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const slow: QsccContract = {
+    evaluateTransaction: (name, ...args) =>
+      new Promise((resolve) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        resolvers.push(() => {
+          inFlight--;
+          resolve(chain.blocks[Number(args[1])]!);
+        });
+        // answer the newest request first once a window's worth is waiting
+        setImmediate(() => {
+          while (resolvers.length > 0) resolvers.pop()!();
+        });
+      }),
+  };
+  // When reading blocks 0..5 with 2 blocks prefetched
+  const read: number[] = [];
+  for await (const bytes of readBlocks(slow, CHANNEL, 0, 5, 2)) read.push(parseBlock(bytes).number);
+  // Then the order is kept and no more than 3 requests were outstanding
+  expect(read).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(maxInFlight).toBe(3);
+});
+
+test('readBlocks throws a failed fetch when its block comes, after the blocks before it', async () => {
+  const read: number[] = [];
+  const failing = fakeQscc(chain.blocks.slice(0, 3)); // blocks 3.. fail
+  await expect(
+    (async () => {
+      for await (const bytes of readBlocks(failing, CHANNEL, 0, 5, 4)) read.push(parseBlock(bytes).number);
+    })(),
+  ).rejects.toThrow(`GetBlockByNumber ${CHANNEL} 3 failed`);
+  expect(read).toEqual([0, 1, 2]);
+});
+
+test('a peer whose GetChainInfo head differs from the blocks it serves is a CHAIN_INFO break', async () => {
+  const qscc = fakeQscc(chain.blocks);
+  const lying: QsccContract = {
+    evaluateTransaction: async (name, ...args) => {
+      if (name !== 'GetChainInfo') return qscc.evaluateTransaction(name, ...args);
+      const info = common.BlockchainInfo.deserializeBinary(await qscc.evaluateTransaction(name, ...args));
+      info.setCurrentblockhash(new Uint8Array(32).fill(7));
+      return info.serializeBinary();
+    },
+  };
+
+  const report = await verifyChannel(lying, CHANNEL, options());
+
+  expect(report).toMatchObject({ ok: false, headMatchesChainInfo: false });
+  expect(report.breaks).toEqual([
+    expect.objectContaining({
+      block: 5,
+      reason: 'CHAIN_INFO',
+      detail: expect.stringContaining('07070707') as unknown,
+    }),
+  ]);
+});
+
 test('verifyChannel over the whole chain: ok, and the head matches the peer’s chain info', async () => {
   const progress: number[] = [];
   const report = await verifyChannel(fakeQscc(chain.blocks), CHANNEL, {
@@ -89,11 +151,13 @@ test('a range from the middle is anchored on the block before it and the last co
     ...options(),
     from: 3,
     to: 4,
+    prefetch: 0,
   });
 
   expect(report).toMatchObject({ ok: true, blocks: 2, firstBlock: 3, lastBlock: 4 });
   expect(report.checks.certificateChains).toBe(true);
   expect(report.headMatchesChainInfo).toBeUndefined();
+  expect(report.anchorConfigBlock).toBe(0);
   expect(calls).toEqual([
     `GetChainInfo ${CHANNEL}`,
     `GetBlockByNumber ${CHANNEL} 2`, // anchor

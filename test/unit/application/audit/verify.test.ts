@@ -10,6 +10,7 @@ import {
   type ChainBreak,
   type VerifyOptions,
   blockHeaderHash,
+  channelConfigFromBlock,
   mspsFromConfigBlock,
   parseBlock,
   satisfiesPolicy,
@@ -256,7 +257,7 @@ describe('endorsements', () => {
         detail: expect.stringContaining('endorsed by [UtilityMSP]') as unknown,
       }),
     ]);
-    expect(report.breaks[0]!.detail).toContain('a majority (2) of [UtilityMSP, EnterpriseMSP, CommunityMSP]');
+    expect(report.breaks[0]!.detail).toContain('MAJORITY (2) of [UtilityMSP, EnterpriseMSP, CommunityMSP]');
   });
 
   test('an endorsement stripped from a committed transaction breaks the policy and the creator signature', async () => {
@@ -354,7 +355,7 @@ describe('endorsements', () => {
 
     const report = await verifyBlocks(local.blocks, { ...options, endorsementPolicy: local.policy });
 
-    expect(where(report.breaks)).toEqual(['1 CREATOR_SIGNATURE']);
+    expect(where(report.breaks)).toEqual(['1 CREATOR_SIGNATURE', '1 CREATOR_MSP']);
     expect(report.breaks[0]!.detail).toBe(
       'creator StrangerMSP: MSP StrangerMSP is not in the channel configuration',
     );
@@ -382,7 +383,7 @@ describe('endorsements', () => {
 
     const report = await verifyBlocks(local.blocks, { ...options, endorsementPolicy: local.policy });
 
-    expect(where(report.breaks)).toEqual(['1 CREATOR_SIGNATURE']);
+    expect(where(report.breaks)).toEqual(['1 CREATOR_SIGNATURE', '1 CREATOR_MSP']);
   });
 
   test('the policy may be a predicate over the endorsing orgs', async () => {
@@ -399,6 +400,132 @@ describe('endorsements', () => {
     const report = await verifyBlocks(chain.blocks, { ...options, chaincodeName: 'other' });
 
     expect(report).toMatchObject({ ok: true, transactions: 7, chaincodeTransactions: 0 });
+  });
+});
+
+describe('the endorsement policy from the channel configuration', () => {
+  /** An org that is not in the genesis configuration, with its own CA, peer and client. */
+  function newOrg(name: string) {
+    const mspId = `${name}MSP`;
+    const ca = issue({ c: 'US', o: `${name}.test`, cn: `ca.${name}.test` }, undefined, true);
+    const identity = (ou: string, cn: string) => ({ mspId, credentials: issue({ c: 'US', ou, cn }, ca) });
+    return {
+      mspId,
+      ca,
+      peer: identity('peer', `peer0.${name}.test`),
+      client: identity('client', `u@${name}.test`),
+    };
+  }
+  const fromConfig = { chaincodeName: CHAINCODE, expectedFirst: 0 };
+
+  test('is MAJORITY of the application orgs in force at each block: 2 of 3, then 3 of 4', async () => {
+    // Given a chain whose genesis declares 3 orgs (MAJORITY Endorsement) and a config block adding a 4th
+    const local = new TestChain();
+    const { UtilityMSP, EnterpriseMSP, CommunityMSP } = local.orgs;
+    const city = newOrg('City');
+    local.genesis();
+    local.append([local.endorserTx({ endorsers: [UtilityMSP.peer, EnterpriseMSP.peer] })]); // 1: 2 of 3
+    local.append([local.configEnvelope([city])]); // 2: City joins
+    local.append([local.endorserTx({ endorsers: [UtilityMSP.peer, EnterpriseMSP.peer] })]); // 3: 2 of 4
+    local.append([local.endorserTx({ endorsers: [UtilityMSP.peer, CommunityMSP.peer, city.peer] })]); // 4: 3 of 4
+
+    // When verified without an explicit policy
+    const report = await verifyBlocks(local.blocks, fromConfig);
+
+    // Then only the transaction endorsed by 2 of the 4 orgs breaks the policy
+    expect(where(report.breaks)).toEqual(['3 ENDORSEMENT_POLICY']);
+    expect(report.breaks[0]!.detail).toBe(
+      'endorsed by [UtilityMSP, EnterpriseMSP]; the policy needs MAJORITY (3) of [CityMSP, CommunityMSP, EnterpriseMSP, UtilityMSP]',
+    );
+    expect(report.endorsementPolicies).toEqual([
+      'MAJORITY (2) of [CommunityMSP, EnterpriseMSP, UtilityMSP]',
+      'MAJORITY (3) of [CityMSP, CommunityMSP, EnterpriseMSP, UtilityMSP]',
+    ]);
+  });
+
+  test('follows the rule the configuration names (ANY)', async () => {
+    const local = new TestChain();
+    local.genesis('ANY');
+    local.append([local.endorserTx({ endorsers: [local.orgs.CommunityMSP.peer] })]);
+
+    const report = await verifyBlocks(local.blocks, fromConfig);
+
+    expect(report).toMatchObject({
+      ok: true,
+      endorsementPolicies: ['ANY (1) of [CommunityMSP, EnterpriseMSP, UtilityMSP]'],
+    });
+  });
+
+  test('a configuration without an Endorsement policy, or no configuration at all, cannot pass', async () => {
+    const local = new TestChain();
+    local.genesis('none');
+    local.append([local.endorserTx()]);
+
+    const withoutPolicy = await verifyBlocks(local.blocks, fromConfig);
+    const withoutConfig = await verifyBlocks(local.blocks.slice(1), { chaincodeName: CHAINCODE });
+
+    expect(withoutPolicy.breaks).toEqual([
+      expect.objectContaining({
+        block: 1,
+        reason: 'ENDORSEMENT_POLICY',
+        detail:
+          "the channel's endorsement policy cannot be checked: the Application group has no Endorsement policy",
+      }),
+    ]);
+    expect(withoutConfig.breaks).toEqual([
+      expect.objectContaining({
+        reason: 'ENDORSEMENT_POLICY',
+        detail: 'no channel configuration is known to take the endorsement policy from',
+      }),
+    ]);
+  });
+
+  test('a range from the middle takes the policy from the channel configuration it is given', async () => {
+    const report = await verifyBlocks(chain.blocks.slice(2), {
+      chaincodeName: CHAINCODE,
+      expectedFirst: 2,
+      previousHeaderHash: blockHeaderHash(parseBlock(chain.blocks[1]!)),
+      channelConfig: channelConfigFromBlock(chain.blocks[0]!),
+    });
+
+    expect(report).toMatchObject({ ok: true, checks: { certificateChains: true } });
+    expect(report.endorsementPolicies).toEqual(['MAJORITY (2) of [CommunityMSP, EnterpriseMSP, UtilityMSP]']);
+  });
+});
+
+describe('creator and chaincode name', () => {
+  test('a creator of the orderer org (in the configuration, not an application org) is a break', async () => {
+    const local = new TestChain();
+    local.genesis();
+    local.append([local.endorserTx({ creator: local.orderer.client })]);
+
+    const report = await verifyBlocks(local.blocks, { ...options, endorsementPolicy: local.policy });
+
+    expect(report.breaks).toEqual([
+      expect.objectContaining({
+        block: 1,
+        reason: 'CREATOR_MSP',
+        detail:
+          'creator OrdererMSP is not an application org of the channel [CommunityMSP, EnterpriseMSP, UtilityMSP]',
+      }),
+    ]);
+  });
+
+  test('a header naming the audited chaincode over another chaincode’s action is a break', async () => {
+    const local = new TestChain();
+    local.genesis();
+    local.append([local.endorserTx({ actionChaincode: 'other' })]);
+
+    const report = await verifyBlocks(local.blocks, { ...options, endorsementPolicy: local.policy });
+
+    expect(report.chaincodeTransactions).toBe(1);
+    expect(report.breaks).toEqual([
+      expect.objectContaining({
+        block: 1,
+        reason: 'CHAINCODE_NAME',
+        detail: 'the header names chaincode "estp" and the endorsed action(s) [other]',
+      }),
+    ]);
   });
 });
 

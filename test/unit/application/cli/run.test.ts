@@ -59,6 +59,18 @@ describe('help', () => {
     expect(out).toContain('query   one participant record');
   });
 
+  test('estp audit --help lists its transactions and its commands; a command has its own help', async () => {
+    const group = await estp('audit', '--help');
+    expect(group.code).toBe(0);
+    for (const text of ['history', 'list', 'totals', 'verify', 'trades', 'report', 'take precedence']) {
+      expect(group.out).toContain(text);
+    }
+    const verify = await estp('audit', 'verify', '--help');
+    expect(verify.out).toContain('estp audit verify — verify the chain');
+    expect(verify.out).toContain('--from <N>');
+    expect((await estp('help', 'audit', 'history')).out).toContain('estp audit history <recordType> <id>');
+  });
+
   test('help <command> is --help', async () => {
     expect((await estp('help', 'events')).out).toContain('--checkpoint-file <path>');
     expect((await estp('identity', 'register', '--help')).out).toContain('--roles <roles>');
@@ -79,6 +91,25 @@ describe('usage errors exit 2', () => {
     [['identity', 'enroll', '--org', 'u', '--user', 'x', '--sekret', 's'], 'unknown option --sekret'],
     [['events', '--from-block', 'ten', '--org', 'u', '--user', 'a'], '--from-block must be a block number'],
     [['call', 'Participant'], 'call needs <Contract> <Transaction>'],
+    [['audit', 'verify', '--from', 'x', '--org', 'u', '--user', 'a'], '--from must be a block number ≥ 0'],
+    [['audit', 'verify', 'all', '--org', 'u', '--user', 'a'], 'unexpected argument "all"'],
+    [['audit', 'verify', '--since', '3', '--org', 'u', '--user', 'a'], 'unknown option --since'],
+    [['audit', 'history', 'Trade', '--org', 'u', '--user', 'a'], 'history needs <recordType> <id>'],
+    [['audit', 'history', 'Trade', 'T', '--limit', 'many'], '--limit must be a whole number'],
+    [
+      ['audit', 'trades', '--org', 'u', '--user', 'a'],
+      'give one of --participant, --market, or --from with --to',
+    ],
+    [['audit', 'trades', '--market', 'M', '--participant', 'P'], 'give one of --participant'],
+    [['audit', 'trades', '--from', '2026-01-01', '--org', 'u', '--user', 'a'], '--from and --to go together'],
+    [
+      ['audit', 'trades', '--from', 'monday', '--to', '2026-01-02'],
+      '--from must be ms since the epoch or an ISO-8601 time',
+    ],
+    [['audit', 'trades', '--market', 'M', '--format', 'xml'], '--format must be table or csv or json'],
+    [['audit', 'report', '--format', 'table', '--org', 'u', '--user', 'a'], '--format must be csv or json'],
+    [['audit', 'report', '--from', '2026-02-01', '--to', '2026-01-01'], '--to must be after --from'],
+    [['audit', 'report', '--json', '--format', 'csv'], '--json and --format conflict'],
   ])('estp %p', async (argv, message) => {
     const { code, err } = await estp(...argv);
     expect(code).toBe(2);
@@ -242,7 +273,7 @@ describe('the command table', () => {
       'RetireCertificates',
     ],
     Dispute: ['Open', 'AddEvidence', 'Rule', 'Get', 'List'],
-    Audit: ['History', 'Totals'],
+    Audit: ['History', 'List', 'Totals'],
   };
 
   test('covers exactly the public transaction API (design §7)', () => {

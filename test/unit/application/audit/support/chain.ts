@@ -82,7 +82,12 @@ export interface TxOptions {
   readonly args?: readonly string[];
   /** Overrides the transaction ID (default SHA-256(nonce ‖ creator) as Fabric requires). */
   readonly txId?: string;
+  /** The chaincode named in the endorsed action, when it should differ from the header's. */
+  readonly actionChaincode?: string;
 }
+
+/** The Application group's `Endorsement` policy of a config: an ImplicitMeta rule, or none. */
+export type ConfigEndorsement = 'ANY' | 'ALL' | 'MAJORITY' | 'none';
 
 /** The parts of an endorser transaction, before it is wrapped in an envelope. */
 export interface EndorserTxParts {
@@ -130,13 +135,27 @@ export class TestChain {
     return { majorityOf: [...ORG_MSPS] };
   }
 
-  /** A CONFIG envelope declaring the three application orgs and the orderer org (plus `extra`). */
-  configEnvelope(extra: readonly Org[] = []): Uint8Array {
+  /**
+   * A CONFIG envelope declaring the three application orgs (plus `extra`), the orderer org and,
+   * as configtxgen writes it, the Application group's `Endorsement` policy `MAJORITY Endorsement`.
+   */
+  configEnvelope(extra: readonly Org[] = [], endorsement: ConfigEndorsement = 'MAJORITY'): Uint8Array {
     const channelGroup = new common.ConfigGroup();
     const application = new common.ConfigGroup();
     const orderer = new common.ConfigGroup();
     for (const org of [...Object.values(this.orgs), ...extra])
       mapOf(application.getGroupsMap()).set(org.mspId, mspGroup(org));
+    if (endorsement !== 'none') {
+      const meta = new common.ImplicitMetaPolicy();
+      meta.setSubPolicy('Endorsement');
+      meta.setRule(common.ImplicitMetaPolicy.Rule[endorsement]);
+      const policy = new common.Policy();
+      policy.setType(common.Policy.PolicyType.IMPLICIT_META);
+      policy.setValue(meta.serializeBinary());
+      const configPolicy = new common.ConfigPolicy();
+      configPolicy.setPolicy(policy);
+      mapOf(application.getPoliciesMap()).set('Endorsement', configPolicy);
+    }
     mapOf(orderer.getGroupsMap()).set(ORDERER_MSP, mspGroup(this.orderer));
     mapOf(channelGroup.getGroupsMap()).set('Application', application);
     mapOf(channelGroup.getGroupsMap()).set('Orderer', orderer);
@@ -217,7 +236,7 @@ export class TestChain {
     action.setResults(txRwset.serializeBinary());
     action.setResponse(response);
     const actionChaincodeId = new peer.ChaincodeID();
-    actionChaincodeId.setName(chaincode);
+    actionChaincodeId.setName(options.actionChaincode ?? chaincode);
     actionChaincodeId.setVersion('1');
     action.setChaincodeId(actionChaincodeId);
     const responsePayload = new peer.ProposalResponsePayload();
@@ -300,12 +319,12 @@ export class TestChain {
   }
 
   /** Appends the genesis block (a config block, not signed, as configtxgen makes it). */
-  genesis(): Uint8Array {
+  genesis(endorsement: ConfigEndorsement = 'MAJORITY'): Uint8Array {
     if (this.blocks.length > 0) throw new Error('genesis must be the first block');
     const bytes = this.block({
       number: 0,
       previousHash: new Uint8Array(),
-      envelopes: [this.configEnvelope()],
+      envelopes: [this.configEnvelope([], endorsement)],
       signed: false,
     });
     this.blocks.push(bytes);

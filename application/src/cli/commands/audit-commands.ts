@@ -1,0 +1,391 @@
+/**
+ * The auditor's commands (`estp audit verify|history|trades|report`), all read-only: they evaluate
+ * queries and read blocks through qscc, and never submit.
+ */
+import { writeFileSync } from 'node:fs';
+import {
+  type ChannelVerifyReport,
+  type LedgerReport,
+  type QsccContract,
+  type TransactionOrigin,
+  type TradeRecord,
+  buildLedgerReport,
+  formatVerifyReport,
+  ledgerReportCsv,
+  readLedger,
+  toCsv,
+  toJson,
+  transactionOrigin,
+  verifyChannel,
+  verifyExitCode,
+} from '../../audit';
+import { type EstpClient, withClient } from '../../gateway/client';
+import { UsageError } from '../../gateway/errors';
+import { connectOptionsOf, rejectUnknownOptions, textOption } from '../context';
+import type { Output } from '../io';
+import { formatTable } from '../table';
+import { toolUsage } from '../usage';
+import type { ToolCommand, ToolContext } from './types';
+
+const AUDIT = { name: 'audit' };
+
+/** The peer's qscc through the client's gateway connection. */
+export function qsccOf(client: EstpClient): QsccContract {
+  return { evaluateTransaction: (name, ...args) => client.evaluateSystem('qscc', name, ...args) };
+}
+
+function blockNumber(text: string | undefined, flag: string, usage: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--${flag} must be a block number ≥ 0, got "${text}"`, usage);
+  }
+  return Number(text);
+}
+
+/**
+ * A ledger time given on the command line: ms since the epoch, or ISO-8601 (`2026-05-01`,
+ * `2026-05-01T12:00:00Z`; without a zone ISO dates are UTC, date-times local — give the `Z`).
+ */
+export function parseTime(text: string | undefined, flag: string, usage: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isSafeInteger(ms)) {
+    throw new UsageError(`--${flag} must be ms since the epoch or an ISO-8601 time, got "${text}"`, usage);
+  }
+  return ms;
+}
+
+/** Progress lines on stderr at most once a second (stdout stays the result only). */
+function progress(io: Output, what: string): (done: number, detail: string) => void {
+  let last = Date.now();
+  return (done, detail) => {
+    const now = Date.now();
+    if (now - last < 1000) return;
+    last = now;
+    io.err(`${what}: ${done} ${detail}`);
+  };
+}
+
+function rate(count: number, ms: number): string {
+  return ms > 0 ? (count / (ms / 1000)).toFixed(1) : '∞';
+}
+
+const verifyCommand: ToolCommand = {
+  name: 'verify',
+  description: 'verify the chain: block links, data hashes, signatures, validation codes, endorsement policy',
+  synopsis: 'estp audit verify --org <org> --user <name> [--from N] [--to M] [--json]',
+  options: [
+    { name: 'from', value: '<N>', description: 'first block (default 0, the genesis block)' },
+    { name: 'to', value: '<M>', description: 'last block (default the chain’s last block)' },
+  ],
+  run: async (context) => {
+    const usage = toolUsage(verifyCommand, AUDIT);
+    rejectUnknownOptions(context.options, ['from', 'to'], usage);
+    const from = blockNumber(textOption(context.options, 'from'), 'from', usage);
+    const to = blockNumber(textOption(context.options, 'to'), 'to', usage);
+    const { io } = context;
+    const report = await withClient(connectOptionsOf(context.global, io, usage), async (client) => {
+      const started = Date.now();
+      const show = progress(io, 'verifying');
+      let result: ChannelVerifyReport;
+      try {
+        result = await verifyChannel(qsccOf(client), client.connection.channel, {
+          chaincodeName: client.connection.chaincode,
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+          onProgress: (read, number) => {
+            show(read, `blocks read, at block ${number}`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof RangeError) throw new UsageError(error.message, usage, { cause: error });
+        throw error;
+      }
+      const elapsedMs = Date.now() - started;
+      io.err(
+        `verified ${result.blocks} blocks (${result.transactions} transactions) of ${result.channel} from ` +
+          `${client.org.peer.endpoint} in ${(elapsedMs / 1000).toFixed(2)} s (${rate(result.blocks, elapsedMs)} blocks/s)`,
+      );
+      return { ...result, elapsedMs };
+    });
+    io.out(context.global.json ? toJson(report).trimEnd() : formatVerifyReport(report).trimEnd());
+    return verifyExitCode(report);
+  },
+};
+
+/** One version of a record with the transaction that wrote it. */
+interface HistoryVersion {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  value: unknown;
+}
+
+async function originsOf(
+  qscc: QsccContract,
+  channel: string,
+  txIds: readonly string[],
+): Promise<Map<string, TransactionOrigin | string>> {
+  const origins = new Map<string, TransactionOrigin | string>();
+  for (const txId of new Set(txIds)) {
+    try {
+      origins.set(txId, await transactionOrigin(qscc, channel, txId));
+    } catch (error) {
+      origins.set(txId, error instanceof Error ? error.message : String(error));
+    }
+  }
+  return origins;
+}
+
+function statusOf(value: unknown): string {
+  if (value !== null && typeof value === 'object' && 'status' in value) {
+    const status = value.status;
+    if (typeof status === 'string') return status;
+  }
+  return '';
+}
+
+const historyCommand: ToolCommand = {
+  name: 'history',
+  description: 'every version of a record: when, which transaction (block), who signed it, and the value',
+  synopsis: 'estp audit history <recordType> <id> --org <org> --user <name> [--limit N] [--json]',
+  options: [
+    { name: 'limit', value: '<N>', description: 'most versions, newest first (default 100, max 1000)' },
+  ],
+  positionals: true,
+  run: async (context) => {
+    const usage = toolUsage(historyCommand, AUDIT);
+    rejectUnknownOptions(context.options, ['limit'], usage);
+    const [recordType, id, ...rest] = context.args;
+    if (recordType === undefined || id === undefined || rest.length > 0) {
+      throw new UsageError(
+        'history needs <recordType> <id>, e.g. estp audit history Trade M-1/c/00000001',
+        usage,
+      );
+    }
+    const limitText = textOption(context.options, 'limit');
+    if (limitText !== undefined && !/^\d+$/.test(limitText)) {
+      throw new UsageError(`--limit must be a whole number, got "${limitText}"`, usage);
+    }
+    const { io } = context;
+    const result = await withClient(connectOptionsOf(context.global, io, usage), async (client) => {
+      const history = await client.evaluate<{
+        recordType: string;
+        id: string;
+        versions: HistoryVersion[];
+        truncated: boolean;
+      }>('Audit', 'History', {
+        recordType,
+        id,
+        ...(limitText === undefined ? {} : { limit: Number(limitText) }),
+      });
+      const origins = await originsOf(
+        qsccOf(client),
+        client.connection.channel,
+        history.versions.map((version) => version.txId),
+      );
+      return {
+        ...history,
+        versions: history.versions.map((version) => {
+          const origin = origins.get(version.txId);
+          return typeof origin === 'string' || origin === undefined
+            ? { ...version, origin: null, originError: origin ?? 'not looked up' }
+            : { ...version, origin };
+        }),
+      };
+    });
+    if (context.global.json) {
+      io.out(toJson(result).trimEnd());
+      return 0;
+    }
+    const count = result.versions.length;
+    io.out(
+      `${result.recordType} ${result.id}: ${count} version${count === 1 ? '' : 's'}, newest first` +
+        (result.truncated ? ' (older ones beyond --limit)' : ''),
+    );
+    io.out(
+      formatTable(
+        result.versions.map((version, index) => ({
+          version: count - index,
+          time: version.timestamp,
+          block: version.origin?.blockNumber,
+          function: version.origin?.function ?? '',
+          by: version.origin ? version.origin.creator : `? (${version.originError})`,
+          signed: version.origin ? (version.origin.signatureValid ? 'yes' : 'NO') : '',
+          status: version.isDelete ? 'deleted' : statusOf(version.value),
+          tx: version.txId,
+        })),
+        { maxCellWidth: 64 },
+      ),
+    );
+    return 0;
+  },
+};
+
+const TRADE_COLUMNS = [
+  'id',
+  'createdAt',
+  'marketId',
+  'commodity',
+  'origin',
+  'buyer',
+  'seller',
+  'quantityWh',
+  'price',
+  'value',
+  'collateral',
+  'status',
+  'createdTxId',
+] as const;
+
+function formatOf(context: ToolContext, usage: string, allowed: readonly string[], fallback: string): string {
+  const format = textOption(context.options, 'format') ?? (context.global.json ? 'json' : fallback);
+  if (!allowed.includes(format)) {
+    throw new UsageError(`--format must be ${allowed.join(' or ')}, got "${format}"`, usage);
+  }
+  if (context.global.json && format !== 'json') throw new UsageError('--json and --format conflict', usage);
+  return format;
+}
+
+const tradesCommand: ToolCommand = {
+  name: 'trades',
+  description: 'the trades of a participant, of a market, or created in a period (every page)',
+  synopsis:
+    'estp audit trades --org <org> --user <name> (--participant <id> | --market <id> | --from <time> --to <time>) [--format table|csv|json]',
+  options: [
+    {
+      name: 'participant',
+      value: '<id>',
+      description: 'trades where it is buyer or seller (<mspId>:<user>)',
+    },
+    { name: 'market', value: '<id>', description: 'trades of a market' },
+    { name: 'from', value: '<time>', description: 'created at or after (ms or ISO-8601, with --to)' },
+    { name: 'to', value: '<time>', description: 'created before (at most 366 days after --from)' },
+    { name: 'format', value: '<format>', description: 'table (default), csv or json (= --json)' },
+  ],
+  run: async (context) => {
+    const usage = toolUsage(tradesCommand, AUDIT);
+    rejectUnknownOptions(context.options, ['participant', 'market', 'from', 'to', 'format'], usage);
+    const participant = textOption(context.options, 'participant');
+    const market = textOption(context.options, 'market');
+    const from = parseTime(textOption(context.options, 'from'), 'from', usage);
+    const to = parseTime(textOption(context.options, 'to'), 'to', usage);
+    const period = from !== undefined || to !== undefined;
+    const filters = [participant !== undefined, market !== undefined, period].filter(Boolean).length;
+    if (filters !== 1) {
+      throw new UsageError('give one of --participant, --market, or --from with --to', usage);
+    }
+    if (period && (from === undefined || to === undefined)) {
+      throw new UsageError('--from and --to go together', usage);
+    }
+    const format = formatOf(context, usage, ['table', 'csv', 'json'], 'table');
+    const filter = period
+      ? { from, to }
+      : participant !== undefined
+        ? { participantId: participant }
+        : { marketId: market };
+    const trades = await withClient(connectOptionsOf(context.global, context.io, usage), async (client) => {
+      const records: TradeRecord[] = [];
+      let bookmark = '';
+      for (;;) {
+        const page = await client.evaluate<{ records: TradeRecord[]; bookmark: string }>(
+          'Settlement',
+          'ListTrades',
+          { ...filter, pageSize: 200, ...(bookmark === '' ? {} : { bookmark }) },
+        );
+        records.push(...page.records);
+        if (page.bookmark === '' || page.bookmark === bookmark) return records;
+        bookmark = page.bookmark;
+      }
+    });
+    if (format === 'json') {
+      const shown =
+        from !== undefined && to !== undefined
+          ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
+          : filter;
+      context.io.out(toJson({ filter: shown, count: trades.length, records: trades }).trimEnd());
+    } else if (format === 'csv') {
+      context.io.out(toCsv(trades, [...TRADE_COLUMNS]).trimEnd());
+    } else {
+      context.io.out(
+        formatTable(trades as unknown as Record<string, unknown>[], {
+          columns: TRADE_COLUMNS.filter((column) => column !== 'createdTxId' && column !== 'commodity'),
+        }),
+      );
+      context.io.out(`${trades.length} trade${trades.length === 1 ? '' : 's'}`);
+    }
+    return 0;
+  },
+};
+
+function summary(report: LedgerReport): string {
+  const { sums } = report;
+  const mismatches = report.reconciliation.checks.filter((check) => !check.ok).map((check) => check.name);
+  return [
+    `period ${report.period.from ?? 'start'} .. ${report.period.to ?? 'now'}: ${sums.trades.count} trades ` +
+      `(${sums.trades.quantityWh} Wh, value ${sums.trades.value}), ${sums.settlements.count} settlements ` +
+      `(paid ${sums.settlements.paid}, penalties ${sums.penalties.amount}), ${sums.disputes.opened} disputes, ` +
+      `certificates +${sums.certificates.issuedWh}/−${sums.certificates.retiredWh} Wh, ` +
+      `deposits ${sums.treasury.deposits}, withdrawals ${sums.treasury.withdrawals}`,
+    report.reconciliation.ok
+      ? `reconciliation with Audit:Totals (as of ${report.asOf}): ok, ${report.reconciliation.checks.length} checks`
+      : `reconciliation with Audit:Totals (as of ${report.asOf}): MISMATCH in ${mismatches.join(', ')}`,
+    ...(report.consistent
+      ? []
+      : ['warning: the ledger kept changing while the report was read; run it again']),
+  ].join('\n');
+}
+
+const reportCommand: ToolCommand = {
+  name: 'report',
+  description:
+    'trades, settlements, disputes, penalties, certificates, treasury of a period, reconciled with the totals',
+  synopsis:
+    'estp audit report --org <org> --user <name> [--from <time>] [--to <time>] [--format csv|json] [--out <file>]',
+  options: [
+    {
+      name: 'from',
+      value: '<time>',
+      description: 'period start, inclusive (ms or ISO-8601; default: the beginning)',
+    },
+    { name: 'to', value: '<time>', description: 'period end, exclusive (default: now)' },
+    { name: 'format', value: '<format>', description: 'csv (default) or json (= --json)' },
+    { name: 'out', value: '<file>', description: 'write the report to a file instead of stdout' },
+  ],
+  run: async (context) => {
+    const usage = toolUsage(reportCommand, AUDIT);
+    rejectUnknownOptions(context.options, ['from', 'to', 'format', 'out'], usage);
+    const from = parseTime(textOption(context.options, 'from'), 'from', usage);
+    const to = parseTime(textOption(context.options, 'to'), 'to', usage);
+    if (from !== undefined && to !== undefined && to <= from)
+      throw new UsageError('--to must be after --from', usage);
+    const format = formatOf(context, usage, ['csv', 'json'], 'csv');
+    const out = textOption(context.options, 'out');
+    const { io } = context;
+    const show = progress(io, 'reading');
+    const snapshot = await withClient(connectOptionsOf(context.global, io, usage), (client) =>
+      readLedger(client, {
+        onProgress: (type, records) => {
+          show(records, `${type} records`);
+        },
+      }),
+    );
+    const report = buildLedgerReport(snapshot, {
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+    });
+    const text = format === 'json' ? toJson(report) : ledgerReportCsv(report);
+    if (out === undefined) io.out(text.trimEnd());
+    else writeFileSync(out, text);
+    io.err(summary(report) + (out === undefined ? '' : `\nwritten to ${out}`));
+    return report.ok ? 0 : 1;
+  },
+};
+
+/** The commands of the `audit` group. */
+export const AUDIT_COMMANDS: readonly ToolCommand[] = [
+  verifyCommand,
+  historyCommand,
+  tradesCommand,
+  reportCommand,
+];

@@ -1,0 +1,389 @@
+/**
+ * A small real trading sequence on the network for integration tests (docs/trading.md), with
+ * run-unique IDs so it can run again and again on the same ledger, next to whatever else (the
+ * demo, other tests) traded there:
+ *
+ * 1. four new members enrolled by their orgs' CAs (`aud-<run>-<label>`, estp.role=member),
+ *    registered (verification data as transient data, endorsed by a named majority of orgs led by
+ *    their own — the implicit-collection caveat of docs/network.md), approved by their org's
+ *    admin, funded by Utility's treasurer;
+ * 2. one ELECTRICITY market whose gate closes a few seconds ahead (ledger time is the client's
+ *    proposal time): an Enterprise SELL and two Community BUYs for the call auction, and a
+ *    bilateral fill between two Community members;
+ * 3. the auction cleared after gate closure (2 trades at 105/kWh), the bilateral trade disputed
+ *    and ruled by the arbiters of two neutral orgs, meter reports (one full, one short), then
+ *    every trade settled after the dispute window (one penalty from the shortfall, one from the
+ *    ruling);
+ * 4. certificates issued for a savings project by Enterprise's verifier and partly retired, and a
+ *    withdrawal by the treasurer.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { type EstpClient, connect } from '../../../application/src/gateway/client';
+import { enroll, register } from '../../../application/src/gateway/ca';
+import { type ConnectionInfo, loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
+import { resolveIdentity } from '../../../application/src/gateway/identity';
+import { CONNECTION_FILE, connectAs } from './network';
+
+/** A tag unique to this test run, in every ID the sequence creates. */
+export const RUN_TAG = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+/** The Trade record fields the tests look at. */
+export interface TradeView {
+  readonly id: string;
+  readonly marketId: string;
+  readonly buyer: string;
+  readonly seller: string;
+  readonly quantityWh: number;
+  readonly price: number;
+  readonly value: number;
+  readonly collateral: number;
+  readonly status: string;
+  readonly createdAt: string;
+  readonly settlement?: {
+    paid: number;
+    buyerRefund: number;
+    penalty: number;
+    basis: string;
+    settledAt: string;
+  };
+}
+
+/** A member the sequence enrolled and registered. */
+export interface Member {
+  readonly org: string;
+  readonly user: string;
+  readonly mspId: string;
+  readonly participantId: string;
+  readonly meterId: string;
+}
+
+/** What the sequence did, for the tests' expectations. */
+export interface TradingDay {
+  readonly run: string;
+  /** Wall-clock (= ledger) time just before the first and just after the last transaction. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly marketId: string;
+  readonly members: { seller: Member; buyerA: Member; buyerB: Member; sellerB: Member };
+  /** Settled trades: the auction's full delivery and shortfall, and the disputed bilateral fill. */
+  readonly trades: { full: TradeView; short: TradeView; disputed: TradeView };
+  readonly deposited: number;
+  readonly withdrawn: number;
+  readonly certificates: { projectId: string; issuedWh: number; retiredWh: number };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until the wall clock (which stamps the next proposal) is past `ms`. */
+async function until(ms: number): Promise<void> {
+  const wait = ms - Date.now();
+  if (wait > 0) await sleep(wait);
+}
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Clients by `org/user`, connected once and closed at the end. */
+class Clients {
+  private readonly open = new Map<string, Promise<EstpClient>>();
+
+  constructor(
+    private readonly connection: ConnectionInfo,
+    private readonly walletRoot: string,
+  ) {}
+
+  get(org: string, user: string): Promise<EstpClient> {
+    const key = `${org}/${user}`;
+    let client = this.open.get(key);
+    if (!client) {
+      client = connect({ org, user, connection: this.connection, walletRoot: this.walletRoot });
+      this.open.set(key, client);
+    }
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const client of this.open.values()) (await client).close();
+  }
+}
+
+/** Enrols a new member of `org` with the org's CA into `walletRoot`. */
+async function newMember(
+  connection: ConnectionInfo,
+  walletRoot: string,
+  org: string,
+  label: string,
+): Promise<Member> {
+  const info = resolveOrg(connection, org);
+  const user = `aud-${RUN_TAG}-${label}`;
+  const { secret } = await register(connection, info, { user, roles: ['member'] }, walletRoot);
+  await enroll(connection, info, user, secret, walletRoot);
+  return {
+    org,
+    user,
+    mspId: info.mspId,
+    participantId: `${info.mspId}:${user}`,
+    meterId: `MTR-${RUN_TAG}-${label}`,
+  };
+}
+
+/**
+ * A majority of the channel's orgs, `mspId` first: the gateway sends transient data only to the
+ * orgs it is told to, and MAJORITY Endorsement needs 2 of 3 (3 of 4 once a fourth org joined).
+ */
+function majorityWith(connection: ConnectionInfo, mspId: string): string[] {
+  const orgs = [mspId, 'UtilityMSP', ...Object.keys(connection.orgs).sort()];
+  return [...new Set(orgs)]
+    .filter((org) => org in connection.orgs)
+    .slice(0, Math.floor(Object.keys(connection.orgs).length / 2) + 1);
+}
+
+/** Participant:Register with the verification data, endorsed by a majority led by the member's org. */
+async function registerParticipant(
+  connection: ConnectionInfo,
+  walletRoot: string,
+  member: Member,
+  gridZone: string,
+): Promise<void> {
+  const identity = await resolveIdentity(
+    connection,
+    resolveOrg(connection, member.org),
+    member.user,
+    walletRoot,
+  );
+  const gateway = connectAs(member.org, identity);
+  try {
+    await gateway.contract('Participant').submit('Register', {
+      arguments: [
+        JSON.stringify({
+          displayName: `Audit test ${member.user}`,
+          kind: 'PROSUMER',
+          commodities: ['ELECTRICITY', 'SAVINGS_CERT'],
+          gridZone,
+          meterIds: [member.meterId],
+          capacityW: 10_000,
+        }),
+      ],
+      transientData: { verification: Buffer.from(`identity document of ${member.user}`) },
+      endorsingOrganizations: majorityWith(connection, member.mspId),
+    });
+  } finally {
+    gateway.close();
+  }
+}
+
+/** Runs ClearMarket until its last batch. */
+async function clearFully(client: EstpClient, marketId: string): Promise<void> {
+  for (let batch = 0; batch < 100; batch++) {
+    const result = await client.submit<{ batch: { done: boolean } }>('Market', 'ClearMarket', { marketId });
+    if (result.batch.done) return;
+  }
+  throw new Error(`market ${marketId} did not clear in 100 batches`);
+}
+
+/** The neutral orgs' arbiters that must agree on a ruling between members of `partyMsp`. */
+async function neutralArbiters(
+  client: EstpClient,
+  connection: ConnectionInfo,
+  partyMsp: string,
+): Promise<string[]> {
+  const orgs = await client.evaluate<{ records: { mspId: string; status: string }[] }>(
+    'Consortium',
+    'ListOrganisations',
+    { pageSize: 200 },
+  );
+  const neutral = orgs.records
+    .filter((org) => org.status === 'ACTIVE' && org.mspId !== partyMsp)
+    .map((org) => org.mspId);
+  const withArbiter = neutral.filter((mspId) => connection.orgs[mspId]?.users['arbiter'] !== undefined);
+  const required = Math.min(2, neutral.length);
+  if (withArbiter.length < required) {
+    throw new Error(
+      `a ruling needs arbiters of ${required} of [${neutral.join(', ')}]; connection.json has ${withArbiter.length}`,
+    );
+  }
+  return withArbiter.slice(0, required);
+}
+
+/** Runs the trading sequence (about 30 s). `log` receives one line per step. */
+export async function tradingDay(log: (line: string) => void = () => undefined): Promise<TradingDay> {
+  const connection = loadConnection(process.env['ESTP_CONNECTION'] ?? CONNECTION_FILE);
+  const walletRoot = mkdtempSync(path.join(tmpdir(), 'estp-audit-wallet-'));
+  const clients = new Clients(connection, walletRoot);
+  const gridZone = `Z-${RUN_TAG}`;
+  const marketId = `M-${RUN_TAG}`;
+  const deposit = 100_000;
+  const withdrawn = 1_000;
+  try {
+    const startedAt = Date.now() - 1000;
+    // One at a time: a CA (sqlite) answers parallel registrations slowly enough to time out.
+    const seller = await newMember(connection, walletRoot, 'enterprise', 's');
+    const buyerA = await newMember(connection, walletRoot, 'community', 'a');
+    const buyerB = await newMember(connection, walletRoot, 'community', 'b');
+    const sellerB = await newMember(connection, walletRoot, 'community', 'c');
+    const members = [seller, buyerA, buyerB, sellerB];
+    log(`enrolled ${members.map((m) => m.participantId).join(', ')}`);
+    await Promise.all(members.map((m) => registerParticipant(connection, walletRoot, m, gridZone)));
+    await Promise.all(
+      members.map(async (m) =>
+        (await clients.get(m.org, 'admin')).submit('Participant', 'Approve', { id: m.participantId }),
+      ),
+    );
+    const treasurer = await clients.get('utility', 'treasurer');
+    await Promise.all(
+      members.map((m) =>
+        treasurer.submit('Settlement', 'Deposit', {
+          accountId: m.participantId,
+          amount: deposit,
+          reference: `dep-${RUN_TAG}`,
+        }),
+      ),
+    );
+    log('registered, approved and funded');
+
+    const gateClosure = Date.now() + 7_000;
+    const deliveryEnd = gateClosure + 1_000;
+    const reportDeadline = deliveryEnd + 5_000;
+    const disputeWindowMs = 2_000;
+    await (
+      await clients.get('utility', 'admin')
+    ).submit('Market', 'OpenMarket', {
+      marketId,
+      commodity: 'ELECTRICITY',
+      gridZone,
+      gateClosure,
+      deliveryStart: gateClosure,
+      deliveryEnd,
+      reportDeadline,
+      disputeWindowMs,
+    });
+    const offer = async (
+      m: Member,
+      offerId: string,
+      side: 'BUY' | 'SELL',
+      quantityWh: number,
+      price: number,
+    ) =>
+      (await clients.get(m.org, m.user)).submit<{ id: string }>('Market', 'PostOffer', {
+        offerId,
+        marketId,
+        side,
+        quantityWh,
+        price,
+      });
+    const [, , , bilateral] = await Promise.all([
+      offer(seller, 's1', 'SELL', 10_000, 100),
+      offer(buyerA, 'a1', 'BUY', 6_000, 120),
+      offer(buyerB, 'b1', 'BUY', 4_000, 110),
+      offer(sellerB, 'c1', 'SELL', 3_000, 100),
+    ]);
+    const accepted = await (
+      await clients.get(buyerA.org, buyerA.user)
+    ).submit<{ trade: TradeView }>('Market', 'AcceptOffer', { id: bilateral.id, quantityWh: 3_000 });
+    log(`market ${marketId} open with 4 offers; bilateral trade ${accepted.trade.id}`);
+
+    await until(gateClosure + 300);
+    await clearFully(await clients.get(buyerA.org, buyerA.user), marketId);
+    const listed = await (
+      await clients.get('utility', 'auditor')
+    ).evaluate<{ records: TradeView[] }>('Settlement', 'ListTrades', { marketId, pageSize: 200 });
+    const auction = listed.records
+      .filter((trade) => trade.id.startsWith(`${marketId}/c/`))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const [full, short] = auction;
+    if (!full || !short || full.buyer !== buyerA.participantId || short.buyer !== buyerB.participantId) {
+      throw new Error(`unexpected clearing of ${marketId}: ${JSON.stringify(listed.records)}`);
+    }
+    log(`cleared: ${auction.map((t) => `${t.id} ${t.quantityWh} Wh @ ${t.price}`).join(', ')}`);
+
+    // The bilateral trade is between two Community members, so every other ACTIVE org is neutral.
+    const disputed = accepted.trade;
+    await (
+      await clients.get(buyerA.org, buyerA.user)
+    ).submit('Dispute', 'Open', {
+      tradeId: disputed.id,
+      claim: `audit test ${RUN_TAG}: meter under-read`,
+      evidenceHash: sha256(`evidence ${RUN_TAG}`),
+    });
+    for (const mspId of await neutralArbiters(treasurer, connection, buyerA.mspId)) {
+      await (
+        await clients.get(mspId, 'arbiter')
+      ).submit('Dispute', 'Rule', {
+        tradeId: disputed.id,
+        deliveredWh: 1_500,
+        penalty: 20,
+        reason: 'meter log',
+      });
+    }
+    log(`dispute on ${disputed.id} ruled`);
+
+    await until(deliveryEnd + 300);
+    const meter = await clients.get('utility', 'meter');
+    await Promise.all([
+      meter.submit('Settlement', 'ReportDelivery', {
+        tradeId: full.id,
+        deliveredWh: full.quantityWh,
+        meterId: seller.meterId,
+        readingHash: sha256(`reading ${full.id}`),
+      }),
+      meter.submit('Settlement', 'ReportDelivery', {
+        tradeId: short.id,
+        deliveredWh: short.quantityWh / 2,
+        meterId: seller.meterId,
+        readingHash: sha256(`reading ${short.id}`),
+      }),
+    ]);
+    log('delivery reported');
+
+    const projectId = `P-${RUN_TAG}`;
+    const owner = await clients.get(buyerB.org, buyerB.user);
+    await owner.submit('Settlement', 'RegisterSavingsProject', {
+      projectId,
+      title: 'Audit test heat pumps',
+      method: 'IPMVP Option C',
+      baselineWh: 100_000,
+      gridZone,
+      evidenceHash: sha256(`project ${RUN_TAG}`),
+    });
+    await (
+      await clients.get('enterprise', 'verifier')
+    ).submit('Settlement', 'IssueCertificates', {
+      projectId,
+      batchId: 'B1',
+      quantityWh: 5_000,
+      evidenceHash: sha256(`m&v ${RUN_TAG}`),
+    });
+    await owner.submit('Settlement', 'RetireCertificates', {
+      retirementId: `R-${RUN_TAG}`,
+      quantityWh: 1_500,
+    });
+    await treasurer.submit('Settlement', 'Withdraw', {
+      accountId: seller.participantId,
+      amount: withdrawn,
+      reference: `wd-${RUN_TAG}`,
+    });
+    log('certificates issued and retired; withdrawal done');
+
+    await until(reportDeadline + disputeWindowMs + 300);
+    const settled: TradeView[] = [];
+    for (const trade of [full, short, disputed]) {
+      settled.push(await treasurer.submit<TradeView>('Settlement', 'Settle', { tradeId: trade.id }));
+    }
+    log('settled');
+    const [settledFull, settledShort, settledDisputed] = settled as [TradeView, TradeView, TradeView];
+    return {
+      run: RUN_TAG,
+      startedAt,
+      endedAt: Date.now() + 1000,
+      marketId,
+      members: { seller, buyerA, buyerB, sellerB },
+      trades: { full: settledFull, short: settledShort, disputed: settledDisputed },
+      deposited: deposit * members.length,
+      withdrawn,
+      certificates: { projectId, issuedWh: 5_000, retiredWh: 1_500 },
+    };
+  } finally {
+    await clients.closeAll();
+    rmSync(walletRoot, { recursive: true, force: true });
+  }
+}
