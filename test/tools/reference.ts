@@ -10,6 +10,7 @@
 import '../support/setup-env'; // first: quiets the contract API's import-time logging
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 import { CONTRACT_GROUPS } from '../../application/src/cli/commands';
@@ -19,6 +20,8 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../chaincode/src/lib/pagina
 import { chaincodeOf } from '../support/fixture';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** Loads a chaincode source module by path (the tool runs under ts-node or ts-jest). */
+const loadModule = createRequire(__filename);
 export const REFERENCE_FILE = path.join(ROOT, 'docs/transactions.md');
 const CONTRACTS_DIR = path.join(ROOT, 'chaincode/src/contracts');
 
@@ -74,6 +77,19 @@ function calleeDeclaration(checker: ts.TypeChecker, call: ts.CallExpression): ts
 }
 
 /**
+ * The runtime value of an identifier exported by a chaincode module (`...REGISTERING_ROLES`):
+ * the module is loaded, so a computed list is as exact as a literal one.
+ */
+function exportedValue(checker: ts.TypeChecker, expression: ts.Expression): unknown {
+  let symbol = checker.getSymbolAtLocation(expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.declarations?.[0];
+  if (!symbol || !declaration || !ts.isVariableDeclaration(declaration)) return undefined;
+  const exports = loadModule(declaration.getSourceFile().fileName) as Record<string, unknown>;
+  return exports[symbol.name];
+}
+
+/**
  * Roles required on the path of `root`: the arguments of `requireRole` calls in its body and in
  * the chaincode functions it calls (transitively), in order of appearance.
  */
@@ -86,12 +102,15 @@ function requiredRoles(checker: ts.TypeChecker, root: ts.Node): string[] | undef
       if (node.expression.getText() === 'requireRole') {
         found.check = true;
         for (const argument of node.arguments.slice(1)) {
-          const role = ts.isStringLiteral(argument)
-            ? argument.text
-            : ts.isSpreadElement(argument) && argument.expression.getText() === 'ROLES'
-              ? 'any ESTP role'
-              : argument.getText();
-          if (!roles.includes(role)) roles.push(role);
+          const named = ts.isSpreadElement(argument)
+            ? exportedValue(checker, argument.expression)
+            : undefined;
+          const found = ts.isStringLiteral(argument)
+            ? [argument.text]
+            : Array.isArray(named)
+              ? named.map(String)
+              : [argument.getText()];
+          for (const role of found) if (!roles.includes(role)) roles.push(role);
         }
       } else {
         const declaration = calleeDeclaration(checker, node);
