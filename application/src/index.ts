@@ -19,6 +19,7 @@ export {
   type Deadlines,
   EstpClient,
   type EventOptions,
+  majorityEndorsers,
   parseResult,
   type SubmitOptions,
   type SubmitResult,

@@ -69,6 +69,13 @@ export interface TransactionOptions {
 export interface SubmitOptions extends TransactionOptions {
   /** Overrides the client's retry policy for this call. */
   readonly retry?: RetryPolicy;
+  /**
+   * The orgs (MSP IDs) whose peers endorse, instead of the gateway's choice. Needed with transient
+   * data that the chaincode writes to an implicit collection: the gateway will not send it to other
+   * orgs' peers on its own, yet the endorsement policy needs a majority (docs/network.md). See
+   * {@link majorityEndorsers}.
+   */
+  readonly endorsingOrganizations?: readonly string[];
 }
 
 /** A committed transaction. */
@@ -258,6 +265,9 @@ export class EstpClient {
           const commit = await this.#contract(contract).submitAsync(transaction, {
             arguments: [args],
             ...(transient ? { transientData: transient } : {}),
+            ...(options.endorsingOrganizations
+              ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+              : {}),
           });
           const status = await commit.getStatus();
           if (!status.successful) {
@@ -312,6 +322,15 @@ export class EstpClient {
     }
   }
 
+  /**
+   * The orgs to name as endorsers of a transaction carrying private (transient) data: the caller's
+   * own org first, then the other orgs of the connection description in MSP ID order, as many as a
+   * majority of its orgs needs (2 of 3, 3 of 4).
+   */
+  majorityEndorsers(): string[] {
+    return majorityEndorsers(this.connection, this.mspId);
+  }
+
   /** Closes the gateway and releases the shared gRPC client (closing it if unused). Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -322,6 +341,19 @@ export class EstpClient {
       this.#lease.release();
     }
   }
+}
+
+/**
+ * A majority of the connection description's orgs, `mspId` first, then the others in MSP ID order:
+ * the endorsers to name for a transaction with transient data (MAJORITY endorsement policy).
+ */
+export function majorityEndorsers(connection: ConnectionInfo, mspId: string): string[] {
+  const others = Object.keys(connection.orgs)
+    .filter((candidate) => candidate !== mspId)
+    .sort();
+  const all = Object.keys(connection.orgs).length;
+  const needed = Math.floor(all / 2) + 1;
+  return [mspId, ...others].slice(0, Math.max(1, needed));
 }
 
 /**
