@@ -77,4 +77,5 @@ export {
   retryOnConflict,
 } from './gateway/retry';
 export { CaRejectedError, certificateRoles, enroll, ESTP_ROLES, parseRoles, register } from './gateway/ca';
+export { ensureIdentity, type EnsuredIdentity, provisioningSecret } from './gateway/provision';
 export { run as runCli } from './cli/run';

@@ -9,10 +9,9 @@
  * - The utility's treasurer deposits each participant's opening balance.
  */
 import { createHash } from 'node:crypto';
-import { enroll, register } from '../gateway/ca';
 import { resolveOrg } from '../gateway/connection';
-import { EstpClientError } from '../gateway/errors';
-import { identityFromWallet, walletDir, walletRoot } from '../gateway/identity';
+import { walletDir, walletRoot } from '../gateway/identity';
+import { ensureIdentity } from '../gateway/provision';
 import { adminOf, CAST, type CastMember, GRID_ZONE, TREASURER, VERIFIER } from './cast';
 import { euros } from './print';
 import type { AccountRecord, ParticipantRecord } from './records';
@@ -27,35 +26,22 @@ export class DemoError extends Error {
 }
 
 /**
- * Makes sure the wallet holds the utility's verifier: registers it with the CA and enrols it.
- * @returns the actor to issue certificates as (a run-unique name if the CA knows `verifier` but
- *   the wallet lost its key).
+ * Makes sure the wallet holds the utility's verifier: registered with the Utility CA and enrolled
+ * on the first run, reused from the wallet afterwards.
  */
 export async function ensureVerifier(session: Session): Promise<Actor> {
   const org = resolveOrg(session.connection, VERIFIER.org);
-  const root = walletRoot(session.connection);
-  const existing = await identityFromWallet(walletDir(root, org), VERIFIER.user);
-  if (existing) {
-    session.out.line(`${VERIFIER.user}@${org.name}: already in the wallet ${walletDir(root, org)}`);
-    return VERIFIER;
-  }
-  for (const user of [VERIFIER.user, `${VERIFIER.user}-${session.runTag}`]) {
-    try {
-      const registered = await register(session.connection, org, { user, roles: ['verifier'] });
-      await enroll(session.connection, org, user, registered.secret, root);
-      session.out.line(
-        `${user}@${org.name}: registered with ${org.ca?.caName ?? 'the CA'} (estp.role=verifier), enrolled into ${walletDir(root, org)}`,
-      );
-      return { org: VERIFIER.org, user };
-    } catch (error) {
-      // Registered by an earlier run whose wallet entry is gone: the secret is spent, use a new name.
-      if (!(error instanceof EstpClientError && /already registered/i.test(error.message))) throw error;
-      session.out.line(
-        `${user}@${org.name} is registered with the CA but not in the wallet; using a new name`,
-      );
-    }
-  }
-  throw new DemoError('could not register a verifier with the Utility CA');
+  const identity = await ensureIdentity(session.connection, org, {
+    user: VERIFIER.user,
+    roles: ['verifier'],
+  });
+  const where = walletDir(walletRoot(session.connection), org);
+  const how =
+    identity.outcome === 'wallet'
+      ? `already in the wallet ${where}`
+      : `${identity.outcome} with ${org.ca?.caName ?? 'the CA'} (estp.role=${identity.roles.join(',')}), enrolled into ${where}`;
+  session.out.line(`${VERIFIER.user}@${org.name}: ${how}`);
+  return VERIFIER;
 }
 
 /** The identity document a participant registers with (kept in its org's private data). */
