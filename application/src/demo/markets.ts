@@ -206,6 +206,8 @@ export async function acceptHeatBilaterally(
   const { trade, offer } = await buyer.submit<AcceptOfferResult>('Market', 'AcceptOffer', {
     id: furnace.id,
     quantityWh: BILATERAL_HEAT_WH,
+    // Our ID for this fill: resubmitting it can never fill the offer twice.
+    acceptId: 'bilateral-heat',
   });
   session.out.line(
     `${DISTRICT_HEATING.role} accepts ${kwh(trade.quantityWh)} of the steelworks' offer …/furnace-heat at ${centsPerKwh(trade.price)} ` +
