@@ -23,6 +23,7 @@ export {
   parseResult,
   type SubmitOptions,
   type SubmitResult,
+  syncPeers,
   type TransactionOptions,
   withClient,
 } from './gateway/client';
@@ -70,6 +71,8 @@ export {
 } from './gateway/identity';
 export {
   DEFAULT_RETRY_POLICY,
+  isEndorsementDisagreement,
+  isRetryable,
   isRetryableCommitFailure,
   NO_RETRY,
   type Retried,

@@ -16,8 +16,9 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import type { CallOptions } from '@grpc/grpc-js';
+import { common } from '@hyperledger/fabric-protos';
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from './connection';
-import { type CallContext, CommitFailedError, toClientError, UsageError } from './errors';
+import { type CallContext, CommitFailedError, toClientError, UnavailableError, UsageError } from './errors';
 import { type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
@@ -323,6 +324,43 @@ export class EstpClient {
   }
 
   /**
+   * The channel's height on this client's peer (qscc GetChainInfo): the number of blocks it has
+   * committed, so the last one is height − 1.
+   * @throws {UnavailableError} when the peer cannot be reached.
+   */
+  async ledgerHeight(): Promise<bigint> {
+    this.#assertOpen();
+    try {
+      const bytes = await this.#network
+        .getContract('qscc')
+        .evaluateTransaction('GetChainInfo', this.connection.channel);
+      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    } catch (error) {
+      throw toClientError(error, this.#context('qscc', 'GetChainInfo')) ?? error;
+    }
+  }
+
+  /**
+   * Waits until this client's peer has committed block `blockNumber`. A commit reported through one
+   * org's gateway is only known to have reached that org's peer; another org's peer applies the
+   * same block moments later. Acting through that peer (a query, or an endorsement) before then
+   * would see the ledger as it was, so cross-org steps wait here first.
+   * @throws {UnavailableError} `DEADLINE_EXCEEDED` when the block has not arrived in `timeoutMs`.
+   */
+  async waitForBlock(blockNumber: bigint, timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (let pause = 10; (await this.ledgerHeight()) <= blockNumber; pause = Math.min(200, pause * 2)) {
+      if (Date.now() >= until) {
+        throw new UnavailableError(
+          `${this.org.peer.endpoint} (${this.mspId}) has not committed block ${blockNumber} within ${timeoutMs} ms`,
+          'DEADLINE_EXCEEDED',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /**
    * The orgs to name as endorsers of a transaction carrying private (transient) data: the caller's
    * own org first, then the other orgs of the connection description in MSP ID order, as many as a
    * majority of its orgs needs (2 of 3, 3 of 4).
@@ -341,6 +379,18 @@ export class EstpClient {
       this.#lease.release();
     }
   }
+}
+
+/**
+ * Waits until every client's peer has committed every block that any of them had committed when
+ * called — a barrier before acting through other orgs' peers (see {@link EstpClient.waitForBlock}).
+ * Give one client per peer. Resolves to the channel height reached.
+ */
+export async function syncPeers(clients: readonly EstpClient[], timeoutMs = 30_000): Promise<bigint> {
+  const heights = await Promise.all(clients.map((client) => client.ledgerHeight()));
+  const height = heights.reduce((highest, next) => (next > highest ? next : highest), 0n);
+  if (height > 0n) await Promise.all(clients.map((client) => client.waitForBlock(height - 1n, timeoutMs)));
+  return height;
 }
 
 /**
