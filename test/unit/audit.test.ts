@@ -4,6 +4,7 @@
 import { AuditContract } from '../../chaincode/src/contracts/audit';
 import { ConsortiumContract } from '../../chaincode/src/contracts/consortium';
 import { ParticipantContract } from '../../chaincode/src/contracts/participant';
+import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import { MAX_HISTORY_LIMIT, type RecordHistory } from '../../chaincode/src/audit/history';
 import { TOTALS_SECTIONS, type Totals } from '../../chaincode/src/audit/totals';
 import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
@@ -125,6 +126,32 @@ describe('Audit', () => {
       await expect(
         ledger.evaluate(audit, 'History', auditor, { recordType: 'OrganisationApproval', id: 'CityMSP' }),
       ).rejects.toThrow(/ESTP_INVALID_INPUT: id of an OrganisationApproval must be <mspId>:<approverMspId>/);
+    });
+
+    it('reads records whose IDs contain a slash (trades, offers, treasury operations)', async () => {
+      // Given a deposit, recorded as TreasuryOperation `<accountId>/<reference>`
+      await registerParticipant(ledger, member);
+      const treasurer = await ledger.identity('UtilityMSP', 'treasurer1', ['treasurer']);
+      const deposit = await ledger.submit(new SettlementContract(), 'Deposit', treasurer, {
+        accountId: member.participantId,
+        amount: 500,
+        reference: 'r-1',
+      });
+      // When the auditor asks for its history
+      const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
+        recordType: 'TreasuryOperation',
+        id: `${member.participantId}/r-1`,
+      });
+      // Then it is found
+      expect(history.versions).toHaveLength(1);
+      expect(history.versions[0]).toMatchObject({
+        txId: deposit.txId,
+        value: { amount: 500, kind: 'DEPOSIT' },
+      });
+      // And a trade ID is a valid ID (no such trade: no versions)
+      await expect(
+        ledger.evaluate(audit, 'History', auditor, { recordType: 'Trade', id: 'M-1/c/00000001' }),
+      ).resolves.toMatchObject({ versions: [] });
     });
 
     it('returns no versions for a record that never existed', async () => {

@@ -13,10 +13,12 @@ export const MAX_HISTORY_LIMIT = 1000;
 
 export const HistoryInput = input({
   recordType: oneOf(RECORD_TYPES),
+  // Trades, offers, treasury operations and certificate batches have IDs with `/`
+  // (`<marketId>/c/00000001`, `<owner>/<offerId>`), so `/` is allowed too.
   id: text({
     max: 256,
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}$/,
-    patternName: 'a record ID of letters, digits and ._:@-',
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}$/,
+    patternName: 'a record ID of letters, digits and ._:@/-',
   }),
   limit: int({ min: 1, max: MAX_HISTORY_LIMIT }).orUndefined(),
 });
