@@ -94,6 +94,9 @@ interface TradeView {
 }
 
 describe('the ESTP lifecycle across three orgs', () => {
+  // Each step may go through other orgs' peers than the last: start once all peers are level.
+  beforeEach(() => clients.sync());
+
   test('participants of every org are onboarded by their own admin and ACTIVE on the other peers', async () => {
     // Given CA identities for a community PV seller and household, an enterprise factory and a utility saver
     await ensureIdentities(clients, [SELLER, HOUSEHOLD, FACTORY, SAVER], ['member']);
@@ -108,6 +111,7 @@ describe('the ESTP lifecycle across three orgs', () => {
       ].map(async ([actor, p]) => [actor, await ensureActive(clients, actor, p)] as [Actor, ParticipantView]),
     );
     for (const [actor, record] of records) state.ids[`${actor.org}/${actor.user}`] = record.id;
+    await clients.sync();
 
     // Then a peer of a different org sees each one ACTIVE
     const otherOrg: Record<string, Actor> = {
@@ -136,6 +140,7 @@ describe('the ESTP lifecycle across three orgs', () => {
         }),
       ),
     );
+    await clients.sync();
     for (const actor of [SELLER, HOUSEHOLD, FACTORY, SAVER]) {
       const account = await accountOf({ org: 'enterprise', user: 'member1' }, actor);
       expect(account.available).toBeGreaterThanOrEqual(1_000);
@@ -158,6 +163,7 @@ describe('the ESTP lifecycle across three orgs', () => {
     });
 
     // When a verifier of another org issues certificates
+    await clients.sync();
     const before = await accountOf(AUDITOR, SAVER);
     await (
       await client(VERIFIER)
@@ -169,6 +175,7 @@ describe('the ESTP lifecycle across three orgs', () => {
     });
 
     // Then the community peer sees them held by the saver
+    await clients.sync();
     const after = await accountOf({ org: 'community', user: 'member1' }, SAVER);
     expect(after.certificatesHeldWh - before.certificatesHeldWh).toBe(50_000);
   });
@@ -201,6 +208,7 @@ describe('the ESTP lifecycle across three orgs', () => {
     ]);
 
     // When community, enterprise and utility members post (one owner's offers in sequence)
+    await clients.sync();
     const post = async (
       actor: Actor,
       offerId: string,
@@ -226,7 +234,8 @@ describe('the ESTP lifecycle across three orgs', () => {
       post(SAVER, 'certs', state.markets.cert, 'SELL', 30_000, 4),
     ]);
 
-    // Then the utility peer lists all four electricity and certificate offers as OPEN
+    // Then the utility peer lists the electricity and certificate offers as OPEN
+    await clients.sync();
     const auditor = await client(AUDITOR);
     const elec = await allPages<{ status: string }>(auditor, 'Market', 'ListOffers', {
       marketId: state.markets.elec,
@@ -248,6 +257,7 @@ describe('the ESTP lifecycle across three orgs', () => {
       });
     }
 
+    await clients.sync();
     // Then: bids 30 (6 kWh), 24 (6 kWh) against one ask 20 (10 kWh) → 10 kWh at ⌊(24 + 20) / 2⌋ = 22;
     // certificates: bid 6 against ask 4 → 20 kWh at 5, delivered at once
     for (const reader of [
@@ -310,6 +320,7 @@ describe('the ESTP lifecycle across three orgs', () => {
       meterId: `E2E-${FACTORY.org}-${FACTORY.user}`,
       readingHash: 'd'.repeat(64),
     });
+    await clients.sync();
     const reader = await client({ org: 'community', user: 'member1' });
     await expect(
       reader.evaluate('Settlement', 'GetTrade', { tradeId: state.factoryTrade }),
@@ -330,6 +341,7 @@ describe('the ESTP lifecycle across three orgs', () => {
     });
 
     // Then the parties' own org may not rule
+    await clients.sync();
     await expect(
       (await client(COMMUNITY_ARBITER)).submit('Dispute', 'Rule', {
         tradeId: state.householdTrade,
@@ -349,6 +361,7 @@ describe('the ESTP lifecycle across three orgs', () => {
         penalty: 7,
       }),
     ).resolves.toMatchObject({ status: 'OPEN' });
+    await clients.sync();
     await expect(
       (await client(ARBITERS.enterprise)).submit('Dispute', 'Rule', {
         tradeId: state.householdTrade,
@@ -357,7 +370,8 @@ describe('the ESTP lifecycle across three orgs', () => {
       }),
     ).resolves.toMatchObject({ status: 'RULED', ruling: { organisations: ['EnterpriseMSP', 'UtilityMSP'] } });
 
-    // And a frozen trade cannot settle until then; the community peer sees it RULED
+    // And the community peer sees the trade RULED
+    await clients.sync();
     await expect(
       (await client({ org: 'community', user: 'member1' })).evaluate('Settlement', 'GetTrade', {
         tradeId: state.householdTrade,
@@ -398,6 +412,7 @@ describe('the ESTP lifecycle across three orgs', () => {
     });
 
     // Then the auditor's history of the disputed trade shows each state, oldest last
+    await clients.sync();
     const history = await (
       await client(AUDITOR)
     ).evaluate<{ versions: { value: { status: string } }[] }>('Audit', 'History', {
@@ -423,6 +438,7 @@ describe('the ESTP lifecycle across three orgs', () => {
       purpose: 'e2e',
     });
 
+    await clients.sync();
     // Then each participant's credits changed by exactly what the rules say (read through the utility peer):
     // seller +121 +66 −7 −20, household −121 +7, factory −66 +20 −100 (certificates), saver +100
     const expected: Record<string, number> = {

@@ -4,7 +4,12 @@
  * idempotent provisioning of CA identities and participants, market timelines in ledger time, and
  * the conservation totals. Everything is safe to repeat on a persistent ledger.
  */
-import { connect, type ConnectOptions, type EstpClient } from '../../../application/src/gateway/client';
+import {
+  connect,
+  type ConnectOptions,
+  type EstpClient,
+  syncPeers,
+} from '../../../application/src/gateway/client';
 import { type ConnectionInfo, loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
 import { ChaincodeError } from '../../../application/src/gateway/errors';
 import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
@@ -57,6 +62,17 @@ export class Clients {
     });
     this.#open.push(client);
     return client;
+  }
+
+  /**
+   * Waits until every org's peer has committed all blocks any of them has: call it before a step
+   * that goes through another org's peer than the step before (see EstpClient.waitForBlock).
+   */
+  async sync(): Promise<void> {
+    const readers = Object.values(this.connection.orgs).map((org) =>
+      this.of({ org: org.name, user: 'admin' }),
+    );
+    await syncPeers(await Promise.all(readers));
   }
 
   closeAll(): void {
@@ -153,6 +169,7 @@ export async function ensureActive(
 ): Promise<ParticipantView> {
   let record = await ensureRegistered(clients, actor, profile);
   const admin = await clients.of({ org: actor.org, user: 'admin' });
+  if (record.status !== 'ACTIVE') await clients.sync();
   if (record.status === 'PENDING') {
     record = await admin.submit<ParticipantView>('Participant', 'Approve', { id: record.id });
   } else if (record.status === 'SUSPENDED') {
