@@ -6,10 +6,12 @@
  * "already registered" refusal is fine) and enrolled. The enrolment secret is derived from the
  * CA registrar's secret and the user's name (HMAC-SHA256), so a later run — or another machine
  * with the same connection description — can enrol the same identity again without having kept
- * the secret. The network's CAs allow unlimited enrolments (`registry.maxenrollments: -1`).
+ * the secret. Identities are registered with unlimited enrolments (the network's CAs allow it,
+ * `registry.maxenrollments: -1`); one registered otherwise, or whose enrolment was lost, is reset
+ * by the registrar (secret and enrolment limit) and enrolled again.
  */
 import { createHmac } from 'node:crypto';
-import { CaRejectedError, certificateRoles, enroll, register } from './ca';
+import { CaRejectedError, certificateRoles, enroll, register, resetEnrollment } from './ca';
 import type { ConnectionInfo, OrgInfo } from './connection';
 import { ConfigError } from './errors';
 import { identityFromWallet, walletDir, walletRoot } from './identity';
@@ -67,12 +69,20 @@ export async function ensureIdentity(
   const secret = provisioningSecret(org, options.user);
   let outcome: EnsuredIdentity['outcome'] = 'registered';
   try {
-    await register(connection, org, { user: options.user, roles: options.roles, secret });
+    await register(connection, org, { user: options.user, roles: options.roles, secret, maxEnrollments: -1 });
   } catch (error) {
     if (!(error instanceof CaRejectedError && /already registered/i.test(error.message))) throw error;
     outcome = 'enrolled';
   }
-  const enrolled = await enroll(connection, org, options.user, secret, root);
+  let enrolled;
+  try {
+    enrolled = await enroll(connection, org, options.user, secret, root);
+  } catch (error) {
+    // Enrolled before, but the wallet entry was never written (or was deleted): allow it again.
+    if (!(outcome === 'enrolled' && error instanceof CaRejectedError)) throw error;
+    await resetEnrollment(connection, org, { user: options.user, secret });
+    enrolled = await enroll(connection, org, options.user, secret, root);
+  }
   check(enrolled.roles, 'CA');
   return { mspId: org.mspId, user: options.user, outcome, roles: enrolled.roles };
 }
