@@ -106,8 +106,9 @@ export async function ensureIdentities(
   actors: readonly Actor[],
   roles: readonly string[],
 ): Promise<void> {
-  // The CA hashes secrets with bcrypt: a few at a time keeps the shared machine responsive.
-  await mapLimit(actors, 4, (actor) =>
+  // The CA hashes secrets with bcrypt and writes one SQLite database: two at a time is as fast
+  // as more and keeps a shared machine responsive.
+  await mapLimit(actors, 2, (actor) =>
     ensureIdentity(clients.connection, resolveOrg(clients.connection, actor.org), {
       user: actor.user,
       roles,
