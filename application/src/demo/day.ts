@@ -54,6 +54,7 @@ export async function runDay(session: Session): Promise<DayResult> {
 
   out.step("Participants register (identity documents in their org's private data); admins approve");
   const participants = await onboardParticipants(session);
+  await session.sync();
   const idOf = (member: CastMember): string => {
     const record = participants.get(member);
     if (!record) throw new DemoError(`${member.org}/${member.user} is not onboarded`);
@@ -67,25 +68,31 @@ export async function runDay(session: Session): Promise<DayResult> {
 
   out.step('The treasurer deposits opening balances (credits mirror euros paid in off-chain)');
   await fundParticipants(session, participants);
+  await session.sync();
 
   out.step('A savings project is verified and certificates are issued');
   await issueSavingsCertificates(session, verifier);
+  await session.sync();
 
   out.step('Markets open: electricity and heat for the midday delivery interval, and certificates');
   const markets = dayMarkets(session);
   const times = marketTimes(Date.now());
   const firstBlock = await openMarkets(session, markets, times);
+  await session.sync();
 
   out.step('Offers from all three orgs (BUY escrows its value, energy SELL 10 % collateral)');
   const offers = await postOffers(session, markets);
+  await session.sync();
 
   out.step('A bilateral deal: the district-heating company takes waste heat straight from the steelworks');
   await acceptHeatBilaterally(session, offers);
+  await session.sync();
 
   out.step('Gate closure: each market clears in one call auction at a uniform price');
   const waited = await waitUntil(times.gateClosure);
   out.line(`waited ${(waited / 1000).toFixed(1)} s for gate closure`);
   const clearings = await clearMarkets(session, markets);
+  await session.sync();
   const trades = await tradesOf(session, markets);
   out.line('trades:');
   out.table(
@@ -103,18 +110,22 @@ export async function runDay(session: Session): Promise<DayResult> {
 
   out.step('Certificates bought at clearing are retired against an obligation');
   await retireCertificates(session);
+  await session.sync();
 
   out.step('Delivery: the meter operator reports each energy trade');
   const deliveryWait = await waitUntil(times.deliveryEnd);
   if (deliveryWait > 0)
     out.line(`waited ${(deliveryWait / 1000).toFixed(1)} s for the delivery interval to end`);
   await reportDeliveries(session, trades, byId, idOf);
+  await session.sync();
 
   out.step('A dispute: household B contests its delivery; arbiters of the two neutral orgs rule');
   const disputed = await disputeAndRule(session, trades, idOf);
+  await session.sync();
 
   out.step('Settlement after the dispute window: pay, refund, penalise, release collateral');
   const settled = await settleTrades(session, trades, times, nameOf);
+  await session.sync();
 
   out.step('Accounts at the end of the day');
   await printAccounts(session, participants);

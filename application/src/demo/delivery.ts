@@ -89,6 +89,7 @@ export async function disputeAndRule(
     evidenceUri: 'https://example.org/estp-demo/okafor/submeter.csv',
   });
   session.out.line(`${household.participantId} opens a dispute on ${disputed.id}: the trade is frozen`);
+  await session.sync();
   const coop = await session.client(PROSUMER);
   await coop.submit<DisputeRecord>('Dispute', 'AddEvidence', {
     tradeId: disputed.id,
@@ -96,6 +97,7 @@ export async function disputeAndRule(
     note: 'inverter log: output curtailed 12:10–12:25',
   });
   session.out.line(`${coop.participantId} adds its inverter log as evidence`);
+  await session.sync();
 
   let dispute: DisputeRecord | undefined;
   for (const actor of NEUTRAL_ARBITERS) {
@@ -108,6 +110,8 @@ export async function disputeAndRule(
     session.out.line(
       `arbiter ${arbiter.participantId} (neutral) rules ${kwh(RULING.deliveredWh)} delivered, penalty ${euros(RULING.penalty)} → dispute ${dispute.status}`,
     );
+    // The next arbiter's vote is counted against this one on every endorsing peer.
+    await session.sync();
   }
   if (dispute?.status !== 'RULED' || !dispute.ruling) throw new Error(`dispute ${disputed.id} was not ruled`);
   session.out.line(

@@ -93,6 +93,8 @@ async function ensureParticipant(
       },
     );
     how = 'registered';
+    // The admin's approval is endorsed by another org's peer too: it must know the registration.
+    await session.sync();
   }
   const mismatch = profileMismatch(record, member);
   if (mismatch) {

@@ -3,7 +3,7 @@
  * (org, user) opened on first use and closed at the end, the run tag that makes this run's IDs
  * unique, and the printer.
  */
-import { connect, type EstpClient } from '../gateway/client';
+import { connect, type EstpClient, syncPeers } from '../gateway/client';
 import { type ConnectionInfo, loadConnection } from '../gateway/connection';
 import { ChaincodeError } from '../gateway/errors';
 import { Printer } from './print';
@@ -49,6 +49,18 @@ export class Session {
       client.catch(() => this.#clients.delete(key));
     }
     return client;
+  }
+
+  /**
+   * Waits until every org's peer has committed everything committed so far. A commit is reported by
+   * the submitter's own peer; the next step, taken through another org's peer, must not see the
+   * ledger as it was a moment before.
+   */
+  async sync(): Promise<void> {
+    const readers = Object.values(this.connection.orgs)
+      .filter((org) => org.users['admin'] !== undefined)
+      .map((org) => this.client({ org: org.name, user: 'admin' }));
+    await syncPeers(await Promise.all(readers));
   }
 
   /** A run-unique ledger ID, e.g. `D20261201T201805Z-3f2a-ELEC`. */
