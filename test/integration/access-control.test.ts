@@ -9,11 +9,9 @@ import { run } from '../../application/src/cli/run';
 import { ChaincodeError } from '../../application/src/gateway/errors';
 import {
   type AccountView,
-  type Actor,
   AUDITOR,
   Clients,
   ensureActive,
-  ensureIdentities,
   ensureRegistered,
   MARKET_OPERATOR,
   newRunTag,
@@ -21,6 +19,7 @@ import {
   timeline,
   TREASURER,
 } from './support/estp';
+import { ACCESS } from './support/identities';
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -29,9 +28,7 @@ afterAll(() => {
 });
 
 /** An enterprise applicant left PENDING for good, and a community member kept SUSPENDED. */
-const APPLICANT: Actor = { org: 'enterprise', user: 'e2e-applicant' };
-const SUSPENDED: Actor = { org: 'community', user: 'e2e-suspended' };
-const MEMBER: Actor = { org: 'community', user: 'e2e-member' };
+const { applicant: APPLICANT, suspended: SUSPENDED, member: MEMBER } = ACCESS;
 const MARKET = `${RUN}-ACL`;
 
 const electricityProfile = (name: string) => ({
@@ -50,8 +47,7 @@ function refusal(code: string, text: string) {
 }
 
 beforeAll(async () => {
-  // Given CA identities, an applicant PENDING in Enterprise, an ACTIVE and a SUSPENDED community member
-  await ensureIdentities(clients, [APPLICANT, SUSPENDED, MEMBER], ['member']);
+  // Given an applicant PENDING in Enterprise, an ACTIVE and a SUSPENDED community member
   applicant = await ensureRegistered(clients, APPLICANT, electricityProfile('e2e applicant'));
   member = await ensureActive(clients, MEMBER, electricityProfile('e2e member'));
   const suspended = await ensureActive(clients, SUSPENDED, electricityProfile('e2e suspended'));

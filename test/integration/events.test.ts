@@ -8,15 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type EstpEvent, followEvents } from '../../application/src/gateway/events';
-import {
-  type Actor,
-  AUDITOR,
-  Clients,
-  ensureActive,
-  ensureIdentities,
-  newRunTag,
-  TREASURER,
-} from './support/estp';
+import { AUDITOR, Clients, ensureActive, newRunTag, TREASURER } from './support/estp';
+import { EVENTS } from './support/identities';
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -26,7 +19,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const HOLDER: Actor = { org: 'community', user: 'e2e-events' };
+const HOLDER = EVENTS.holder;
 const DEPOSITS = 6;
 
 /** Listens from `startBlock` (or the checkpoint) and stops after `count` of the wanted transactions. */
@@ -61,7 +54,6 @@ async function listen(
 
 test('a listener restarted from its checkpoint file misses and repeats no event', async () => {
   // Given six deposits, each emitting one estp.account.deposited event
-  await ensureIdentities(clients, [HOLDER], ['member']);
   const holder = await ensureActive(clients, HOLDER, {
     displayName: 'e2e events',
     kind: 'CONSUMER',

@@ -17,7 +17,6 @@ import {
   allPages,
   Clients,
   ensureActive,
-  ensureIdentities,
   holdings,
   MARKET_OPERATOR,
   METER,
@@ -28,6 +27,7 @@ import {
   TREASURER,
   waitUntil,
 } from './support/estp';
+import { LIFECYCLE } from './support/identities';
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -36,10 +36,7 @@ afterAll(() => {
 });
 
 /** The lifecycle's participants: stable CA identities, onboarded once, reused by later runs. */
-const SELLER: Actor = { org: 'community', user: 'e2e-pv-seller' };
-const HOUSEHOLD: Actor = { org: 'community', user: 'e2e-household' };
-const FACTORY: Actor = { org: 'enterprise', user: 'e2e-factory' };
-const SAVER: Actor = { org: 'utility', user: 'e2e-saver' };
+const { seller: SELLER, household: HOUSEHOLD, factory: FACTORY, saver: SAVER } = LIFECYCLE;
 const VERIFIER: Actor = { org: 'enterprise', user: 'verifier' };
 const ARBITERS = {
   utility: { org: 'utility', user: 'arbiter' },
@@ -98,9 +95,8 @@ describe('the ESTP lifecycle across three orgs', () => {
   beforeEach(() => clients.sync());
 
   test('participants of every org are onboarded by their own admin and ACTIVE on the other peers', async () => {
-    // Given CA identities for a community PV seller and household, an enterprise factory and a utility saver
-    await ensureIdentities(clients, [SELLER, HOUSEHOLD, FACTORY, SAVER], ['member']);
-
+    // Given CA identities (global-setup.ts) for a community PV seller and household, an enterprise
+    // factory and a utility saver
     // When each registers and its org's admin approves it
     const records: [Actor, ParticipantView][] = await Promise.all(
       [

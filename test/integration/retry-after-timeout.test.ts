@@ -16,7 +16,6 @@ import {
   AUDITOR,
   Clients,
   ensureActive,
-  ensureIdentities,
   eventually,
   MARKET_OPERATOR,
   newRunTag,
@@ -25,6 +24,7 @@ import {
   timeline,
   TREASURER,
 } from './support/estp';
+import { RETRY } from './support/identities';
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -32,8 +32,7 @@ afterAll(() => {
   clients.closeAll();
 });
 
-const BUYER: Actor = { org: 'community', user: 'e2e-retry-buyer' };
-const SELLER: Actor = { org: 'enterprise', user: 'e2e-retry-seller' };
+const { buyer: BUYER, seller: SELLER } = RETRY;
 const MARKET = `${RUN}-RETRY`;
 let buyer: ParticipantView;
 let seller: ParticipantView;
@@ -46,7 +45,6 @@ const profile = (name: string) => ({
 });
 
 beforeAll(async () => {
-  await ensureIdentities(clients, [BUYER, SELLER], ['member']);
   [buyer, seller] = await Promise.all([
     ensureActive(clients, BUYER, profile('e2e retry buyer')),
     ensureActive(clients, SELLER, profile('e2e retry seller')),

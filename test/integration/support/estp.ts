@@ -1,8 +1,8 @@
 /**
  * Integration-test helpers over the application's own gateway library (application/src/gateway):
  * clients per (org, user) that a suite closes in afterAll, a run tag for run-unique ledger IDs,
- * idempotent provisioning of CA identities and participants, market timelines in ledger time, and
- * the conservation totals. Everything is safe to repeat on a persistent ledger.
+ * idempotent onboarding of participants (their CA identities come from global-setup.ts), market
+ * timelines in ledger time, a barrier across the orgs' peers, and the conservation totals. Everything is safe to repeat on a persistent ledger.
  */
 import {
   connect,
@@ -10,10 +10,9 @@ import {
   type EstpClient,
   syncPeers,
 } from '../../../application/src/gateway/client';
-import { type ConnectionInfo, loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
+import { type ConnectionInfo, loadConnection } from '../../../application/src/gateway/connection';
 import { ChaincodeError } from '../../../application/src/gateway/errors';
 import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
-import { ensureIdentity } from '../../../application/src/gateway/provision';
 
 /** A run-unique tag for market, offer and reference IDs: `T<ms in base 36><random>`. */
 export function newRunTag(): string {
@@ -98,22 +97,6 @@ export async function mapLimit<T, R>(
   });
   await Promise.all(lanes);
   return results;
-}
-
-/** Makes sure the wallet holds each actor with `roles` (CA register + enrol only when missing). */
-export async function ensureIdentities(
-  clients: Clients,
-  actors: readonly Actor[],
-  roles: readonly string[],
-): Promise<void> {
-  // The CA hashes secrets with bcrypt and writes one SQLite database: two at a time is as fast
-  // as more and keeps a shared machine responsive.
-  await mapLimit(actors, 2, (actor) =>
-    ensureIdentity(clients.connection, resolveOrg(clients.connection, actor.org), {
-      user: actor.user,
-      roles,
-    }),
-  );
 }
 
 /** A participant profile (Participant:Register input). */
