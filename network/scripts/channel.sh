@@ -121,3 +121,31 @@ join_peer() { # <org>
   fi
   peer channel join -b "$GENESIS_BLOCK"
 }
+
+# How many other peers of the channel one peer's gossip knows (its discovery service answers the
+# gateways from this membership); empty when the peer does not answer.
+gossip_peers_known() { # <org>
+  local org=$1 tls="$ORGS_DIR/$1/users/Admin@$1.$DOMAIN/tls"
+  curl --silent --max-time 2 --cacert "$(org_tlsca "$org")" --cert "$tls/client.crt" --key "$tls/client.key" \
+    "https://127.0.0.1:$(org_port "$org" operations)/metrics" |
+    awk -v name="gossip_membership_total_peers_known{channel=\"$CHANNEL_NAME\"}" '$1 == name { print $2 }' ||
+    true
+}
+
+# Step: every peer's gossip knows every other org's peer. Until then a gateway cannot plan an
+# endorsement naming an org it has not heard of ("failed to find any endorsing peers for
+# org(s): CommunityMSP"), which a client that names its endorsers (transient data) hits at once.
+await_gossip() {
+  local org known deadline=$((SECONDS + 60)) want=$((${#PEER_ORGS[@]} - 1)) lagging
+  while :; do
+    lagging=""
+    for org in "${PEER_ORGS[@]}"; do
+      known=$(gossip_peers_known "$org")
+      if ((${known:-0} < want)); then lagging="$lagging $org(${known:-?})"; fi
+    done
+    [[ -z $lagging ]] && break
+    ((SECONDS < deadline)) || die "after 60s these peers still do not know all $want other peers:$lagging"
+    sleep 0.5
+  done
+  step_note "each peer knows the $want other peers"
+}

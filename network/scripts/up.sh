@@ -22,7 +22,7 @@ take_lock
 [[ -n ${ESTP_WITH_NETWORK:-} ]] || rm -f "$AUTO_STARTED"
 
 org_count=${#PEER_ORGS[@]}
-STEP_TOTAL=$((9 + 5 * org_count + ORDERER_COUNT))
+STEP_TOTAL=$((10 + 5 * org_count + ORDERER_COUNT))
 started=$EPOCHREALTIME
 echo "ESTP network: ${ORDERER_COUNT} orderer(s), ${org_count} orgs, ports from $PORT_BASE (logs in .fabric/logs)"
 
@@ -44,6 +44,7 @@ for org in "${PEER_ORGS[@]}"; do step "installing chaincode on peer0.$org" insta
 step "chaincode service on 127.0.0.1:$CHAINCODE_PORT" start_chaincode_server
 step "chaincode definition (MAJORITY endorsement)" commit_chaincode
 step "Consortium:Bootstrap" bootstrap_consortium
+step "gossip membership (discovery)" await_gossip
 step "connection profile" write_connection_profile
 
 elapsed=$(awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
