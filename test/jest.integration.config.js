@@ -6,5 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
   },
+  // Enrols the e2e CA identities once, outside the test sandbox (see the file).
+  globalSetup: '<rootDir>/test/integration/support/global-setup.ts',
   testTimeout: 120000,
 };

@@ -19,9 +19,11 @@ export {
   type Deadlines,
   EstpClient,
   type EventOptions,
+  majorityEndorsers,
   parseResult,
   type SubmitOptions,
   type SubmitResult,
+  syncPeers,
   type TransactionOptions,
   withClient,
 } from './gateway/client';
@@ -69,6 +71,8 @@ export {
 } from './gateway/identity';
 export {
   DEFAULT_RETRY_POLICY,
+  isEndorsementDisagreement,
+  isRetryable,
   isRetryableCommitFailure,
   NO_RETRY,
   type Retried,
@@ -76,4 +80,5 @@ export {
   retryOnConflict,
 } from './gateway/retry';
 export { CaRejectedError, certificateRoles, enroll, ESTP_ROLES, parseRoles, register } from './gateway/ca';
+export { ensureIdentity, type EnsuredIdentity, provisioningSecret } from './gateway/provision';
 export { run as runCli } from './cli/run';

@@ -16,14 +16,20 @@ orderer_has_channel() { # <n>
   osnadmin_cmd "$1" list 2>/dev/null | grep -q "\"name\": *\"$CHANNEL_NAME\""
 }
 
+# One orderer's etcdraft metric for the channel (empty when the orderer does not answer).
+raft_metric() { # <n> <metric suffix, e.g. is_leader>
+  local admin_tls
+  admin_tls=$(orderer_admin_tls)
+  curl --silent --max-time 2 --cacert "$(orderer_tlsca)" --cert "$admin_tls/client.crt" \
+    --key "$admin_tls/client.key" "https://127.0.0.1:$(orderer_port "$1" operations)/metrics" |
+    awk -v name="consensus_etcdraft_$2{channel=\"$CHANNEL_NAME\"}" '$1 == name { print $2 }' || true
+}
+
 # A Raft leader exists once some orderer reports consensus_etcdraft_is_leader 1 for the channel.
 raft_leader() {
-  local n admin_tls
-  admin_tls=$(orderer_admin_tls)
+  local n
   for ((n = 1; n <= ORDERER_COUNT; n++)); do
-    if curl --silent --max-time 2 --cacert "$(orderer_tlsca)" --cert "$admin_tls/client.crt" \
-      --key "$admin_tls/client.key" "https://127.0.0.1:$(orderer_port "$n" operations)/metrics" |
-      grep -q "^consensus_etcdraft_is_leader{channel=\"$CHANNEL_NAME\"} 1"; then
+    if [[ $(raft_metric "$n" is_leader) == 1 ]]; then
       echo "orderer$n"
       return 0
     fi
@@ -31,9 +37,57 @@ raft_leader() {
   return 1
 }
 
-# Step: genesis block + every orderer joined + a Raft leader elected.
+# Orderers whose Raft node is not running: it reports no active nodes at all. The pinned Fabric
+# commit can deadlock an orderer at start while it replays the channel's Raft configuration
+# changes (hyperledger/fabric#4199, fixed in v2.5.1 by #4201): its Raft loop stops, it never
+# follows the leader, and every transaction the gateway sends to it times out. A restart usually
+# starts it cleanly (the deadlock depends on goroutine scheduling).
+stuck_orderers() {
+  local n active
+  for ((n = 1; n <= ORDERER_COUNT; n++)); do
+    active=$(raft_metric "$n" active_nodes)
+    if [[ -z $active || $active == 0 ]]; then echo "$n"; fi
+  done
+}
+
+# Waits for a leader and for every orderer to follow it; restarts stuck orderers (all of them when
+# no leader appears) up to 5 times.
+await_raft() {
+  local attempt n deadline leader stuck
+  RAFT_RESTARTS=""
+  for ((attempt = 1; attempt <= 6; attempt++)); do
+    # A healthy cluster elects in ~1 s and followers learn of the leader at its first heartbeat.
+    deadline=$((SECONDS + 8))
+    leader=""
+    stuck=""
+    while ((SECONDS < deadline)); do
+      if leader=$(raft_leader); then
+        stuck=$(stuck_orderers)
+        [[ -z $stuck ]] && break
+      else
+        leader=""
+      fi
+      sleep 0.3
+    done
+    if [[ -n $leader && -z $stuck ]]; then
+      RAFT_LEADER=$leader
+      return 0
+    fi
+    ((attempt < 6)) || break
+    if [[ -z $leader ]]; then stuck=$(seq 1 "$ORDERER_COUNT"); fi
+    for n in $stuck; do
+      log "orderer$n is not following a Raft leader (fabric#4199 start-up deadlock?); restarting it"
+      stop_process "orderer$n"
+      start_orderer "$n"
+      RAFT_RESTARTS="$RAFT_RESTARTS orderer$n"
+    done
+  done
+  die "Raft for $CHANNEL_NAME not healthy after 5 restarts (leader: ${leader:-none}; stuck: ${stuck:-none}); see .fabric/logs/orderer*.log"
+}
+
+# Step: genesis block + every orderer joined + a Raft leader every orderer follows.
 create_channel() {
-  local n joined=0 leader="" deadline
+  local n joined=0 leader=""
   if [[ ! -f $GENESIS_BLOCK ]]; then
     mkdir -p "$(dirname "$GENESIS_BLOCK")"
     configtxgen -configPath "$CONFIG_DIR" -profile EstpChannel -channelID "$CHANNEL_NAME" \
@@ -45,15 +99,14 @@ create_channel() {
     osnadmin_cmd "$n" join --channelID "$CHANNEL_NAME" --config-block "$GENESIS_BLOCK"
     joined=$((joined + 1))
   done
-  deadline=$((SECONDS + 60))
-  until leader=$(raft_leader); do
-    ((SECONDS < deadline)) || die "no Raft leader for $CHANNEL_NAME after 60s"
-    sleep 0.2
-  done
+  await_raft
+  leader=$RAFT_LEADER
+  local restarted=""
+  [[ -z $RAFT_RESTARTS ]] || restarted=" (restarted deadlocked:$RAFT_RESTARTS)"
   if ((joined == 0)); then
-    step_note "already joined, leader $leader"
+    step_note "already joined, leader $leader$restarted"
   else
-    step_note "$joined orderer(s) joined, leader $leader"
+    step_note "$joined orderer(s) joined, leader $leader$restarted"
   fi
 }
 
@@ -67,4 +120,32 @@ join_peer() { # <org>
     return 0
   fi
   peer channel join -b "$GENESIS_BLOCK"
+}
+
+# How many other peers of the channel one peer's gossip knows (its discovery service answers the
+# gateways from this membership); empty when the peer does not answer.
+gossip_peers_known() { # <org>
+  local org=$1 tls="$ORGS_DIR/$1/users/Admin@$1.$DOMAIN/tls"
+  curl --silent --max-time 2 --cacert "$(org_tlsca "$org")" --cert "$tls/client.crt" --key "$tls/client.key" \
+    "https://127.0.0.1:$(org_port "$org" operations)/metrics" |
+    awk -v name="gossip_membership_total_peers_known{channel=\"$CHANNEL_NAME\"}" '$1 == name { print $2 }' ||
+    true
+}
+
+# Step: every peer's gossip knows every other org's peer. Until then a gateway cannot plan an
+# endorsement naming an org it has not heard of ("failed to find any endorsing peers for
+# org(s): CommunityMSP"), which a client that names its endorsers (transient data) hits at once.
+await_gossip() {
+  local org known deadline=$((SECONDS + 60)) want=$((${#CHANNEL_ORGS[@]} - 1)) lagging
+  while :; do
+    lagging=""
+    for org in "${CHANNEL_ORGS[@]}"; do
+      known=$(gossip_peers_known "$org")
+      if ((${known:-0} < want)); then lagging="$lagging $org(${known:-?})"; fi
+    done
+    [[ -z $lagging ]] && break
+    ((SECONDS < deadline)) || die "after 60s these peers still do not know all $want other peers:$lagging"
+    sleep 0.5
+  done
+  step_note "each peer knows the $want other peers"
 }

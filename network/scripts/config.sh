@@ -158,13 +158,17 @@ EOF
         ServerTLSCert: $(orderer_dir "$n")/tls/server.crt
 EOF
     done
+    # SnapshotIntervalSize: a Raft snapshot every ~32 KB of blocks, so an orderer that restarts
+    # replays only the last few blocks, never the channel's founding membership changes. Replaying
+    # those can deadlock the pinned Fabric's orderer at start (hyperledger/fabric#4199, fixed in
+    # v2.5.1); the longer the log, the likelier. channel.sh also restarts an orderer stuck so.
     cat <<EOF
     Options:
       TickInterval: 250ms
       ElectionTick: 10
       HeartbeatTick: 1
       MaxInflightBlocks: 5
-      SnapshotIntervalSize: 16 MB
+      SnapshotIntervalSize: 32 KB
   # Small batches cut quickly: a lone transaction waits at most BatchTimeout for its block.
   BatchTimeout: 500ms
   BatchSize:

@@ -23,7 +23,7 @@ take_lock
 
 org_count=${#PEER_ORGS[@]}
 member_count=${#CHANNEL_ORGS[@]}
-STEP_TOTAL=$((9 + 3 * org_count + 2 * member_count + ORDERER_COUNT))
+STEP_TOTAL=$((10 + 3 * org_count + 2 * member_count + ORDERER_COUNT))
 started=$EPOCHREALTIME
 echo "ESTP network: ${ORDERER_COUNT} orderer(s), ${org_count} orgs, ports from $PORT_BASE (logs in .fabric/logs)"
 for org in "${PEER_ORGS[@]}"; do
@@ -49,6 +49,7 @@ for org in "${CHANNEL_ORGS[@]}"; do step "installing chaincode on peer0.$org" in
 step "chaincode service on 127.0.0.1:$CHAINCODE_PORT" start_chaincode_server
 step "chaincode definition (MAJORITY endorsement)" commit_chaincode
 step "Consortium:Bootstrap" bootstrap_consortium
+step "gossip membership (discovery)" await_gossip
 step "connection profile" write_connection_profile
 
 elapsed=$(awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')

@@ -129,21 +129,30 @@ describe('Audit', () => {
       ).rejects.toThrow(/ESTP_INVALID_INPUT: id of an OrganisationApproval must be <mspId>:<approverMspId>/);
     });
 
-    it('reads records whose IDs are composed with / (trades, offers, treasury operations)', async () => {
-      // Given a treasury operation, keyed <accountId>/<reference>
-      const treasurer = await ledger.identity('UtilityMSP', 'treasurer', ['treasurer']);
+    it('reads records whose IDs contain a slash (trades, offers, treasury operations)', async () => {
+      // Given a deposit, recorded as TreasuryOperation `<accountId>/<reference>`
       await registerParticipant(ledger, member);
+      const treasurer = await ledger.identity('UtilityMSP', 'treasurer1', ['treasurer']);
       const deposit = await ledger.submit(new SettlementContract(), 'Deposit', treasurer, {
         accountId: member.participantId,
-        amount: 10,
-        reference: 'wire-1',
+        amount: 500,
+        reference: 'r-1',
       });
-      // When the auditor asks for its history, Then the one version is there
+      // When the auditor asks for its history
       const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
         recordType: 'TreasuryOperation',
-        id: `${member.participantId}/wire-1`,
+        id: `${member.participantId}/r-1`,
       });
-      expect(history.versions.map((version) => version.txId)).toEqual([deposit.txId]);
+      // Then it is found
+      expect(history.versions).toHaveLength(1);
+      expect(history.versions[0]).toMatchObject({
+        txId: deposit.txId,
+        value: { amount: 500, kind: 'DEPOSIT' },
+      });
+      // And a trade ID is a valid ID (no such trade: no versions)
+      await expect(
+        ledger.evaluate(audit, 'History', auditor, { recordType: 'Trade', id: 'M-1/c/00000001' }),
+      ).resolves.toMatchObject({ versions: [] });
     });
 
     it('returns no versions for a record that never existed', async () => {

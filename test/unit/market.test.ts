@@ -526,6 +526,70 @@ describe('Market', () => {
       );
     });
 
+    it('a retried AcceptOffer with the same acceptId is rejected and fills nothing twice', async () => {
+      // Given a SELL offer with room for two fills, and a buyer's fill with acceptId "x-1"
+      const sell = await post(world, bob, {
+        offerId: 's',
+        marketId: 'M1',
+        side: 'SELL',
+        quantityWh: 10_000,
+        price: 120,
+      });
+      const first = await world.ledger.submit<AcceptResult>(markets, 'AcceptOffer', alice, {
+        id: sell.id,
+        quantityWh: 4000,
+        acceptId: 'x-1',
+      });
+      expect(first.result.trade.id).toMatch(/^M1\/a\/[0-9a-f]{64}$/);
+      expect(first.result.trade.id).not.toContain(first.txId);
+      const before = account(world, alice.participantId);
+
+      // When the same fill is submitted again (a new transaction, e.g. after a client timeout)
+      const retry = world.ledger.submit(markets, 'AcceptOffer', alice, {
+        id: sell.id,
+        quantityWh: 4000,
+        acceptId: 'x-1',
+      });
+
+      // Then it is rejected as done already; the offer and the buyer's account are unchanged
+      await expectRejected(retry, /ESTP_ALREADY_EXISTS: Trade M1\/a\/[0-9a-f]{64} already exists/);
+      expect(await world.ledger.evaluate(markets, 'GetOffer', alice, { id: sell.id })).toMatchObject({
+        remainingWh: 6000,
+        filledWh: 4000,
+      });
+      expect(account(world, alice.participantId)).toEqual(before);
+      // And another acceptId is a new fill
+      await world.ledger.submit(markets, 'AcceptOffer', alice, {
+        id: sell.id,
+        quantityWh: 1000,
+        acceptId: 'x-2',
+      });
+      checkInvariants(world);
+    });
+
+    it('a retry of the fill that emptied the offer also says it exists, not that the offer is FILLED', async () => {
+      const sell = await post(world, bob, {
+        offerId: 's',
+        marketId: 'M1',
+        side: 'SELL',
+        quantityWh: 1000,
+        price: 120,
+      });
+      await world.ledger.submit(markets, 'AcceptOffer', alice, {
+        id: sell.id,
+        quantityWh: 1000,
+        acceptId: 'all',
+      });
+      await expectRejected(
+        world.ledger.submit(markets, 'AcceptOffer', alice, {
+          id: sell.id,
+          quantityWh: 1000,
+          acceptId: 'all',
+        }),
+        /ESTP_ALREADY_EXISTS/,
+      );
+    });
+
     it('a seller taking a BUY offer locks collateral from its available credits', async () => {
       const buy = await post(world, alice, {
         offerId: 'b',

@@ -124,6 +124,16 @@ export function transactionUsage(group: ContractGroup, spec: TransactionSpec): s
       value: '<path>',
       description: `${transient.description} (transient "${transient.key}")`,
     })),
+    ...(spec.transient
+      ? [
+          {
+            name: 'endorsing-orgs',
+            value: '<msp,…>',
+            description:
+              "orgs that endorse (and see the transient data); default: yours + a majority's worth",
+          },
+        ]
+      : []),
     ...(spec.paginated ? [{ name: 'all', description: 'follow the bookmarks and print every page' }] : []),
     { name: 'input', value: "'<json>'", description: 'the input object; fields given as flags extend it' },
     { name: 'input-file', value: '<path>', description: 'read the input object from a file (- = stdin)' },

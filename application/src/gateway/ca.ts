@@ -28,6 +28,9 @@ export const ESTP_ROLES = [
   'verifier',
 ] as const;
 
+/** How long a CA request may stay silent before it fails as unreachable. */
+export const CA_SOCKET_TIMEOUT_MS = 20_000;
+
 /** The certificate attribute carrying the roles. */
 export const ROLE_ATTRIBUTE = 'estp.role';
 
@@ -84,6 +87,13 @@ async function caService(org: OrgInfo): Promise<FabricCAServices> {
   if (!existsSync(ca.tlsRootCertPath))
     throw new ConfigError(`CA TLS root ${ca.tlsRootCertPath} does not exist`);
   const { default: Services } = await import('fabric-ca-client');
+  // fabric-ca-client gives up after 3 s without a byte on the socket; a CA hashing secrets with
+  // bcrypt for several callers on a busy machine takes longer (seen: register timing out at 3 s).
+  // The setting is fabric-common's (inherited static), not in fabric-ca-client's typings.
+  (Services as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting(
+    'connection-timeout',
+    CA_SOCKET_TIMEOUT_MS,
+  );
   return new Services(
     ca.url,
     { trustedRoots: [readFileSync(ca.tlsRootCertPath, 'utf8')], verify: true },
@@ -260,6 +270,41 @@ export async function register(
     affiliation,
     registrar: registrarName,
   };
+}
+
+/**
+ * Lets an identity the CA knows enrol again: sets its secret and unlimited enrolments, as the CA's
+ * bootstrap registrar (identity service update). For an identity whose earlier enrolment was lost
+ * (e.g. a wallet deleted, a run killed between enrolment and saving it).
+ */
+export async function resetEnrollment(
+  connection: ConnectionInfo,
+  org: OrgInfo,
+  options: { readonly user: string; readonly secret: string },
+): Promise<void> {
+  const ca = await caService(org);
+  const bootstrap = org.ca?.registrar;
+  if (!bootstrap) throw new ConfigError(`${org.mspId}'s CA has no registrar in ${connection.file}`);
+  try {
+    const enrollment = await ca.enroll({
+      enrollmentID: bootstrap.enrollmentId,
+      enrollmentSecret: bootstrap.enrollmentSecret,
+    });
+    const registrar = await userContext(
+      x509(org.mspId, enrollment.certificate, enrollment.key.toBytes()),
+      bootstrap.enrollmentId,
+    );
+    // Empty fields are left as they are by the CA.
+    await ca
+      .newIdentityService()
+      .update(
+        options.user,
+        { enrollmentID: options.user, affiliation: '', enrollmentSecret: options.secret, maxEnrollments: -1 },
+        registrar,
+      );
+  } catch (error) {
+    throw caError(error, `reset the enrolment of ${options.user}`, org);
+  }
 }
 
 /**

@@ -16,8 +16,9 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import type { CallOptions } from '@grpc/grpc-js';
+import { common } from '@hyperledger/fabric-protos';
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from './connection';
-import { type CallContext, CommitFailedError, toClientError, UsageError } from './errors';
+import { type CallContext, CommitFailedError, toClientError, UnavailableError, UsageError } from './errors';
 import { type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
@@ -69,6 +70,13 @@ export interface TransactionOptions {
 export interface SubmitOptions extends TransactionOptions {
   /** Overrides the client's retry policy for this call. */
   readonly retry?: RetryPolicy;
+  /**
+   * The orgs (MSP IDs) whose peers endorse, instead of the gateway's choice. Needed with transient
+   * data that the chaincode writes to an implicit collection: the gateway will not send it to other
+   * orgs' peers on its own, yet the endorsement policy needs a majority (docs/network.md). See
+   * {@link majorityEndorsers}.
+   */
+  readonly endorsingOrganizations?: readonly string[];
 }
 
 /** A committed transaction. */
@@ -279,6 +287,9 @@ export class EstpClient {
           const commit = await this.#contract(contract).submitAsync(transaction, {
             arguments: [args],
             ...(transient ? { transientData: transient } : {}),
+            ...(options.endorsingOrganizations
+              ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+              : {}),
           });
           const status = await commit.getStatus();
           if (!status.successful) {
@@ -333,6 +344,52 @@ export class EstpClient {
     }
   }
 
+  /**
+   * The channel's height on this client's peer (qscc GetChainInfo): the number of blocks it has
+   * committed, so the last one is height − 1.
+   * @throws {UnavailableError} when the peer cannot be reached.
+   */
+  async ledgerHeight(): Promise<bigint> {
+    this.#assertOpen();
+    try {
+      const bytes = await this.#network
+        .getContract('qscc')
+        .evaluateTransaction('GetChainInfo', this.connection.channel);
+      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    } catch (error) {
+      throw toClientError(error, this.#context('qscc', 'GetChainInfo')) ?? error;
+    }
+  }
+
+  /**
+   * Waits until this client's peer has committed block `blockNumber`. A commit reported through one
+   * org's gateway is only known to have reached that org's peer; another org's peer applies the
+   * same block moments later. Acting through that peer (a query, or an endorsement) before then
+   * would see the ledger as it was, so cross-org steps wait here first.
+   * @throws {UnavailableError} `DEADLINE_EXCEEDED` when the block has not arrived in `timeoutMs`.
+   */
+  async waitForBlock(blockNumber: bigint, timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (let pause = 10; (await this.ledgerHeight()) <= blockNumber; pause = Math.min(200, pause * 2)) {
+      if (Date.now() >= until) {
+        throw new UnavailableError(
+          `${this.org.peer.endpoint} (${this.mspId}) has not committed block ${blockNumber} within ${timeoutMs} ms`,
+          'DEADLINE_EXCEEDED',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /**
+   * The orgs to name as endorsers of a transaction carrying private (transient) data: the caller's
+   * own org first, then the other orgs of the connection description in MSP ID order, as many as a
+   * majority of its orgs needs (2 of 3, 3 of 4).
+   */
+  majorityEndorsers(): string[] {
+    return majorityEndorsers(this.connection, this.mspId);
+  }
+
   /** Closes the gateway and releases the shared gRPC client (closing it if unused). Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -343,6 +400,31 @@ export class EstpClient {
       this.#lease.release();
     }
   }
+}
+
+/**
+ * Waits until every client's peer has committed every block that any of them had committed when
+ * called — a barrier before acting through other orgs' peers (see {@link EstpClient.waitForBlock}).
+ * Give one client per peer. Resolves to the channel height reached.
+ */
+export async function syncPeers(clients: readonly EstpClient[], timeoutMs = 30_000): Promise<bigint> {
+  const heights = await Promise.all(clients.map((client) => client.ledgerHeight()));
+  const height = heights.reduce((highest, next) => (next > highest ? next : highest), 0n);
+  if (height > 0n) await Promise.all(clients.map((client) => client.waitForBlock(height - 1n, timeoutMs)));
+  return height;
+}
+
+/**
+ * A majority of the connection description's orgs, `mspId` first, then the others in MSP ID order:
+ * the endorsers to name for a transaction with transient data (MAJORITY endorsement policy).
+ */
+export function majorityEndorsers(connection: ConnectionInfo, mspId: string): string[] {
+  const others = Object.keys(connection.orgs)
+    .filter((candidate) => candidate !== mspId)
+    .sort();
+  const all = Object.keys(connection.orgs).length;
+  const needed = Math.floor(all / 2) + 1;
+  return [mspId, ...others].slice(0, Math.max(1, needed));
 }
 
 /**

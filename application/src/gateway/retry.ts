@@ -1,17 +1,23 @@
 /**
- * Resubmission after MVCC conflicts — the only failure the client retries.
+ * Resubmission after MVCC conflicts and endorsement disagreements — the only failures the client
+ * retries, because after both nothing was applied.
  *
  * A transaction invalidated with `MVCC_READ_CONFLICT` or `PHANTOM_READ_CONFLICT` lost a race: a key
  * it read changed between endorsement and commit. It changed nothing on the ledger, so endorsing it
- * again (a new transaction ID, fresh reads) is safe. Resubmission stays idempotent even if a
+ * again (a new transaction ID, fresh reads) is safe.
+ *
+ * An endorsement whose peers returned different results ("ProposalResponsePayloads do not
+ * match") was never submitted. On this network it means one endorsing peer had not yet committed
+ * the block another had (each org's peer applies a block moments apart), so the same proposal a
+ * moment later agrees. Resubmission stays idempotent even if a
  * commit's outcome were misreported, because ESTP records carry client-chosen IDs: a second create
  * of the same offer/trade/dispute ID fails with `ESTP_ALREADY_EXISTS` instead of duplicating it.
  *
- * Every other failure (chaincode rejection, endorsement failure, unknown commit status, any other
+ * Every other failure (chaincode rejection, other endorsement failures, unknown commit status, any other
  * validation code) is returned to the caller at once: retrying those would either repeat a refusal
  * or risk a double submission whose first attempt may still commit.
  */
-import { CommitFailedError } from './errors';
+import { CommitFailedError, UnavailableError } from './errors';
 
 /** Bounded exponential backoff with jitter. */
 export interface RetryPolicy {
@@ -38,6 +44,32 @@ export const RETRYABLE_VALIDATION_CODES: ReadonlySet<string> = new Set([
 /** Whether `error` is a commit failure worth resubmitting (MVCC or phantom read conflict). */
 export function isRetryableCommitFailure(error: unknown): boolean {
   return error instanceof CommitFailedError && RETRYABLE_VALIDATION_CODES.has(error.code);
+}
+
+/**
+ * Whether `error` is an endorsement the peers disagreed on (not submitted, so safe to repeat).
+ * A chaincode rejection is never one: it is a ChaincodeError.
+ */
+export function isEndorsementDisagreement(error: unknown): boolean {
+  return (
+    error instanceof UnavailableError &&
+    error.code === 'ENDORSEMENT_FAILED' &&
+    /ProposalResponsePayloads do not match|responses? (?:do|did) not match/i.test(causeMessages(error))
+  );
+}
+
+function causeMessages(error: unknown): string {
+  const messages: string[] = [];
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    messages.push(current.message);
+    current = current.cause;
+  }
+  return messages.join('\n');
+}
+
+/** Whether a failed attempt may be made again: nothing of it was applied. */
+export function isRetryable(error: unknown): boolean {
+  return isRetryableCommitFailure(error) || isEndorsementDisagreement(error);
 }
 
 /**
@@ -72,8 +104,8 @@ const realSleep = (ms: number): Promise<void> =>
   });
 
 /**
- * Runs `attempt(n)` (n = 1, 2, …) until it succeeds, throws something other than a retryable
- * commit failure, or `policy.maxAttempts` is reached; then rethrows the last error.
+ * Runs `attempt(n)` (n = 1, 2, …) until it succeeds, throws something that is not
+ * {@link isRetryable}, or `policy.maxAttempts` is reached; then rethrows the last error.
  */
 export async function retryOnConflict<T>(
   attempt: (attemptNumber: number) => Promise<T>,
@@ -87,7 +119,7 @@ export async function retryOnConflict<T>(
     try {
       return { value: await attempt(attemptNumber), attempts: attemptNumber };
     } catch (error) {
-      if (attemptNumber >= maxAttempts || !isRetryableCommitFailure(error)) throw error;
+      if (attemptNumber >= maxAttempts || !isRetryable(error)) throw error;
       const delay = backoffDelayMs(attemptNumber, policy, random());
       hooks.onRetry?.(error, attemptNumber + 1, delay);
       await sleep(delay);

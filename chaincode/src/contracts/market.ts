@@ -101,10 +101,11 @@ export class MarketContract extends EstpContract {
    * Fills an open offer immediately at its price (bilateral), any quantity up to its remainder and
    * at least its minimum fill.
    * @throws ESTP_INVALID_INPUT quantity; ESTP_FORBIDDEN own offer, not ACTIVE, wrong commodity/zone;
-   *   ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE not OPEN; ESTP_TOO_LATE; ESTP_INSUFFICIENT_FUNDS.
+   *   ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE not OPEN; ESTP_TOO_LATE; ESTP_INSUFFICIENT_FUNDS;
+   *   ESTP_ALREADY_EXISTS the caller's fill with this acceptId exists.
    */
   @Transaction()
-  @Param('input', 'string', '{ id, quantityWh }')
+  @Param('input', 'string', '{ id, quantityWh, acceptId? } (acceptId: client-chosen, makes a retry safe)')
   @Returns('string')
   async AcceptOffer(ctx: Context, input: string): Promise<string> {
     return toCanonicalJson(await acceptOffer(ctx, AcceptOfferInput.parse(input)));

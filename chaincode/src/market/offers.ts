@@ -10,6 +10,7 @@
  * PostOffer writes only keys of its owner: the offer, its two index entries (by market, by owner),
  * its order-book entry and the owner's account. The market record is only read.
  */
+import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { type Caller, callerOf, requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
@@ -211,7 +212,27 @@ export async function cancelOffer(ctx: Context, request: Infer<typeof OfferRefIn
   return offer;
 }
 
-export const AcceptOfferInput = input({ id: offerRef(), quantityWh: quantityWh() });
+export const AcceptOfferInput = input({
+  id: offerRef(),
+  quantityWh: quantityWh(),
+  acceptId: id().orUndefined(),
+});
+
+/**
+ * The ID of a bilateral trade: `<marketId>/a/<txId>`, or with a client-chosen `acceptId`
+ * `<marketId>/a/<SHA-256 of "<taker>/<acceptId>">`, so that a resubmitted AcceptOffer (say after
+ * a client-side timeout) finds its trade and is rejected instead of filling the offer twice.
+ */
+export function bilateralTradeId(
+  marketId: string,
+  taker: string,
+  acceptId: string | undefined,
+  txId: string,
+): string {
+  const suffix =
+    acceptId === undefined ? txId : createHash('sha256').update(`${taker}/${acceptId}`).digest('hex');
+  return `${marketId}/a/${suffix}`;
+}
 
 /** What AcceptOffer returns: the trade and the offer after the fill. */
 export interface AcceptResult {
@@ -224,8 +245,10 @@ export interface AcceptResult {
  * buyer accepts a SELL offer, a seller a BUY offer. The fill must be ≤ the remaining quantity and ≥
  * min(minFillWh, remaining). The taker locks its side from available (buyer: value(q, price); energy
  * seller: collateral(q, price, bps)); certificates and their payment move at once.
+ * With `acceptId` (client-chosen, per taker) the fill is idempotent: see {@link bilateralTradeId}.
  * @throws {InvalidInputError} quantity above the remainder or below the minimum fill.
  * @throws {ForbiddenError} no member role; not ACTIVE; own offer; wrong commodity/zone; owner no longer ACTIVE.
+ * @throws {AlreadyExistsError} the caller's fill with this `acceptId` was made already.
  * @throws {NotFoundError} unknown offer.
  * @throws {IllegalStateError} the offer is not OPEN.
  * @throws {TooLateError} at or after gate closure.
@@ -241,6 +264,10 @@ export async function acceptOffer(
   if (offer.owner === caller.participantId) {
     throw new ForbiddenError(`offer ${offer.id} is the caller's own; cancel it instead`);
   }
+  const txId = ctx.stub.getTxID();
+  const tradeId = bilateralTradeId(offer.marketId, caller.participantId, request.acceptId, txId);
+  // Before the status check: a retry of a fill that emptied the offer must say "already done".
+  if (request.acceptId !== undefined) await assertAbsent(ctx, RecordType.Trade, tradeId);
   if (offer.status !== 'OPEN') throw new IllegalStateError(`offer ${offer.id} is ${offer.status}, not OPEN`);
   const market = await getMarketRecord(ctx, offer.marketId);
   const nowMs = txTimeMs(ctx);
@@ -261,12 +288,11 @@ export async function acceptOffer(
   }
 
   const now = txTimeIso(ctx);
-  const txId = ctx.stub.getTxID();
   const accounts = new AccountBook(ctx, now);
   const ownerParty = { participantId: offer.owner, mspId: offer.ownerMspId, offer };
   const takerParty = { participantId: taker.id, mspId: taker.mspId };
   const trade = await recordTrade(ctx, accounts, {
-    id: `${market.id}/a/${txId}`,
+    id: tradeId,
     market,
     origin: 'BILATERAL',
     quantityWh: request.quantityWh,

@@ -77,7 +77,15 @@ export const market: ContractGroup = {
       kind: 'submit',
       aliases: ['accept'],
       description: 'accept an open offer bilaterally at its price',
-      fields: [OFFER_REF, required('quantityWh', 'integer', 'quantity to take, Wh')],
+      fields: [
+        OFFER_REF,
+        required('quantityWh', 'integer', 'quantity to take, Wh'),
+        idField(
+          'acceptId',
+          'your ID for this fill (optional): a resubmission is then rejected, not filled twice',
+          false,
+        ),
+      ],
     },
     {
       transaction: 'GetOffer',

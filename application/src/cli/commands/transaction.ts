@@ -11,11 +11,18 @@ import type { Output } from '../io';
 import { formatResult, isPage } from '../table';
 import type { GlobalOptions, TransactionSpec } from './types';
 
+/**
+ * `--endorsing-orgs UtilityMSP,CommunityMSP`: who endorses a transaction with transient data
+ * (default: the caller's org plus enough others for a majority, see `majorityEndorsers`).
+ */
+export const ENDORSING_ORGS_OPTION = 'endorsing-orgs';
+
 /** Options of a transaction command that are not input fields. */
 export function reservedOptions(spec: TransactionSpec): Set<string> {
   const reserved = new Set([...GLOBAL_OPTION_NAMES, 'submit', 'evaluate']);
   if (spec.paginated) reserved.add('all');
   for (const transient of spec.transient ?? []) reserved.add(transient.option);
+  if (spec.transient) reserved.add(ENDORSING_ORGS_OPTION);
   return reserved;
 }
 
@@ -43,6 +50,21 @@ export function transientOf(
     }
   }
   return data;
+}
+
+/** The MSP IDs of `--endorsing-orgs`, when given. @throws {UsageError} when empty. */
+export function endorsingOrgsOf(options: ReadonlyMap<string, OptionValue>): string[] | undefined {
+  const value = options.get(ENDORSING_ORGS_OPTION);
+  if (value === undefined) return undefined;
+  const orgs =
+    value === true
+      ? []
+      : value
+          .split(',')
+          .map((org) => org.trim())
+          .filter((org) => org !== '');
+  if (orgs.length === 0) throw new UsageError(`--${ENDORSING_ORGS_OPTION} needs MSP IDs, comma-separated`);
+  return orgs;
 }
 
 /** Follows bookmarks until the last page; at most `maxPages` pages. */
@@ -94,7 +116,12 @@ async function execute(
     return;
   }
 
-  const result = await client.submitText(contract, spec.transaction, input, callOptions);
+  // The gateway does not pass transient data to other orgs' peers unless told which may see it.
+  const endorsers = transient ? (endorsingOrgsOf(run.options) ?? client.majorityEndorsers()) : undefined;
+  const result = await client.submitText(contract, spec.transaction, input, {
+    ...callOptions,
+    ...(endorsers ? { endorsingOrganizations: endorsers } : {}),
+  });
   if (global.json) {
     if (result.text !== '') io.out(result.text);
     return;

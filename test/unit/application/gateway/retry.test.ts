@@ -1,6 +1,6 @@
 /**
- * Resubmission policy: only MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT commit failures are
- * retried, a bounded number of times, with growing delays. The fake "submit" below behaves like the
+ * Resubmission policy: only MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT commit failures (and
+ * endorsements the peers disagreed on) are retried, a bounded number of times, with growing delays. The fake "submit" below behaves like the
  * client's attempt function: it throws CommitFailedError carrying its attempt number.
  */
 import {
@@ -11,6 +11,8 @@ import {
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
+  isEndorsementDisagreement,
+  isRetryable,
   isRetryableCommitFailure,
   NO_RETRY,
   retryOnConflict,
@@ -170,4 +172,53 @@ test('isRetryableCommitFailure accepts only MVCC and phantom read conflicts', ()
   expect(isRetryableCommitFailure(failure(PHANTOM))).toBe(true);
   expect(isRetryableCommitFailure(failure(ENDORSEMENT_POLICY_FAILURE))).toBe(false);
   expect(isRetryableCommitFailure(new Error('MVCC_READ_CONFLICT'))).toBe(false);
+});
+
+describe('endorsements the peers disagreed on', () => {
+  const disagreement = () =>
+    new UnavailableError(
+      'Market:PostOffer: endorsement failed via 127.0.0.1:7300 (CommunityMSP) (ABORTED): failed to assemble transaction',
+      'ENDORSEMENT_FAILED',
+      undefined,
+      {
+        cause: new Error('10 ABORTED: failed to assemble transaction: ProposalResponsePayloads do not match'),
+      },
+    );
+
+  test('are retried: nothing was submitted, and a lagging peer catches up', async () => {
+    // Given an endorsement that fails once because one peer had not committed the latest block
+    let calls = 0;
+    const { delays, hooks } = recordingHooks();
+    const result = await retryOnConflict(
+      async () => {
+        await Promise.resolve();
+        calls += 1;
+        if (calls === 1) throw disagreement();
+        return 'committed';
+      },
+      DEFAULT_RETRY_POLICY,
+      hooks,
+    );
+    // Then the second attempt commits
+    expect(result).toEqual({ value: 'committed', attempts: 2 });
+    expect(delays).toHaveLength(1);
+    expect(isEndorsementDisagreement(disagreement())).toBe(true);
+  });
+
+  test('other endorsement failures and chaincode rejections are not', () => {
+    expect(
+      isEndorsementDisagreement(
+        new UnavailableError('endorsement failed (ABORTED): no peers', 'ENDORSEMENT_FAILED'),
+      ),
+    ).toBe(false);
+    expect(
+      isEndorsementDisagreement(
+        new ChaincodeError('ESTP_NOT_FOUND: market M does not exist', {
+          code: 'ESTP_NOT_FOUND',
+          chaincodeMessage: 'market M does not exist',
+        }),
+      ),
+    ).toBe(false);
+    expect(isRetryable(new UnavailableError('commit status unknown', 'COMMIT_STATUS_UNKNOWN'))).toBe(false);
+  });
 });

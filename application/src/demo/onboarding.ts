@@ -1,0 +1,174 @@
+/**
+ * Morning of the demo day: identities, participants and money.
+ *
+ * - The utility's verifier is registered with the Utility CA (estp.role=verifier) and enrolled
+ *   into the org's wallet, unless the wallet already holds it.
+ * - Each participant registers itself (profile public, identity document in its org's private
+ *   data) and its org's admin approves it. A participant registered by an earlier run is reused
+ *   (a suspended one is reinstated); one whose profile cannot play its part stops the demo.
+ * - The utility's treasurer deposits each participant's opening balance.
+ */
+import { createHash } from 'node:crypto';
+import { resolveOrg } from '../gateway/connection';
+import { walletDir, walletRoot } from '../gateway/identity';
+import { ensureIdentity } from '../gateway/provision';
+import { adminOf, CAST, type CastMember, GRID_ZONE, TREASURER, VERIFIER } from './cast';
+import { euros } from './print';
+import type { AccountRecord, ParticipantRecord } from './records';
+import { type Actor, isRejection, type Session } from './session';
+
+/** The demo cannot go on (e.g. a participant's profile from another run does not fit its part). */
+export class DemoError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DemoError';
+  }
+}
+
+/**
+ * Makes sure the wallet holds the utility's verifier: registered with the Utility CA and enrolled
+ * on the first run, reused from the wallet afterwards.
+ */
+export async function ensureVerifier(session: Session): Promise<Actor> {
+  const org = resolveOrg(session.connection, VERIFIER.org);
+  const identity = await ensureIdentity(session.connection, org, {
+    user: VERIFIER.user,
+    roles: ['verifier'],
+  });
+  const where = walletDir(walletRoot(session.connection), org);
+  const how =
+    identity.outcome === 'wallet'
+      ? `already in the wallet ${where}`
+      : `${identity.outcome} with ${org.ca?.caName ?? 'the CA'} (estp.role=${identity.roles.join(',')}), enrolled into ${where}`;
+  session.out.line(`${VERIFIER.user}@${org.name}: ${how}`);
+  return VERIFIER;
+}
+
+/** The identity document a participant registers with (kept in its org's private data). */
+function verificationDocument(member: CastMember, mspId: string): string {
+  return JSON.stringify({
+    subject: `${mspId}:${member.user}`,
+    name: member.displayName,
+    checkedBy: 'ESTP demo',
+  });
+}
+
+/** Why a participant record from an earlier run cannot play `member`'s part, if it cannot. */
+export function profileMismatch(record: ParticipantRecord, member: CastMember): string | undefined {
+  const missing = member.commodities.filter((commodity) => !record.commodities.includes(commodity));
+  if (missing.length > 0) return `it does not trade ${missing.join(', ')}`;
+  if (record.gridZone !== GRID_ZONE) return `it is in grid zone ${record.gridZone}, not ${GRID_ZONE}`;
+  if (record.meterIds.length === 0) return 'it has no registered meter';
+  return undefined;
+}
+
+/** Registers (or finds) a participant and brings it to ACTIVE. */
+async function ensureParticipant(
+  session: Session,
+  member: CastMember,
+): Promise<{ record: ParticipantRecord; how: string }> {
+  const client = await session.client(member);
+  let record: ParticipantRecord;
+  let how: string;
+  try {
+    record = await client.evaluate<ParticipantRecord>('Participant', 'Self');
+    how = 'registered earlier';
+  } catch (error) {
+    if (!isRejection(error, 'ESTP_NOT_FOUND')) throw error;
+    record = await client.submit<ParticipantRecord>(
+      'Participant',
+      'Register',
+      {
+        displayName: member.displayName,
+        kind: member.kind,
+        commodities: member.commodities,
+        gridZone: GRID_ZONE,
+        meterIds: member.meterIds,
+        capacityW: member.capacityW,
+      },
+      {
+        transient: { verification: verificationDocument(member, client.mspId) },
+        // Private data: name the endorsers, the gateway does not share transient data by itself.
+        endorsingOrganizations: client.majorityEndorsers(),
+      },
+    );
+    how = 'registered';
+    // The admin's approval is endorsed by another org's peer too: it must know the registration.
+    await session.sync();
+  }
+  const mismatch = profileMismatch(record, member);
+  if (mismatch) {
+    throw new DemoError(
+      `${record.id} cannot play the ${member.role}: ${mismatch} (registered before with another profile); ` +
+        'run the demo on a fresh network (`npm run network:clean && npm start`)',
+    );
+  }
+  const admin = await session.client(adminOf(member.org));
+  if (record.status === 'PENDING') {
+    record = await admin.submit<ParticipantRecord>('Participant', 'Approve', {
+      id: record.id,
+      reason: 'identity documents checked',
+    });
+    how += ', approved by its admin';
+  } else if (record.status === 'SUSPENDED') {
+    record = await admin.submit<ParticipantRecord>('Participant', 'Reinstate', {
+      id: record.id,
+      reason: 'reinstated for the demo day',
+    });
+    how += ', reinstated by its admin';
+  } else if (record.status === 'REVOKED') {
+    throw new DemoError(`${record.id} is REVOKED; run the demo on a fresh network (npm run network:clean)`);
+  }
+  return { record, how };
+}
+
+/** Registers and activates every participant of the cast (in parallel: each writes its own keys). */
+export async function onboardParticipants(session: Session): Promise<Map<CastMember, ParticipantRecord>> {
+  const results = await Promise.all(CAST.map((member) => ensureParticipant(session, member)));
+  const records = new Map<CastMember, ParticipantRecord>();
+  const rows = CAST.map((member, index) => {
+    const result = results[index];
+    if (!result) throw new Error(`no onboarding result for ${member.role}`);
+    records.set(member, result.record);
+    return {
+      participant: result.record.id,
+      part: member.role,
+      name: result.record.displayName,
+      meters: result.record.meterIds,
+      trades: result.record.commodities,
+      status: result.record.status,
+      how: result.how,
+    };
+  });
+  session.out.table(rows);
+  return records;
+}
+
+/** The treasurer mints each participant's opening balance (reference = the run tag: one deposit per run). */
+export async function fundParticipants(
+  session: Session,
+  participants: ReadonlyMap<CastMember, ParticipantRecord>,
+): Promise<void> {
+  const treasurer = await session.client(TREASURER);
+  const rows = await Promise.all(
+    [...participants].map(async ([member, record]) => {
+      const { account } = await treasurer.submit<{ account: AccountRecord }>('Settlement', 'Deposit', {
+        accountId: record.id,
+        amount: member.deposit,
+        reference: session.id('opening-balance'),
+      });
+      return {
+        participant: record.id,
+        deposited: euros(member.deposit),
+        available: euros(account.available),
+        escrowed: euros(account.escrowed),
+      };
+    }),
+  );
+  session.out.table(rows);
+}
+
+/** A SHA-256 (hex) of a text, standing in for an off-chain document's hash. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,272 @@
+/**
+ * Concurrency on the real network. Fifty participants of the three orgs post offers into one
+ * market at the same moment: each PostOffer writes only its owner's keys, so every one commits
+ * (an MVCC conflict would be resubmitted, and is counted). One offer accepted by two buyers at the
+ * same moment fills exactly once: the loser's endorsement read the offer OPEN, its commit lost the
+ * race (MVCC) and its resubmission is refused because the offer is FILLED. Money stays conserved
+ * across all of it.
+ *
+ * The 50 identities are registered with the CAs and on the ledger once; later runs reuse them.
+ */
+import type { EstpClient } from '../../application/src/gateway/client';
+import { ChaincodeError } from '../../application/src/gateway/errors';
+import {
+  type AccountView,
+  type Actor,
+  allPages,
+  AUDITOR,
+  Clients,
+  ensureRegistered,
+  holdings,
+  MARKET_OPERATOR,
+  newRunTag,
+  type ParticipantView,
+  timeline,
+  totals,
+  TREASURER,
+} from './support/estp';
+import { LOADERS } from './support/identities';
+
+const RUN = newRunTag();
+const clients = new Clients();
+afterAll(() => {
+  clients.closeAll();
+});
+
+const TRADERS = LOADERS.length;
+const MARKET = `${RUN}-LOAD`;
+const DEPOSIT = 5_000;
+
+/** What the run saw, reported at the end. */
+const seen = { retries: 0, conflicts: new Map<string, number>() };
+function countRetry(error: unknown): void {
+  seen.retries += 1;
+  const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown';
+  seen.conflicts.set(code, (seen.conflicts.get(code) ?? 0) + 1);
+}
+
+/** One client per trader, each counting the resubmissions it makes. */
+const traders: EstpClient[] = [];
+let participants: ParticipantView[] = [];
+let holdingsBefore = 0;
+let escrowedBefore = 0;
+
+async function accountsOf(ids: readonly string[]): Promise<AccountView[]> {
+  const auditor = await clients.of(AUDITOR);
+  return Promise.all(
+    ids.map((id) => auditor.evaluate<AccountView>('Settlement', 'GetAccount', { participantId: id })),
+  );
+}
+
+beforeAll(async () => {
+  // Given 50 CA identities of the three orgs (global-setup.ts), registered and approved on the
+  // ledger (once, ever)
+  const started = Date.now();
+  const profile = (actor: Actor) => ({
+    displayName: `load trader ${actor.user}`,
+    kind: 'PROSUMER' as const,
+    commodities: ['ELECTRICITY'],
+    gridZone: 'ZONE-A',
+  });
+  participants = await Promise.all(LOADERS.map((actor) => ensureRegistered(clients, actor, profile(actor))));
+  await clients.sync();
+  const registeredMs = Date.now() - started;
+  const activeBefore = participants.filter((record) => record.status === 'ACTIVE').length;
+  participants = await Promise.all(
+    participants.map(async (record) => {
+      if (record.status === 'ACTIVE') return record;
+      const org = LOADERS.find((actor) => record.id.endsWith(`:${actor.user}`))!.org;
+      const admin = await clients.of({ org, user: 'admin' });
+      return admin.submit<ParticipantView>(
+        'Participant',
+        record.status === 'PENDING' ? 'Approve' : 'Reinstate',
+        {
+          id: record.id,
+        },
+      );
+    }),
+  );
+  // And money on every account, and a market open for ten minutes
+  const treasurer = await clients.of(TREASURER);
+  await Promise.all(
+    participants.map((record) =>
+      treasurer.submit('Settlement', 'Deposit', {
+        accountId: record.id,
+        amount: DEPOSIT,
+        reference: `${RUN}-load`,
+      }),
+    ),
+  );
+  const times = timeline({ offersMs: 10 * 60_000 });
+  await (
+    await clients.of(MARKET_OPERATOR)
+  ).submit('Market', 'OpenMarket', {
+    marketId: MARKET,
+    commodity: 'ELECTRICITY',
+    gridZone: 'ZONE-A',
+    deliveryStart: times.deliveryStart,
+    deliveryEnd: times.deliveryEnd,
+    gateClosure: times.gateClosure,
+  });
+  for (const actor of LOADERS) traders.push(await clients.open(actor, { onRetry: countRetry }));
+  await clients.sync();
+  const accounts = await accountsOf(participants.map((record) => record.id));
+  holdingsBefore = accounts.reduce((sum, account) => sum + holdings(account), 0);
+  // Earlier runs' contested trades stay escrowed (their market never delivers).
+  escrowedBefore = accounts.reduce((sum, account) => sum + account.escrowed, 0);
+  console.log(
+    `concurrency setup: ${TRADERS} traders ready in ${Date.now() - started} ms ` +
+      `(ledger registration ${registeredMs} ms; ${activeBefore} ACTIVE from earlier runs)`,
+  );
+}, 600_000);
+
+describe('concurrency on the real network', () => {
+  test('50 participants post offers at the same moment: every one commits', async () => {
+    // When all 50 post at once (odd traders sell, even ones buy, prices 10–34 per kWh)
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      traders.map((trader, index) =>
+        trader.submitText('Market', 'PostOffer', {
+          offerId: `${RUN}-o${index + 1}`,
+          marketId: MARKET,
+          side: index % 2 === 0 ? 'BUY' : 'SELL',
+          quantityWh: 2_000 + 100 * index,
+          price: 10 + (index % 25),
+        }),
+      ),
+    );
+    const elapsed = Date.now() - started;
+
+    // Then every submission committed
+    const failures = results.filter((result) => result.status === 'rejected');
+    expect(failures).toEqual([]);
+    const committed = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const attempts = committed.reduce((sum, result) => sum + result.attempts, 0);
+    const blocks = new Set(committed.map((result) => result.blockNumber));
+    console.log(
+      `50 concurrent PostOffers: ${committed.length} committed in ${elapsed} ms, ${attempts} submissions ` +
+        `(${seen.retries} resubmissions: ${JSON.stringify(Object.fromEntries(seen.conflicts))}), ${blocks.size} blocks`,
+    );
+    expect(committed).toHaveLength(TRADERS);
+
+    // And the market lists exactly those 50 offers, OPEN, over pages of 20 to the last page
+    await clients.sync();
+    const listed = await allPages<{ offerId: string; status: string }>(
+      await clients.of({ org: 'community', user: 'member1' }),
+      'Market',
+      'ListOffers',
+      { marketId: MARKET },
+      20,
+    );
+    expect(listed.pages).toBe(3);
+    expect(listed.records.map((offer) => offer.offerId).sort()).toEqual(
+      Array.from({ length: TRADERS }, (_, index) => `${RUN}-o${index + 1}`).sort(),
+    );
+    expect(new Set(listed.records.map((offer) => offer.status))).toEqual(new Set(['OPEN']));
+  });
+
+  test('one offer accepted twice at the same moment fills exactly once', async () => {
+    // Given a SELL offer of 1 kWh by trader 1 (community)
+    const seller = traders[0]!;
+    const offer = await seller.submit<{ id: string; quantityWh: number; price: number }>(
+      'Market',
+      'PostOffer',
+      {
+        offerId: `${RUN}-contested`,
+        marketId: MARKET,
+        side: 'SELL',
+        quantityWh: 1_000,
+        price: 30,
+      },
+    );
+    await clients.sync();
+    // And two buyers of other orgs
+    const buyers = [traders[1]!, traders[2]!];
+    const before = await accountsOf(buyers.map((buyer) => buyer.participantId));
+    const retriesBefore = seen.retries;
+
+    // When both accept all of it at the same moment
+    const results = await Promise.allSettled(
+      buyers.map((buyer, index) =>
+        buyer.submit<{ trade: { id: string; value: number } }>('Market', 'AcceptOffer', {
+          id: offer.id,
+          quantityWh: 1_000,
+          acceptId: `${RUN}-take-${index}`,
+        }),
+      ),
+    );
+
+    // Then exactly one fill succeeds; the other is refused because the offer is FILLED
+    const won = results.flatMap((result, index) =>
+      result.status === 'fulfilled' ? [{ index, value: result.value }] : [],
+    );
+    const lost = results.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ index, reason: result.reason as unknown }] : [],
+    );
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(ChaincodeError);
+    expect(lost[0]!.reason).toMatchObject({
+      code: 'ESTP_ILLEGAL_STATE',
+      message: expect.stringContaining(`offer ${offer.id} is FILLED, not OPEN`) as unknown,
+    });
+    console.log(
+      `double accept: buyer ${won[0]!.index + 1} won; the other was refused after ${seen.retries - retriesBefore} resubmission(s)`,
+    );
+
+    // And the ledger holds one trade for the offer, the offer FILLED once
+    await clients.sync();
+    const auditor = await clients.of(AUDITOR);
+    await expect(auditor.evaluate('Market', 'GetOffer', { id: offer.id })).resolves.toMatchObject({
+      status: 'FILLED',
+      filledWh: 1_000,
+      remainingWh: 0,
+    });
+    const trades = await allPages<{ sellOfferId?: string }>(auditor, 'Settlement', 'ListTrades', {
+      marketId: MARKET,
+    });
+    expect(trades.records.filter((trade) => trade.sellOfferId === offer.id)).toHaveLength(1);
+    // And the loser's account is untouched, the winner's escrows the trade's value
+    const after = await accountsOf(buyers.map((buyer) => buyer.participantId));
+    const winner = won[0]!.index;
+    const loser = lost[0]!.index;
+    expect(after[loser]).toMatchObject({
+      available: before[loser]!.available,
+      escrowed: before[loser]!.escrowed,
+    });
+    expect(after[winner]!.escrowed - before[winner]!.escrowed).toBe(won[0]!.value.trade.value);
+  });
+
+  test('money is conserved: among the 50 accounts and on the whole ledger', async () => {
+    // When every trader cancels its open offers at once (releasing their escrow and collateral)
+    const cancelled = await Promise.allSettled(
+      traders.map((trader, index) =>
+        trader.submit('Market', 'CancelOffer', { id: `${trader.participantId}/${RUN}-o${index + 1}` }),
+      ),
+    );
+    expect(cancelled.filter((result) => result.status === 'rejected')).toEqual([]);
+    await clients.sync();
+
+    // Then the 50 accounts hold together exactly what they held before any offer
+    const accounts = await accountsOf(participants.map((record) => record.id));
+    expect(accounts.reduce((sum, account) => sum + holdings(account), 0)).toBe(holdingsBefore);
+    // And what stays escrowed is only the contested trade's (buyer's value + seller's collateral)
+    const escrowed = accounts.reduce((sum, account) => sum + account.escrowed, 0);
+    const trade = (
+      await allPages<{ value: number; collateral: number; origin: string }>(
+        await clients.of(AUDITOR),
+        'Settlement',
+        'ListTrades',
+        { marketId: MARKET },
+      )
+    ).records.filter((record) => record.origin === 'BILATERAL');
+    expect(trade).toHaveLength(1);
+    expect(escrowed - escrowedBefore).toBe(trade[0]!.value + trade[0]!.collateral);
+    // And minted − burned = available + escrowed over the whole ledger
+    const { conservation } = await totals(clients);
+    expect(conservation.money.balanced).toBe(true);
+    expect(conservation.money.minted - conservation.money.burned).toBe(
+      conservation.money.available + conservation.money.escrowed,
+    );
+  });
+});

@@ -1,0 +1,285 @@
+/**
+ * Integration-test helpers over the application's own gateway library (application/src/gateway):
+ * clients per (org, user) that a suite closes in afterAll, a run tag for run-unique ledger IDs,
+ * idempotent onboarding of participants (their CA identities come from global-setup.ts), market
+ * timelines in ledger time, a barrier across the orgs' peers, and the conservation totals. Everything is safe to repeat on a persistent ledger.
+ */
+import {
+  connect,
+  type ConnectOptions,
+  type EstpClient,
+  syncPeers,
+} from '../../../application/src/gateway/client';
+import { type ConnectionInfo, loadConnection } from '../../../application/src/gateway/connection';
+import { ChaincodeError } from '../../../application/src/gateway/errors';
+import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
+
+/** A run-unique tag for market, offer and reference IDs: `T<ms in base 36><random>`. */
+export function newRunTag(): string {
+  return `T${Date.now().toString(36)}${Math.floor(Math.random() * 1296)
+    .toString(36)
+    .padStart(2, '0')}`;
+}
+
+/** An (org, user) to act as; org is the short name (`community`). */
+export interface Actor {
+  readonly org: string;
+  readonly user: string;
+}
+
+/** The clients of one suite; `closeAll()` in afterAll. */
+export class Clients {
+  readonly connection: ConnectionInfo;
+  readonly #open: EstpClient[] = [];
+  readonly #cached = new Map<string, Promise<EstpClient>>();
+
+  constructor(connection: ConnectionInfo = loadConnection()) {
+    this.connection = connection;
+  }
+
+  /** The (cached) client of an actor with the default deadlines and retry policy. */
+  of(actor: Actor): Promise<EstpClient> {
+    const key = `${actor.org}/${actor.user}`;
+    let client = this.#cached.get(key);
+    if (!client) {
+      client = this.open(actor);
+      this.#cached.set(key, client);
+    }
+    return client;
+  }
+
+  /** A new client with its own options (deadlines, retry policy, onRetry), closed by closeAll. */
+  async open(
+    actor: Actor,
+    options: Omit<ConnectOptions, 'org' | 'user' | 'connection'> = {},
+  ): Promise<EstpClient> {
+    const client = await connect({
+      ...options,
+      org: actor.org,
+      user: actor.user,
+      connection: this.connection,
+    });
+    this.#open.push(client);
+    return client;
+  }
+
+  /**
+   * Waits until every org's peer has committed all blocks any of them has: call it before a step
+   * that goes through another org's peer than the step before (see EstpClient.waitForBlock).
+   */
+  async sync(): Promise<void> {
+    const readers = Object.values(this.connection.orgs).map((org) =>
+      this.of({ org: org.name, user: 'admin' }),
+    );
+    await syncPeers(await Promise.all(readers));
+  }
+
+  closeAll(): void {
+    for (const client of this.#open.splice(0)) client.close();
+    this.#cached.clear();
+    sharedGrpcClients.closeAll();
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** A participant profile (Participant:Register input). */
+export interface Profile {
+  readonly displayName: string;
+  readonly kind: 'SUPPLIER' | 'CONSUMER' | 'PROSUMER';
+  readonly commodities: readonly string[];
+  readonly gridZone: string;
+  readonly meterIds?: readonly string[];
+}
+
+export interface ParticipantView {
+  readonly id: string;
+  readonly mspId: string;
+  readonly status: string;
+  readonly commodities: readonly string[];
+  readonly meterIds: readonly string[];
+}
+
+/** Whether `error` is the chaincode's rejection with `code`. */
+export function rejectedWith(error: unknown, code: string): boolean {
+  return error instanceof ChaincodeError && error.code === code;
+}
+
+/** Registers the actor as a participant unless it is one already; returns its record. */
+export async function ensureRegistered(
+  clients: Clients,
+  actor: Actor,
+  profile: Profile,
+): Promise<ParticipantView> {
+  const client = await clients.of(actor);
+  try {
+    return await client.evaluate<ParticipantView>('Participant', 'Self');
+  } catch (error) {
+    if (!rejectedWith(error, 'ESTP_NOT_FOUND')) throw error;
+  }
+  try {
+    return await client.submit<ParticipantView>('Participant', 'Register', profile, {
+      transient: { verification: `identity check of ${actor.org}/${actor.user}` },
+      endorsingOrganizations: client.majorityEndorsers(),
+    });
+  } catch (error) {
+    // Another suite registered it meanwhile.
+    if (!rejectedWith(error, 'ESTP_ALREADY_EXISTS')) throw error;
+    return client.evaluate<ParticipantView>('Participant', 'Self');
+  }
+}
+
+/** Registers (if needed) and approves (if PENDING) the actor; returns the ACTIVE record. */
+export async function ensureActive(
+  clients: Clients,
+  actor: Actor,
+  profile: Profile,
+): Promise<ParticipantView> {
+  let record = await ensureRegistered(clients, actor, profile);
+  const admin = await clients.of({ org: actor.org, user: 'admin' });
+  if (record.status !== 'ACTIVE') await clients.sync();
+  if (record.status === 'PENDING') {
+    record = await admin.submit<ParticipantView>('Participant', 'Approve', { id: record.id });
+  } else if (record.status === 'SUSPENDED') {
+    record = await admin.submit<ParticipantView>('Participant', 'Reinstate', { id: record.id });
+  }
+  if (record.status !== 'ACTIVE') throw new Error(`${record.id} is ${record.status}, cannot be made ACTIVE`);
+  return record;
+}
+
+export const TREASURER: Actor = { org: 'utility', user: 'treasurer' };
+export const AUDITOR: Actor = { org: 'utility', user: 'auditor' };
+export const MARKET_OPERATOR: Actor = { org: 'utility', user: 'admin' };
+export const METER: Actor = { org: 'utility', user: 'meter' };
+
+export interface AccountView {
+  readonly id: string;
+  readonly available: number;
+  readonly escrowed: number;
+  readonly minted: number;
+  readonly burned: number;
+  readonly certificatesHeldWh: number;
+  readonly certificatesEscrowedWh: number;
+  readonly certificatesRetiredWh: number;
+}
+
+/** Credits a participant holds in all: available + escrowed. */
+export function holdings(account: AccountView): number {
+  return account.available + account.escrowed;
+}
+
+export interface TotalsView {
+  readonly conservation: {
+    readonly accounts: number;
+    readonly money: {
+      readonly minted: number;
+      readonly burned: number;
+      readonly available: number;
+      readonly escrowed: number;
+      readonly balanced: boolean;
+    };
+    readonly certificates: {
+      readonly issuedWh: number;
+      readonly retiredWh: number;
+      readonly heldWh: number;
+      readonly escrowedWh: number;
+      readonly balanced: boolean;
+    };
+  };
+}
+
+/** Audit:Totals as the utility's auditor. */
+export async function totals(clients: Clients): Promise<TotalsView> {
+  return (await clients.of(AUDITOR)).evaluate<TotalsView>('Audit', 'Totals');
+}
+
+/** Market times for a market opened now, in ledger time (ms). */
+export interface Timeline {
+  readonly gateClosure: number;
+  readonly deliveryStart: number;
+  readonly deliveryEnd: number;
+  readonly reportDeadline: number;
+  readonly disputeWindowMs: number;
+  readonly rulingNoticeMs: number;
+  readonly settleAfter: number;
+}
+
+/** A timeline starting now: offers for `offersMs`, delivery for `deliveryMs`, reports for `reportsMs`. */
+export function timeline(spans: {
+  offersMs: number;
+  deliveryMs?: number;
+  reportsMs?: number;
+  disputeWindowMs?: number;
+  rulingNoticeMs?: number;
+}): Timeline {
+  const gateClosure = Date.now() + spans.offersMs;
+  const deliveryEnd = gateClosure + (spans.deliveryMs ?? 1_000);
+  const reportDeadline = deliveryEnd + (spans.reportsMs ?? 5_000);
+  const disputeWindowMs = spans.disputeWindowMs ?? 1_000;
+  return {
+    gateClosure,
+    deliveryStart: gateClosure,
+    deliveryEnd,
+    reportDeadline,
+    disputeWindowMs,
+    rulingNoticeMs: spans.rulingNoticeMs ?? 0,
+    settleAfter: reportDeadline + disputeWindowMs,
+  };
+}
+
+/** Waits until this machine's clock (which stamps the transactions) is past `time` by a margin. */
+export async function waitUntil(time: number, marginMs = 300): Promise<void> {
+  const wait = time + marginMs - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** Polls `probe` until it returns true, up to `timeoutMs`. */
+export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Follows the bookmarks of a list query to the last page. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- typed records of a known query
+export async function allPages<T = unknown>(
+  client: EstpClient,
+  contract: string,
+  transaction: string,
+  input: Record<string, unknown>,
+  pageSize = 50,
+): Promise<{ records: T[]; pages: number }> {
+  const records: T[] = [];
+  let bookmark = '';
+  let pages = 0;
+  do {
+    const page = await client.evaluate<{ records: T[]; bookmark: string }>(contract, transaction, {
+      ...input,
+      pageSize,
+      bookmark,
+    });
+    records.push(...page.records);
+    bookmark = page.bookmark;
+    pages += 1;
+  } while (bookmark !== '');
+  return { records, pages };
+}
