@@ -17,7 +17,7 @@ function closingNotes(session: Session, result: DayResult): string {
     `  npx estp market get --org community --user member1 --market-id ${electricity?.id ?? '<market>'}`,
     `  npx estp settlement trades --org utility --user auditor --market-id ${electricity?.id ?? '<market>'}`,
     `  npx estp dispute get --org utility --user arbiter --trade-id ${result.disputedTradeId}`,
-    `  npx estp audit history --org utility --user auditor --record-type Trade --id ${result.disputedTradeId} --json`,
+    `  npx estp audit history Trade ${result.disputedTradeId} --org utility --user auditor`,
     '  npx estp settlement account --org community --user member1',
     '  npx estp audit totals --org utility --user auditor',
     `  npx estp events --org utility --user auditor --from-block ${result.firstBlock}   (Ctrl-C stops)`,
