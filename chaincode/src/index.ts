@@ -28,3 +28,6 @@ export const contracts: (typeof Contract)[] = [
   DisputeContract,
   AuditContract,
 ];
+
+/** Record and result types for clients (type-only). */
+export type * from './records';

@@ -16,6 +16,16 @@
  * evaluate (queries only). The ledger may change while a report is read; the totals are read
  * before and after the records and the read is repeated until they agree (`consistent`).
  */
+import type {
+  CertificateBatch,
+  CertificateRetirement,
+  Dispute,
+  Offer,
+  TotalsResult,
+  Trade,
+  TradeSettlement,
+  TreasuryOperation,
+} from '@estp/chaincode';
 import { toCsv } from './report';
 
 /** What the report reads through: an `EstpClient` (evaluate only). */
@@ -34,91 +44,52 @@ export const REPORT_RECORD_TYPES = [
 ] as const;
 export type ReportRecordType = (typeof REPORT_RECORD_TYPES)[number];
 
-/** The fields of the chaincode's records the report uses (see chaincode/src/*\/model.ts). */
-export interface TreasuryOperationRecord {
-  id: string;
-  kind: 'DEPOSIT' | 'WITHDRAWAL';
-  accountId: string;
-  amount: number;
-  reference: string;
-  treasurer: string;
-  at: string;
-}
-export interface TradeRecord {
-  id: string;
-  marketId: string;
-  commodity: string;
-  origin: string;
-  buyer: string;
-  seller: string;
-  quantityWh: number;
-  price: number;
-  value: number;
-  collateral: number;
-  status: string;
-  createdAt: string;
-  createdTxId: string;
-  settlement?: {
-    deliveredWh: number;
-    paid: number;
-    buyerRefund: number;
-    penalty: number;
-    collateralReleased: number;
-    basis: string;
-    settledAt: string;
-  };
-}
-export interface OfferRecord {
-  id: string;
-  status: string;
-  moneyLocked: number;
-  certificatesLockedWh: number;
-}
-export interface DisputeRecord {
-  id: string;
-  tradeId: string;
-  marketId: string;
-  openedBy: string;
-  buyer: string;
-  seller: string;
-  claim: string;
-  status: string;
-  openedAt: string;
-  ruling?: { deliveredWh: number; penalty: number; organisations: string[]; ruledAt: string };
-}
-export interface CertificateBatchRecord {
-  id: string;
-  projectId: string;
-  owner: string;
-  quantityWh: number;
-  verifier: string;
-  issuedAt: string;
-}
-export interface CertificateRetirementRecord {
-  id: string;
-  holder: string;
-  quantityWh: number;
-  beneficiary?: string;
-  purpose?: string;
-  retiredAt: string;
-}
+/** The fields of the chaincode's records the report uses, typed by the chaincode's own records. */
+export type TreasuryOperationRecord = Pick<
+  TreasuryOperation,
+  'id' | 'kind' | 'accountId' | 'amount' | 'reference' | 'treasurer' | 'at'
+>;
+export type TradeRecord = Pick<
+  Trade,
+  | 'id'
+  | 'marketId'
+  | 'commodity'
+  | 'origin'
+  | 'buyer'
+  | 'seller'
+  | 'quantityWh'
+  | 'price'
+  | 'value'
+  | 'collateral'
+  | 'status'
+  | 'createdAt'
+  | 'createdTxId'
+> & {
+  settlement?: Pick<
+    TradeSettlement,
+    'deliveredWh' | 'paid' | 'buyerRefund' | 'penalty' | 'collateralReleased' | 'basis' | 'settledAt'
+  >;
+};
+export type OfferRecord = Pick<Offer, 'id' | 'status' | 'moneyLocked' | 'certificatesLockedWh'>;
+export type DisputeRecord = Pick<
+  Dispute,
+  'id' | 'tradeId' | 'marketId' | 'openedBy' | 'buyer' | 'seller' | 'claim' | 'status' | 'openedAt'
+> & {
+  ruling?: Pick<NonNullable<Dispute['ruling']>, 'deliveredWh' | 'penalty' | 'organisations' | 'ruledAt'>;
+};
+export type CertificateBatchRecord = Pick<
+  CertificateBatch,
+  'id' | 'projectId' | 'owner' | 'quantityWh' | 'verifier' | 'issuedAt'
+>;
+export type CertificateRetirementRecord = Pick<
+  CertificateRetirement,
+  'id' | 'holder' | 'quantityWh' | 'beneficiary' | 'purpose' | 'retiredAt'
+>;
 
 /** Audit:Totals as the report uses it. */
-export interface LedgerTotals {
-  asOf: string;
-  records?: Record<string, number>;
-  conservation: {
-    accounts: number;
-    money: { minted: number; burned: number; available: number; escrowed: number; balanced: boolean };
-    certificates: {
-      issuedWh: number;
-      retiredWh: number;
-      heldWh: number;
-      escrowedWh: number;
-      balanced: boolean;
-    };
-  };
-}
+export type LedgerTotals = Pick<TotalsResult, 'asOf' | 'conservation'> & {
+  records?: Partial<TotalsResult['records']>;
+};
 
 /** Every record the report needs, and the totals, read at one consistent moment. */
 export interface LedgerSnapshot {

@@ -308,7 +308,7 @@ const tradesCommand: ToolCommand = {
       context.io.out(toCsv(trades, [...TRADE_COLUMNS]).trimEnd());
     } else {
       context.io.out(
-        formatTable(trades as unknown as Record<string, unknown>[], {
+        formatTable(trades, {
           columns: TRADE_COLUMNS.filter((column) => column !== 'createdTxId' && column !== 'commodity'),
         }),
       );

@@ -1,0 +1,48 @@
+/**
+ * The records the chaincode writes and its transactions return (as canonical JSON), exported as
+ * types for clients. The application imports them type-only, so what it reads follows the
+ * chaincode's shapes by construction instead of by a copy that can drift.
+ */
+import type { RecordType } from './lib/keys';
+import type { ConservationTotals } from './settlement/totals';
+
+export type { Organisation, OrganisationApproval, OrganisationStatus } from './consortium/model';
+export type { OrganisationView } from './consortium/queries';
+export type { Commodity, Participant, ParticipantKind, ParticipantStatus } from './participant/model';
+export type {
+  ClearingPhase,
+  ClearingResult,
+  Market,
+  MarketStatus,
+  Offer,
+  OfferStatus,
+  Side,
+} from './market/model';
+export type { ClearMarketResult } from './market/clear';
+export type { AcceptResult } from './market/offers';
+export type {
+  Account,
+  CertificateBatch,
+  CertificateRetirement,
+  DeliveryReport,
+  SavingsProject,
+  Trade,
+  TradeOrigin,
+  TradeRuling,
+  TradeSettlement,
+  TradeStatus,
+  TreasuryOperation,
+} from './settlement/model';
+export type { Dispute, DisputeStatus, Evidence, Vote } from './dispute/model';
+export type { CertificateTotals, ConservationTotals, MoneyTotals } from './settlement/totals';
+export type { Page } from './lib/pagination';
+export type { RecordType } from './lib/keys';
+
+/** What Audit:Totals returns: its `records` and `conservation` sections (audit/totals.ts). */
+export interface TotalsResult {
+  /** Transaction time of the query (ISO-8601). */
+  asOf: string;
+  /** How many records of each type the world state holds. */
+  records: Record<RecordType, number>;
+  conservation: ConservationTotals;
+}
