@@ -20,6 +20,7 @@ import {
   loadNetwork,
   type NetworkInfo,
 } from './support/network';
+import type { Account, OrganisationView, Participant, Trade } from '../../chaincode/src/records';
 
 const run = promisify(execFile);
 const ADD_ORG = path.resolve(__dirname, '../../network/scripts/add-org.sh');
@@ -100,34 +101,6 @@ const sleep = (ms: number) =>
 async function until(ms: number): Promise<void> {
   const wait = ms - Date.now();
   if (wait > 0) await sleep(wait);
-}
-
-interface Participant {
-  readonly id: string;
-  readonly status: string;
-  readonly gridZone: string;
-  readonly commodities: readonly string[];
-}
-
-interface Organisation {
-  readonly mspId: string;
-  readonly status: string;
-  readonly approvals: readonly string[];
-  readonly roles: readonly string[];
-}
-
-interface Account {
-  readonly available: number;
-  readonly escrowed: number;
-}
-
-interface Trade {
-  readonly id: string;
-  readonly buyer: string;
-  readonly seller: string;
-  readonly quantityWh: number;
-  readonly price: number;
-  readonly status: string;
 }
 
 /**
@@ -223,10 +196,10 @@ describe('onboarding CityMSP', () => {
 
   test('the Organisation record is ACTIVE, approved by a majority, seen from City and Utility peers', async () => {
     // When City's admin (City's peer) and a utility member (utility's peer) read it
-    const fromCity = await evaluate<Organisation>('city', 'admin', 'Consortium', 'GetOrganisation', {
+    const fromCity = await evaluate<OrganisationView>('city', 'admin', 'Consortium', 'GetOrganisation', {
       mspId: CITY,
     });
-    const fromUtility = await evaluate<{ records: Organisation[] }>(
+    const fromUtility = await evaluate<{ records: OrganisationView[] }>(
       'utility',
       'member1',
       'Consortium',

@@ -28,6 +28,7 @@ import {
   waitUntil,
 } from './support/estp';
 import { LIFECYCLE } from './support/identities';
+import type { Trade as TradeView } from '../../chaincode/src/records';
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -76,18 +77,6 @@ async function accountOf(reader: Actor, participant: Actor): Promise<AccountView
   return (await client(reader)).evaluate<AccountView>('Settlement', 'GetAccount', {
     participantId: idOf(participant),
   });
-}
-
-interface TradeView {
-  readonly id: string;
-  readonly buyer: string;
-  readonly seller: string;
-  readonly quantityWh: number;
-  readonly price: number;
-  readonly value: number;
-  readonly collateral: number;
-  readonly status: string;
-  readonly settlement?: Record<string, unknown>;
 }
 
 describe('the ESTP lifecycle across three orgs', () => {

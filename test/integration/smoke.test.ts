@@ -5,15 +5,11 @@
  */
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { connect, type GatewayConnection, loadNetwork } from './support/network';
+import type { Participant as ParticipantView } from '../../chaincode/src/records';
 
 const network = loadNetwork();
 const utf8 = new TextDecoder();
 const ORGS = ['utility', 'enterprise', 'community'] as const;
-
-interface ParticipantView {
-  readonly id: string;
-  readonly status: string;
-}
 
 const connections: GatewayConnection[] = [];
 /** A connection closed in afterAll. */

@@ -13,6 +13,7 @@ import {
 import { type ConnectionInfo, loadConnection } from '../../../application/src/gateway/connection';
 import { ChaincodeError } from '../../../application/src/gateway/errors';
 import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
+import type { Account, Participant, TotalsResult } from '../../../chaincode/src/records';
 
 /** A run-unique tag for market, offer and reference IDs: `T<ms in base 36><random>`. */
 export function newRunTag(): string {
@@ -108,13 +109,8 @@ export interface Profile {
   readonly meterIds?: readonly string[];
 }
 
-export interface ParticipantView {
-  readonly id: string;
-  readonly mspId: string;
-  readonly status: string;
-  readonly commodities: readonly string[];
-  readonly meterIds: readonly string[];
-}
+/** Records as the chaincode defines them. */
+export type ParticipantView = Participant;
 
 /** Whether `error` is the chaincode's rejection with `code`. */
 export function rejectedWith(error: unknown, code: string): boolean {
@@ -168,41 +164,14 @@ export const AUDITOR: Actor = { org: 'utility', user: 'auditor' };
 export const MARKET_OPERATOR: Actor = { org: 'utility', user: 'admin' };
 export const METER: Actor = { org: 'utility', user: 'meter' };
 
-export interface AccountView {
-  readonly id: string;
-  readonly available: number;
-  readonly escrowed: number;
-  readonly minted: number;
-  readonly burned: number;
-  readonly certificatesHeldWh: number;
-  readonly certificatesEscrowedWh: number;
-  readonly certificatesRetiredWh: number;
-}
+export type AccountView = Account;
 
 /** Credits a participant holds in all: available + escrowed. */
 export function holdings(account: AccountView): number {
   return account.available + account.escrowed;
 }
 
-export interface TotalsView {
-  readonly conservation: {
-    readonly accounts: number;
-    readonly money: {
-      readonly minted: number;
-      readonly burned: number;
-      readonly available: number;
-      readonly escrowed: number;
-      readonly balanced: boolean;
-    };
-    readonly certificates: {
-      readonly issuedWh: number;
-      readonly retiredWh: number;
-      readonly heldWh: number;
-      readonly escrowedWh: number;
-      readonly balanced: boolean;
-    };
-  };
-}
+export type TotalsView = TotalsResult;
 
 /** Audit:Totals as the utility's auditor. */
 export async function totals(clients: Clients): Promise<TotalsView> {

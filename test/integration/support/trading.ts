@@ -26,30 +26,13 @@ import { enroll, register } from '../../../application/src/gateway/ca';
 import { type ConnectionInfo, loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
 import { resolveIdentity } from '../../../application/src/gateway/identity';
 import { CONNECTION_FILE, connectAs } from './network';
+import type { Trade } from '../../../chaincode/src/records';
 
 /** A tag unique to this test run, in every ID the sequence creates. */
 export const RUN_TAG = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** The Trade record fields the tests look at. */
-export interface TradeView {
-  readonly id: string;
-  readonly marketId: string;
-  readonly buyer: string;
-  readonly seller: string;
-  readonly quantityWh: number;
-  readonly price: number;
-  readonly value: number;
-  readonly collateral: number;
-  readonly status: string;
-  readonly createdAt: string;
-  readonly settlement?: {
-    paid: number;
-    buyerRefund: number;
-    penalty: number;
-    basis: string;
-    settledAt: string;
-  };
-}
+/** The Trade record, as the chaincode defines it. */
+export type TradeView = Trade;
 
 /** A member the sequence enrolled and registered. */
 export interface Member {
