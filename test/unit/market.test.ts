@@ -6,7 +6,7 @@
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { EventName } from '../../chaincode/src/lib/events';
 import type { Page } from '../../chaincode/src/lib/pagination';
-import type { ClearMarketResult } from '../../chaincode/src/market/clear';
+import { type ClearMarketResult, MAX_CLEARING_BATCH } from '../../chaincode/src/market/clear';
 import type { MarketView } from '../../chaincode/src/market/markets';
 import type { Market, Offer } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
@@ -781,6 +781,14 @@ describe('Market', () => {
       await expectRejected(
         world.ledger.submit(markets, 'ClearMarket', bob, { marketId: 'M1', batchSize: 0 }),
         /batchSize must be ≥ 1/,
+      );
+      // A batch above the bound would run too close to the peer's execute timeout.
+      await expectRejected(
+        world.ledger.submit(markets, 'ClearMarket', bob, {
+          marketId: 'M1',
+          batchSize: MAX_CLEARING_BATCH + 1,
+        }),
+        /batchSize must be ≤ 1000/,
       );
     });
 

@@ -139,7 +139,7 @@ export class MarketContract extends EstpContract {
    * @throws ESTP_FORBIDDEN; ESTP_NOT_FOUND; ESTP_TOO_EARLY before gate closure; ESTP_ILLEGAL_STATE already CLEARED.
    */
   @Transaction()
-  @Param('input', 'string', '{ marketId, batchSize? (1–2000, default 1000) }')
+  @Param('input', 'string', '{ marketId, batchSize? (1–1000, default 500) }')
   @Returns('string')
   async ClearMarket(ctx: Context, input: string): Promise<string> {
     return toCanonicalJson(await clearMarket(ctx, ClearMarketInput.parse(input)));
