@@ -19,9 +19,8 @@ import {
   type Actor,
   Clients,
   ensureRegistered,
-  MARKET_OPERATOR,
   newRunTag,
-  timeline,
+  openElectricityMarket,
   TREASURER,
   waitUntil,
 } from '../integration/support/estp';
@@ -74,19 +73,9 @@ async function onboardTraders(): Promise<EstpClient[]> {
 }
 
 async function openMarket(marketId: string, offersMs: number): Promise<number> {
-  const times = timeline({ offersMs });
-  await (
-    await clients.of(MARKET_OPERATOR)
-  ).submit('Market', 'OpenMarket', {
-    marketId,
-    commodity: 'ELECTRICITY',
-    gridZone: 'ZONE-A',
-    deliveryStart: times.deliveryStart,
-    deliveryEnd: times.deliveryEnd,
-    gateClosure: times.gateClosure,
-  });
+  const { gateClosure } = await openElectricityMarket(clients, marketId, offersMs);
   await clients.sync();
-  return times.gateClosure;
+  return gateClosure;
 }
 
 /**

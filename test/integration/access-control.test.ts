@@ -13,10 +13,9 @@ import {
   Clients,
   ensureActive,
   ensureRegistered,
-  MARKET_OPERATOR,
   newRunTag,
+  openElectricityMarket,
   type ParticipantView,
-  timeline,
   TREASURER,
 } from './support/estp';
 import { ACCESS } from './support/identities';
@@ -59,17 +58,7 @@ beforeAll(async () => {
     reason: 'e2e: meter tampering under investigation',
   });
   // And a market open for offers, and some money on the member's account
-  const times = timeline({ offersMs: 10 * 60_000 });
-  await (
-    await clients.of(MARKET_OPERATOR)
-  ).submit('Market', 'OpenMarket', {
-    marketId: MARKET,
-    commodity: 'ELECTRICITY',
-    gridZone: 'ZONE-A',
-    deliveryStart: times.deliveryStart,
-    deliveryEnd: times.deliveryEnd,
-    gateClosure: times.gateClosure,
-  });
+  await openElectricityMarket(clients, MARKET, 10 * 60_000);
   await (
     await clients.of(TREASURER)
   ).submit('Settlement', 'Deposit', {

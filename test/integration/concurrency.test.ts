@@ -18,10 +18,9 @@ import {
   Clients,
   ensureRegistered,
   holdings,
-  MARKET_OPERATOR,
   newRunTag,
+  openElectricityMarket,
   type ParticipantView,
-  timeline,
   totals,
   TREASURER,
 } from './support/estp';
@@ -97,17 +96,7 @@ beforeAll(async () => {
       }),
     ),
   );
-  const times = timeline({ offersMs: 10 * 60_000 });
-  await (
-    await clients.of(MARKET_OPERATOR)
-  ).submit('Market', 'OpenMarket', {
-    marketId: MARKET,
-    commodity: 'ELECTRICITY',
-    gridZone: 'ZONE-A',
-    deliveryStart: times.deliveryStart,
-    deliveryEnd: times.deliveryEnd,
-    gateClosure: times.gateClosure,
-  });
+  await openElectricityMarket(clients, MARKET, 10 * 60_000);
   for (const actor of LOADERS) traders.push(await clients.open(actor, { onRetry: countRetry }));
   await clients.sync();
   const accounts = await accountsOf(participants.map((record) => record.id));

@@ -17,11 +17,10 @@ import {
   Clients,
   ensureActive,
   eventually,
-  MARKET_OPERATOR,
   newRunTag,
+  openElectricityMarket,
   type ParticipantView,
   rejectedWith,
-  timeline,
   TREASURER,
 } from './support/estp';
 import { RETRY } from './support/identities';
@@ -57,17 +56,7 @@ beforeAll(async () => {
       reference: `${RUN}-fund`,
     });
   }
-  const times = timeline({ offersMs: 10 * 60_000 });
-  await (
-    await clients.of(MARKET_OPERATOR)
-  ).submit('Market', 'OpenMarket', {
-    marketId: MARKET,
-    commodity: 'ELECTRICITY',
-    gridZone: 'ZONE-A',
-    deliveryStart: times.deliveryStart,
-    deliveryEnd: times.deliveryEnd,
-    gateClosure: times.gateClosure,
-  });
+  await openElectricityMarket(clients, MARKET, 10 * 60_000);
   await clients.sync();
 });
 

@@ -212,6 +212,29 @@ export function timeline(spans: {
   };
 }
 
+/**
+ * Opens a ZONE-A ELECTRICITY market as the market operator, taking offers for `offersMs`, with
+ * delivery and reports on the default short {@link timeline}. Returns its times.
+ */
+export async function openElectricityMarket(
+  clients: Clients,
+  marketId: string,
+  offersMs: number,
+): Promise<Timeline> {
+  const times = timeline({ offersMs });
+  await (
+    await clients.of(MARKET_OPERATOR)
+  ).submit('Market', 'OpenMarket', {
+    marketId,
+    commodity: 'ELECTRICITY',
+    gridZone: 'ZONE-A',
+    deliveryStart: times.deliveryStart,
+    deliveryEnd: times.deliveryEnd,
+    gateClosure: times.gateClosure,
+  });
+  return times;
+}
+
 /** Waits until this machine's clock (which stamps the transactions) is past `time` by a margin. */
 export async function waitUntil(time: number, marginMs = 300): Promise<void> {
   const wait = time + marginMs - Date.now();
