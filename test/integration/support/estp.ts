@@ -13,6 +13,7 @@ import {
 import { type ConnectionInfo, loadConnection } from '../../../application/src/gateway/connection';
 import { ChaincodeError } from '../../../application/src/gateway/errors';
 import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
+import { type MarketTimes, marketTimes, type Pacing } from '../../../application/src/demo/timeline';
 import type { Account, Participant, TotalsResult } from '../../../chaincode/src/records';
 
 /** A run-unique tag for market, offer and reference IDs: `T<ms in base 36><random>`. */
@@ -178,38 +179,21 @@ export async function totals(clients: Clients): Promise<TotalsView> {
   return (await clients.of(AUDITOR)).evaluate<TotalsView>('Audit', 'Totals');
 }
 
-/** Market times for a market opened now, in ledger time (ms). */
-export interface Timeline {
-  readonly gateClosure: number;
-  readonly deliveryStart: number;
-  readonly deliveryEnd: number;
-  readonly reportDeadline: number;
-  readonly disputeWindowMs: number;
-  readonly rulingNoticeMs: number;
-  readonly settleAfter: number;
-}
+/** Market times for a market opened now, in ledger time (ms): the demo's {@link MarketTimes}. */
+export type Timeline = MarketTimes;
 
-/** A timeline starting now: offers for `offersMs`, delivery for `deliveryMs`, reports for `reportsMs`. */
-export function timeline(spans: {
-  offersMs: number;
-  deliveryMs?: number;
-  reportsMs?: number;
-  disputeWindowMs?: number;
-  rulingNoticeMs?: number;
-}): Timeline {
-  const gateClosure = Date.now() + spans.offersMs;
-  const deliveryEnd = gateClosure + (spans.deliveryMs ?? 1_000);
-  const reportDeadline = deliveryEnd + (spans.reportsMs ?? 5_000);
-  const disputeWindowMs = spans.disputeWindowMs ?? 1_000;
-  return {
-    gateClosure,
-    deliveryStart: gateClosure,
-    deliveryEnd,
-    reportDeadline,
-    disputeWindowMs,
-    rulingNoticeMs: spans.rulingNoticeMs ?? 0,
-    settleAfter: reportDeadline + disputeWindowMs,
-  };
+/**
+ * A timeline starting now: offers for `offersMs`, then (unless given) 1 s of delivery, 5 s for
+ * reports, a 1 s dispute window and no ruling notice.
+ */
+export function timeline(spans: Partial<Pacing> & { offersMs: number }): Timeline {
+  return marketTimes(Date.now(), {
+    deliveryMs: 1_000,
+    reportsMs: 5_000,
+    disputeWindowMs: 1_000,
+    rulingNoticeMs: 0,
+    ...spans,
+  });
 }
 
 /**
@@ -236,10 +220,7 @@ export async function openElectricityMarket(
 }
 
 /** Waits until this machine's clock (which stamps the transactions) is past `time` by a margin. */
-export async function waitUntil(time: number, marginMs = 300): Promise<void> {
-  const wait = time + marginMs - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-}
+export { waitUntil } from '../../../application/src/demo/timeline';
 
 /** Polls `probe` until it returns true, up to `timeoutMs`. */
 export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
