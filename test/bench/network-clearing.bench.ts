@@ -14,18 +14,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { EstpClient } from '../../application/src/gateway/client';
-import type { ClearMarketResult, Participant } from '../../chaincode/src/records';
+import type { ClearMarketResult } from '../../chaincode/src/records';
 import {
-  type Actor,
   Clients,
-  ensureRegistered,
+  ensureActive,
   newRunTag,
   openElectricityMarket,
   TREASURER,
   waitUntil,
 } from '../integration/support/estp';
 import globalSetup from '../integration/support/global-setup';
-import { LOADERS } from '../integration/support/identities';
+import { LOADERS, loadTraderProfile } from '../integration/support/identities';
 
 const OFFERS = Number(process.env.ESTP_BENCH_OFFERS ?? 10_000);
 const BATCH = process.env.ESTP_BENCH_BATCH ? Number(process.env.ESTP_BENCH_BATCH) : undefined;
@@ -39,22 +38,9 @@ const log = (line: string): void => {
 
 async function onboardTraders(): Promise<EstpClient[]> {
   await globalSetup();
-  const profile = (actor: Actor) => ({
-    displayName: `load trader ${actor.user}`,
-    kind: 'PROSUMER' as const,
-    commodities: ['ELECTRICITY'],
-    gridZone: 'ZONE-A',
-  });
-  const records = await Promise.all(LOADERS.map((actor) => ensureRegistered(clients, actor, profile(actor))));
-  await clients.sync();
-  await Promise.all(
-    records.map(async (record: Participant, index) => {
-      if (record.status === 'ACTIVE') return;
-      const admin = await clients.of({ org: LOADERS[index]!.org, user: 'admin' });
-      await admin.submit('Participant', record.status === 'PENDING' ? 'Approve' : 'Reinstate', {
-        id: record.id,
-      });
-    }),
+  // Registered and approved once per network; later runs find them ACTIVE.
+  const records = await Promise.all(
+    LOADERS.map((actor) => ensureActive(clients, actor, loadTraderProfile(actor))),
   );
   const treasurer = await clients.of(TREASURER);
   // Enough for every bid of the run (value(1 000 Wh, ≤ 150 per kWh) ≤ 150 each) and collateral.

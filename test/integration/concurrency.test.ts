@@ -12,7 +12,6 @@ import type { EstpClient } from '../../application/src/gateway/client';
 import { ChaincodeError } from '../../application/src/gateway/errors';
 import {
   type AccountView,
-  type Actor,
   allPages,
   AUDITOR,
   Clients,
@@ -24,7 +23,7 @@ import {
   totals,
   TREASURER,
 } from './support/estp';
-import { LOADERS } from './support/identities';
+import { LOADERS, loadTraderProfile } from './support/identities';
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -61,13 +60,9 @@ beforeAll(async () => {
   // Given 50 CA identities of the three orgs (global-setup.ts), registered and approved on the
   // ledger (once, ever)
   const started = Date.now();
-  const profile = (actor: Actor) => ({
-    displayName: `load trader ${actor.user}`,
-    kind: 'PROSUMER' as const,
-    commodities: ['ELECTRICITY'],
-    gridZone: 'ZONE-A',
-  });
-  participants = await Promise.all(LOADERS.map((actor) => ensureRegistered(clients, actor, profile(actor))));
+  participants = await Promise.all(
+    LOADERS.map((actor) => ensureRegistered(clients, actor, loadTraderProfile(actor))),
+  );
   await clients.sync();
   const registeredMs = Date.now() - started;
   const activeBefore = participants.filter((record) => record.status === 'ACTIVE').length;

@@ -3,7 +3,7 @@
  * identities with estp.role=member, registered and enrolled once per network (global-setup.ts)
  * and reused by every later run. Each suite keeps to its own, so the suites stay independent.
  */
-import type { Actor } from './estp';
+import type { Actor, Profile } from './estp';
 
 export const LIFECYCLE = {
   seller: { org: 'community', user: 'e2e-pv-seller' },
@@ -37,6 +37,16 @@ export const LOADERS: readonly Actor[] = Array.from({ length: 50 }, (_, index) =
   org: ORGS[index % ORGS.length]!,
   user: `e2e-load-${String(index + 1).padStart(2, '0')}`,
 }));
+
+/** The participant profile every load trader registers with (one market zone, electricity). */
+export function loadTraderProfile(actor: Actor): Profile {
+  return {
+    displayName: `load trader ${actor.user}`,
+    kind: 'PROSUMER',
+    commodities: ['ELECTRICITY'],
+    gridZone: 'ZONE-A',
+  };
+}
 
 /** Every identity above. */
 export const E2E_MEMBERS: readonly Actor[] = [
