@@ -276,10 +276,13 @@ propose_organisation() { # <org> <proposing org>
     step_note "already recorded ($status)"
     return 0
   fi
+  [[ -n ${ORG_CAPABILITIES[$org]:-} ]] || die "no ORG_CAPABILITIES[$org] in network/config/orgs/$org.sh"
+  local -a zones=()
+  [[ -z ${ORG_SELF_METERING_ZONES[$org]:-} ]] || zones=(--self-metering-zones "${ORG_SELF_METERING_ZONES[$org]}")
   estp_cli consortium propose --org "$by" --user admin --msp-id "$msp" \
-    --display-name "${ORG_DISPLAY_NAME[$org]:-${ORG_NAME[$org]}}" --roles "${ORG_ROLES[$org]:-admin,member}"
+    --display-name "${ORG_DISPLAY_NAME[$org]:-${ORG_NAME[$org]}}" --capabilities "${ORG_CAPABILITIES[$org]}" "${zones[@]}"
   mark_changed
-  step_note "$msp PROPOSED by admin@$by"
+  step_note "$msp PROPOSED by admin@$by with capabilities ${ORG_CAPABILITIES[$org]}"
 }
 
 # Step: an ESTP admin of another member org approves; ACTIVE once a majority of ACTIVE orgs did.

@@ -207,8 +207,14 @@ describe('onboarding CityMSP', () => {
       { pageSize: 50 },
     );
 
-    // Then both see it ACTIVE with the votes of a majority of the three founding orgs
-    expect(fromCity).toMatchObject({ mspId: CITY, status: 'ACTIVE', roles: ['admin', 'auditor', 'member'] });
+    // Then both see it ACTIVE, with the capabilities network/config/orgs/city.sh states, with the
+    // votes of a majority of the three founding orgs
+    expect(fromCity).toMatchObject({
+      mspId: CITY,
+      status: 'ACTIVE',
+      capabilities: ['admin', 'arbiter', 'auditor', 'member'],
+      selfMeteringZones: [],
+    });
     expect(fromCity.approvals.length).toBeGreaterThanOrEqual(2);
     expect(fromUtility.records.find((org) => org.mspId === CITY)).toMatchObject({ status: 'ACTIVE' });
   });
