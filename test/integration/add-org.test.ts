@@ -3,8 +3,9 @@
  * the channel configuration gains the org and its anchor peer, City's peer joins and holds the
  * whole ledger, the Organisation record is voted ACTIVE, and a City member registers, is approved
  * by City's admin and trades with a founding-org member in a market that clears and settles —
- * City's peer endorsing. The script runs twice: the second run must change nothing, so the test
- * passes again on an onboarded network.
+ * City's peer endorsing. Then a majority of the four orgs suspends City (its identities are refused)
+ * and reinstates it. The script runs twice: the second run must change nothing, so the test passes
+ * again on an onboarded network.
  */
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -13,6 +14,8 @@ import { promisify } from 'node:util';
 import { summariseConfig } from '../../application/src/admin/config';
 import { currentConfig, ledgerHeights } from '../../application/src/admin/operations';
 import { loadConnection, resolveOrg } from '../../application/src/gateway/connection';
+import { ChaincodeError } from '../../application/src/gateway/errors';
+import { Clients } from './support/estp';
 import {
   connect,
   errorDetails,
@@ -20,7 +23,13 @@ import {
   loadNetwork,
   type NetworkInfo,
 } from './support/network';
-import type { Account, OrganisationView, Participant, Trade } from '../../chaincode/src/records';
+import type {
+  Account,
+  OrganisationDecision,
+  OrganisationView,
+  Participant,
+  Trade,
+} from '../../chaincode/src/records';
 
 const run = promisify(execFile);
 const ADD_ORG = path.resolve(__dirname, '../../network/scripts/add-org.sh');
@@ -316,5 +325,106 @@ describe('onboarding CityMSP', () => {
     expect(sellerAfter.available - sellerBefore.available).toBe(1_100);
     expect(buyerAfter.escrowed).toBe(buyerBefore.escrowed);
     expect(sellerAfter.escrowed).toBe(sellerBefore.escrowed);
+  }, 180_000);
+
+  test('a majority of the ACTIVE orgs suspends City: its identities are refused until reinstated', async () => {
+    // Clients with retries and a cross-peer barrier, over the connection that now lists City
+    const clients = new Clients();
+    try {
+      const admin = (org: string) => clients.of({ org, user: 'admin' });
+      /**
+       * A change of City proposed by Utility, approved by Enterprise and then Community until it
+       * is adopted: a majority of the ACTIVE orgs (3 of 4 while City is ACTIVE, 2 of 3 while not).
+       */
+      const change = async (kind: 'SUSPEND' | 'REINSTATE'): Promise<OrganisationDecision[]> => {
+        const steps: OrganisationDecision[] = [];
+        steps.push(
+          await (
+            await admin('utility')
+          ).submit<OrganisationDecision>('Consortium', 'ProposeChange', {
+            mspId: CITY,
+            change: kind,
+            reason: `add-org test ${RUN}`,
+          }),
+        );
+        const proposalId = steps[0]?.proposal.id ?? '';
+        for (const org of ['enterprise', 'community']) {
+          if (steps.at(-1)?.proposal.status === 'ADOPTED') break;
+          await clients.sync();
+          steps.push(
+            await (
+              await admin(org)
+            ).submit<OrganisationDecision>('Consortium', 'ApproveChange', { proposalId }),
+          );
+        }
+        await clients.sync();
+        return steps;
+      };
+      /** What City's auditor and member1 get now: a read (Audit:Totals) and a write (PostOffer). */
+      const cityAttempts = async (): Promise<string[]> =>
+        Promise.all([
+          (await clients.of({ org: 'city', user: 'auditor' })).evaluate('Audit', 'Totals').then(
+            () => 'auditor reads',
+            (error: unknown) =>
+              error instanceof ChaincodeError ? `${error.code}: ${error.chaincodeMessage}` : String(error),
+          ),
+          (await clients.of({ org: 'city', user: 'member1' }))
+            .submit('Market', 'PostOffer', {
+              offerId: `suspended-${RUN}`,
+              marketId: `NO-MARKET-${RUN}`,
+              side: 'BUY',
+              quantityWh: 1_000,
+              price: 100,
+            })
+            .then(
+              () => 'member1 posts',
+              (error: unknown) =>
+                error instanceof ChaincodeError ? `${error.code}: ${error.chaincodeMessage}` : String(error),
+            ),
+        ]);
+      // Given City ACTIVE (an interrupted earlier run may have left it SUSPENDED)
+      const before = await (
+        await admin('utility')
+      ).evaluate<OrganisationView>('Consortium', 'GetOrganisation', {
+        mspId: CITY,
+      });
+      if (before.status === 'SUSPENDED') await change('REINSTATE');
+
+      // When Utility proposes to suspend City and Enterprise, then Community approve
+      const suspension = await change('SUSPEND');
+      // Then two votes are not enough with four ACTIVE orgs; the third suspends it
+      expect(
+        suspension.map((step) => [step.organisation.status, step.approvals.length, step.requiredApprovals]),
+      ).toEqual([
+        ['ACTIVE', 1, 3],
+        ['ACTIVE', 2, 3],
+        ['SUSPENDED', 3, 3],
+      ]);
+      // And City's identities can neither read the audit queries nor write
+      expect(await cityAttempts()).toEqual([
+        'ESTP_FORBIDDEN: CityMSP is SUSPENDED; only identities of ACTIVE organisations act as auditor',
+        'ESTP_FORBIDDEN: CityMSP is SUSPENDED; only identities of ACTIVE organisations act as member',
+      ]);
+
+      // When the three other orgs reinstate it (City, SUSPENDED, does not vote: 2 of 3 suffice)
+      const reinstatement = await change('REINSTATE');
+      expect(
+        reinstatement.map((step) => [
+          step.organisation.status,
+          step.approvals.length,
+          step.requiredApprovals,
+        ]),
+      ).toEqual([
+        ['SUSPENDED', 1, 2],
+        ['ACTIVE', 2, 2],
+      ]);
+      // Then City's auditor reads again and its member gets past the authorisation to the market check
+      expect(await cityAttempts()).toEqual([
+        'auditor reads',
+        `ESTP_NOT_FOUND: Market NO-MARKET-${RUN} does not exist`,
+      ]);
+    } finally {
+      clients.closeAll();
+    }
   }, 180_000);
 });
