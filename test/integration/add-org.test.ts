@@ -70,8 +70,15 @@ function gateway(org: string, user: string): GatewayConnection {
   connections.push(connection);
   return connection;
 }
+/** Clients with retries and a cross-peer barrier, over the connection that lists City (after beforeAll). */
+let clientsOnce: Clients | undefined;
+function clients(): Clients {
+  clientsOnce ??= new Clients();
+  return clientsOnce;
+}
 afterAll(() => {
   for (const connection of connections) connection.close();
+  clientsOnce?.closeAll();
 });
 
 async function submit<T>(
@@ -314,8 +321,9 @@ describe('onboarding CityMSP', () => {
     await until(reportDeadline + disputeWindowMs + 500);
     const settled = await submit<Trade>('city', 'member1', 'Settlement', 'Settle', { tradeId: trade.id });
 
-    // Then the trade is SETTLED, seen from another org's peer too
+    // Then the trade is SETTLED, seen from another org's peer too (once it committed the block)
     expect(settled.status).toBe('SETTLED');
+    await clients().sync();
     expect(
       await evaluate<Trade>('enterprise', 'member1', 'Settlement', 'GetTrade', { tradeId: trade.id }),
     ).toMatchObject({ status: 'SETTLED' });
@@ -328,103 +336,94 @@ describe('onboarding CityMSP', () => {
   }, 180_000);
 
   test('a majority of the ACTIVE orgs suspends City: its identities are refused until reinstated', async () => {
-    // Clients with retries and a cross-peer barrier, over the connection that now lists City
-    const clients = new Clients();
-    try {
-      const admin = (org: string) => clients.of({ org, user: 'admin' });
-      /**
-       * A change of City proposed by Utility, approved by Enterprise and then Community until it
-       * is adopted: a majority of the ACTIVE orgs (3 of 4 while City is ACTIVE, 2 of 3 while not).
-       */
-      const change = async (kind: 'SUSPEND' | 'REINSTATE'): Promise<OrganisationDecision[]> => {
-        const steps: OrganisationDecision[] = [];
+    const estp = clients();
+    const admin = (org: string) => estp.of({ org, user: 'admin' });
+    /**
+     * A change of City proposed by Utility, approved by Enterprise and then Community until it
+     * is adopted: a majority of the ACTIVE orgs (3 of 4 while City is ACTIVE, 2 of 3 while not).
+     */
+    const change = async (kind: 'SUSPEND' | 'REINSTATE'): Promise<OrganisationDecision[]> => {
+      const steps: OrganisationDecision[] = [];
+      steps.push(
+        await (
+          await admin('utility')
+        ).submit<OrganisationDecision>('Consortium', 'ProposeChange', {
+          mspId: CITY,
+          change: kind,
+          reason: `add-org test ${RUN}`,
+        }),
+      );
+      const proposalId = steps[0]?.proposal.id ?? '';
+      for (const org of ['enterprise', 'community']) {
+        if (steps.at(-1)?.proposal.status === 'ADOPTED') break;
+        await estp.sync();
         steps.push(
           await (
-            await admin('utility')
-          ).submit<OrganisationDecision>('Consortium', 'ProposeChange', {
-            mspId: CITY,
-            change: kind,
-            reason: `add-org test ${RUN}`,
-          }),
+            await admin(org)
+          ).submit<OrganisationDecision>('Consortium', 'ApproveChange', { proposalId }),
         );
-        const proposalId = steps[0]?.proposal.id ?? '';
-        for (const org of ['enterprise', 'community']) {
-          if (steps.at(-1)?.proposal.status === 'ADOPTED') break;
-          await clients.sync();
-          steps.push(
-            await (
-              await admin(org)
-            ).submit<OrganisationDecision>('Consortium', 'ApproveChange', { proposalId }),
-          );
-        }
-        await clients.sync();
-        return steps;
-      };
-      /** What City's auditor and member1 get now: a read (Audit:Totals) and a write (PostOffer). */
-      const cityAttempts = async (): Promise<string[]> =>
-        Promise.all([
-          (await clients.of({ org: 'city', user: 'auditor' })).evaluate('Audit', 'Totals').then(
-            () => 'auditor reads',
+      }
+      await estp.sync();
+      return steps;
+    };
+    /** What City's auditor and member1 get now: a read (Audit:Totals) and a write (PostOffer). */
+    const cityAttempts = async (): Promise<string[]> =>
+      Promise.all([
+        (await estp.of({ org: 'city', user: 'auditor' })).evaluate('Audit', 'Totals').then(
+          () => 'auditor reads',
+          (error: unknown) =>
+            error instanceof ChaincodeError ? `${error.code}: ${error.chaincodeMessage}` : String(error),
+        ),
+        (await estp.of({ org: 'city', user: 'member1' }))
+          .submit('Market', 'PostOffer', {
+            offerId: `suspended-${RUN}`,
+            marketId: `NO-MARKET-${RUN}`,
+            side: 'BUY',
+            quantityWh: 1_000,
+            price: 100,
+          })
+          .then(
+            () => 'member1 posts',
             (error: unknown) =>
               error instanceof ChaincodeError ? `${error.code}: ${error.chaincodeMessage}` : String(error),
           ),
-          (await clients.of({ org: 'city', user: 'member1' }))
-            .submit('Market', 'PostOffer', {
-              offerId: `suspended-${RUN}`,
-              marketId: `NO-MARKET-${RUN}`,
-              side: 'BUY',
-              quantityWh: 1_000,
-              price: 100,
-            })
-            .then(
-              () => 'member1 posts',
-              (error: unknown) =>
-                error instanceof ChaincodeError ? `${error.code}: ${error.chaincodeMessage}` : String(error),
-            ),
-        ]);
-      // Given City ACTIVE (an interrupted earlier run may have left it SUSPENDED)
-      const before = await (
-        await admin('utility')
-      ).evaluate<OrganisationView>('Consortium', 'GetOrganisation', {
-        mspId: CITY,
-      });
-      if (before.status === 'SUSPENDED') await change('REINSTATE');
+      ]);
+    // Given City ACTIVE (an interrupted earlier run may have left it SUSPENDED)
+    const before = await (
+      await admin('utility')
+    ).evaluate<OrganisationView>('Consortium', 'GetOrganisation', {
+      mspId: CITY,
+    });
+    if (before.status === 'SUSPENDED') await change('REINSTATE');
 
-      // When Utility proposes to suspend City and Enterprise, then Community approve
-      const suspension = await change('SUSPEND');
-      // Then two votes are not enough with four ACTIVE orgs; the third suspends it
-      expect(
-        suspension.map((step) => [step.organisation.status, step.approvals.length, step.requiredApprovals]),
-      ).toEqual([
-        ['ACTIVE', 1, 3],
-        ['ACTIVE', 2, 3],
-        ['SUSPENDED', 3, 3],
-      ]);
-      // And City's identities can neither read the audit queries nor write
-      expect(await cityAttempts()).toEqual([
-        'ESTP_FORBIDDEN: CityMSP is SUSPENDED; only identities of ACTIVE organisations act as auditor',
-        'ESTP_FORBIDDEN: CityMSP is SUSPENDED; only identities of ACTIVE organisations act as member',
-      ]);
+    // When Utility proposes to suspend City and Enterprise, then Community approve
+    const suspension = await change('SUSPEND');
+    // Then two votes are not enough with four ACTIVE orgs; the third suspends it
+    expect(
+      suspension.map((step) => [step.organisation.status, step.approvals.length, step.requiredApprovals]),
+    ).toEqual([
+      ['ACTIVE', 1, 3],
+      ['ACTIVE', 2, 3],
+      ['SUSPENDED', 3, 3],
+    ]);
+    // And City's identities can neither read the audit queries nor write
+    expect(await cityAttempts()).toEqual([
+      'ESTP_FORBIDDEN: CityMSP is SUSPENDED; only identities of ACTIVE organisations act as auditor',
+      'ESTP_FORBIDDEN: CityMSP is SUSPENDED; only identities of ACTIVE organisations act as member',
+    ]);
 
-      // When the three other orgs reinstate it (City, SUSPENDED, does not vote: 2 of 3 suffice)
-      const reinstatement = await change('REINSTATE');
-      expect(
-        reinstatement.map((step) => [
-          step.organisation.status,
-          step.approvals.length,
-          step.requiredApprovals,
-        ]),
-      ).toEqual([
-        ['SUSPENDED', 1, 2],
-        ['ACTIVE', 2, 2],
-      ]);
-      // Then City's auditor reads again and its member gets past the authorisation to the market check
-      expect(await cityAttempts()).toEqual([
-        'auditor reads',
-        `ESTP_NOT_FOUND: Market NO-MARKET-${RUN} does not exist`,
-      ]);
-    } finally {
-      clients.closeAll();
-    }
+    // When the three other orgs reinstate it (City, SUSPENDED, does not vote: 2 of 3 suffice)
+    const reinstatement = await change('REINSTATE');
+    expect(
+      reinstatement.map((step) => [step.organisation.status, step.approvals.length, step.requiredApprovals]),
+    ).toEqual([
+      ['SUSPENDED', 1, 2],
+      ['ACTIVE', 2, 2],
+    ]);
+    // Then City's auditor reads again and its member gets past the authorisation to the market check
+    expect(await cityAttempts()).toEqual([
+      'auditor reads',
+      `ESTP_NOT_FOUND: Market NO-MARKET-${RUN} does not exist`,
+    ]);
   }, 180_000);
 });
