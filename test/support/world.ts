@@ -97,6 +97,28 @@ export async function bootstrapConsortium(
   return { admins };
 }
 
+/**
+ * A ProposeChange by `proposer`'s admin, adopted by the approval of `approver`'s admin (2 of the 3
+ * founding orgs); returns the proposal's ID.
+ */
+export async function adoptChange(
+  ledger: TestLedger,
+  proposer: string,
+  approver: string,
+  change: object,
+): Promise<string> {
+  const { result } = await ledger.submit<{ proposal: { id: string } }>(
+    consortiumContract,
+    'ProposeChange',
+    await adminOf(ledger, proposer),
+    change,
+  );
+  await ledger.submit(consortiumContract, 'ApproveChange', await adminOf(ledger, approver), {
+    proposalId: result.proposal.id,
+  });
+  return result.proposal.id;
+}
+
 /** Registers `identity` (PENDING) with verification data in the transient map. */
 export async function registerParticipant(
   ledger: TestLedger,

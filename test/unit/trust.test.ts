@@ -12,7 +12,14 @@ import type { Market, Offer } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import type { TestIdentity } from '../support/fixture';
-import { FOUNDING_DECLARATION, activeParticipant, adminOf, participantContract } from '../support/world';
+import {
+  FOUNDING_DECLARATION,
+  activeParticipant,
+  adminOf,
+  adoptChange,
+  participantContract,
+  registerParticipant,
+} from '../support/world';
 import {
   HASH,
   HASH2,
@@ -52,18 +59,8 @@ describe('trust', () => {
     checkInvariants(world);
   }
 
-  /** A change adopted by the admins of `proposer` and `approver` (2 of 3 founding orgs). */
-  async function adopt(proposer: string, approver: string, change: object): Promise<void> {
-    const { result } = await world.ledger.submit<{ proposal: { id: string } }>(
-      consortium,
-      'ProposeChange',
-      await adminOf(world.ledger, proposer),
-      change,
-    );
-    await world.ledger.submit(consortium, 'ApproveChange', await adminOf(world.ledger, approver), {
-      proposalId: result.proposal.id,
-    });
-  }
+  const adopt = (proposer: string, approver: string, change: object) =>
+    adoptChange(world.ledger, proposer, approver, change);
 
   /** A MATCHED bilateral trade in `marketId`: `buyer` takes `seller`'s SELL of 10 kWh at 100. */
   async function matched(buyer: TestIdentity, seller: TestIdentity, marketId = 'M1'): Promise<Trade> {
@@ -237,21 +234,7 @@ describe('trust', () => {
       );
       await expectRefused(world.ledger.submit(markets, 'CancelOffer', alice, { id: offer.id }), refused);
       const newcomer = await world.ledger.identity('CommunityMSP', 'newcomer', ['member']);
-      await expectRefused(
-        world.ledger.submit(
-          participantContract,
-          'Register',
-          newcomer,
-          {
-            displayName: 'n',
-            kind: 'CONSUMER',
-            commodities: ['ELECTRICITY'],
-            gridZone: 'ZONE-A',
-          },
-          { transient: { verification: 'kyc' } },
-        ),
-        refused,
-      );
+      await expectRefused(registerParticipant(world.ledger, newcomer), refused);
       await expectRefused(
         world.ledger.submit(participantContract, 'Suspend', await adminOf(world.ledger, 'CommunityMSP'), {
           id: alice.participantId,
@@ -313,18 +296,7 @@ describe('trust', () => {
         reason: 'r',
       });
       const applicant = await world.ledger.identity('UtilityMSP', 'applicant', ['member']);
-      await world.ledger.submit(
-        participantContract,
-        'Register',
-        applicant,
-        {
-          displayName: 'a',
-          kind: 'CONSUMER',
-          commodities: ['ELECTRICITY'],
-          gridZone: 'ZONE-A',
-        },
-        { transient: { verification: 'kyc' } },
-      );
+      await registerParticipant(world.ledger, applicant);
       const refused =
         /ESTP_FORBIDDEN: UtilityMSP:boss is SUSPENDED; a SUSPENDED or REVOKED participant submits nothing/;
       // When it acts as admin, Then it is refused
@@ -407,18 +379,7 @@ describe('trust', () => {
       });
       // A PENDING member may not either
       const pending = await world.ledger.identity('EnterpriseMSP', 'pending', ['member']);
-      await world.ledger.submit(
-        participantContract,
-        'Register',
-        pending,
-        {
-          displayName: 'p',
-          kind: 'CONSUMER',
-          commodities: ['ELECTRICITY'],
-          gridZone: 'ZONE-A',
-        },
-        { transient: { verification: 'kyc' } },
-      );
+      await registerParticipant(world.ledger, pending);
       await expectRefused(
         world.ledger.submit(markets, 'CancelOffer', pending, { id: offer.id }),
         /EnterpriseMSP:pending is PENDING; only ACTIVE participants trade/,
