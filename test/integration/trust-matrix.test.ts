@@ -120,6 +120,9 @@ interface Row {
 }
 
 const ZONE = 'ZONE-A';
+/** The Community members who make the matrix's offers and open its dispute (not cells of the matrix). */
+const MAKER: Actor = { org: 'community', user: 'trust-maker' };
+const DISPUTANT: Actor = { org: 'community', user: 'trust-disputant' };
 const PRICE = 100; // minor units per kWh
 const KWH = 1_000;
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -144,7 +147,7 @@ const fixture = {
   /** A trade past its dispute window that any member or treasurer may settle. */
   settleTrade: '',
   /** The maker's savings project (Community), for verifiers of other orgs. */
-  makerProject: `TRUST-P-maker`,
+  makerProject: 'TRUST-P-maker',
   tradedTimes: undefined as ReturnType<typeof timeline> | undefined,
   settleTimes: undefined as ReturnType<typeof timeline> | undefined,
 };
@@ -302,7 +305,7 @@ const ROWS: readonly Row[] = [
     input: () => ({ id: fixture.makerOffer, quantityWh: KWH }),
     probes: (cell) => [
       account(member(cell)),
-      account(id('community', 'trust-maker')),
+      account(id(MAKER.org, MAKER.user)),
       get('Market', 'GetOffer', { id: fixture.makerOffer }),
     ],
     phase: 'open',
@@ -338,7 +341,7 @@ const ROWS: readonly Row[] = [
     input: () => ({
       tradeId: fixture.reportTrade,
       deliveredWh: KWH,
-      meterId: meterOf(id('community', 'trust-maker')),
+      meterId: meterIdOf(MAKER),
       readingHash: hash(`${RUN} reading`),
     }),
     probes: () => [get('Settlement', 'GetTrade', { tradeId: fixture.reportTrade })],
@@ -352,7 +355,7 @@ const ROWS: readonly Row[] = [
     probes: () => [
       get('Settlement', 'GetTrade', { tradeId: fixture.settleTrade }),
       account(id('utility', 'trust-member')),
-      account(id('community', 'trust-maker')),
+      account(id(MAKER.org, MAKER.user)),
     ],
     phase: 'traded',
   },
@@ -377,10 +380,7 @@ const ROWS: readonly Row[] = [
       quantityWh: KWH,
       evidenceHash: hash(`${RUN} m&v`),
     }),
-    probes: () => [
-      historyOf('SavingsProject', fixture.makerProject),
-      account(id('community', 'trust-maker')),
-    ],
+    probes: () => [historyOf('SavingsProject', fixture.makerProject), account(id(MAKER.org, MAKER.user))],
     phase: 'open',
   },
   {
@@ -440,15 +440,13 @@ function profileOf(actor: Actor): Profile {
     kind: 'PROSUMER',
     commodities: ['ELECTRICITY', 'SAVINGS_CERT'],
     gridZone: ZONE,
-    meterIds: [`TRUST-${actor.org}-${actor.user}`],
+    meterIds: [meterIdOf(actor)],
   };
 }
 
-const meterOf = (participantId: string) => {
-  const [mspId, user] = participantId.split(':');
-  const org = fixture.orgs.find((candidate) => candidate.mspId === mspId)?.name ?? 'community';
-  return `TRUST-${org}-${user ?? ''}`;
-};
+function meterIdOf(actor: Actor): string {
+  return `TRUST-${actor.org}-${actor.user}`;
+}
 
 function marketInput(marketId: string, times: ReturnType<typeof timeline>) {
   return {
@@ -651,10 +649,8 @@ async function prepareParticipants(): Promise<void> {
     const suspended = { org: org.name, user: 'trust-suspended' };
     remember(suspended, await ensureSuspended(suspended));
   });
-  for (const user of ['trust-maker', 'trust-disputant']) {
-    const actor = { org: 'community', user };
+  for (const actor of [MAKER, DISPUTANT])
     remember(actor, await ensureActive(clients, actor, profileOf(actor)));
-  }
   await clients.sync();
   await mapLimit(
     [...fixture.ids.entries()].filter(([key]) => /trust-(member|maker|disputant)$/.test(key)),
@@ -663,7 +659,7 @@ async function prepareParticipants(): Promise<void> {
   );
   for (const org of fixture.orgs)
     await ensureCertificates({ org: org.name, user: 'trust-member' }, org.mspId, 10);
-  const maker = await clients.of({ org: 'community', user: 'trust-maker' });
+  const maker = await clients.of(MAKER);
   try {
     await maker.submit('Settlement', 'RegisterSavingsProject', projectInput(fixture.makerProject));
   } catch (error) {
@@ -687,7 +683,7 @@ async function prepareMarkets(): Promise<void> {
     operator.submit('Market', 'OpenMarket', marketInput(fixture.markets.settle, settle)),
   ]);
   await clients.sync();
-  const maker = await clients.of({ org: 'community', user: 'trust-maker' });
+  const maker = await clients.of(MAKER);
   const sell = async (marketId: string, offerId: string, quantityWh: number) =>
     (
       await maker.submit<{ id: string }>('Market', 'PostOffer', {
@@ -700,8 +696,8 @@ async function prepareMarkets(): Promise<void> {
     ).id;
   const takers = [
     ...fixture.orgs.map((org) => ({ org: org.name, user: 'trust-member' })),
-    { org: 'community', user: 'trust-disputant' },
-    { org: 'community', user: 'trust-disputant' },
+    DISPUTANT,
+    DISPUTANT,
   ];
   const tradedOffers: string[] = [];
   for (const [index] of takers.entries())
@@ -742,7 +738,7 @@ async function prepareMarkets(): Promise<void> {
 /** After delivery: the meter reports the members' and the disputant's trades; the disputant disputes. */
 async function prepareDeliveries(): Promise<void> {
   const meter = await clients.of(METER);
-  const makerMeter = meterOf(id('community', 'trust-maker'));
+  const makerMeter = meterIdOf(MAKER);
   await mapLimit([...fixture.memberTrades.values(), fixture.disputedTrade], 3, (tradeId) =>
     meter.submit('Settlement', 'ReportDelivery', {
       tradeId,
@@ -753,7 +749,7 @@ async function prepareDeliveries(): Promise<void> {
   );
   await clients.sync();
   await (
-    await clients.of({ org: 'community', user: 'trust-disputant' })
+    await clients.of(DISPUTANT)
   ).submit('Dispute', 'Open', {
     tradeId: fixture.disputedTrade,
     claim: 'trust matrix fixture',
@@ -801,7 +797,7 @@ afterAll(async () => {
   const cancel = async (actor: Actor, offerId: string) =>
     (await clients.of(actor)).submit('Market', 'CancelOffer', { id: offerId });
   await Promise.allSettled([
-    cancel({ org: 'community', user: 'trust-maker' }, fixture.makerOffer),
+    cancel(MAKER, fixture.makerOffer),
     ...fixture.orgs.map((org) =>
       cancel({ org: org.name, user: 'trust-member' }, fixture.memberOffers.get(org.mspId) ?? ''),
     ),
