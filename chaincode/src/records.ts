@@ -6,8 +6,16 @@
 import type { RecordType } from './lib/keys';
 import type { ConservationTotals } from './settlement/totals';
 
-export type { Organisation, OrganisationApproval, OrganisationStatus } from './consortium/model';
-export type { OrganisationView } from './consortium/queries';
+export type { Organisation, OrganisationDeclaration, OrganisationStatus } from './consortium/model';
+export type {
+  OrganisationApproval,
+  OrganisationProposal,
+  ProposalKind,
+  ProposalStatus,
+} from './consortium/proposals';
+export type { OrganisationDecision } from './consortium/propose';
+export type { BootstrapResult } from './consortium/bootstrap';
+export type { OrganisationView, ProposalView } from './consortium/queries';
 export type { Commodity, Participant, ParticipantKind, ParticipantStatus } from './participant/model';
 export type {
   ClearingPhase,

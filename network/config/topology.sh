@@ -17,6 +17,25 @@ declare -A ORG_MSP=([utility]=UtilityMSP [enterprise]=EnterpriseMSP [community]=
 declare -A ORG_NAME=([utility]=Utility [enterprise]=Enterprise [community]=Community)
 declare -A ORG_BLOCK=([utility]=1 [enterprise]=2 [community]=3)
 
+# The founding declaration (docs/trust.md): each founding org's Organisation record on the ledger.
+# Consortium:Bootstrap records it once the ESTP admin of every founding org has confirmed exactly
+# this declaration (network/scripts/chaincode.sh runs the confirmations). Capabilities are the
+# estp.role values an org's identities may exercise — a role its CA enrols that its org does not
+# hold is refused — and self-metering zones the grid zones where its meters may report trades of
+# its own members. Later changes are proposals voted by the orgs (`estp consortium propose-change`).
+declare -A ORG_DISPLAY_NAME=(
+  [utility]='Utility (grid operator)'
+  [enterprise]='Enterprise (industrial members)'
+  [community]='Community (energy co-op)'
+)
+declare -A ORG_CAPABILITIES=(
+  [utility]=admin,member,meter,treasurer,verifier,arbiter,auditor
+  [enterprise]=admin,member,verifier,arbiter,auditor
+  [community]=admin,member,arbiter,auditor
+)
+# The grid operator meters its own members' trades in its zone (the demo's district heating).
+declare -A ORG_SELF_METERING_ZONES=([utility]=ZONE-A)
+
 # CA-enrolled users: "org:enrolmentId:estp.role" (roles comma-separated, in the certificate
 # attribute estp.role). Enrolled into .fabric/organizations/<org>/users/<enrolmentId>/msp.
 CA_USERS=(

@@ -177,28 +177,52 @@ commit_chaincode() {
   step_note "sequence $sequence committed ($CC_LABEL)"
 }
 
-# Step: Consortium:Bootstrap (records the founding orgs; idempotent, needs estp.role=admin), once.
+# Step: Consortium:Bootstrap — the ESTP admin (estp.role=admin) of every founding org confirms the
+# founding declaration of config/topology.sh; the chaincode records the founders once all have
+# confirmed the identical declaration (docs/trust.md). Each confirmation is idempotent (a repeat
+# writes nothing), so an interrupted run resumes; the marker file skips the step afterwards.
 bootstrap_consortium() {
-  local org=${PEER_ORGS[0]} out
+  local org out declaration args listed
   if [[ -f $CC_DIR/bootstrapped ]]; then
     step_note "done earlier"
     return 0
   fi
-  export_peer_cli "$org" "$(user_dir "$org" admin)/msp"
+  declaration=$(organisation_declarations "${FOUNDING_ORGS[@]}")
+  args=$(DECLARATION=$declaration node -e '
+    const input = JSON.stringify({ organisations: JSON.parse(process.env.DECLARATION) });
+    process.stdout.write(JSON.stringify({ function: "Consortium:Bootstrap", Args: [input] }));
+  ')
   local -a orderer peers
   mapfile -t orderer < <(orderer_flags)
   mapfile -t peers < <(peer_flags "${CHANNEL_ORGS[@]}")
-  if out=$(peer chaincode invoke "${orderer[@]}" -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" "${peers[@]}" \
-    --waitForEvent -c '{"function":"Consortium:Bootstrap","Args":["{}"]}' 2>&1); then
+  for org in "${FOUNDING_ORGS[@]}"; do
+    export_peer_cli "$org" "$(user_dir "$org" admin)/msp"
+    # --waitForEvent waits for the commit on every peer named, so the next org's endorsers see it.
+    if ! out=$(retry 3 2 peer chaincode invoke "${orderer[@]}" -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
+      "${peers[@]}" --waitForEvent -c "$args" 2>&1); then
+      echo "$out"
+      if grep -qE 'unknown transaction|function that does not exist|Contract name is not known' <<<"$out"; then
+        step_note "skipped: this chaincode build has no Consortium:Bootstrap yet"
+        return 0
+      fi
+      die "Consortium:Bootstrap as admin@$org failed: $(grep -m1 -oE 'message:.*|Error:.*' <<<"$out")"
+    fi
     echo "$out"
-    date '+%F %T' >"$CC_DIR/bootstrapped"
-    step_note "founding orgs recorded (as admin@$org)"
-    return 0
-  fi
-  echo "$out"
-  if grep -qE 'unknown transaction|function that does not exist|Contract name is not known' <<<"$out"; then
-    step_note "skipped: this chaincode build has no Consortium:Bootstrap yet"
-    return 0
-  fi
-  die "Consortium:Bootstrap failed: $(grep -m1 -oE 'message:.*|Error:.*' <<<"$out")"
+  done
+  export_peer_cli "${FOUNDING_ORGS[0]}" "$(user_dir "${FOUNDING_ORGS[0]}" admin)/msp"
+  listed=$(peer chaincode query -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
+    -c '{"function":"Consortium:ListOrganisations","Args":["{}"]}')
+  echo "$listed"
+  LISTED=$listed DECLARATION=$declaration node -e '
+    const recorded = JSON.parse(process.env.LISTED).records;
+    const missing = JSON.parse(process.env.DECLARATION).filter(
+      (org) => !recorded.some((record) => record.mspId === org.mspId && record.status === "ACTIVE"),
+    );
+    if (missing.length > 0) {
+      console.error(`not ACTIVE on the ledger after every confirmation: ${missing.map((org) => org.mspId).join(", ")}`);
+      process.exit(1);
+    }
+  '
+  date '+%F %T' >"$CC_DIR/bootstrapped"
+  step_note "founding declaration confirmed by the admins of ${FOUNDING_ORGS[*]}"
 }

@@ -27,7 +27,6 @@ source "$NETWORK_DIR/config/topology.sh"
 # peer exist; member = the channel configuration has it too. FOUNDING_ORGS are topology.sh's
 # (the channel genesis), PEER_ORGS every org with processes, CHANNEL_ORGS the channel's members.
 ONBOARDED_ORGS_FILE="$CONFIG_DIR/onboarded-orgs"
-declare -A ORG_DISPLAY_NAME=() ORG_ROLES=()
 FOUNDING_ORGS=("${PEER_ORGS[@]}")
 CHANNEL_ORGS=("${PEER_ORGS[@]}")
 
@@ -374,6 +373,25 @@ declare_org() { # <org>
     ((ORG_BLOCK[$other] != ORG_BLOCK[$org])) || die "$org and $other both use port block ${ORG_BLOCK[$org]}"
   done
   PEER_ORGS+=("$org")
+}
+
+# The Organisation declarations of <org…> as a JSON array (Consortium:Bootstrap's `organisations`):
+# MSP ID, display name, capabilities and self-metering zones from config/topology.sh or orgs/<org>.sh.
+organisation_declarations() { # <org…>
+  local org
+  for org in "$@"; do
+    [[ -n ${ORG_CAPABILITIES[$org]:-} ]] || die "no ORG_CAPABILITIES for $org (network/config)"
+    printf '%s\t%s\t%s\t%s\n' "${ORG_MSP[$org]}" "${ORG_DISPLAY_NAME[$org]:-${ORG_NAME[$org]}}" \
+      "${ORG_CAPABILITIES[$org]}" "${ORG_SELF_METERING_ZONES[$org]:-}"
+  done | node -e '
+    const list = (text) => (text ? text.split(",") : []);
+    const rows = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
+    const declarations = rows.map((row) => {
+      const [mspId, displayName, capabilities, zones] = row.split("\t");
+      return { mspId, displayName, capabilities: list(capabilities), selfMeteringZones: list(zones) };
+    });
+    process.stdout.write(JSON.stringify(declarations));
+  '
 }
 
 onboarded_state() { # <org>: prints pending, member or nothing

@@ -276,10 +276,13 @@ propose_organisation() { # <org> <proposing org>
     step_note "already recorded ($status)"
     return 0
   fi
+  [[ -n ${ORG_CAPABILITIES[$org]:-} ]] || die "no ORG_CAPABILITIES[$org] in network/config/orgs/$org.sh"
+  local -a zones=()
+  [[ -z ${ORG_SELF_METERING_ZONES[$org]:-} ]] || zones=(--self-metering-zones "${ORG_SELF_METERING_ZONES[$org]}")
   estp_cli consortium propose --org "$by" --user admin --msp-id "$msp" \
-    --display-name "${ORG_DISPLAY_NAME[$org]:-${ORG_NAME[$org]}}" --roles "${ORG_ROLES[$org]:-admin,member}"
+    --display-name "${ORG_DISPLAY_NAME[$org]:-${ORG_NAME[$org]}}" --capabilities "${ORG_CAPABILITIES[$org]}" "${zones[@]}"
   mark_changed
-  step_note "$msp PROPOSED by admin@$by"
+  step_note "$msp PROPOSED by admin@$by with capabilities ${ORG_CAPABILITIES[$org]}"
 }
 
 # Step: an ESTP admin of another member org approves; ACTIVE once a majority of ACTIVE orgs did.
@@ -287,8 +290,8 @@ approve_organisation() { # <org> <approving org>
   local msp=${ORG_MSP[$1]} by=$2 status
   status=$(organisation_status "$msp" "$by")
   case $status in
-    ACTIVE)
-      step_note "already ACTIVE"
+    ACTIVE | SUSPENDED)
+      step_note "already admitted ($status)"
       return 0
       ;;
     NONE) die "$msp has not been proposed" ;;
@@ -299,10 +302,14 @@ approve_organisation() { # <org> <approving org>
 }
 
 # Step: the new org's own peer runs the chaincode: its ESTP admin reads the Organisation record
-# through peer0.<org>'s gateway.
+# through peer0.<org>'s gateway. (A SUSPENDED org was admitted: suspension is a later vote of the
+# consortium, lifted by a REINSTATE proposal, not by onboarding again.)
 check_new_org_active() { # <org>
   local status
   status=$(organisation_status "${ORG_MSP[$1]}" "$1")
-  [[ $status == ACTIVE ]] || die "${ORG_MSP[$1]} is $status on the ledger, not ACTIVE"
-  step_note "admin@$1 reads ${ORG_MSP[$1]} ACTIVE through peer0.$1"
+  case $status in
+    ACTIVE) step_note "admin@$1 reads ${ORG_MSP[$1]} ACTIVE through peer0.$1" ;;
+    SUSPENDED) step_note "admin@$1 reads ${ORG_MSP[$1]} SUSPENDED by the consortium (a REINSTATE proposal lifts it)" ;;
+    *) die "${ORG_MSP[$1]} is $status on the ledger, not ACTIVE" ;;
+  esac
 }

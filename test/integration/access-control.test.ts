@@ -154,9 +154,12 @@ describe('access control on the real network', () => {
       quantityWh: 1_000,
       price: 10,
     });
-    // Then only ACTIVE participants trade
+    // Then a suspended participant submits nothing
     await expect(attempt).rejects.toMatchObject(
-      refusal('ESTP_FORBIDDEN', `${suspended.participantId} is SUSPENDED; only ACTIVE participants trade`),
+      refusal(
+        'ESTP_FORBIDDEN',
+        `${suspended.participantId} is SUSPENDED; a SUSPENDED or REVOKED participant submits nothing`,
+      ),
     );
     // And an ACTIVE member can post in the same market
     await expect(

@@ -306,7 +306,11 @@ describe('an auditor cannot write', () => {
     ],
     ['Settlement', 'Settle', () => ({ tradeId: day.trades.full.id })],
     ['Dispute', 'Open', () => ({ tradeId: day.trades.full.id, claim: 'x', evidenceHash: 'a'.repeat(64) })],
-    ['Consortium', 'ProposeOrganisation', () => ({ mspId: 'AuditorMSP', displayName: 'x' })],
+    [
+      'Consortium',
+      'ProposeOrganisation',
+      () => ({ mspId: 'AuditorMSP', displayName: 'x', capabilities: ['admin', 'member'] }),
+    ],
   ];
 
   test.each(writes)(

@@ -5,14 +5,18 @@
  */
 export type Kind = 'submit' | 'evaluate';
 
-/** Design §7 names per contract (plus documented additions such as Consortium:Bootstrap). */
+/** Design §7 names per contract (plus documented additions such as Consortium:Bootstrap and the governance proposals). */
 export const PUBLIC_API: Record<string, Record<string, Kind>> = {
   Consortium: {
     Bootstrap: 'submit',
     ProposeOrganisation: 'submit',
     ApproveOrganisation: 'submit',
+    ProposeChange: 'submit',
+    ApproveChange: 'submit',
     GetOrganisation: 'evaluate',
     ListOrganisations: 'evaluate',
+    GetProposal: 'evaluate',
+    ListProposals: 'evaluate',
   },
   Participant: {
     Register: 'submit',

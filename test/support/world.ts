@@ -15,6 +15,37 @@ import type { TestIdentity, TestLedger, TxOptions } from './fixture';
 export const FOUNDING_MSPS = ['UtilityMSP', 'EnterpriseMSP', 'CommunityMSP'] as const;
 export type FoundingMsp = (typeof FOUNDING_MSPS)[number];
 
+/** A Consortium:Bootstrap declaration entry. */
+export interface Declaration {
+  mspId: string;
+  displayName: string;
+  capabilities: string[];
+  selfMeteringZones?: string[];
+}
+
+/**
+ * The founding declaration of the unit tests, as network/config/topology.sh declares the network's:
+ * Utility meters (also its own members, in ZONE-A), mints and verifies; Enterprise verifies.
+ */
+export const FOUNDING_DECLARATION: readonly Declaration[] = [
+  {
+    mspId: 'UtilityMSP',
+    displayName: 'Utility (grid operator)',
+    capabilities: ['admin', 'member', 'meter', 'treasurer', 'verifier', 'arbiter', 'auditor'],
+    selfMeteringZones: ['ZONE-A'],
+  },
+  {
+    mspId: 'EnterpriseMSP',
+    displayName: 'Enterprise (industrial members)',
+    capabilities: ['admin', 'member', 'verifier', 'arbiter', 'auditor'],
+  },
+  {
+    mspId: 'CommunityMSP',
+    displayName: 'Community (energy co-op)',
+    capabilities: ['admin', 'member', 'arbiter', 'auditor'],
+  },
+];
+
 export const consortiumContract = new ConsortiumContract();
 export const participantContract = new ParticipantContract();
 
@@ -46,17 +77,46 @@ export function adminOf(ledger: TestLedger, mspId: string): Promise<TestIdentity
   return ledger.identity(mspId, 'admin', ['admin']);
 }
 
-/** Bootstraps the founding orgs; returns their admins. */
+/**
+ * Founds the consortium: the admin of every founding org confirms `declaration` (default
+ * {@link FOUNDING_DECLARATION}); returns their admins.
+ */
 export async function bootstrapConsortium(
   ledger: TestLedger,
+  declaration: readonly Declaration[] = FOUNDING_DECLARATION,
 ): Promise<{ admins: Record<FoundingMsp, TestIdentity> }> {
   const admins = {
     UtilityMSP: await adminOf(ledger, 'UtilityMSP'),
     EnterpriseMSP: await adminOf(ledger, 'EnterpriseMSP'),
     CommunityMSP: await adminOf(ledger, 'CommunityMSP'),
   };
-  await ledger.submit(consortiumContract, 'Bootstrap', admins.UtilityMSP, {});
+  for (const { mspId } of declaration) {
+    const admin = await adminOf(ledger, mspId);
+    await ledger.submit(consortiumContract, 'Bootstrap', admin, { organisations: declaration });
+  }
   return { admins };
+}
+
+/**
+ * A ProposeChange by `proposer`'s admin, adopted by the approval of `approver`'s admin (2 of the 3
+ * founding orgs); returns the proposal's ID.
+ */
+export async function adoptChange(
+  ledger: TestLedger,
+  proposer: string,
+  approver: string,
+  change: object,
+): Promise<string> {
+  const { result } = await ledger.submit<{ proposal: { id: string } }>(
+    consortiumContract,
+    'ProposeChange',
+    await adminOf(ledger, proposer),
+    change,
+  );
+  await ledger.submit(consortiumContract, 'ApproveChange', await adminOf(ledger, approver), {
+    proposalId: result.proposal.id,
+  });
+  return result.proposal.id;
 }
 
 /** Registers `identity` (PENDING) with verification data in the transient map. */

@@ -89,6 +89,9 @@ function exportedValue(checker: ts.TypeChecker, expression: ts.Expression): unkn
   return exports[symbol.name];
 }
 
+/** The role checks of lib/caller.ts: requireRole, and Bootstrap's certificate-only check. */
+const ROLE_CHECKS = ['requireRole', 'requireClaimedRole'];
+
 /**
  * Roles required on the path of `root`: the arguments of `requireRole` calls in its body and in
  * the chaincode functions it calls (transitively), in order of appearance.
@@ -99,7 +102,7 @@ function requiredRoles(checker: ts.TypeChecker, root: ts.Node): string[] | undef
   const found = { check: false };
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
-      if (node.expression.getText() === 'requireRole') {
+      if (ROLE_CHECKS.includes(node.expression.getText())) {
         found.check = true;
         for (const argument of node.arguments.slice(1)) {
           const named = ts.isSpreadElement(argument)
@@ -228,8 +231,10 @@ export function renderReference(): string {
     '`bookmark` and return `{ records, bookmark }`; an empty bookmark means the last page. Errors',
     'start with a stable code (`ESTP_FORBIDDEN: …`, [below](#error-codes)). **Roles** are the',
     '`estp.role` values of the caller certificate that `requireRole` accepts on the',
-    "operation's path (any one of them suffices); further rules (same org, ACTIVE participant,",
-    'ownership, neutral org) are in the errors column.',
+    "operation's path (any one of them suffices) — and only where the caller's organisation is ACTIVE",
+    'and holds the role as a capability, and the caller is not a SUSPENDED or REVOKED participant',
+    '([trust.md](trust.md)); further rules (same org, ACTIVE participant, ownership, neutral org,',
+    'independent meter) are in the errors column.',
     '',
   ];
   for (const [contractName, contract] of Object.entries(metadata.contracts)) {

@@ -101,15 +101,16 @@ describe('Audit', () => {
       });
     });
 
-    it('reads organisation approvals by <mspId>:<approverMspId>', async () => {
+    it('reads organisation approvals by <proposalId>:<approverMspId>', async () => {
       const utilityAdmin = await adminOf(ledger, 'UtilityMSP');
       const proposed = await ledger.submit(consortium, 'ProposeOrganisation', utilityAdmin, {
         mspId: 'CityMSP',
         displayName: 'City',
+        capabilities: ['admin', 'member'],
       });
       const history = await ledger.evaluate<RecordHistory>(audit, 'History', auditor, {
         recordType: 'OrganisationApproval',
-        id: 'CityMSP:UtilityMSP',
+        id: 'CityMSP/0/ADMIT:UtilityMSP',
       });
       expect(history.versions).toEqual([
         {
@@ -117,7 +118,7 @@ describe('Audit', () => {
           timestamp: iso(proposed.timestampMs),
           isDelete: false,
           value: {
-            mspId: 'CityMSP',
+            proposalId: 'CityMSP/0/ADMIT',
             approverMspId: 'UtilityMSP',
             approvedBy: 'UtilityMSP:admin',
             approvedAt: iso(proposed.timestampMs),
@@ -125,8 +126,13 @@ describe('Audit', () => {
         },
       ]);
       await expect(
-        ledger.evaluate(audit, 'History', auditor, { recordType: 'OrganisationApproval', id: 'CityMSP' }),
-      ).rejects.toThrow(/ESTP_INVALID_INPUT: id of an OrganisationApproval must be <mspId>:<approverMspId>/);
+        ledger.evaluate(audit, 'History', auditor, {
+          recordType: 'OrganisationApproval',
+          id: 'CityMSP/0/ADMIT',
+        }),
+      ).rejects.toThrow(
+        /ESTP_INVALID_INPUT: id of an OrganisationApproval must be <proposalId>:<approverMspId>/,
+      );
     });
 
     it('reads records whose IDs contain a slash (trades, offers, treasury operations)', async () => {
@@ -189,6 +195,7 @@ describe('Audit', () => {
       await ledger.submit(consortium, 'ProposeOrganisation', communityAdmin, {
         mspId: 'CityMSP',
         displayName: 'City',
+        capabilities: ['admin', 'member'],
       });
       // When the auditor pages through the Organisation records two at a time
       const first = await ledger.evaluate<Page<{ mspId: string }>>(audit, 'List', auditor, {
@@ -240,10 +247,12 @@ describe('Audit', () => {
 
   describe('Totals', () => {
     it('counts the records of every type now', async () => {
-      // Given 3 founders + 1 proposed org with 1 approval, and 1 participant
+      // Given 3 founders (their declaration confirmed by 3 approvals), 1 proposed org with 1
+      // approval, and 1 participant
       await ledger.submit(consortium, 'ProposeOrganisation', await adminOf(ledger, 'EnterpriseMSP'), {
         mspId: 'CityMSP',
         displayName: 'City',
+        capabilities: ['admin', 'member'],
       });
       await registerParticipant(ledger, member);
       // When
@@ -255,7 +264,8 @@ describe('Audit', () => {
         records: {
           ...expected,
           [RecordType.Organisation]: 4,
-          [RecordType.OrganisationApproval]: 1,
+          [RecordType.OrganisationProposal]: 2,
+          [RecordType.OrganisationApproval]: 4,
           [RecordType.Participant]: 1,
         },
         conservation: {

@@ -2,7 +2,7 @@
  * The shared chaincode core (lib/): validation, errors, caller, time, keys, state and pagination,
  * run against the in-memory stub with real identities.
  */
-import { callerOf, requireMsp, requireRole } from '../../chaincode/src/lib/caller';
+import { callerOf, requireClaimedRole, requireMsp } from '../../chaincode/src/lib/caller';
 import { ErrorCode, EstpError, InvalidInputError, NotFoundError } from '../../chaincode/src/lib/errors';
 import { INDEX_VALUE, RecordType, indexKey, recordKey } from '../../chaincode/src/lib/keys';
 import { DEFAULT_PAGE_SIZE, type Page, listByIndex, listRecords } from '../../chaincode/src/lib/pagination';
@@ -121,7 +121,7 @@ describe('lib on the stub', () => {
         mspId: 'UtilityMSP',
         enrollmentId: 'odd',
         participantId: 'UtilityMSP:odd',
-        roles: new Set(['admin', 'auditor']),
+        claimedRoles: new Set(['admin', 'auditor']),
       });
     });
 
@@ -131,16 +131,17 @@ describe('lib on the stub', () => {
       });
       const { result } = await ledger.transact(cnOnly, (ctx) => Promise.resolve(callerOf(ctx)));
       expect(result.participantId).toBe('CommunityMSP:cn-user');
-      expect([...result.roles]).toEqual(['member']);
+      expect([...result.claimedRoles]).toEqual(['member']);
     });
 
-    it('requireRole and requireMsp fail with ESTP_FORBIDDEN naming what is missing', async () => {
+    it('requireClaimedRole and requireMsp fail with ESTP_FORBIDDEN naming what is missing', async () => {
+      // (requireRole, which also checks the org's capabilities and statuses, is in trust.test.ts)
       const { result } = await ledger.transact(caller, (ctx) => Promise.resolve(callerOf(ctx)));
       expect(() => {
-        requireRole(result, 'meter', 'admin');
+        requireClaimedRole(result, 'meter', 'admin');
       }).not.toThrow();
       expect(() => {
-        requireRole(result, 'treasurer');
+        requireClaimedRole(result, 'treasurer');
       }).toThrow('ESTP_FORBIDDEN: requires estp.role treasurer; UtilityMSP:op1 has member,meter');
       expect(() => {
         requireMsp(result, 'UtilityMSP', 'x');
@@ -151,7 +152,7 @@ describe('lib on the stub', () => {
       const none = await ledger.identity('UtilityMSP', 'none', []);
       const { result: nobody } = await ledger.transact(none, (ctx) => Promise.resolve(callerOf(ctx)));
       expect(() => {
-        requireRole(nobody, 'member');
+        requireClaimedRole(nobody, 'member');
       }).toThrow('UtilityMSP:none has none');
     });
   });

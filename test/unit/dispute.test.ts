@@ -10,6 +10,7 @@ import type { Market } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import type { TestIdentity } from '../support/fixture';
+import { activeParticipant, participantContract, registerParticipant } from '../support/world';
 import {
   HASH,
   HASH2,
@@ -281,7 +282,40 @@ describe('Dispute', () => {
     it('an arbiter of an organisation that is not ACTIVE cannot rule', async () => {
       await open(alice);
       const outsider = await world.ledger.identity('CityMSP', 'arbiter', ['arbiter']);
-      await expectRejected(ruling(outsider, 0, 0), /CityMSP is not an ACTIVE organisation/);
+      await expectRejected(
+        ruling(outsider, 0, 0),
+        /ESTP_FORBIDDEN: CityMSP is not a recorded organisation; only identities of ACTIVE organisations act as arbiter/,
+      );
+    });
+
+    it('an arbiter rules only as an ACTIVE participant: unregistered, PENDING and SUSPENDED arbiters are refused', async () => {
+      // Given an open dispute between Community and Enterprise, and Utility (neutral) arbiters that
+      // are not registered, PENDING or SUSPENDED
+      await open(alice);
+      const unregistered = await world.ledger.identity('UtilityMSP', 'arbiter2', ['arbiter']);
+      const pending = await world.ledger.identity('UtilityMSP', 'arbiter3', ['arbiter']);
+      await registerParticipant(world.ledger, pending);
+      const suspended = await activeParticipant(world.ledger, 'UtilityMSP', 'arbiter4', ['arbiter']);
+      await world.ledger.submit(participantContract, 'Suspend', world.admin, {
+        id: suspended.participantId,
+        reason: 'conflict of interest',
+      });
+      // When they rule or add evidence, Then each is refused and nothing changes
+      await expectRejected(ruling(unregistered, 0, 0), /UtilityMSP:arbiter2 is not a registered participant/);
+      await expectRejected(ruling(pending, 0, 0), /UtilityMSP:arbiter3 is PENDING; only ACTIVE participants/);
+      await expectRejected(
+        ruling(suspended, 0, 0),
+        /UtilityMSP:arbiter4 is SUSPENDED; a SUSPENDED or REVOKED participant submits nothing/,
+      );
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', unregistered, {
+          tradeId: trade.id,
+          evidenceHash: HASH2,
+        }),
+        /UtilityMSP:arbiter2 is not a registered participant/,
+      );
+      // And the registered ACTIVE arbiter of the same org rules
+      await expect(ruling(world.arbiters.UtilityMSP, 0, 0)).resolves.toBeDefined();
     });
 
     it('arbitration: two neutral orgs, every neutral org when fewer, every org when none is neutral', () => {

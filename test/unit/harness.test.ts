@@ -109,7 +109,7 @@ describe('in-memory Fabric stub', () => {
         /^x509::\/OU=client\/CN=alice::\/C=US\/ST=North Carolina\/O=utility\.estp\.test\/CN=ca\.utility\.estp\.test$/,
       );
       expect(result.caller.participantId).toBe('UtilityMSP:alice');
-      expect([...result.caller.roles].sort()).toEqual(['arbiter', 'member']);
+      expect([...result.caller.claimedRoles].sort()).toEqual(['arbiter', 'member']);
       expect(result.creatorMsp).toBe('UtilityMSP');
       expect(result.pem).toContain('-----BEGIN CERTIFICATE-----');
     });
@@ -125,7 +125,7 @@ describe('in-memory Fabric stub', () => {
       const plain = await ledger.identity('EnterpriseMSP', 'peer-admin', [], { withoutAttributes: true });
       const { result } = await ledger.transact(plain, (ctx) => Promise.resolve(callerOf(ctx)));
       expect(result.participantId).toBe('EnterpriseMSP:peer-admin');
-      expect(result.roles.size).toBe(0);
+      expect(result.claimedRoles.size).toBe(0);
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * A trading world for the Market, Settlement and Dispute tests: the founding orgs bootstrapped,
- * service identities (market admin, treasurer, meter, verifier, one arbiter per org) and helpers to
+ * service identities (market admin, treasurer, meter, verifier, one ACTIVE arbiter per org) and helpers to
  * make funded ACTIVE traders, open markets and read accounts — all through the real transactions.
  */
 import { DisputeContract } from '../../chaincode/src/contracts/dispute';
@@ -39,10 +39,11 @@ export async function tradingWorld(): Promise<TradingWorld> {
     treasurer: await ledger.identity('UtilityMSP', 'treasurer', ['treasurer']),
     meter: await ledger.identity('UtilityMSP', 'meter', ['meter']),
     verifier: await ledger.identity('EnterpriseMSP', 'verifier', ['verifier']),
+    // Arbiters rule only as ACTIVE participants (docs/trust.md).
     arbiters: {
-      UtilityMSP: await ledger.identity('UtilityMSP', 'arbiter', ['arbiter']),
-      EnterpriseMSP: await ledger.identity('EnterpriseMSP', 'arbiter', ['arbiter']),
-      CommunityMSP: await ledger.identity('CommunityMSP', 'arbiter', ['arbiter']),
+      UtilityMSP: await activeParticipant(ledger, 'UtilityMSP', 'arbiter', ['arbiter']),
+      EnterpriseMSP: await activeParticipant(ledger, 'EnterpriseMSP', 'arbiter', ['arbiter']),
+      CommunityMSP: await activeParticipant(ledger, 'CommunityMSP', 'arbiter', ['arbiter']),
     },
   };
 }

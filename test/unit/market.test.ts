@@ -211,7 +211,8 @@ describe('Market', () => {
       await world.ledger.submit(
         settlement,
         'IssueCertificates',
-        await world.ledger.identity('CommunityMSP', 'verifier', ['verifier']),
+        // A verifier of another org than the project owner's (EnterpriseMSP) that holds the capability.
+        await world.ledger.identity('UtilityMSP', 'verifier', ['verifier']),
         {
           projectId: 'P1',
           batchId: 'B1',
@@ -323,7 +324,7 @@ describe('Market', () => {
       });
       await expectRejected(
         world.ledger.submit(markets, 'PostOffer', alice, input),
-        /is SUSPENDED; only ACTIVE participants trade/,
+        /CommunityMSP:alice is SUSPENDED; a SUSPENDED or REVOKED participant submits nothing/,
       );
     });
 
@@ -522,7 +523,7 @@ describe('Market', () => {
       );
       await expectRejected(
         world.ledger.submit(markets, 'AcceptOffer', alice, { id: sell.id, quantityWh: 1000 }),
-        /the owner of offer EnterpriseMSP:bob\/s is SUSPENDED/,
+        /the owner of offer EnterpriseMSP:bob\/s cannot trade: EnterpriseMSP:bob is SUSPENDED/,
       );
     });
 
@@ -906,6 +907,7 @@ describe('Market', () => {
       const key = (type: string, ...attributes: string[]) => world.ledger.key(type, ...attributes);
       const allowed = new Set([
         key('Market', 'M1'),
+        key('Organisation', 'CommunityMSP'),
         key('Participant', alice.participantId),
         key('Offer', 'CommunityMSP:alice/b'),
         key('Offer', 'EnterpriseMSP:bob/s'),

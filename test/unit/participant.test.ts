@@ -70,7 +70,8 @@ describe('Participant', () => {
         kind: 'PROSUMER',
         commodities: ['ELECTRICITY', 'HEAT'],
         gridZone: 'ZONE-A',
-        meterIds: ['MTR-1', 'MTR-2'],
+        meterIds: [],
+        requestedMeterIds: ['MTR-1', 'MTR-2'],
         capacityW: 7200,
         status: 'PENDING',
         verificationHash: sha256('passport-scan'),
@@ -79,14 +80,12 @@ describe('Participant', () => {
       };
       expect(tx.result).toEqual(expected);
       expect(ledger.readRecord('Participant', 'CommunityMSP:solar1')).toEqual(expected);
-      // And the indexes, and nothing else, are written publicly
+      // And the indexes, and nothing else, are written publicly: the meters are only requested
       expect([...tx.writes.keys()].sort()).toEqual(
         [
           ledger.key('Participant', 'CommunityMSP:solar1'),
           ledger.key('participant~status', 'PENDING', 'CommunityMSP:solar1'),
           ledger.key('participant~msp~status', 'CommunityMSP', 'PENDING', 'CommunityMSP:solar1'),
-          ledger.key('meter~participant', 'MTR-1', 'CommunityMSP:solar1'),
-          ledger.key('meter~participant', 'MTR-2', 'CommunityMSP:solar1'),
         ].sort(),
       );
       for (const value of tx.writes.values()) expect(text(value)).not.toContain('passport-scan');
@@ -159,7 +158,7 @@ describe('Participant', () => {
       const citizen = await ledger.identity('CityMSP', 'c1', ['member']);
       await expectRejected(
         register(citizen, profileOf('c1')),
-        /ESTP_FORBIDDEN: Participant:Register requires an ACTIVE organisation; CityMSP is not a recorded organisation/,
+        /ESTP_FORBIDDEN: CityMSP is not a recorded organisation; only identities of ACTIVE organisations act as member/,
       );
     });
 
@@ -167,6 +166,7 @@ describe('Participant', () => {
       await ledger.submit(new ConsortiumContract(), 'ProposeOrganisation', utilityAdmin, {
         mspId: 'CityMSP',
         displayName: 'City',
+        capabilities: ['admin', 'member'],
       });
       const citizen = await ledger.identity('CityMSP', 'c1', ['member']);
       await expectRejected(register(citizen, profileOf('c1')), /CityMSP is PROPOSED/);
@@ -180,12 +180,13 @@ describe('Participant', () => {
       );
     });
 
-    it('rejects a meter that another participant registered', async () => {
+    it('rejects a meter bound to another participant', async () => {
       await register(solar, profileOf('solar1', { meterIds: ['MTR-1'] }));
+      await ledger.submit(participants, 'Approve', communityAdmin, { id: solar.participantId });
       const neighbour = await ledger.identity('CommunityMSP', 'solar2', ['member']);
       await expectRejected(
         register(neighbour, profileOf('solar2', { meterIds: ['MTR-9', 'MTR-1'] })),
-        /ESTP_ALREADY_EXISTS: meter MTR-1 \(meterIds\[1\]\) already exists/,
+        /ESTP_ALREADY_EXISTS: meter MTR-1 \(meterIds\[1\]\), bound to CommunityMSP:solar1, already exists/,
       );
     });
 
@@ -250,7 +251,13 @@ describe('Participant', () => {
       );
       expect(tx.event).toEqual({
         name: EventName.ParticipantApproved,
-        payload: { id: solar.participantId, from: 'PENDING', status: 'ACTIVE', by: 'CommunityMSP:admin' },
+        payload: {
+          id: solar.participantId,
+          from: 'PENDING',
+          status: 'ACTIVE',
+          by: 'CommunityMSP:admin',
+          meterIds: [],
+        },
       });
     });
 
@@ -393,6 +400,84 @@ describe('Participant', () => {
       await expect(
         ledger.transact(solar, (ctx) => getParticipant(ctx, 'CommunityMSP:nobody'), { commit: false }),
       ).rejects.toThrow(/ESTP_NOT_FOUND/);
+    });
+  });
+
+  describe('meters: bound by the org admin, never squatted, released on revocation', () => {
+    let squatter: TestIdentity;
+
+    const approve = (id: string, extra: object = {}) =>
+      ledger.submit<Participant>(participants, 'Approve', communityAdmin, { id, ...extra });
+    const meterOwners = (meterId: string) =>
+      [...ledger.state().keys()]
+        .filter((key) => key.startsWith(ledger.key('meter~participant', meterId)))
+        .map((key) => key.split('\u0000')[3]);
+
+    beforeEach(async () => {
+      squatter = await ledger.identity('CommunityMSP', 'squatter', ['member']);
+    });
+
+    it("Approve binds the requested meters: the index entries and the record's meterIds", async () => {
+      // Given a PENDING registrant with two requested meters
+      await register(solar, profileOf('solar1', { meterIds: ['MTR-2', 'MTR-1'] }));
+      // When its admin approves it
+      const tx = await approve(solar.participantId);
+      // Then both are bound to it
+      expect(tx.result).toMatchObject({ meterIds: ['MTR-1', 'MTR-2'], requestedMeterIds: [] });
+      expect(tx.writes.get(ledger.key('meter~participant', 'MTR-1', solar.participantId))).toBeDefined();
+      expect(tx.writes.get(ledger.key('meter~participant', 'MTR-2', solar.participantId))).toBeDefined();
+      expect(tx.event?.payload).toMatchObject({ meterIds: ['MTR-1', 'MTR-2'] });
+    });
+
+    it("a PENDING registrant's request squats nothing: the owner whose admin approves first binds the meter", async () => {
+      // Given a squatter registered first with the meter of the real owner
+      await register(squatter, profileOf('squatter', { meterIds: ['MTR-1'] }));
+      expect(meterOwners('MTR-1')).toEqual([]);
+      // When the real owner registers the same meter and its admin approves it
+      await register(solar, profileOf('solar1', { meterIds: ['MTR-1'] }));
+      await approve(solar.participantId);
+      // Then the meter is bound to the owner, and the squatter's approval with it is refused
+      expect(meterOwners('MTR-1')).toEqual([solar.participantId]);
+      await expectRejected(
+        approve(squatter.participantId),
+        /ESTP_ALREADY_EXISTS: meter MTR-1 \(meterIds\[0\]\), bound to CommunityMSP:solar1, already exists/,
+      );
+      // And its admin may approve it without that meter
+      await expect(approve(squatter.participantId, { meterIds: [] })).resolves.toMatchObject({
+        result: { status: 'ACTIVE', meterIds: [] },
+      });
+    });
+
+    it('Approve binds only meters the participant requested', async () => {
+      await register(solar, profileOf('solar1', { meterIds: ['MTR-1', 'MTR-2'] }));
+      await expectRejected(
+        approve(solar.participantId, { meterIds: ['MTR-1', 'MTR-3'] }),
+        /ESTP_INVALID_INPUT: meterIds\[1\] was not requested by CommunityMSP:solar1/,
+      );
+      await expect(approve(solar.participantId, { meterIds: ['MTR-2'] })).resolves.toMatchObject({
+        result: { meterIds: ['MTR-2'], requestedMeterIds: [] },
+      });
+    });
+
+    it('Suspend keeps the meters bound; Revoke releases them for another participant', async () => {
+      await register(solar, profileOf('solar1', { meterIds: ['MTR-1'] }));
+      await approve(solar.participantId);
+      await ledger.submit(participants, 'Suspend', communityAdmin, { id: solar.participantId, reason: 'r' });
+      expect(meterOwners('MTR-1')).toEqual([solar.participantId]);
+      // When the admin revokes it
+      const revoked = await ledger.submit<Participant>(participants, 'Revoke', communityAdmin, {
+        id: solar.participantId,
+        reason: 'moved away',
+      });
+      // Then the meter is free, and the record keeps no meter
+      expect(revoked.writes.get(ledger.key('meter~participant', 'MTR-1', solar.participantId))).toBeNull();
+      expect(revoked.result.meterIds).toEqual([]);
+      expect(revoked.event?.payload).toMatchObject({ releasedMeterIds: ['MTR-1'] });
+      expect(meterOwners('MTR-1')).toEqual([]);
+      // And the next occupant registers and gets it bound
+      await register(squatter, profileOf('squatter', { meterIds: ['MTR-1'] }));
+      await approve(squatter.participantId);
+      expect(meterOwners('MTR-1')).toEqual([squatter.participantId]);
     });
   });
 

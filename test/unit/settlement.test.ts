@@ -197,7 +197,7 @@ describe('Settlement', () => {
       );
       await expectRejected(
         report(trade.id, 1, 'MTR-X'),
-        /ESTP_FORBIDDEN: meter MTR-X is not registered to the seller or buyer/,
+        /ESTP_FORBIDDEN: meter MTR-X is not bound to the seller or buyer/,
       );
       await expectRejected(report('M1/a/ff', 1), /ESTP_NOT_FOUND: Trade M1\/a\/ff/);
       await expectRejected(

@@ -115,10 +115,15 @@ export const TREASURER: Actor = { org: 'utility', user: 'treasurer' };
 export const METER_OPERATOR: Actor = { org: 'utility', user: 'meter' };
 export const MARKET_OPERATOR: Actor = { org: 'utility', user: 'admin' };
 export const AUDITOR: Actor = { org: 'utility', user: 'auditor' };
+/** An arbiter: it rules only as an ACTIVE participant of its org (docs/trust.md), so it registers too. */
+export interface Arbiter extends Actor {
+  readonly displayName: string;
+}
+
 /** Arbiters of the two organisations that are neutral in a dispute between co-op members. */
-export const NEUTRAL_ARBITERS: readonly Actor[] = [
-  { org: 'utility', user: 'arbiter' },
-  { org: 'enterprise', user: 'arbiter' },
+export const NEUTRAL_ARBITERS: readonly Arbiter[] = [
+  { org: 'utility', user: 'arbiter', displayName: 'Utility arbitration desk' },
+  { org: 'enterprise', user: 'arbiter', displayName: 'Enterprise arbitration desk' },
 ];
 /**
  * The utility's measurement-and-verification desk. The network enrols only Enterprise's verifier,

@@ -18,7 +18,7 @@ import {
 } from './markets';
 import { DemoError, ensureVerifier, fundParticipants, onboardParticipants } from './onboarding';
 import { centsPerKwh, euros, kwh } from './print';
-import type { Page, ParticipantRecord, TradeRecord } from './records';
+import type { OrganisationRecord, Page, ParticipantRecord, TradeRecord } from './records';
 import type { Session } from './session';
 import { marketTimes, waitUntil } from './timeline';
 
@@ -31,23 +31,28 @@ export interface DayResult {
   readonly balanced: boolean;
 }
 
-interface OrganisationRecord {
-  readonly mspId: string;
-  readonly displayName: string;
-  readonly status: string;
-  readonly founding?: boolean;
-}
-
 /** Runs the whole day. */
 export async function runDay(session: Session): Promise<DayResult> {
   const out = session.out;
 
-  out.step('The consortium (founding orgs recorded at deployment by Consortium:Bootstrap)');
+  out.step(
+    'The consortium: each org and the roles its identities may exercise (founding declaration confirmed by every founding org)',
+  );
   const auditor = await session.client(AUDITOR);
   const orgs = await auditor.evaluate<Page<OrganisationRecord>>('Consortium', 'ListOrganisations', {
     pageSize: 50,
   });
-  out.table(orgs.records.map((org) => ({ org: org.mspId, name: org.displayName, status: org.status })));
+  out.table(
+    orgs.records.map((org) => ({
+      org: org.mspId,
+      name: org.displayName,
+      status: org.status,
+      capabilities: org.capabilities.join(','),
+      'meters own members in': org.selfMeteringZones.join(',') || '–',
+    })),
+    undefined,
+    64, // every capability of the grid operator
+  );
 
   out.step("Identities: the Utility CA enrols an M&V verifier into the utility's wallet");
   const verifier = await ensureVerifier(session);

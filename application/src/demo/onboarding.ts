@@ -4,15 +4,25 @@
  * - The utility's verifier is registered with the Utility CA (estp.role=verifier) and enrolled
  *   into the org's wallet, unless the wallet already holds it.
  * - Each participant registers itself (profile public, identity document in its org's private
- *   data) and its org's admin approves it. A participant registered by an earlier run is reused
- *   (a suspended one is reinstated); one whose profile cannot play its part stops the demo.
+ *   data) and its org's admin approves it, binding its meters. A participant registered by an
+ *   earlier run is reused (a suspended one is reinstated); one whose profile cannot play its part
+ *   stops the demo. The neutral arbiters register the same way: only ACTIVE participants rule.
  * - The utility's treasurer deposits each participant's opening balance.
  */
 import { createHash } from 'node:crypto';
 import { resolveOrg } from '../gateway/connection';
 import { walletDir, walletRoot } from '../gateway/identity';
 import { ensureIdentity } from '../gateway/provision';
-import { adminOf, CAST, type CastMember, GRID_ZONE, TREASURER, VERIFIER } from './cast';
+import {
+  adminOf,
+  type Arbiter,
+  CAST,
+  type CastMember,
+  GRID_ZONE,
+  NEUTRAL_ARBITERS,
+  TREASURER,
+  VERIFIER,
+} from './cast';
 import { euros } from './print';
 import type { AccountRecord, ParticipantRecord } from './records';
 import { type Actor, isRejection, type Session } from './session';
@@ -44,11 +54,20 @@ export async function ensureVerifier(session: Session): Promise<Actor> {
   return VERIFIER;
 }
 
+/** What a participant registers with (Participant:Register's input). */
+interface Profile {
+  readonly displayName: string;
+  readonly kind: CastMember['kind'];
+  readonly commodities: CastMember['commodities'];
+  readonly meterIds: readonly string[];
+  readonly capacityW: number;
+}
+
 /** The identity document a participant registers with (kept in its org's private data). */
-function verificationDocument(member: CastMember, mspId: string): string {
+function verificationDocument(actor: Actor, profile: Profile, mspId: string): string {
   return JSON.stringify({
-    subject: `${mspId}:${member.user}`,
-    name: member.displayName,
+    subject: `${mspId}:${actor.user}`,
+    name: profile.displayName,
     checkedBy: 'ESTP demo',
   });
 }
@@ -58,16 +77,45 @@ export function profileMismatch(record: ParticipantRecord, member: CastMember): 
   const missing = member.commodities.filter((commodity) => !record.commodities.includes(commodity));
   if (missing.length > 0) return `it does not trade ${missing.join(', ')}`;
   if (record.gridZone !== GRID_ZONE) return `it is in grid zone ${record.gridZone}, not ${GRID_ZONE}`;
-  if (record.meterIds.length === 0) return 'it has no registered meter';
+  // A PENDING record's meters are bound when its admin approves it.
+  if (record.meterIds.length === 0 && record.requestedMeterIds.length === 0)
+    return 'it has no registered meter';
   return undefined;
 }
 
-/** Registers (or finds) a participant and brings it to ACTIVE. */
-async function ensureParticipant(
+/** An arbiter's profile: it trades nothing itself, but registers like every participant. */
+function arbiterProfile(arbiter: Arbiter): Profile {
+  return {
+    displayName: arbiter.displayName,
+    kind: 'CONSUMER',
+    commodities: ['ELECTRICITY'],
+    meterIds: [],
+    capacityW: 0,
+  };
+}
+
+/** Registers (or finds) a cast member and brings it to ACTIVE. */
+function ensureParticipant(
   session: Session,
   member: CastMember,
 ): Promise<{ record: ParticipantRecord; how: string }> {
-  const client = await session.client(member);
+  return ensureActive(session, member, member, (record) => {
+    const mismatch = profileMismatch(record, member);
+    return mismatch && `${record.id} cannot play the ${member.role}: ${mismatch}`;
+  });
+}
+
+/**
+ * Registers (or finds) `actor` as a participant with `profile` and has its org's admin bring it to
+ * ACTIVE; `unfit` says why a record from an earlier run cannot take part, if it cannot.
+ */
+async function ensureActive(
+  session: Session,
+  actor: Actor,
+  profile: Profile,
+  unfit: (record: ParticipantRecord) => string | undefined = () => undefined,
+): Promise<{ record: ParticipantRecord; how: string }> {
+  const client = await session.client(actor);
   let record: ParticipantRecord;
   let how: string;
   try {
@@ -79,15 +127,15 @@ async function ensureParticipant(
       'Participant',
       'Register',
       {
-        displayName: member.displayName,
-        kind: member.kind,
-        commodities: member.commodities,
+        displayName: profile.displayName,
+        kind: profile.kind,
+        commodities: profile.commodities,
         gridZone: GRID_ZONE,
-        meterIds: member.meterIds,
-        capacityW: member.capacityW,
+        meterIds: profile.meterIds,
+        capacityW: profile.capacityW,
       },
       {
-        transient: { verification: verificationDocument(member, client.mspId) },
+        transient: { verification: verificationDocument(actor, profile, client.mspId) },
         // Private data: name the endorsers, the gateway does not share transient data by itself.
         endorsingOrganizations: client.majorityEndorsers(),
       },
@@ -96,14 +144,14 @@ async function ensureParticipant(
     // The admin's approval is endorsed by another org's peer too: it must know the registration.
     await session.sync();
   }
-  const mismatch = profileMismatch(record, member);
+  const mismatch = unfit(record);
   if (mismatch) {
     throw new DemoError(
-      `${record.id} cannot play the ${member.role}: ${mismatch} (registered before with another profile); ` +
+      `${mismatch} (registered before with another profile); ` +
         'run the demo on a fresh network (`npm run network:clean && npm start`)',
     );
   }
-  const admin = await session.client(adminOf(member.org));
+  const admin = await session.client(adminOf(actor.org));
   if (record.status === 'PENDING') {
     record = await admin.submit<ParticipantRecord>('Participant', 'Approve', {
       id: record.id,
@@ -122,25 +170,32 @@ async function ensureParticipant(
   return { record, how };
 }
 
-/** Registers and activates every participant of the cast (in parallel: each writes its own keys). */
+/**
+ * Registers and activates every participant of the cast and the neutral arbiters (in parallel:
+ * each writes its own keys); returns the cast's records.
+ */
 export async function onboardParticipants(session: Session): Promise<Map<CastMember, ParticipantRecord>> {
-  const results = await Promise.all(CAST.map((member) => ensureParticipant(session, member)));
+  const [results, arbiters] = await Promise.all([
+    Promise.all(CAST.map((member) => ensureParticipant(session, member))),
+    Promise.all(NEUTRAL_ARBITERS.map((arbiter) => ensureActive(session, arbiter, arbiterProfile(arbiter)))),
+  ]);
   const records = new Map<CastMember, ParticipantRecord>();
+  const row = (part: string, result: { record: ParticipantRecord; how: string }) => ({
+    participant: result.record.id,
+    part,
+    name: result.record.displayName,
+    meters: result.record.meterIds,
+    trades: result.record.commodities,
+    status: result.record.status,
+    how: result.how,
+  });
   const rows = CAST.map((member, index) => {
     const result = results[index];
     if (!result) throw new Error(`no onboarding result for ${member.role}`);
     records.set(member, result.record);
-    return {
-      participant: result.record.id,
-      part: member.role,
-      name: result.record.displayName,
-      meters: result.record.meterIds,
-      trades: result.record.commodities,
-      status: result.record.status,
-      how: result.how,
-    };
+    return row(member.role, result);
   });
-  session.out.table(rows);
+  session.out.table([...rows, ...arbiters.map((result) => row('arbiter', result))]);
   return records;
 }
 

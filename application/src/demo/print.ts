@@ -58,9 +58,9 @@ export class Printer {
     this.#sink(`        ${text}`);
   }
 
-  /** A table, indented under the current step. */
-  table(rows: readonly Record<string, unknown>[], columns?: readonly string[]): void {
-    const text = formatTable(rows, { maxCellWidth: 48, ...(columns ? { columns } : {}) });
+  /** A table, indented under the current step; cells longer than `maxCellWidth` are cut. */
+  table(rows: readonly Record<string, unknown>[], columns?: readonly string[], maxCellWidth = 48): void {
+    const text = formatTable(rows, { maxCellWidth, ...(columns ? { columns } : {}) });
     for (const row of text.split('\n')) this.#sink(`        ${row}`);
   }
 

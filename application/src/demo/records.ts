@@ -10,6 +10,7 @@ export type {
   Dispute as DisputeRecord,
   Market as MarketRecord,
   Offer as OfferRecord,
+  Organisation as OrganisationRecord,
   Page,
   Participant as ParticipantRecord,
   ParticipantStatus,

@@ -28,11 +28,12 @@ export const HistoryInput = input({
  * Contracts that key a record type by several attributes register the mapping here.
  */
 export const HISTORY_KEYS: Partial<Record<RecordType, (ctx: Context, id: string) => string>> = {
-  /** id `<mspId>:<approverMspId>` → `(OrganisationApproval, mspId, approverMspId)`. */
+  /** id `<proposalId>:<approverMspId>` → `(OrganisationApproval, proposalId, approverMspId)`. */
   [RecordType.OrganisationApproval]: (ctx, id) => {
+    // Proposal IDs and MSP IDs contain no `:`.
     const parts = id.split(':');
     if (parts.length !== 2 || !parts[0] || !parts[1]) {
-      throw new InvalidInputError('id', 'of an OrganisationApproval must be <mspId>:<approverMspId>');
+      throw new InvalidInputError('id', 'of an OrganisationApproval must be <proposalId>:<approverMspId>');
     }
     return ctx.stub.createCompositeKey(RecordType.OrganisationApproval, parts);
   },
@@ -71,7 +72,7 @@ export async function history(
   ctx: Context,
   request: ReturnType<typeof HistoryInput.parse>,
 ): Promise<RecordHistory> {
-  requireAuditor(ctx);
+  await requireAuditor(ctx);
   const keyOf = HISTORY_KEYS[request.recordType];
   const key = keyOf ? keyOf(ctx, request.id) : recordKey(ctx, request.recordType, request.id);
   const limit = request.limit ?? DEFAULT_HISTORY_LIMIT;

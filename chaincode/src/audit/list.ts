@@ -20,7 +20,7 @@ export const ListInput = input({
  * One page of the records of `recordType`, in key order (of composite keys `(recordType, …)`).
  * @throws {ForbiddenError} unless the caller is an auditor or admin.
  */
-export function listAll(ctx: Context, request: Infer<typeof ListInput.shape>): Promise<Page<Json>> {
-  requireAuditor(ctx);
+export async function listAll(ctx: Context, request: Infer<typeof ListInput.shape>): Promise<Page<Json>> {
+  await requireAuditor(ctx);
   return listRecords<Json>(ctx, request.recordType, request.pageSize, request.bookmark);
 }

@@ -61,7 +61,7 @@ export async function computeTotals(ctx: Context): Promise<Totals> {
  * not for transactions.
  * @throws {ForbiddenError} unless the caller is an auditor or admin.
  */
-export function totals(ctx: Context, _request: ReturnType<typeof TotalsInput.parse>): Promise<Totals> {
-  requireAuditor(ctx);
+export async function totals(ctx: Context, _request: ReturnType<typeof TotalsInput.parse>): Promise<Totals> {
+  await requireAuditor(ctx);
   return computeTotals(ctx);
 }

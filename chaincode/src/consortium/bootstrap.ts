@@ -1,65 +1,131 @@
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireRole } from '../lib/caller';
-import { ForbiddenError } from '../lib/errors';
-import { EventName, emitEvent } from '../lib/events';
-import { RecordType } from '../lib/keys';
-import { writeRecord } from '../lib/state';
+import { callerOf, requireClaimedRole } from '../lib/caller';
+import { ForbiddenError, IllegalStateError, InvalidInputError } from '../lib/errors';
 import { txTimeIso } from '../lib/time';
-import { input } from '../lib/validate';
-import { FOUNDING_ORGANISATIONS, type Organisation, readOrganisation } from './model';
+import { input, list } from '../lib/validate';
+import {
+  type Organisation,
+  type OrganisationDeclaration,
+  allOrganisations,
+  declarationField,
+  declarationOf,
+} from './model';
+import {
+  type OrganisationProposal,
+  approveProposal,
+  approversOf,
+  electorate,
+  foundingProposalId,
+  readProposal,
+} from './proposals';
 
-/** Bootstrap takes no fields: the founding orgs are fixed by the design. */
-export const BootstrapInput = input({});
+/** The most organisations a founding declaration lists. */
+export const MAX_FOUNDING_ORGANISATIONS = 32;
+
+export const BootstrapInput = input({
+  organisations: list(declarationField(), { min: 2, max: MAX_FOUNDING_ORGANISATIONS }),
+});
 
 export interface BootstrapResult {
-  /** False when the founding orgs were recorded already (nothing written). */
-  created: boolean;
+  /** The founding declaration as a proposal (`FOUND/<sha256>`), OPEN until every listed org confirmed. */
+  proposal: OrganisationProposal;
+  /** The orgs whose admins confirmed it, sorted. */
+  approvals: string[];
+  /** How many confirmations it needs: every org it lists. */
+  requiredApprovals: number;
+  /** True once the consortium is founded by this declaration. */
+  founded: boolean;
+  /** False when this call wrote nothing (the caller's org had confirmed it already). */
+  changed: boolean;
+  /** The founding Organisation records (empty until founded). */
   organisations: Organisation[];
 }
 
 /**
- * Records the founding orgs (UtilityMSP, EnterpriseMSP, CommunityMSP) as ACTIVE: the documented
- * deployment step the network scripts run once. Idempotent: when they exist, nothing is written
- * and the existing records are returned.
- * @throws {ForbiddenError} unless the caller is an `admin` of a founding org.
+ * The declaration in canonical form: organisations in MSP ID order, each canonical.
+ * @throws {InvalidInputError} for a listed org twice or a declaration without admin.
+ */
+function canonicalDeclaration(request: ReturnType<typeof BootstrapInput.parse>): OrganisationDeclaration[] {
+  const seen = new Set<string>();
+  const declaration = request.organisations.map((organisation, index) => {
+    if (seen.has(organisation.mspId)) {
+      throw new InvalidInputError(`organisations[${index}].mspId`, `lists ${organisation.mspId} twice`);
+    }
+    seen.add(organisation.mspId);
+    return declarationOf(organisation, `organisations[${index}]`);
+  });
+  return declaration.sort((a, b) => (a.mspId < b.mspId ? -1 : a.mspId > b.mspId ? 1 : 0));
+}
+
+/**
+ * Confirms the founding declaration on behalf of the caller's org (docs/trust.md): the founding
+ * organisations and their capabilities, as the network topology declares them. The declaration
+ * takes effect — its organisations recorded ACTIVE — only when the admin of every org it lists
+ * has confirmed the identical declaration (same canonical JSON, same `FOUND/<sha256>` ID), so no
+ * founding org decides alone; it lists at least two orgs, and once one declaration is adopted no
+ * other ever is. Idempotent: a repeated confirmation, or one of the adopted declaration, writes
+ * nothing. The only transaction checked by the certificate's role alone: no organisation is
+ * recorded yet.
+ * @throws {InvalidInputError} a malformed declaration.
+ * @throws {ForbiddenError} the caller is not an admin of an org the declaration lists.
+ * @throws {IllegalStateError} the consortium was founded by another declaration.
  */
 export async function bootstrap(
   ctx: Context,
-  _input: ReturnType<typeof BootstrapInput.parse>,
+  request: ReturnType<typeof BootstrapInput.parse>,
 ): Promise<BootstrapResult> {
+  const declaration = canonicalDeclaration(request);
   const caller = callerOf(ctx);
-  requireRole(caller, 'admin');
-  if (!FOUNDING_ORGANISATIONS.some((org) => org.mspId === caller.mspId)) {
+  requireClaimedRole(caller, 'admin');
+  if (!declaration.some((organisation) => organisation.mspId === caller.mspId)) {
     throw new ForbiddenError(
-      `Bootstrap is limited to admins of the founding organisations; caller is of ${caller.mspId}`,
+      `${caller.mspId} is not listed in the founding declaration; only admins of the orgs it lists confirm it`,
     );
   }
-  const existing: Organisation[] = [];
-  for (const founder of FOUNDING_ORGANISATIONS) {
-    const organisation = await readOrganisation(ctx, founder.mspId);
-    if (organisation) existing.push(organisation);
+  const id = foundingProposalId(declaration);
+  const organisations = await allOrganisations(ctx);
+  const existing = await readProposal(ctx, id);
+  const approvals = existing ? await approversOf(ctx, id) : [];
+  const { required } = electorate({ kind: 'FOUND', organisations: declaration }, organisations);
+  if (existing?.status === 'ADOPTED') {
+    const founders = organisations.filter((organisation) => organisation.founding);
+    return {
+      proposal: existing,
+      approvals,
+      requiredApprovals: required,
+      founded: true,
+      changed: false,
+      organisations: founders,
+    };
   }
-  // Founders are only ever written together (nobody can propose an org before one is ACTIVE).
-  if (existing.length > 0) return { created: false, organisations: existing };
-
-  const now = txTimeIso(ctx);
-  const organisations = FOUNDING_ORGANISATIONS.map((founder): Organisation => ({
-    mspId: founder.mspId,
-    displayName: founder.displayName,
-    roles: [...founder.roles],
-    status: 'ACTIVE',
-    founding: true,
-    proposedBy: `bootstrap:${caller.participantId}`,
-    createdAt: now,
-    updatedAt: now,
-    activatedAt: now,
-  }));
-  for (const organisation of organisations) {
-    await writeRecord(ctx, RecordType.Organisation, organisation.mspId, organisation);
+  if (organisations.length > 0) {
+    throw new IllegalStateError(`the consortium was founded already, by another declaration than ${id}`);
   }
-  emitEvent(ctx, EventName.OrganisationBootstrapped, {
-    mspIds: organisations.map((organisation) => organisation.mspId),
-    by: caller.participantId,
-  });
-  return { created: true, organisations };
+  if (existing && approvals.includes(caller.mspId)) {
+    return {
+      proposal: existing,
+      approvals,
+      requiredApprovals: required,
+      founded: false,
+      changed: false,
+      organisations: [],
+    };
+  }
+  const proposal: OrganisationProposal = existing ?? {
+    id,
+    kind: 'FOUND',
+    organisations: declaration,
+    status: 'OPEN',
+    proposedBy: caller.participantId,
+    proposedAt: txTimeIso(ctx),
+  };
+  const decision = await approveProposal(ctx, caller, proposal, organisations, existing === undefined);
+  return {
+    proposal: decision.proposal,
+    approvals: decision.approvals,
+    requiredApprovals: decision.requiredApprovals,
+    founded: decision.adopted.length > 0,
+    changed: true,
+    organisations: decision.adopted,
+  };
 }

@@ -1,61 +1,55 @@
 /**
- * Organisations of the consortium. The founding orgs are recorded by `Consortium:Bootstrap` after
- * deployment; a new org is PROPOSED by an admin of an ACTIVE org and becomes ACTIVE once admins of
- * a majority of the ACTIVE orgs approved it (the proposer's org counts as the first approval).
+ * Organisations of the consortium and the capabilities they hold (docs/trust.md). An organisation
+ * record says which ESTP roles its identities may exercise (`capabilities`: a certificate's
+ * `estp.role` claim counts only for a role its org holds, see lib/caller.ts) and in which grid
+ * zones its meters may report trades of its own members (`selfMeteringZones`).
  *
- * Approvals are separate records, one per (org, approving org), under the composite key
- * `(OrganisationApproval, mspId, approverMspId)`, so a second vote of the same org is a duplicate
- * key (rejected) rather than a double count, and each vote has its own history and transaction.
+ * Founding organisations are recorded by `Consortium:Bootstrap` once the admin of every org listed
+ * in the founding declaration confirmed it; every later change — admitting an org, granting or
+ * revoking a capability, suspending or reinstating an org — is a proposal adopted by the admins of
+ * a majority of the ACTIVE orgs (consortium/proposals.ts). Each adopted change increments the
+ * record's `revision`.
  */
 import type { Context } from 'fabric-contract-api';
-import type { Role } from '../lib/caller';
-import { ForbiddenError } from '../lib/errors';
+import { ROLES, type Role } from '../lib/caller';
+import { InvalidInputError } from '../lib/errors';
 import { fromBytes } from '../lib/json';
 import { RecordType } from '../lib/keys';
 import { readRecord } from '../lib/state';
-import { text } from '../lib/validate';
+import { list, object, oneOf, text } from '../lib/validate';
+import { gridZoneField } from '../participant/model';
 
-export const ORGANISATION_STATUSES = ['PROPOSED', 'ACTIVE'] as const;
+/** PROPOSED (admission voted on) → ACTIVE ↔ SUSPENDED (each by a majority of the ACTIVE orgs). */
+export const ORGANISATION_STATUSES = ['PROPOSED', 'ACTIVE', 'SUSPENDED'] as const;
 export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
 
-export interface Organisation {
+/** What a founding or admission declaration states about an organisation. */
+export interface OrganisationDeclaration {
   mspId: string;
   displayName: string;
+  /** The ESTP roles its identities may exercise, sorted; always includes `admin`. */
+  capabilities: Role[];
+  /** Grid zones in which its meters may report trades of its own members, sorted (needs `meter`). */
+  selfMeteringZones: string[];
+}
+
+export interface Organisation extends OrganisationDeclaration {
   status: OrganisationStatus;
-  /** ESTP roles the org's CA grants its users (informational: calls check the certificate). */
-  roles: Role[];
   /** True for the orgs recorded by Bootstrap. */
   founding: boolean;
-  /** Participant ID of the admin who proposed the org; `bootstrap:<participantId>` for founders. */
+  /** Participant ID of the admin who proposed the org (for founders: who first submitted the declaration). */
   proposedBy: string;
+  /** 0 while PROPOSED; +1 with every adopted change. A change proposal names the revision it changes. */
+  revision: number;
   createdAt: string;
   updatedAt: string;
   activatedAt?: string;
+  /** When it was last suspended (kept after a reinstatement, like the record's history). */
+  suspendedAt?: string;
 }
 
-/** One org's vote for a proposed org. */
-export interface OrganisationApproval {
-  mspId: string;
-  approverMspId: string;
-  /** Participant ID of the approving admin. */
-  approvedBy: string;
-  approvedAt: string;
-}
-
-/** The founding orgs (design §1), recorded ACTIVE by Bootstrap. */
-export const FOUNDING_ORGANISATIONS: readonly Pick<Organisation, 'mspId' | 'displayName' | 'roles'>[] = [
-  {
-    mspId: 'UtilityMSP',
-    displayName: 'Utility (grid operator)',
-    roles: ['admin', 'member', 'meter', 'treasurer', 'arbiter', 'auditor'],
-  },
-  {
-    mspId: 'EnterpriseMSP',
-    displayName: 'Enterprise (industrial members)',
-    roles: ['admin', 'member', 'verifier', 'arbiter'],
-  },
-  { mspId: 'CommunityMSP', displayName: 'Community (energy co-op)', roles: ['admin', 'member', 'arbiter'] },
-];
+/** The role every organisation holds: its admins vote and run its participants. Never revoked. */
+export const ADMIN_CAPABILITY: Role = 'admin';
 
 /** An MSP ID: a letter, then letters, digits, `.` or `-` (64 characters at most). */
 export function mspIdField() {
@@ -66,36 +60,65 @@ export function mspIdField() {
   });
 }
 
-/** Approvals needed for activation: a majority of the ACTIVE orgs, floor(n/2) + 1. */
-export function requiredApprovals(activeOrganisations: number): number {
-  return Math.floor(activeOrganisations / 2) + 1;
+/** A list of capabilities (ESTP roles), each once. */
+export function capabilitiesField() {
+  return list(oneOf(ROLES), { min: 1, max: ROLES.length, unique: true });
 }
 
-/** Composite key of the approval of `mspId` by `approverMspId`. */
-export function approvalKey(ctx: Context, mspId: string, approverMspId: string): string {
-  return ctx.stub.createCompositeKey(RecordType.OrganisationApproval, [mspId, approverMspId]);
+/** A list of grid zones for self-metering grants, each once. */
+export function selfMeteringZonesField() {
+  return list(gridZoneField(), { max: 100, unique: true });
+}
+
+/** The input shape of an {@link OrganisationDeclaration} (validate with {@link declarationOf}). */
+export const declarationShape = {
+  mspId: mspIdField(),
+  displayName: text({ max: 100 }),
+  capabilities: capabilitiesField(),
+  selfMeteringZones: selfMeteringZonesField().orUndefined(),
+};
+
+/** One declaration as an input field (Bootstrap's list). */
+export function declarationField() {
+  return object(declarationShape);
+}
+
+/**
+ * A declaration in canonical form (capabilities and zones sorted), checked: it holds `admin`, and
+ * self-metering zones come with the `meter` capability.
+ * @throws {InvalidInputError} naming the field under `path`.
+ */
+export function declarationOf(
+  fields: { mspId: string; displayName: string; capabilities: Role[]; selfMeteringZones?: string[] },
+  path = '',
+): OrganisationDeclaration {
+  const at = (field: string) => (path ? `${path}.${field}` : field);
+  if (!fields.capabilities.includes(ADMIN_CAPABILITY)) {
+    throw new InvalidInputError(
+      at('capabilities'),
+      'must include admin (every organisation has admins who vote and approve its participants)',
+    );
+  }
+  const zones = fields.selfMeteringZones ?? [];
+  if (zones.length > 0 && !fields.capabilities.includes('meter')) {
+    throw new InvalidInputError(at('selfMeteringZones'), 'needs the meter capability');
+  }
+  return {
+    mspId: fields.mspId,
+    displayName: fields.displayName,
+    capabilities: [...fields.capabilities].sort(),
+    selfMeteringZones: [...zones].sort(),
+  };
+}
+
+/** Approvals needed to adopt a proposal: a majority of the ACTIVE orgs, floor(n/2) + 1. */
+export function requiredApprovals(activeOrganisations: number): number {
+  return Math.floor(activeOrganisations / 2) + 1;
 }
 
 /** Reads an organisation, or undefined. */
 export function readOrganisation(ctx: Context, mspId: string): Promise<Organisation | undefined> {
   return readRecord<Organisation>(ctx, RecordType.Organisation, mspId);
-}
-
-/**
- * Asserts the org `mspId` is recorded ACTIVE on the ledger.
- * @throws {ForbiddenError} naming the org and its status.
- */
-export async function requireActiveOrganisation(
-  ctx: Context,
-  mspId: string,
-  what: string,
-): Promise<Organisation> {
-  const organisation = await readOrganisation(ctx, mspId);
-  if (organisation?.status !== 'ACTIVE') {
-    const status = organisation ? organisation.status : 'not a recorded organisation';
-    throw new ForbiddenError(`${what} requires an ACTIVE organisation; ${mspId} is ${status}`);
-  }
-  return organisation;
 }
 
 /** Every organisation, in key order (unpaginated: usable in writing transactions). */
@@ -112,16 +135,10 @@ export async function allOrganisations(ctx: Context): Promise<Organisation[]> {
   return organisations;
 }
 
-/** The MSP IDs that approved `mspId`, sorted (unpaginated). */
-export async function approversOf(ctx: Context, mspId: string): Promise<string[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.OrganisationApproval, [mspId]);
-  const approvers: string[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      approvers.push(fromBytes<OrganisationApproval>(next.value.value).approverMspId);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return approvers.sort();
+/** MSP IDs of the ACTIVE organisations among `organisations`, sorted. */
+export function activeMspIds(organisations: readonly Organisation[]): string[] {
+  return organisations
+    .filter((organisation) => organisation.status === 'ACTIVE')
+    .map((organisation) => organisation.mspId)
+    .sort();
 }

@@ -33,8 +33,8 @@ export class DisputeContract extends EstpContract {
   }
 
   /**
-   * Adds evidence to an open dispute (a party or a neutral arbiter).
-   * @throws ESTP_FORBIDDEN; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE ruled or full.
+   * Adds evidence to an open dispute (a party or a neutral arbiter, an ACTIVE participant).
+   * @throws ESTP_FORBIDDEN neither, or not ACTIVE; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE ruled or full.
    */
   @Transaction()
   @Param('input', 'string', '{ tradeId, evidenceHash, evidenceUri?, note? }')
@@ -44,9 +44,10 @@ export class DisputeContract extends EstpContract {
   }
 
   /**
-   * Submits an arbiter organisation's ruling; agreed rulings make the trade RULED.
-   * @throws ESTP_INVALID_INPUT quantity/penalty out of range; ESTP_FORBIDDEN party org or not
-   *   arbiter; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE already ruled.
+   * Submits an arbiter organisation's ruling (an ACTIVE participant of a neutral ACTIVE org);
+   * agreed rulings make the trade RULED.
+   * @throws ESTP_INVALID_INPUT quantity/penalty out of range; ESTP_FORBIDDEN party org, not
+   *   arbiter, or not an ACTIVE participant; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE already ruled.
    */
   @Transaction()
   @Param('input', 'string', '{ tradeId, deliveredWh, penalty, reason? }')

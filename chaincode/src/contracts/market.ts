@@ -87,8 +87,9 @@ export class MarketContract extends EstpContract {
   }
 
   /**
-   * Cancels an open offer (owner only, before gate closure) and releases what it locks.
-   * @throws ESTP_FORBIDDEN not the owner; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE not OPEN; ESTP_TOO_LATE.
+   * Cancels an open offer (by its owner, or by any ACTIVE member once the owner or its org is no
+   * longer ACTIVE; before gate closure) and releases what it locks to the owner.
+   * @throws ESTP_FORBIDDEN not the owner while it is ACTIVE; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE not OPEN; ESTP_TOO_LATE.
    */
   @Transaction()
   @Param('input', 'string', '{ id } (the offer ID <owner>/<offerId> PostOffer returned)')
@@ -100,7 +101,7 @@ export class MarketContract extends EstpContract {
   /**
    * Fills an open offer immediately at its price (bilateral), any quantity up to its remainder and
    * at least its minimum fill.
-   * @throws ESTP_INVALID_INPUT quantity; ESTP_FORBIDDEN own offer, not ACTIVE, wrong commodity/zone;
+   * @throws ESTP_INVALID_INPUT quantity; ESTP_FORBIDDEN own offer, not ACTIVE, wrong commodity/zone, owner or its org not ACTIVE;
    *   ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE not OPEN; ESTP_TOO_LATE; ESTP_INSUFFICIENT_FUNDS;
    *   ESTP_ALREADY_EXISTS the caller's fill with this acceptId exists.
    */

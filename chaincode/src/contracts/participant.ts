@@ -7,7 +7,8 @@ import { ApproveInput, ReinstateInput, RevokeInput, SuspendInput, changeStatus }
 
 /**
  * Participants: identities (MSP ID, enrolment ID) bound to a trading profile, with the lifecycle
- * PENDING → ACTIVE → SUSPENDED ↔ ACTIVE, any → REVOKED (design §2). Only ACTIVE participants trade.
+ * PENDING → ACTIVE → SUSPENDED ↔ ACTIVE, any → REVOKED (design §2). Only ACTIVE participants trade;
+ * SUSPENDED and REVOKED ones submit nothing at all (docs/trust.md).
  */
 @Info({ title: 'Participant', description: 'ESTP participant registration and lifecycle' })
 export class ParticipantContract extends EstpContract {
@@ -18,11 +19,11 @@ export class ParticipantContract extends EstpContract {
   /**
    * The caller registers itself as PENDING. Verification data goes in the transient map under
    * `verification` (≤ 64 KiB) and is stored in the caller org's implicit private data collection;
-   * the public record keeps its SHA-256.
+   * the public record keeps its SHA-256. Its meters are requested, bound only by Approve.
    * @returns the participant record
    * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (incl. `transient.verification`).
-   * @throws {ForbiddenError} ESTP_FORBIDDEN when the caller has no ESTP role or its org is not ACTIVE.
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when registered already or a meter has an owner.
+   * @throws {ForbiddenError} ESTP_FORBIDDEN when the caller may exercise no ESTP role but auditor.
+   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when registered already or a meter is bound already.
    */
   @Transaction()
   @Param('input', 'string', 'JSON { displayName, kind, commodities, gridZone, meterIds?, capacityW? }')
@@ -32,14 +33,16 @@ export class ParticipantContract extends EstpContract {
   }
 
   /**
-   * PENDING → ACTIVE, by an admin of the participant's org (not the participant itself).
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
+   * PENDING → ACTIVE, by an admin of the participant's org (not the participant itself), binding
+   * the meters it requested (all, or those in `meterIds`).
+   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (a meter it did not request).
    * @throws {ForbiddenError} ESTP_FORBIDDEN for a non-admin, another org's admin, or oneself.
    * @throws {NotFoundError} ESTP_NOT_FOUND
    * @throws {IllegalStateError} ESTP_ILLEGAL_STATE unless PENDING.
+   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when a meter to bind is bound to another participant.
    */
   @Transaction()
-  @Param('input', 'string', 'JSON { id, reason? }')
+  @Param('input', 'string', 'JSON { id, reason?, meterIds? }')
   @Returns('string')
   async Approve(ctx: Context, input: string): Promise<string> {
     return toCanonicalJson(await changeStatus(ctx, 'Approve', ApproveInput.parse(input)));
@@ -74,7 +77,8 @@ export class ParticipantContract extends EstpContract {
   }
 
   /**
-   * PENDING/ACTIVE/SUSPENDED → REVOKED (final) with a reason, by an admin of the participant's org.
+   * PENDING/ACTIVE/SUSPENDED → REVOKED (final) with a reason, by an admin of the participant's
+   * org; its meters are released.
    * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
    * @throws {ForbiddenError} ESTP_FORBIDDEN for a non-admin, another org's admin, or oneself.
    * @throws {NotFoundError} ESTP_NOT_FOUND

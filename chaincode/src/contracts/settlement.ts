@@ -57,8 +57,9 @@ export class SettlementContract extends EstpContract {
   }
 
   /**
-   * Reports the metered delivery of an energy trade (meter role).
-   * @throws ESTP_FORBIDDEN role or unregistered meter; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE;
+   * Reports the metered delivery of an energy trade (meter role; for a trade with a party of the
+   * meter operator's own org, only with a self-metering grant for the market's grid zone).
+   * @throws ESTP_FORBIDDEN role, meter not bound to a party, own org's trade without self-metering grant; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE;
    *   ESTP_TOO_EARLY before delivery end; ESTP_TOO_LATE after the report deadline.
    */
   @Transaction()

@@ -15,7 +15,7 @@
  *   market's rulingNoticeMs, and then drives settlement.
  */
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireRole } from '../lib/caller';
+import { requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { fromBytes } from '../lib/json';
@@ -27,6 +27,7 @@ import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
 import { type Infer, input, int, sha256Hex, text } from '../lib/validate';
 import { participantId, tradeRef, uri } from '../market/inputs';
 import { getMarketRecord } from '../market/markets';
+import { requireActiveParticipant } from '../participant/model';
 import { getTradeRecord } from '../settlement/delivery';
 import { DISPUTES_BY_PARTY, type Dispute, MAX_EVIDENCE, type Vote } from './model';
 
@@ -79,8 +80,7 @@ export async function openDispute(
   ctx: Context,
   request: Infer<typeof OpenDisputeInput.shape>,
 ): Promise<Dispute> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (caller.participantId !== trade.buyer && caller.participantId !== trade.seller) {
     throw new ForbiddenError(`${caller.participantId} is not a party to trade ${trade.id}`);
@@ -140,8 +140,9 @@ export const AddEvidenceInput = input({
 });
 
 /**
- * Adds evidence to an OPEN dispute (a party with the member role, or an arbiter of a neutral organisation).
- * @throws {ForbiddenError} neither a party nor a neutral arbiter.
+ * Adds evidence to an OPEN dispute (a party with the member role, or an arbiter of a neutral
+ * organisation), an ACTIVE participant.
+ * @throws {ForbiddenError} neither a party nor a neutral arbiter; not an ACTIVE participant.
  * @throws {NotFoundError} unknown dispute.
  * @throws {IllegalStateError} the dispute is RULED, or holds the maximum evidence entries.
  */
@@ -149,8 +150,7 @@ export async function addEvidence(
   ctx: Context,
   request: Infer<typeof AddEvidenceInput.shape>,
 ): Promise<Dispute> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member', 'arbiter');
+  const caller = await requireRole(ctx, 'member', 'arbiter');
   const dispute = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
   const isParty =
     caller.roles.has('member') &&
@@ -161,6 +161,7 @@ export async function addEvidence(
       `${caller.participantId} is neither a party to ${dispute.id} nor a neutral arbiter`,
     );
   }
+  await requireActiveParticipant(ctx, caller);
   if (dispute.status !== 'OPEN') throw new IllegalStateError(`dispute ${dispute.id} is ${dispute.status}`);
   if (dispute.evidence.length >= MAX_EVIDENCE) {
     throw new IllegalStateError(
@@ -198,13 +199,12 @@ export const RuleInput = input({
  * dispute and the trade become RULED.
  * @throws {InvalidInputError} deliveredWh above the traded quantity, penalty above the trade's collateral.
  * @throws {ForbiddenError} without the arbiter role; of a party's organisation (while neutral ones
- *   exist); of an organisation that is not ACTIVE.
+ *   exist); not an ACTIVE participant (an arbiter is one, of an ACTIVE organisation).
  * @throws {NotFoundError} unknown dispute.
  * @throws {IllegalStateError} the dispute is already RULED; no ACTIVE organisation is recorded.
  */
 export async function rule(ctx: Context, request: Infer<typeof RuleInput.shape>): Promise<Dispute> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'arbiter');
+  const caller = await requireRole(ctx, 'arbiter');
   const dispute = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
   if (dispute.status !== 'OPEN')
     throw new IllegalStateError(`dispute ${dispute.id} is already ${dispute.status}`);
@@ -225,6 +225,7 @@ export async function rule(ctx: Context, request: Infer<typeof RuleInput.shape>)
         : `${caller.mspId} is not an ACTIVE organisation`,
     );
   }
+  await requireActiveParticipant(ctx, caller);
   const at = txTimeIso(ctx);
   const vote: Vote = {
     arbiter: caller.participantId,

@@ -8,10 +8,18 @@ import { toBytes } from './json';
 
 /** Every ESTP event name. Part of the public API: `estp events` and dashboards subscribe to these. */
 export const EventName = {
+  /** A founding org's admin confirmed the founding declaration; not every listed org did yet. */
+  FoundingConfirmed: 'estp.consortium.founding',
+  /** The founding declaration was confirmed by every org it lists: the founders are recorded. */
   OrganisationBootstrapped: 'estp.organisation.bootstrapped',
   OrganisationProposed: 'estp.organisation.proposed',
   OrganisationApproved: 'estp.organisation.approved',
   OrganisationActivated: 'estp.organisation.activated',
+  /** A capability grant/revocation, suspension or reinstatement of an org was proposed. */
+  OrganisationChangeProposed: 'estp.organisation.change.proposed',
+  OrganisationChangeApproved: 'estp.organisation.change.approved',
+  /** A proposed change was adopted by a majority of the ACTIVE orgs: the org record changed. */
+  OrganisationChanged: 'estp.organisation.changed',
   ParticipantRegistered: 'estp.participant.registered',
   ParticipantApproved: 'estp.participant.approved',
   ParticipantSuspended: 'estp.participant.suspended',

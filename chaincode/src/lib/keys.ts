@@ -8,6 +8,9 @@ import type { Context } from 'fabric-contract-api';
 /** Record types, the first attribute of every primary key. Audit:History takes these names. */
 export const RecordType = {
   Organisation: 'Organisation',
+  /** A proposed change of the consortium (founding, admission, capability, suspension). */
+  OrganisationProposal: 'OrganisationProposal',
+  /** One org's vote for an OrganisationProposal, keyed by proposal and voting org. */
   OrganisationApproval: 'OrganisationApproval',
   Participant: 'Participant',
   Market: 'Market',

@@ -18,7 +18,7 @@
  * the market (see docs/trading.md for the measured times and the network's 10 MB block limit).
  */
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireRole } from '../lib/caller';
+import { requireRole } from '../lib/caller';
 import { IllegalStateError, TooEarlyError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { toBytes } from '../lib/json';
@@ -89,8 +89,7 @@ export async function clearMarket(
   ctx: Context,
   request: Infer<typeof ClearMarketInput.shape>,
 ): Promise<ClearMarketResult> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const market = await getMarketRecord(ctx, request.marketId);
   const nowMs = txTimeMs(ctx);
   if (nowMs < market.gateClosureMs) {

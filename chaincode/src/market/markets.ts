@@ -2,7 +2,7 @@
  * OpenMarket, GetMarket, ListMarkets.
  */
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireRole } from '../lib/caller';
+import { requireRole } from '../lib/caller';
 import { InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
@@ -72,8 +72,7 @@ export async function openMarket(ctx: Context, request: OpenMarketInput): Promis
       throw new InvalidInputError(field, `must be a multiple of tickSize ${tickSize}`);
     }
   }
-  const caller = callerOf(ctx);
-  requireRole(caller, 'admin');
+  const caller = await requireRole(ctx, 'admin');
   await assertAbsent(ctx, RecordType.Market, request.marketId);
   const at = txTimeIso(ctx);
   const market: Market = {

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
-import { type Caller, callerOf, requireRole } from '../lib/caller';
+import { type Caller, requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
@@ -21,7 +21,12 @@ import { type Page, listByIndex, listRecords, pageFields } from '../lib/paginati
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
 import { type Infer, id, input, oneOf } from '../lib/validate';
-import { type Participant, getParticipant, requireActiveParticipant } from '../participant/model';
+import {
+  type Participant,
+  getParticipant,
+  inactiveReason,
+  requireActiveParticipant,
+} from '../participant/model';
 import { AccountBook } from '../settlement/accounts';
 import type { Trade } from '../settlement/model';
 import { recordTrade } from '../settlement/trades';
@@ -105,8 +110,7 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   if (request.minFillWh !== undefined && request.minFillWh > request.quantityWh) {
     throw new InvalidInputError('minFillWh', 'must not exceed quantityWh');
   }
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const market = await getMarketRecord(ctx, request.marketId);
   const nowMs = txTimeMs(ctx);
   requireBeforeGateClosure(market, nowMs, 'offers');
@@ -179,18 +183,24 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
 export const OfferRefInput = input({ id: offerRef() });
 
 /**
- * Cancels an OPEN offer before gate closure (its owner only) and releases what it locks.
- * @throws {ForbiddenError} no member role, or not the owner.
+ * Cancels an OPEN offer before gate closure and releases what it locks to its owner. The owner
+ * cancels its offers; an offer whose owner (or the owner's org) is no longer ACTIVE — its owner can
+ * submit nothing — may be cancelled by any ACTIVE member, which takes it off the book.
+ * @throws {ForbiddenError} no member role; another owner's offer while that owner is ACTIVE; a
+ *   non-owner that is not an ACTIVE participant.
  * @throws {NotFoundError} unknown offer.
  * @throws {IllegalStateError} the offer is not OPEN.
  * @throws {TooLateError} at or after gate closure.
  */
 export async function cancelOffer(ctx: Context, request: Infer<typeof OfferRefInput.shape>): Promise<Offer> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const offer = await mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
   if (offer.owner !== caller.participantId) {
-    throw new ForbiddenError(`offer ${offer.id} belongs to ${offer.owner}; only its owner may cancel it`);
+    const ownerInactive = await inactiveReason(ctx, await getParticipant(ctx, offer.owner));
+    if (ownerInactive === undefined) {
+      throw new ForbiddenError(`offer ${offer.id} belongs to ${offer.owner}; only its owner may cancel it`);
+    }
+    await requireActiveParticipant(ctx, caller);
   }
   if (offer.status !== 'OPEN') throw new IllegalStateError(`offer ${offer.id} is ${offer.status}, not OPEN`);
   const market = await getMarketRecord(ctx, offer.marketId);
@@ -208,6 +218,7 @@ export async function cancelOffer(ctx: Context, request: Infer<typeof OfferRefIn
     owner: offer.owner,
     releasedMoney: released.money,
     releasedCertificatesWh: released.certificatesWh,
+    by: caller.participantId,
   });
   return offer;
 }
@@ -247,7 +258,7 @@ export interface AcceptResult {
  * seller: collateral(q, price, bps)); certificates and their payment move at once.
  * With `acceptId` (client-chosen, per taker) the fill is idempotent: see {@link bilateralTradeId}.
  * @throws {InvalidInputError} quantity above the remainder or below the minimum fill.
- * @throws {ForbiddenError} no member role; not ACTIVE; own offer; wrong commodity/zone; owner no longer ACTIVE.
+ * @throws {ForbiddenError} no member role; not ACTIVE; own offer; wrong commodity/zone; owner or its org no longer ACTIVE.
  * @throws {AlreadyExistsError} the caller's fill with this `acceptId` was made already.
  * @throws {NotFoundError} unknown offer.
  * @throws {IllegalStateError} the offer is not OPEN.
@@ -258,8 +269,7 @@ export async function acceptOffer(
   ctx: Context,
   request: Infer<typeof AcceptOfferInput.shape>,
 ): Promise<AcceptResult> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const offer = await mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
   if (offer.owner === caller.participantId) {
     throw new ForbiddenError(`offer ${offer.id} is the caller's own; cancel it instead`);
@@ -280,10 +290,10 @@ export async function acceptOffer(
     throw new InvalidInputError('quantityWh', `must be ≥ the offer's minimum fill ${minimum} Wh`);
   }
   const taker = await requireTrader(ctx, caller, market);
-  const owner = await getParticipant(ctx, offer.owner);
-  if (owner.status !== 'ACTIVE') {
+  const ownerInactive = await inactiveReason(ctx, await getParticipant(ctx, offer.owner));
+  if (ownerInactive !== undefined) {
     throw new ForbiddenError(
-      `the owner of offer ${offer.id} is ${owner.status}; only ACTIVE participants trade`,
+      `the owner of offer ${offer.id} cannot trade: ${ownerInactive}; only ACTIVE participants of ACTIVE organisations trade`,
     );
   }
 

@@ -4,6 +4,7 @@
  * record holds only their SHA-256.
  */
 import type { Context } from 'fabric-contract-api';
+import type { Organisation } from '../consortium/model';
 import type { Caller } from '../lib/caller';
 import { ForbiddenError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
@@ -29,8 +30,13 @@ export interface Participant {
   kind: ParticipantKind;
   commodities: Commodity[];
   gridZone: string;
-  /** Meters registered to this participant; delivery reports name one of these. */
+  /**
+   * Meters bound to this participant: delivery reports name one of these. Bound when an admin of
+   * its org approves it (Participant:Approve), released when it is revoked.
+   */
   meterIds: string[];
+  /** Meters it registered with that no admin has bound yet (a request reserves nothing). */
+  requestedMeterIds: string[];
   /** Nameplate capacity in W (0 when not applicable). */
   capacityW: number;
   status: ParticipantStatus;
@@ -63,6 +69,29 @@ export async function requireActiveParticipant(ctx: Context, caller: Caller): Pr
     );
   }
   return participant;
+}
+
+/**
+ * Why `participant` cannot take part in a trade now — it is not ACTIVE, or its organisation is not —
+ * or undefined when it can. For the other side of a transaction: the caller's own standing is
+ * checked by requireRole and {@link requireActiveParticipant}.
+ */
+export async function inactiveReason(ctx: Context, participant: Participant): Promise<string | undefined> {
+  if (participant.status !== 'ACTIVE') return `${participant.id} is ${participant.status}`;
+  const organisation = await readRecord<Organisation>(ctx, RecordType.Organisation, participant.mspId);
+  if (organisation?.status !== 'ACTIVE') {
+    return `${participant.mspId} is ${organisation ? organisation.status : 'not a recorded organisation'}`;
+  }
+  return undefined;
+}
+
+/** A grid zone code, as participants and self-metering grants name it. */
+export function gridZoneField() {
+  return text({
+    max: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    patternName: 'a grid zone code of letters, digits and ._- (max 64)',
+  });
 }
 
 /** Index of participants by status: `(participant~status, status, id)`. */

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
-import { ROLES, callerOf, requireRole } from '../lib/caller';
-import { requireActiveOrganisation } from '../consortium/model';
+import { ROLES, requireRole } from '../lib/caller';
 import { AlreadyExistsError, ForbiddenError, InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
-import { assertAbsent, writeIndex, writeRecord } from '../lib/state';
+import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { id, input, int, list, oneOf, text } from '../lib/validate';
 import {
   COMMODITIES,
   METER_INDEX,
+  gridZoneField,
   PARTICIPANT_ID_PATTERN,
   PARTICIPANT_KINDS,
   type Participant,
@@ -37,11 +37,7 @@ export const RegisterInput = input({
   displayName: text({ max: 100 }),
   kind: oneOf(PARTICIPANT_KINDS),
   commodities: list(oneOf(COMMODITIES), { min: 1, max: COMMODITIES.length, unique: true }),
-  gridZone: text({
-    max: 64,
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    patternName: 'a grid zone code of letters, digits and ._- (max 64)',
-  }),
+  gridZone: gridZoneField(),
   meterIds: list(id(), { max: 100, unique: true }).orUndefined(),
   capacityW: int({ min: 0, max: MAX_CAPACITY_W }).orUndefined(),
 });
@@ -64,11 +60,18 @@ function verificationOf(ctx: Context): Uint8Array {
   return data;
 }
 
-async function assertMeterFree(ctx: Context, meterId: string, path: string): Promise<void> {
+/**
+ * Fails when `meterId` is bound to a participant.
+ * @throws {AlreadyExistsError} naming the meter, `path` and its owner.
+ */
+export async function assertMeterFree(ctx: Context, meterId: string, path: string): Promise<void> {
   const iterator = await ctx.stub.getStateByPartialCompositeKey(METER_INDEX, [meterId]);
   try {
     const next = await iterator.next();
-    if (!next.done) throw new AlreadyExistsError('meter', `${meterId} (${path})`);
+    if (!next.done) {
+      const owner = ctx.stub.splitCompositeKey(next.value.key).attributes[1] ?? '?';
+      throw new AlreadyExistsError('meter', `${meterId} (${path}), bound to ${owner},`);
+    }
   } finally {
     await iterator.close();
   }
@@ -77,22 +80,22 @@ async function assertMeterFree(ctx: Context, meterId: string, path: string): Pro
 /**
  * The caller registers itself (ID `<mspId>:<enrollmentId>` from its certificate) as PENDING. The
  * verification data (transient `verification`) goes to the caller org's implicit private data
- * collection under the participant ID; the public record keeps its SHA-256.
+ * collection under the participant ID; the public record keeps its SHA-256. Its meters are only
+ * requested: an admin of its org binds them when approving it, so a registrant cannot squat a
+ * meter; one bound to someone else already is refused at once.
  * @throws {InvalidInputError} for a bad profile field or missing/oversized verification data.
- * @throws {ForbiddenError} when the caller holds no ESTP role other than auditor, or its org is not ACTIVE.
- * @throws {AlreadyExistsError} when the caller is registered already, or a meter has an owner.
+ * @throws {ForbiddenError} when the caller may exercise no ESTP role other than auditor (requireRole).
+ * @throws {AlreadyExistsError} when the caller is registered already, or a meter is bound already.
  */
 export async function register(
   ctx: Context,
   request: ReturnType<typeof RegisterInput.parse>,
 ): Promise<Participant> {
   const verification = verificationOf(ctx);
-  const caller = callerOf(ctx);
-  requireRole(caller, ...REGISTERING_ROLES);
+  const caller = await requireRole(ctx, ...REGISTERING_ROLES);
   if (!PARTICIPANT_ID_PATTERN.test(caller.participantId)) {
     throw new ForbiddenError(`enrolment ID of ${caller.participantId} cannot be a participant ID`);
   }
-  await requireActiveOrganisation(ctx, caller.mspId, 'Participant:Register');
   await assertAbsent(ctx, RecordType.Participant, caller.participantId);
   const meterIds = request.meterIds ?? [];
   for (const [index, meterId] of meterIds.entries())
@@ -107,7 +110,8 @@ export async function register(
     kind: request.kind,
     commodities: [...request.commodities].sort(),
     gridZone: request.gridZone,
-    meterIds: [...meterIds].sort(),
+    meterIds: [],
+    requestedMeterIds: [...meterIds].sort(),
     capacityW: request.capacityW ?? 0,
     status: 'PENDING',
     verificationHash: createHash('sha256').update(verification).digest('hex'),
@@ -117,7 +121,6 @@ export async function register(
   await ctx.stub.putPrivateData(implicitCollection(caller.mspId), participant.id, verification);
   await writeRecord(ctx, RecordType.Participant, participant.id, participant);
   await writeStatusIndexes(ctx, participant);
-  for (const meterId of participant.meterIds) await writeIndex(ctx, METER_INDEX, [meterId, participant.id]);
   emitEvent(ctx, EventName.ParticipantRegistered, {
     id: participant.id,
     mspId: participant.mspId,

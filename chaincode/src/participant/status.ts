@@ -1,12 +1,13 @@
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireMsp, requireRole } from '../lib/caller';
-import { ForbiddenError, IllegalStateError } from '../lib/errors';
+import { requireMsp, requireRole } from '../lib/caller';
+import { ForbiddenError, IllegalStateError, InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
-import { writeRecord } from '../lib/state';
+import { deleteIndex, writeIndex, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
-import { input, text } from '../lib/validate';
+import { id, input, list, text } from '../lib/validate';
 import {
+  METER_INDEX,
   type Participant,
   type ParticipantStatus,
   deleteStatusIndexes,
@@ -15,10 +16,15 @@ import {
   participantIdField,
   writeStatusIndexes,
 } from './model';
+import { assertMeterFree } from './register';
 
 const reason = () => text({ max: 500 });
 
-export const ApproveInput = input({ id: participantIdField(), reason: reason().orUndefined() });
+export const ApproveInput = input({
+  id: participantIdField(),
+  reason: reason().orUndefined(),
+  meterIds: list(id(), { max: 100, unique: true }).orUndefined(),
+});
 export const SuspendInput = input({ id: participantIdField(), reason: reason() });
 export const ReinstateInput = input({ id: participantIdField(), reason: reason().orUndefined() });
 export const RevokeInput = input({ id: participantIdField(), reason: reason() });
@@ -36,19 +42,36 @@ export const TRANSITIONS: Readonly<
 };
 
 /**
+ * The meters Approve binds: `chosen` (each one the participant requested) or every requested one.
+ * @throws {InvalidInputError} for a meter the participant did not request.
+ */
+function metersToBind(participant: Participant, chosen: readonly string[] | undefined): string[] {
+  if (chosen === undefined) return participant.requestedMeterIds;
+  chosen.forEach((meterId, index) => {
+    if (!participant.requestedMeterIds.includes(meterId)) {
+      throw new InvalidInputError(`meterIds[${index}]`, `was not requested by ${participant.id}`);
+    }
+  });
+  return [...chosen].sort();
+}
+
+/**
  * Moves a participant along its lifecycle. Only an `admin` of the participant's own org may, and
  * never on its own record (separation of duties: a second admin approves an admin who trades).
+ * Approve binds the participant's requested meters (all, or `meterIds`); Revoke releases its
+ * meters, so that another participant's admin can bind them.
  * @throws {ForbiddenError} for a non-admin, an admin of another org, or the participant itself.
  * @throws {NotFoundError} when the participant does not exist.
  * @throws {IllegalStateError} when the status does not allow the action.
+ * @throws {InvalidInputError} Approve's meterIds names a meter the participant did not request.
+ * @throws {AlreadyExistsError} Approve: a meter to bind is bound to another participant.
  */
 export async function changeStatus(
   ctx: Context,
   action: StatusAction,
-  request: { id: string; reason?: string },
+  request: { id: string; reason?: string; meterIds?: string[] },
 ): Promise<Participant> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'admin');
+  const caller = await requireRole(ctx, 'admin');
   requireMsp(caller, mspOfParticipant(request.id), `Participant:${action} of ${request.id}`);
   if (caller.participantId === request.id) {
     throw new ForbiddenError(`Participant:${action} of one's own record is not allowed; ask another admin`);
@@ -68,6 +91,17 @@ export async function changeStatus(
   };
   if (request.reason === undefined) delete updated.statusReason;
   else updated.statusReason = request.reason;
+  if (action === 'Approve') {
+    const bound = metersToBind(current, request.meterIds);
+    for (const [index, meterId] of bound.entries()) await assertMeterFree(ctx, meterId, `meterIds[${index}]`);
+    for (const meterId of bound) await writeIndex(ctx, METER_INDEX, [meterId, current.id]);
+    updated.meterIds = bound;
+    updated.requestedMeterIds = [];
+  } else if (action === 'Revoke') {
+    for (const meterId of current.meterIds) await deleteIndex(ctx, METER_INDEX, [meterId, current.id]);
+    updated.meterIds = [];
+    updated.requestedMeterIds = [];
+  }
   await deleteStatusIndexes(ctx, current);
   await writeStatusIndexes(ctx, updated);
   await writeRecord(ctx, RecordType.Participant, updated.id, updated);
@@ -77,6 +111,8 @@ export async function changeStatus(
     status: updated.status,
     by: caller.participantId,
     ...(request.reason === undefined ? {} : { reason: request.reason }),
+    ...(action === 'Approve' ? { meterIds: updated.meterIds } : {}),
+    ...(action === 'Revoke' ? { releasedMeterIds: current.meterIds } : {}),
   });
   return updated;
 }

@@ -11,7 +11,7 @@
  *   claimed amount and beneficiary, and retired certificates can never be offered again.
  */
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireRole } from '../lib/caller';
+import { requireRole } from '../lib/caller';
 import { ForbiddenError, InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
@@ -43,8 +43,7 @@ export async function registerSavingsProject(
   ctx: Context,
   request: Infer<typeof RegisterSavingsProjectInput.shape>,
 ): Promise<SavingsProject> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const owner = await requireActiveParticipant(ctx, caller);
   await assertAbsent(ctx, RecordType.SavingsProject, request.projectId);
   const at = txTimeIso(ctx);
@@ -107,8 +106,7 @@ export async function issueCertificates(
   ) {
     throw new InvalidInputError('periodEnd', 'must not be before periodStart');
   }
-  const caller = callerOf(ctx);
-  requireRole(caller, 'verifier');
+  const caller = await requireRole(ctx, 'verifier');
   const project = await mustReadRecord<SavingsProject>(ctx, RecordType.SavingsProject, request.projectId);
   if (caller.mspId === project.ownerMspId) {
     throw new ForbiddenError(
@@ -180,8 +178,7 @@ export async function retireCertificates(
   ctx: Context,
   request: Infer<typeof RetireCertificatesInput.shape>,
 ): Promise<RetireResult> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member');
+  const caller = await requireRole(ctx, 'member');
   const holder = await requireActiveParticipant(ctx, caller);
   const retirementKey = `${holder.id}/${request.retirementId}`;
   await assertAbsent(ctx, RecordType.CertificateRetirement, retirementKey);

@@ -5,7 +5,9 @@
  * deadline < settleAfter = report deadline + dispute window.
  *
  * - ReportDelivery (meter role) is accepted from delivery end until the report deadline (inclusive),
- *   once per trade, for a meter registered to the trade's seller or buyer: MATCHED → DELIVERED.
+ *   once per trade, for a meter bound to the trade's seller or buyer: MATCHED → DELIVERED. A meter
+ *   operator reports a trade whose buyer or seller belongs to its own org only where the consortium
+ *   granted its org the meter capability for the market's grid zone (`selfMeteringZones`).
  * - Settle advances a trade by one step:
  *   - MATCHED after the report deadline → DEFAULTED (no report: zero delivered), or straight to
  *     SETTLED as a default once settleAfter has passed;
@@ -14,7 +16,7 @@
  *   - DISPUTED is frozen; SETTLED is final.
  */
 import type { Context } from 'fabric-contract-api';
-import { callerOf, requireRole } from '../lib/caller';
+import { requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, TooEarlyError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
@@ -44,7 +46,8 @@ export const ReportDeliveryInput = input({
 
 /**
  * Records the metered delivery of an energy trade (meter role).
- * @throws {ForbiddenError} without the meter role, or the meter is not registered to the seller or buyer.
+ * @throws {ForbiddenError} without the meter role; the meter is not bound to the seller or buyer; a
+ *   party belongs to the meter operator's org and the org holds no self-metering grant for the zone.
  * @throws {NotFoundError} unknown trade.
  * @throws {IllegalStateError} a certificate trade, or the trade is not MATCHED (reported, defaulted, disputed…).
  * @throws {TooEarlyError} before delivery end.
@@ -54,8 +57,7 @@ export async function reportDelivery(
   ctx: Context,
   request: Infer<typeof ReportDeliveryInput.shape>,
 ): Promise<Trade> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'meter');
+  const caller = await requireRole(ctx, 'meter');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (trade.commodity === 'SAVINGS_CERT') {
     throw new IllegalStateError(`trade ${trade.id} is a certificate trade: certificates deliver at clearing`);
@@ -75,12 +77,17 @@ export async function reportDelivery(
   if (now > market.reportDeadlineMs) {
     throw new TooLateError(`the report deadline of ${trade.id} was ${isoOf(market.reportDeadlineMs)}`);
   }
+  const ownParty = [trade.sellerMspId, trade.buyerMspId].includes(caller.mspId);
+  if (ownParty && !caller.organisation.selfMeteringZones.includes(market.gridZone)) {
+    throw new ForbiddenError(
+      `${caller.mspId}'s meters do not report ${trade.id}: a party belongs to ${caller.mspId}, which holds ` +
+        `no meter capability for its own members in grid zone ${market.gridZone} (a self-metering grant)`,
+    );
+  }
   const seller = await getParticipant(ctx, trade.seller);
   const buyer = await getParticipant(ctx, trade.buyer);
   if (!seller.meterIds.includes(request.meterId) && !buyer.meterIds.includes(request.meterId)) {
-    throw new ForbiddenError(
-      `meter ${request.meterId} is not registered to the seller or buyer of ${trade.id}`,
-    );
+    throw new ForbiddenError(`meter ${request.meterId} is not bound to the seller or buyer of ${trade.id}`);
   }
   const at = txTimeIso(ctx);
   trade.delivery = {
@@ -115,8 +122,7 @@ export const SettleInput = input({ tradeId: tradeRef() });
  * @throws {TooEarlyError} before the report deadline, the end of the dispute window, or the ruling's final time.
  */
 export async function settle(ctx: Context, request: Infer<typeof SettleInput.shape>): Promise<Trade> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'member', 'treasurer');
+  await requireRole(ctx, 'member', 'treasurer');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (trade.status === 'SETTLED') throw new IllegalStateError(`trade ${trade.id} is already SETTLED`);
   if (trade.status === 'DISPUTED') {

@@ -34,8 +34,7 @@ async function treasury(
   request: TreasuryInput,
   kind: TreasuryOperation['kind'],
 ): Promise<TreasuryResult> {
-  const caller = callerOf(ctx);
-  requireRole(caller, 'treasurer');
+  const caller = await requireRole(ctx, 'treasurer');
   await getParticipant(ctx, request.accountId);
   const operationId = `${request.accountId}/${request.reference}`;
   await assertAbsent(ctx, RecordType.TreasuryOperation, operationId);

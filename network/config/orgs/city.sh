@@ -8,9 +8,10 @@ ORG_MSP[city]=CityMSP
 ORG_NAME[city]=City
 # Port block 4: peer base+400, chaincode +401, operations +402, CA +404, CA operations +405.
 ORG_BLOCK[city]=4
-# Its Organisation record on the ledger (Consortium:ProposeOrganisation).
+# Its Organisation record on the ledger, as its admission proposal states it
+# (Consortium:ProposeOrganisation; capabilities as in config/topology.sh, docs/trust.md).
 ORG_DISPLAY_NAME[city]='City energy management office'
-ORG_ROLES[city]=admin,member,auditor
+ORG_CAPABILITIES[city]=admin,member,arbiter,auditor
 
 # CA-enrolled users, "org:enrolmentId:estp.role" as in topology.sh.
 CA_USERS+=(

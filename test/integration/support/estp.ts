@@ -160,6 +160,26 @@ export async function ensureActive(
   return record;
 }
 
+/**
+ * Makes every org's `arbiter` (a user of network/config/topology.sh) an ACTIVE participant:
+ * arbiters rule and add evidence only as ACTIVE participants of ACTIVE orgs (docs/trust.md).
+ */
+export async function ensureArbiters(clients: Clients): Promise<void> {
+  for (const org of Object.values(clients.connection.orgs)) {
+    if (!org.users['arbiter']) continue;
+    await ensureActive(
+      clients,
+      { org: org.name, user: 'arbiter' },
+      {
+        displayName: `${org.mspId} arbitration desk`,
+        kind: 'CONSUMER',
+        commodities: ['ELECTRICITY'],
+        gridZone: 'ZONE-A',
+      },
+    );
+  }
+}
+
 export const TREASURER: Actor = { org: 'utility', user: 'treasurer' };
 export const AUDITOR: Actor = { org: 'utility', user: 'auditor' };
 export const MARKET_OPERATOR: Actor = { org: 'utility', user: 'admin' };

@@ -1,6 +1,8 @@
 /**
- * Jest globalSetup of the integration tests: makes sure the wallet holds every e2e identity
- * (identities.ts), registering and enrolling the missing ones with their org's CA.
+ * Jest globalSetup of the integration tests: makes sure the wallet holds every e2e identity and
+ * the trust matrix's identities of every org (identities.ts), registering and enrolling the
+ * missing ones with their org's CA, and that every org's `arbiter` is an ACTIVE participant
+ * (arbiters rule only as such, docs/trust.md).
  *
  * Done here rather than in the suites because globalSetup runs in plain Node: fabric-ca-client's
  * pure-JS cryptography ran about five times slower inside a test file's sandbox (2.2 s against
@@ -9,8 +11,8 @@
 import * as https from 'node:https';
 import { loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
 import { ensureIdentity } from '../../../application/src/gateway/provision';
-import { mapLimit } from './estp';
-import { E2E_MEMBERS } from './identities';
+import { Clients, ensureArbiters, mapLimit } from './estp';
+import { E2E_MEMBERS, type Enrolment, trustMatrixIdentities } from './identities';
 
 export default async function globalSetup(): Promise<void> {
   // fabric-ca-client adds a socket timeout listener per request; on Node's keep-alive sockets they
@@ -20,13 +22,23 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   // The CA hashes secrets with bcrypt and writes one SQLite database: two at a time is as fast
   // as more and keeps a shared machine responsive.
-  const outcomes = await mapLimit(E2E_MEMBERS, 2, (actor) =>
-    ensureIdentity(connection, resolveOrg(connection, actor.org), { user: actor.user, roles: ['member'] }),
+  const enrolments: Enrolment[] = [
+    ...E2E_MEMBERS.map((actor) => ({ ...actor, roles: ['member'] })),
+    ...Object.values(connection.orgs).flatMap((org) => trustMatrixIdentities(org.name)),
+  ];
+  const outcomes = await mapLimit(enrolments, 2, (actor) =>
+    ensureIdentity(connection, resolveOrg(connection, actor.org), { user: actor.user, roles: actor.roles }),
   );
   const created = outcomes.filter((outcome) => outcome.outcome !== 'wallet').length;
   if (created > 0) {
     process.stdout.write(
       `\nintegration setup: enrolled ${created} of ${outcomes.length} e2e identities in ${Date.now() - started} ms\n`,
     );
+  }
+  const clients = new Clients(connection);
+  try {
+    await ensureArbiters(clients);
+  } finally {
+    clients.closeAll();
   }
 }

@@ -1,9 +1,16 @@
 /**
  * Who the integration suites act as, besides the users network/config/topology.sh enrols: CA
- * identities with estp.role=member, registered and enrolled once per network (global-setup.ts)
- * and reused by every later run. Each suite keeps to its own, so the suites stay independent.
+ * identities with estp.role=member, and the trust matrix's identities of every role, registered
+ * and enrolled once per network (global-setup.ts) and reused by every later run. Each suite keeps
+ * to its own, so the suites stay independent.
  */
+import { ROLES } from '../../../chaincode/src/lib/caller';
 import type { Actor, Profile } from './estp';
+
+/** An identity to enrol: an actor and the estp.role values its certificate claims. */
+export interface Enrolment extends Actor {
+  readonly roles: readonly string[];
+}
 
 export const LIFECYCLE = {
   seller: { org: 'community', user: 'e2e-pv-seller' },
@@ -56,3 +63,19 @@ export const E2E_MEMBERS: readonly Actor[] = [
   ...Object.values(EVENTS),
   ...LOADERS,
 ];
+
+/**
+ * The trust matrix's identities of one org (trust-matrix.test.ts): `trust-<role>` claiming exactly
+ * that role, for every ESTP role (also those the org does not hold: they must be refused), and
+ * two members kept PENDING and SUSPENDED; in Community also the maker of the matrix's offers and
+ * the party of its dispute.
+ */
+export function trustMatrixIdentities(org: string): Enrolment[] {
+  const member = (user: string): Enrolment => ({ org, user, roles: ['member'] });
+  return [
+    ...ROLES.map((role): Enrolment => ({ org, user: `trust-${role}`, roles: [role] })),
+    member('trust-applicant'),
+    member('trust-suspended'),
+    ...(org === 'community' ? [member('trust-maker'), member('trust-disputant')] : []),
+  ];
+}

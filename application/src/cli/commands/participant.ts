@@ -20,7 +20,7 @@ export const participant: ContractGroup = {
         required('kind', 'string', 'SUPPLIER | CONSUMER | PROSUMER'),
         required('commodities', 'string[]', 'ELECTRICITY,HEAT,SAVINGS_CERT (comma-separated)'),
         required('gridZone', 'string', 'grid zone code, e.g. ZONE-A'),
-        optional('meterIds', 'string[]', 'meters owned, comma-separated'),
+        optional('meterIds', 'string[]', 'meters owned, comma-separated (bound when its admin approves it)'),
         optional('capacityW', 'integer', 'nameplate capacity in W'),
       ],
       transient: [
@@ -35,8 +35,12 @@ export const participant: ContractGroup = {
     {
       transaction: 'Approve',
       kind: 'submit',
-      description: 'PENDING → ACTIVE (admin of the same org, not oneself)',
-      fields: [ID, OPTIONAL_REASON],
+      description: 'PENDING → ACTIVE (admin of the same org, not oneself), binding its requested meters',
+      fields: [
+        ID,
+        OPTIONAL_REASON,
+        optional('meterIds', 'string[]', 'the requested meters to bind, comma-separated (default: all)'),
+      ],
     },
     {
       transaction: 'Suspend',
@@ -53,7 +57,7 @@ export const participant: ContractGroup = {
     {
       transaction: 'Revoke',
       kind: 'submit',
-      description: '→ REVOKED for good (admin)',
+      description: '→ REVOKED for good (admin); its meters are released',
       fields: [ID, REASON],
     },
     { transaction: 'Get', kind: 'evaluate', description: 'one participant record', fields: [ID] },

@@ -245,8 +245,12 @@ describe('the command table', () => {
       'Bootstrap',
       'ProposeOrganisation',
       'ApproveOrganisation',
+      'ProposeChange',
+      'ApproveChange',
       'GetOrganisation',
       'ListOrganisations',
+      'GetProposal',
+      'ListProposals',
     ],
     Participant: ['Register', 'Approve', 'Suspend', 'Reinstate', 'Revoke', 'Get', 'Self', 'List'],
     Market: [
