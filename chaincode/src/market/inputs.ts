@@ -3,7 +3,7 @@
  */
 import { InvalidInputError } from '../lib/errors';
 import { MAX_PRICE, MAX_QUANTITY_WH } from '../lib/money';
-import { type Rule, int, text } from '../lib/validate';
+import { int, rule, text } from '../lib/validate';
 import { PARTICIPANT_ID_PATTERN, participantIdField } from '../participant/model';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
@@ -15,57 +15,53 @@ const MAX_TIME_MS = 253_402_300_799_999;
  * A point in ledger time: integer ms since the epoch, or an ISO-8601 UTC string
  * (`2026-01-01T12:00:00Z`, optional seconds and milliseconds). Parsed to ms.
  */
-export function timeMs(): Rule<number> & { orUndefined(): Rule<number | undefined> & { optional: true } } {
-  const parse = (value: unknown, path: string): number => {
-    if (typeof value === 'string' && !/^\d+$/.test(value)) {
-      if (!ISO_UTC.test(value)) {
-        throw new InvalidInputError(path, 'must be ms since the epoch or an ISO-8601 UTC time (…Z)');
-      }
-      const ms = Date.parse(value);
-      if (!Number.isSafeInteger(ms)) throw new InvalidInputError(path, 'is not a valid date');
-      return ms;
-    }
-    return int({ min: 0, max: MAX_TIME_MS }).parse(value, path);
-  };
-  const describe = 'ms since the epoch or ISO-8601 UTC time';
-  return {
-    describe,
-    optional: false,
-    parse,
-    orUndefined() {
-      return {
-        describe: `${describe} (optional)`,
-        optional: true as const,
-        parse: (value: unknown, path: string) =>
-          value === undefined || value === null ? undefined : parse(value, path),
-      };
+export function timeMs() {
+  return rule<number, number | string>({
+    constraint: 'ms since the epoch or ISO-8601 UTC time (…Z)',
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: MAX_TIME_MS },
+        { type: 'string', pattern: ISO_UTC.source },
+      ],
     },
-  };
+    flag: 'time',
+    parse: (value, path) => {
+      if (typeof value === 'string' && !/^\d+$/.test(value)) {
+        if (!ISO_UTC.test(value)) {
+          throw new InvalidInputError(path, 'must be ms since the epoch or an ISO-8601 UTC time (…Z)');
+        }
+        const ms = Date.parse(value);
+        if (!Number.isSafeInteger(ms)) throw new InvalidInputError(path, 'is not a valid date');
+        return ms;
+      }
+      return int({ min: 0, max: MAX_TIME_MS }).parse(value, path);
+    },
+  });
 }
 
 /** A duration in ms (0 – 10 years). */
 export function durationMs() {
-  return int({ min: 0, max: 10 * 366 * 24 * 60 * 60 * 1000 });
+  return int({ min: 0, max: 10 * 366 * 24 * 60 * 60 * 1000, unit: 'ms' });
 }
 
-/** A quantity in Wh (≥ 1). */
-export function quantityWh() {
-  return int({ min: 1, max: MAX_QUANTITY_WH });
+/** A quantity of energy (or certificates, in Wh saved) in Wh, ≥ `min` (default 1). */
+export function quantityWh(min = 1) {
+  return int({ min, max: MAX_QUANTITY_WH, unit: 'Wh' });
 }
 
 /** A price in minor units per kWh. */
 export function price() {
-  return int({ min: 0, max: MAX_PRICE });
+  return int({ min: 0, max: MAX_PRICE, unit: 'minor units per kWh' });
 }
 
-/** An amount of money in minor units (≥ 1). */
-export function amount() {
-  return int({ min: 1 });
+/** An amount of money in minor units, ≥ `min` (default 1). */
+export function amount(min = 1) {
+  return int({ min, unit: 'minor units' });
 }
 
 /** Basis points 0 – 10 000. */
 export function bps() {
-  return int({ min: 0, max: 10_000 });
+  return int({ min: 0, max: 10_000, unit: 'basis points' });
 }
 
 /** A participant ID `<mspId>:<enrollmentId>` (participant/model.ts's rule). */
