@@ -72,10 +72,14 @@ export function selfMeteringZonesField() {
 
 /** The input shape of an {@link OrganisationDeclaration} (validate with {@link declarationOf}). */
 export const declarationShape = {
-  mspId: mspIdField(),
-  displayName: text({ max: 100 }),
-  capabilities: capabilitiesField(),
-  selfMeteringZones: selfMeteringZonesField().orUndefined(),
+  mspId: mspIdField().describe('MSP ID of the organisation'),
+  displayName: text({ max: 100 }).describe('its name'),
+  capabilities: capabilitiesField().describe(
+    'the ESTP roles its identities may exercise (must include admin)',
+  ),
+  selfMeteringZones: selfMeteringZonesField()
+    .orUndefined()
+    .describe('grid zones where its meters may report trades of its own members (needs meter)'),
 };
 
 /** One declaration as an input field (Bootstrap's list). */
