@@ -2,6 +2,7 @@ import { Context, Info } from 'fabric-contract-api';
 import { History, history } from '../audit/history';
 import { List, listAll } from '../audit/list';
 import { Totals, totals } from '../audit/totals';
+import { CONTRACTS } from '../declarations';
 import { EstpContract, declared, execute } from '../lib/contract';
 
 /**
@@ -9,7 +10,7 @@ import { EstpContract, declared, execute } from '../lib/contract';
  * record of a type, and the ledger-wide totals. Each method runs the operation its declaration
  * names (lib/declaration.ts).
  */
-@Info({ title: 'Audit', description: 'ESTP audit queries: record history and ledger totals' })
+@Info({ title: 'Audit', description: CONTRACTS.Audit.description })
 export class AuditContract extends EstpContract {
   constructor() {
     super('Audit');

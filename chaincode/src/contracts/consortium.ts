@@ -22,6 +22,7 @@ import {
   listOrganisations,
   listProposals,
 } from '../consortium/queries';
+import { CONTRACTS } from '../declarations';
 import { EstpContract, declared, execute } from '../lib/contract';
 
 /**
@@ -30,10 +31,7 @@ import { EstpContract, declared, execute } from '../lib/contract';
  * by a majority of the ACTIVE orgs' admins (docs/trust.md). Each method runs the operation its
  * declaration names (lib/declaration.ts).
  */
-@Info({
-  title: 'Consortium',
-  description: 'ESTP consortium organisations, their capabilities and the votes that change them',
-})
+@Info({ title: 'Consortium', description: CONTRACTS.Consortium.description })
 export class ConsortiumContract extends EstpContract {
   constructor() {
     super('Consortium');

@@ -11,13 +11,14 @@ import {
   openDispute,
   rule,
 } from '../dispute/disputes';
+import { CONTRACTS } from '../declarations';
 import { EstpContract, declared, execute } from '../lib/contract';
 
 /**
  * Disputes over energy trades, ruled by arbiters of neutral organisations. Each method runs the
  * operation its declaration names (lib/declaration.ts).
  */
-@Info({ title: 'Dispute', description: 'ESTP disputes: open, evidence, rulings by neutral arbiters' })
+@Info({ title: 'Dispute', description: CONTRACTS.Dispute.description })
 export class DisputeContract extends EstpContract {
   constructor() {
     super('Dispute');

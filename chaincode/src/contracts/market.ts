@@ -1,4 +1,5 @@
 import { Context, Info } from 'fabric-contract-api';
+import { CONTRACTS } from '../declarations';
 import { EstpContract, declared, execute } from '../lib/contract';
 import { ClearMarket, clearMarket } from '../market/clear';
 import { GetMarket, ListMarkets, OpenMarket, getMarket, listMarkets, openMarket } from '../market/markets';
@@ -19,10 +20,7 @@ import {
  * Markets, offers and the call auction. Units: Wh, minor currency units, prices per kWh (see
  * docs/trading.md). Each method runs the operation its declaration names (lib/declaration.ts).
  */
-@Info({
-  title: 'Market',
-  description: 'ESTP markets: offers, bilateral fills and the uniform-price call auction',
-})
+@Info({ title: 'Market', description: CONTRACTS.Market.description })
 export class MarketContract extends EstpContract {
   constructor() {
     super('Market');

@@ -1,4 +1,5 @@
 import { Context, Info } from 'fabric-contract-api';
+import { CONTRACTS } from '../declarations';
 import { EstpContract, declared, execute } from '../lib/contract';
 import { Get, List, Self, get, list, self } from '../participant/queries';
 import { Register, register } from '../participant/register';
@@ -10,7 +11,7 @@ import { Approve, Reinstate, Revoke, Suspend, statusChange } from '../participan
  * participants trade; SUSPENDED and REVOKED ones submit nothing at all (docs/trust.md). Each
  * method runs the operation its declaration names (lib/declaration.ts).
  */
-@Info({ title: 'Participant', description: 'ESTP participant registration and lifecycle' })
+@Info({ title: 'Participant', description: CONTRACTS.Participant.description })
 export class ParticipantContract extends EstpContract {
   constructor() {
     super('Participant');

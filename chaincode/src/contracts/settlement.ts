@@ -1,4 +1,5 @@
 import { Context, Info } from 'fabric-contract-api';
+import { CONTRACTS } from '../declarations';
 import { EstpContract, declared, execute } from '../lib/contract';
 import {
   IssueCertificates,
@@ -17,10 +18,7 @@ import { Deposit, GetAccount, Withdraw, deposit, getAccount, withdraw } from '..
  * (there is no TransferCertificates transaction): see docs/trading.md. Each method runs the
  * operation its declaration names (lib/declaration.ts).
  */
-@Info({
-  title: 'Settlement',
-  description: 'ESTP settlement: accounts, delivery reports, settlement, certificates',
-})
+@Info({ title: 'Settlement', description: CONTRACTS.Settlement.description })
 export class SettlementContract extends EstpContract {
   constructor() {
     super('Settlement');

@@ -134,10 +134,13 @@ export function inputSummary(declaration: AnyDeclaration): string {
   return fields.length === 0 ? 'JSON {}' : `JSON { ${fields.join(', ')} }`;
 }
 
-/** The JSON Schema of a transaction's input object, with every field's description and unit. */
+/**
+ * The JSON Schema of a transaction's input object, with every field's description and unit (in
+ * `description` and `x-unit`) and the declared example. Keywords common to JSON Schema draft-07
+ * and 2020-12 only, so OpenAPI 3.x documents embed it as it is.
+ */
 export function inputJsonSchema(declaration: AnyDeclaration): JsonSchema {
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: `${declaration.contract}:${declaration.name} input`,
     description: declaration.summary,
     ...objectSchema(declaration.input.shape),

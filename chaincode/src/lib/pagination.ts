@@ -15,8 +15,12 @@ export const MAX_PAGE_SIZE = 200;
 
 /** Pagination fields every list input accepts. */
 export const pageFields = {
-  pageSize: int({ min: 1, max: MAX_PAGE_SIZE }).orUndefined(),
-  bookmark: text({ min: 0, max: 1024 }).orUndefined(),
+  pageSize: int({ min: 1, max: MAX_PAGE_SIZE })
+    .orUndefined()
+    .describe(`records per page (default ${DEFAULT_PAGE_SIZE})`),
+  bookmark: text({ min: 0, max: 1024 })
+    .orUndefined()
+    .describe('where the previous page ended, as it returned it (empty: the first page)'),
 };
 
 /** One page of a list query. An empty bookmark means there is no further page. */

@@ -21,7 +21,7 @@ export function timeMs() {
     schema: {
       anyOf: [
         { type: 'integer', minimum: 0, maximum: MAX_TIME_MS },
-        { type: 'string', pattern: ISO_UTC.source },
+        { type: 'string', format: 'date-time', pattern: ISO_UTC.source },
       ],
     },
     flag: 'time',
