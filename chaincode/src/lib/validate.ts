@@ -213,7 +213,7 @@ export function oneOf<const T extends readonly string[]>(values: T) {
 /** An array of items; `unique` rejects duplicates (compared as JSON). */
 export function list<T, In>(item: Rule<T, In>, options: { min?: number; max: number; unique?: boolean }) {
   const min = options.min ?? 0;
-  return rule<T[], In[]>({
+  return rule<T[], readonly In[]>({
     constraint: `list of ${min}–${options.max} × ${item.constraint}`,
     schema: {
       type: 'array',

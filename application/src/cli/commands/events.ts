@@ -54,6 +54,10 @@ export const eventsCommand: ToolCommand = {
   description: 'tail ESTP chaincode events (resumable with a checkpoint file; Ctrl-C stops)',
   synopsis:
     'estp events --org <org> --user <name> [--from-block N] [--checkpoint-file <path>] [--filter <prefix>] [--json]',
+  examples: [
+    'estp events --org community --user member1 --filter estp.offer.',
+    'estp events --org utility --user auditor --from-block 0 --checkpoint-file events.checkpoint --json',
+  ],
   options: [
     {
       name: 'from-block',

@@ -27,6 +27,10 @@ const enrollCommand: ToolCommand = {
   name: 'enroll',
   description: "enroll a user with the org's CA into the org's wallet (without --secret: re-enroll/renew)",
   synopsis: 'estp identity enroll --org <org> --user <name> [--secret <secret>]',
+  examples: [
+    'estp identity enroll --org community --user member4 --secret s3cret',
+    'estp identity enroll --org community --user member1',
+  ],
   options: [
     {
       name: 'secret',
@@ -64,6 +68,7 @@ const registerCommand: ToolCommand = {
   description: "register a new identity with the org's CA, with its ESTP roles as the estp.role attribute",
   synopsis:
     'estp identity register --org <org> --user <new name> --roles member[,arbiter] [--secret <secret>] [--as <user>] [--enroll]',
+  examples: ['estp identity register --org community --user admin --roles member --as member4 --enroll'],
   options: [
     {
       name: 'roles',
@@ -186,6 +191,7 @@ const listCommand: ToolCommand = {
   name: 'list',
   description: 'the identities --user can name, per org: wallet entries first, then connection.json users',
   synopsis: 'estp identity list [--org <org>]',
+  examples: ['estp identity list', 'estp identity list --org utility --json'],
   options: [],
   run: async (context) => {
     rejectUnknownOptions(context.options, [], toolUsage(listCommand, identityCommand));
@@ -211,6 +217,10 @@ export const identityCommand: ToolCommand = {
   name: 'identity',
   description: 'register and enroll CA identities; list the identities --user can name',
   synopsis: 'estp identity enroll|register|list [options]',
+  examples: [
+    'estp identity list --org community',
+    'estp identity register --org community --user admin --roles member --as member4 --enroll',
+  ],
   options: [],
   subcommands: [enrollCommand, registerCommand, listCommand],
 };

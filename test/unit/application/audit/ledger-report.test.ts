@@ -15,6 +15,8 @@ import {
   ledgerReportCsv,
   readLedger,
 } from '../../../../application/src/audit';
+import type { Page } from '../../../../chaincode/src/lib/pagination';
+import { pagesOf } from '../../../../application/src/gateway/transactions';
 import type { TestIdentity } from '../../../support/fixture';
 import {
   HASH,
@@ -31,12 +33,30 @@ import {
 const audit = new AuditContract();
 const CONTRACTS: Record<string, Contract> = { Audit: audit, Settlement: settlement, Market: markets };
 
+/**
+ * A reader that answers `evaluate` with `answer` and pages through it as the client does (the
+ * typed client's signatures are generic over every transaction: a fake states what it returns).
+ */
+function fakeReader(
+  answer: (contract: string, transaction: string, input: object) => Promise<unknown>,
+): LedgerReader {
+  const evaluate = (contract: string, transaction: string, input: object = {}) =>
+    answer(contract, transaction, input);
+  const pages = (contract: string, transaction: string, input: object = {}) =>
+    pagesOf(
+      (bookmark) =>
+        answer(contract, transaction, bookmark === undefined ? input : { ...input, bookmark }) as Promise<
+          Page<unknown>
+        >,
+    );
+  return { evaluate, pages } as unknown as LedgerReader;
+}
+
 /** The report's reader over the in-memory ledger, as `auditor` (evaluate only, as through the gateway). */
 function readerOf(world: TradingWorld, auditor: TestIdentity): LedgerReader {
-  return {
-    evaluate: <T>(contract: string, transaction: string, input: object = {}) =>
-      world.ledger.evaluate<T>(CONTRACTS[contract]!, transaction, auditor, input),
-  };
+  return fakeReader((contract, transaction, input) =>
+    world.ledger.evaluate(CONTRACTS[contract]!, transaction, auditor, input),
+  );
 }
 
 interface Scenario {
@@ -275,12 +295,9 @@ test('a ledger that keeps changing while read is read again, and flagged when it
       certificates: { issuedWh: 0, retiredWh: 0, heldWh: 0, escrowedWh: 0, balanced: true },
     },
   });
-  const changing: LedgerReader = {
-    evaluate: <T>(_contract: string, transaction: string) =>
-      Promise.resolve(
-        (transaction === 'Totals' ? totals(++totalsCalls) : { records: [], bookmark: '' }) as T,
-      ),
-  };
+  const changing = fakeReader((_contract, transaction) =>
+    Promise.resolve(transaction === 'Totals' ? totals(++totalsCalls) : { records: [], bookmark: '' }),
+  );
 
   const snapshot = await readLedger(changing, { attempts: 2 });
 
