@@ -25,8 +25,8 @@ export type {
 } from './market/model';
 export type { ClearMarketResult } from './market/clear';
 export type { AcceptResult } from './market/offers';
+export type { Account } from './lib/accounts';
 export type {
-  Account,
   CertificateBatch,
   CertificateRetirement,
   DeliveryReport,

@@ -7,7 +7,8 @@ import { DisputeContract } from '../../chaincode/src/contracts/dispute';
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import type { Market, Offer } from '../../chaincode/src/market/model';
-import type { Account, Trade } from '../../chaincode/src/settlement/model';
+import type { Account } from '../../chaincode/src/lib/accounts';
+import type { Trade } from '../../chaincode/src/settlement/model';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import { activeParticipant, adminOf, bootstrapConsortium, type Profile } from '../support/world';
 

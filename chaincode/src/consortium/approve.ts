@@ -3,7 +3,8 @@ import { requireRole } from '../lib/caller';
 import { IllegalStateError, NotFoundError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import { type InputOf, result, transaction } from '../lib/declaration';
-import { allOrganisations, mspIdField } from './model';
+import { mspId } from '../lib/fields';
+import { allOrganisations } from './model';
 import { type OrganisationDecision, decisionOn } from './propose';
 import { admissionProposalId, approveProposal, mustReadProposal, proposalIdField } from './proposals';
 
@@ -13,7 +14,7 @@ export const ApproveOrganisation = transaction({
   kind: 'submit',
   summary:
     "Approves the admission of a PROPOSED organisation on behalf of the caller's org (one vote per org); the org becomes ACTIVE with the votes of a majority of ACTIVE orgs (floor(n/2) + 1).",
-  input: { mspId: mspIdField().describe('MSP ID of the proposed organisation') },
+  input: { mspId: mspId().describe('MSP ID of the proposed organisation') },
   output: result<OrganisationDecision>('`{ proposal, organisation, approvals, requiredApprovals }`'),
   errors: {
     ESTP_FORBIDDEN: 'unless the caller may act as admin of an ACTIVE org',

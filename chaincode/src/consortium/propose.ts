@@ -5,15 +5,14 @@ import { RecordType } from '../lib/keys';
 import { writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
+import { gridZone, mspId } from '../lib/fields';
 import { oneOf, text } from '../lib/validate';
-import { gridZoneField } from '../participant/model';
 import {
   ADMIN_CAPABILITY,
   type Organisation,
   allOrganisations,
   declarationOf,
   declarationShape,
-  mspIdField,
 } from './model';
 import {
   CHANGES,
@@ -116,10 +115,10 @@ export const ProposeChange = transaction({
   summary:
     "Proposes a change of an admitted organisation — GRANT or REVOKE a capability (with gridZone: meter for that zone, i.e. self-metering), SUSPEND or REINSTATE the org; the proposer's org is its first approval, a majority of ACTIVE orgs adopts it.",
   input: {
-    mspId: mspIdField().describe('the organisation to change'),
+    mspId: mspId().describe('the organisation to change'),
     change: oneOf(CHANGES).describe('what changes'),
     capability: oneOf(ROLES).orUndefined().describe('the capability GRANT or REVOKE names'),
-    gridZone: gridZoneField()
+    gridZone: gridZone()
       .orUndefined()
       .describe('with the meter capability: the zone of a self-metering grant'),
     reason: text({ max: 500 }).orUndefined().describe('why (recorded with the proposal)'),

@@ -3,11 +3,11 @@ import { NotFoundError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import { type Page, listRecords, pageFields } from '../lib/pagination';
 import { type InputOf, result, transaction } from '../lib/declaration';
+import { mspId } from '../lib/fields';
 import {
   type Organisation,
   activeMspIds,
   allOrganisations,
-  mspIdField,
   readOrganisation,
   requiredApprovals,
 } from './model';
@@ -25,7 +25,7 @@ export const GetOrganisation = transaction({
   name: 'GetOrganisation',
   kind: 'evaluate',
   summary: 'One organisation with its capabilities and the MSP IDs that approved its admission.',
-  input: { mspId: mspIdField().describe('the MSP ID') },
+  input: { mspId: mspId().describe('the MSP ID') },
   output: result<OrganisationView>('the organisation with the approvals of its admission'),
   errors: { ESTP_NOT_FOUND: '' },
   example: { mspId: 'CommunityMSP' },

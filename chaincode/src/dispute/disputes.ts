@@ -18,38 +18,22 @@ import type { Context } from 'fabric-contract-api';
 import { requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
-import { fromBytes } from '../lib/json';
 import { RecordType } from '../lib/keys';
 import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { sha256Hex, text } from '../lib/validate';
-import { amount, participantId, quantityWh, tradeRef, uri } from '../market/inputs';
+import { amount, participantId, quantityWh, tradeRef, uri } from '../lib/fields';
+import { activeMspIds, allOrganisations } from '../consortium/model';
 import { getMarketRecord } from '../market/markets';
 import { requireActiveParticipant } from '../participant/model';
 import { getTradeRecord } from '../settlement/delivery';
 import { DISPUTES_BY_PARTY, type Dispute, MAX_EVIDENCE, type Vote } from './model';
 
-/** The fields of an Organisation record this module relies on. */
-interface OrganisationRecord {
-  mspId: string;
-  status: string;
-}
-
 /** MSP IDs of the ACTIVE organisations, sorted. */
 export async function activeOrganisations(ctx: Context): Promise<string[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []);
-  const active: string[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const organisation = fromBytes<OrganisationRecord>(next.value.value);
-      if (organisation.status === 'ACTIVE') active.push(organisation.mspId);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return active.sort();
+  return activeMspIds(await allOrganisations(ctx));
 }
 
 /** Who rules a dispute between parties of `partyMspIds`, and how many must agree. */

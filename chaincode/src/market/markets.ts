@@ -12,7 +12,7 @@ import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, int, oneOf } from '../lib/validate';
 import { COMMODITIES } from '../participant/model';
-import { bps, durationMs, price, timeMs } from './inputs';
+import { bps, durationMs, price, timeMs } from '../lib/fields';
 import { type ClearingResult, MARKET_DEFAULTS, MARKETS_BY_COMMODITY, type Market } from './model';
 
 const MARKET_ID = id().describe('the market (its ID, chosen when it was opened)');

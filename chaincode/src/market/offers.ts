@@ -28,11 +28,11 @@ import {
   inactiveReason,
   requireActiveParticipant,
 } from '../participant/model';
-import { AccountBook } from '../settlement/accounts';
+import { AccountBook } from '../lib/accounts';
 import type { Trade } from '../settlement/model';
-import { recordTrade } from '../settlement/trades';
+import { recordTrade } from './fills';
 import { deleteBookEntry, putBookEntry } from './book';
-import { offerRef, participantId, price, quantityWh } from './inputs';
+import { offerRef, participantId, price, quantityWh } from '../lib/fields';
 import { getMarketRecord } from './markets';
 import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer, type OfferStatus, SIDES } from './model';
 

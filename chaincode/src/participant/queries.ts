@@ -3,15 +3,14 @@ import { callerOf } from '../lib/caller';
 import { RecordType } from '../lib/keys';
 import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { type InputOf, result, transaction } from '../lib/declaration';
+import { mspId, participantId } from '../lib/fields';
 import { oneOf } from '../lib/validate';
-import { mspIdField } from '../consortium/model';
 import {
   MSP_STATUS_INDEX,
   PARTICIPANT_STATUSES,
   STATUS_INDEX,
   type Participant,
   getParticipant,
-  participantIdField,
 } from './model';
 
 export const Get = transaction({
@@ -19,7 +18,7 @@ export const Get = transaction({
   name: 'Get',
   kind: 'evaluate',
   summary: 'One participant, for any caller of the channel.',
-  input: { id: participantIdField().describe('the participant <mspId>:<enrollmentId>') },
+  input: { id: participantId().describe('the participant <mspId>:<enrollmentId>') },
   output: result<Participant>('the participant record'),
   errors: { ESTP_NOT_FOUND: '' },
   example: { id: 'CommunityMSP:member1' },
@@ -42,7 +41,7 @@ export const List = transaction({
   kind: 'evaluate',
   summary: 'Participants, optionally of one org and/or in one status.',
   input: {
-    mspId: mspIdField().orUndefined().describe('only participants of this org'),
+    mspId: mspId().orUndefined().describe('only participants of this org'),
     status: oneOf(PARTICIPANT_STATUSES).orUndefined().describe('only participants in this status'),
     ...pageFields,
   },

@@ -7,12 +7,11 @@ import { RecordType } from '../lib/keys';
 import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
+import { PARTICIPANT_ID_PATTERN, gridZone } from '../lib/fields';
 import { id, int, list, oneOf, text } from '../lib/validate';
 import {
   COMMODITIES,
   METER_INDEX,
-  gridZoneField,
-  PARTICIPANT_ID_PATTERN,
   PARTICIPANT_KINDS,
   type Participant,
   implicitCollection,
@@ -46,7 +45,7 @@ export const Register = transaction({
     commodities: list(oneOf(COMMODITIES), { min: 1, max: COMMODITIES.length, unique: true }).describe(
       'what it trades',
     ),
-    gridZone: gridZoneField().describe('its grid zone (energy markets of this zone only)'),
+    gridZone: gridZone().describe('its grid zone (energy markets of this zone only)'),
     meterIds: list(id(), { max: 100, unique: true })
       .orUndefined()
       .describe('meters it owns (requested: an admin of its org binds them when approving it)'),

@@ -7,6 +7,7 @@ import { deleteIndex, writeIndex, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { result, transaction } from '../lib/declaration';
 import type { ErrorCode } from '../lib/errors';
+import { participantId } from '../lib/fields';
 import { type Shape, type WireOf, id, list, text } from '../lib/validate';
 import {
   METER_INDEX,
@@ -15,7 +16,6 @@ import {
   deleteStatusIndexes,
   getParticipant,
   mspOfParticipant,
-  participantIdField,
   writeStatusIndexes,
 } from './model';
 import { assertMeterFree } from './register';
@@ -32,7 +32,7 @@ export const TRANSITIONS: Readonly<
   Revoke: { from: ['PENDING', 'ACTIVE', 'SUSPENDED'], to: 'REVOKED', event: EventName.ParticipantRevoked },
 };
 
-const ID = participantIdField().describe('the participant <mspId>:<enrollmentId>');
+const ID = participantId().describe('the participant <mspId>:<enrollmentId>');
 const REASON = text({ max: 500 }).describe('why (recorded with the status change)');
 
 /**

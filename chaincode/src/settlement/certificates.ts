@@ -20,10 +20,11 @@ import { assertAbsent, mustReadRecord, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, sha256Hex, text } from '../lib/validate';
-import { quantityWh, timeMs, uri } from '../market/inputs';
+import { quantityWh, timeMs, uri } from '../lib/fields';
 import { getParticipant, requireActiveParticipant } from '../participant/model';
-import { AccountBook } from './accounts';
-import type { Account, CertificateBatch, CertificateRetirement, SavingsProject } from './model';
+import { AccountBook } from '../lib/accounts';
+import type { Account } from '../lib/accounts';
+import type { CertificateBatch, CertificateRetirement, SavingsProject } from './model';
 
 const PROJECT_ID = id().describe('the savings project (its ID, chosen when it was registered)');
 const EVIDENCE_HASH = sha256Hex().describe('SHA-256 (hex) of the evidence document (kept off-chain)');

@@ -24,10 +24,10 @@ import { mustReadRecord, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, sha256Hex } from '../lib/validate';
-import { quantityWh, tradeRef, uri } from '../market/inputs';
+import { quantityWh, tradeRef, uri } from '../lib/fields';
 import { getMarketRecord } from '../market/markets';
 import { getParticipant } from '../participant/model';
-import { AccountBook } from './accounts';
+import { AccountBook } from '../lib/accounts';
 import type { Trade, TradeSettlement } from './model';
 import { settleEnergy } from './rules';
 

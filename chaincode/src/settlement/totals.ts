@@ -12,7 +12,7 @@ import type { Context } from 'fabric-contract-api';
 import { fromBytes } from '../lib/json';
 import { RecordType } from '../lib/keys';
 import { add } from '../lib/money';
-import type { Account } from './model';
+import type { Account } from '../lib/accounts';
 
 export type MoneyTotals = {
   minted: number;

@@ -9,9 +9,10 @@ import { readRecord } from '../lib/state';
 import { isoOf } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id } from '../lib/validate';
-import { participantId, timeMs, tradeRef } from '../market/inputs';
+import { participantId, timeMs, tradeRef } from '../lib/fields';
 import { getTradeRecord } from './delivery';
-import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
+import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT } from '../market/model';
+import type { Trade } from './model';
 
 export const GetTrade = transaction({
   contract: 'Settlement',

@@ -12,10 +12,11 @@ import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id } from '../lib/validate';
-import { amount, participantId } from '../market/inputs';
+import { amount, participantId } from '../lib/fields';
 import { getParticipant } from '../participant/model';
-import { AccountBook, readAccount } from './accounts';
-import type { Account, TreasuryOperation } from './model';
+import { AccountBook, readAccount } from '../lib/accounts';
+import type { Account } from '../lib/accounts';
+import type { TreasuryOperation } from './model';
 
 const TREASURY_INPUT = {
   accountId: participantId().describe('the participant whose account it is'),

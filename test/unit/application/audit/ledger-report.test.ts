@@ -7,7 +7,8 @@
 import type { Contract } from 'fabric-contract-api';
 import { AuditContract } from '../../../../chaincode/src/contracts/audit';
 import type { AcceptResult } from '../../../../chaincode/src/market/offers';
-import type { Account, Trade } from '../../../../chaincode/src/settlement/model';
+import type { Account } from '../../../../chaincode/src/lib/accounts';
+import type { Trade } from '../../../../chaincode/src/settlement/model';
 import {
   type LedgerReader,
   type LedgerSnapshot,

@@ -1,10 +1,41 @@
 /**
- * Field rules shared by the Market, Settlement and Dispute inputs (on top of lib/validate.ts).
+ * Field rules of the domain shared by every concern's inputs (on top of lib/validate.ts): MSP and
+ * participant IDs, record references, ledger times and durations, and the quantities with their
+ * units (Wh, minor units, minor units per kWh, basis points).
  */
-import { InvalidInputError } from '../lib/errors';
-import { MAX_PRICE, MAX_QUANTITY_WH } from '../lib/money';
-import { int, rule, text } from '../lib/validate';
-import { PARTICIPANT_ID_PATTERN, participantIdField } from '../participant/model';
+import { InvalidInputError } from './errors';
+import { MAX_PRICE, MAX_QUANTITY_WH } from './money';
+import { int, rule, text } from './validate';
+
+/** An MSP ID: a letter, then letters, digits, `.` or `-` (64 characters at most). */
+export function mspId() {
+  return text({
+    max: 64,
+    pattern: /^[A-Za-z][A-Za-z0-9.-]{0,63}$/,
+    patternName: 'an MSP ID (a letter, then letters, digits, . or -)',
+  });
+}
+
+/** `<mspId>:<enrollmentId>`, both parts safe inside composite keys. */
+export const PARTICIPANT_ID_PATTERN = /^[A-Za-z][A-Za-z0-9.-]{0,63}:[A-Za-z0-9._@-][A-Za-z0-9._:@-]{0,127}$/;
+
+/** A grid zone code, as participants and self-metering grants name it. */
+export function gridZone() {
+  return text({
+    max: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    patternName: 'a grid zone code of letters, digits and ._- (max 64)',
+  });
+}
+
+/** A participant ID `<mspId>:<enrollmentId>`. */
+export function participantId() {
+  return text({
+    max: 192,
+    pattern: PARTICIPANT_ID_PATTERN,
+    patternName: 'a participant ID <mspId>:<enrollmentId>',
+  });
+}
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
 
@@ -62,11 +93,6 @@ export function amount(min = 1) {
 /** Basis points 0 – 10 000. */
 export function bps() {
   return int({ min: 0, max: 10_000, unit: 'basis points' });
-}
-
-/** A participant ID `<mspId>:<enrollmentId>` (participant/model.ts's rule). */
-export function participantId() {
-  return participantIdField();
 }
 
 const CLIENT_ID = '[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}';
