@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from '../lib/errors';
 import { type Json, fromBytes } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RECORD_TYPES, RecordType, recordKey } from '../lib/keys';
 import { isoOf } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
@@ -87,26 +88,18 @@ export async function history(ctx: Context, request: InputOf<typeof History>): P
   const limit = request.limit ?? DEFAULT_HISTORY_LIMIT;
   const versions: RecordVersion[] = [];
   let truncated = false;
-  const iterator = await ctx.stub.getHistoryForKey(key);
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (versions.length === limit) {
-        truncated = true;
-        break;
-      }
-      const modification = next.value;
-      versions.push({
-        txId: modification.txId,
-        timestamp: isoOf(timestampMs(modification.timestamp)),
-        isDelete: modification.isDelete,
-        value:
-          modification.isDelete || modification.value.length === 0
-            ? null
-            : fromBytes<Json>(modification.value),
-      });
+  for await (const modification of results(ctx.stub.getHistoryForKey(key))) {
+    if (versions.length === limit) {
+      truncated = true;
+      break;
     }
-  } finally {
-    await iterator.close();
+    versions.push({
+      txId: modification.txId,
+      timestamp: isoOf(timestampMs(modification.timestamp)),
+      isDelete: modification.isDelete,
+      value:
+        modification.isDelete || modification.value.length === 0 ? null : fromBytes<Json>(modification.value),
+    });
   }
   return { recordType: request.recordType, id: request.id, versions, truncated };
 }

@@ -7,6 +7,7 @@
 import type { Context } from 'fabric-contract-api';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import type { Json } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RECORD_TYPES, type RecordType } from '../lib/keys';
 import { type ConservationTotals, conservationTotals } from '../settlement/totals';
 import { txTimeIso } from '../lib/time';
@@ -46,12 +47,7 @@ export async function countRecords(ctx: Context): Promise<Record<RecordType, num
   const counts = {} as Record<RecordType, number>;
   for (const type of RECORD_TYPES) {
     let count = 0;
-    const iterator = await ctx.stub.getStateByPartialCompositeKey(type, []);
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) count += 1;
-    } finally {
-      await iterator.close();
-    }
+    for await (const _ of results(ctx.stub.getStateByPartialCompositeKey(type, []))) count += 1;
     counts[type] = count;
   }
   return counts;

@@ -14,6 +14,7 @@ import type { Context } from 'fabric-contract-api';
 import { ROLES, type Role } from '../lib/caller';
 import { InvalidInputError } from '../lib/errors';
 import { fromBytes } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RecordType } from '../lib/keys';
 import { gridZone, mspId } from '../lib/fields';
 import { readRecord } from '../lib/state';
@@ -118,14 +119,11 @@ export function readOrganisation(ctx: Context, mspId: string): Promise<Organisat
 
 /** Every organisation, in key order (unpaginated: usable in writing transactions). */
 export async function allOrganisations(ctx: Context): Promise<Organisation[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []);
   const organisations: Organisation[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      organisations.push(fromBytes<Organisation>(next.value.value));
-    }
-  } finally {
-    await iterator.close();
+  for await (const { value } of results(
+    ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []),
+  )) {
+    organisations.push(fromBytes<Organisation>(value));
   }
   return organisations;
 }

@@ -6,6 +6,7 @@
 import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from './errors';
 import { fromBytes } from './json';
+import { results } from './iterate';
 import type { RecordType } from './keys';
 import { readRecord } from './state';
 import { int, text } from './validate';
@@ -44,13 +45,7 @@ export async function listRecords<T>(
     bookmark ?? '',
   );
   const records: T[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      records.push(fromBytes<T>(next.value.value));
-    }
-  } finally {
-    await iterator.close();
-  }
+  for await (const { value } of results(iterator)) records.push(fromBytes<T>(value));
   return { records, bookmark: metadata.bookmark };
 }
 
@@ -74,15 +69,11 @@ export async function listByIndex<T>(
     bookmark ?? '',
   );
   const ids: string[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const { attributes } = ctx.stub.splitCompositeKey(next.value.key);
-      const id = attributes[attributes.length - 1];
-      if (id === undefined) throw new InvalidInputError('index', `entry ${next.value.key} has no id`);
-      ids.push(id);
-    }
-  } finally {
-    await iterator.close();
+  for await (const { key } of results(iterator)) {
+    const { attributes } = ctx.stub.splitCompositeKey(key);
+    const id = attributes[attributes.length - 1];
+    if (id === undefined) throw new InvalidInputError('index', `entry ${key} has no id`);
+    ids.push(id);
   }
   const records: T[] = [];
   for (const id of ids) {

@@ -4,6 +4,7 @@ import { ROLES, requireRole } from '../lib/caller';
 import { AlreadyExistsError, ForbiddenError, InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
+import { results } from '../lib/iterate';
 import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
@@ -96,15 +97,9 @@ function verificationOf(ctx: Context): Uint8Array {
  * @throws {AlreadyExistsError} naming the meter, `path` and its owner.
  */
 export async function assertMeterFree(ctx: Context, meterId: string, path: string): Promise<void> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(METER_INDEX, [meterId]);
-  try {
-    const next = await iterator.next();
-    if (!next.done) {
-      const owner = ctx.stub.splitCompositeKey(next.value.key).attributes[1] ?? '?';
-      throw new AlreadyExistsError('meter', `${meterId} (${path}), bound to ${owner},`);
-    }
-  } finally {
-    await iterator.close();
+  for await (const { key } of results(ctx.stub.getStateByPartialCompositeKey(METER_INDEX, [meterId]))) {
+    const owner = ctx.stub.splitCompositeKey(key).attributes[1] ?? '?';
+    throw new AlreadyExistsError('meter', `${meterId} (${path}), bound to ${owner},`);
   }
 }
 

@@ -7,6 +7,7 @@ import { RecordType } from '../lib/keys';
 import { DEFAULT_PAGE_SIZE, type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { readRecord } from '../lib/state';
 import { isoOf } from '../lib/time';
+import { results } from '../lib/iterate';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id } from '../lib/validate';
 import { participantId, timeMs, tradeRef } from '../lib/fields';
@@ -155,20 +156,16 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
       inner,
     );
     let pastEnd = false;
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(next.value.key).attributes;
-        if (createdAt === undefined || tradeId === undefined) {
-          throw new InvalidInputError('index', `entry ${next.value.key} is not (day, time, tradeId)`);
-        }
-        if (createdAt >= toIso) {
-          pastEnd = true; // entries are in time order: nothing later is in the period
-          break;
-        }
-        if (createdAt >= fromIso) ids.push(tradeId);
+    for await (const { key } of results(iterator)) {
+      const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(key).attributes;
+      if (createdAt === undefined || tradeId === undefined) {
+        throw new InvalidInputError('index', `entry ${key} is not (day, time, tradeId)`);
       }
-    } finally {
-      await iterator.close();
+      if (createdAt >= toIso) {
+        pastEnd = true; // entries are in time order: nothing later is in the period
+        break;
+      }
+      if (createdAt >= fromIso) ids.push(tradeId);
     }
     if (pastEnd) break;
     if (metadata.bookmark !== '') {
