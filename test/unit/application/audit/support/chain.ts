@@ -144,7 +144,7 @@ export class TestChain {
     const application = new common.ConfigGroup();
     const orderer = new common.ConfigGroup();
     for (const org of [...Object.values(this.orgs), ...extra])
-      mapOf(application.getGroupsMap()).set(org.mspId, mspGroup(org));
+      application.getGroupsMap().set(org.mspId, mspGroup(org));
     if (endorsement !== 'none') {
       const meta = new common.ImplicitMetaPolicy();
       meta.setSubPolicy('Endorsement');
@@ -154,11 +154,11 @@ export class TestChain {
       policy.setValue(meta.serializeBinary());
       const configPolicy = new common.ConfigPolicy();
       configPolicy.setPolicy(policy);
-      mapOf(application.getPoliciesMap()).set('Endorsement', configPolicy);
+      application.getPoliciesMap().set('Endorsement', configPolicy);
     }
-    mapOf(orderer.getGroupsMap()).set(ORDERER_MSP, mspGroup(this.orderer));
-    mapOf(channelGroup.getGroupsMap()).set('Application', application);
-    mapOf(channelGroup.getGroupsMap()).set('Orderer', orderer);
+    orderer.getGroupsMap().set(ORDERER_MSP, mspGroup(this.orderer));
+    channelGroup.getGroupsMap().set('Application', application);
+    channelGroup.getGroupsMap().set('Orderer', orderer);
     const config = new common.Config();
     config.setSequence(this.blocks.length);
     config.setChannelGroup(channelGroup);
@@ -416,13 +416,8 @@ function mspGroup(org: Org): common.ConfigGroup {
   const value = new common.ConfigValue();
   value.setValue(mspConfig.serializeBinary());
   const group = new common.ConfigGroup();
-  mapOf(group.getValuesMap()).set('MSP', value);
+  group.getValuesMap().set('MSP', value);
   return group;
-}
-
-/** `jspb.Map#set` (google-protobuf's typings are not installed, see parse.ts). */
-function mapOf(map: unknown): { set(key: string, value: unknown): void } {
-  return map as { set(key: string, value: unknown): void };
 }
 
 /** Replaces the first occurrence of `find` in `bytes` by `replace` (same length); throws if absent. */
