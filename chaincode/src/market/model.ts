@@ -97,7 +97,7 @@ export interface Offer {
 export type ClearingPhase = 'MATCHING' | 'RELEASING' | 'DONE';
 
 /**
- * The market's published clearing result (design §10: queryable clearing price and volume), also
+ * The market's published clearing result (docs/design.md#markets: queryable clearing price and volume), also
  * the progress of a clearing applied in batches.
  */
 export interface ClearingResult {

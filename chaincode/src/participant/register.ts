@@ -28,7 +28,7 @@ export const MAX_CAPACITY_W = 10_000_000_000;
 
 /**
  * Roles that may register as a participant: every ESTP role but `auditor`. Auditors only read and
- * verify the ledger (design §6); an identity holding only the auditor role must not be able to
+ * verify the ledger (docs/design.md#roles); an identity holding only the auditor role must not be able to
  * write anything, so it cannot become a participant either. (An identity that is also a member
  * registers as a member.)
  */

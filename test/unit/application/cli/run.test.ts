@@ -280,7 +280,7 @@ describe('the command table', () => {
     Audit: ['History', 'List', 'Totals'],
   };
 
-  test('covers exactly the public transaction API (design §7)', () => {
+  test('covers exactly the public transaction API (docs/design.md#public-api)', () => {
     const table = Object.fromEntries(
       CONTRACT_GROUPS.map((group) => [group.contract, group.transactions.map((spec) => spec.transaction)]),
     );
