@@ -9,7 +9,6 @@ import { run } from '../../application/src/cli/run';
 import { ChaincodeError } from '../../application/src/gateway/errors';
 import {
   AUDITOR,
-  Clients,
   ensureActive,
   ensureRegistered,
   newRunTag,
@@ -17,14 +16,12 @@ import {
   type ParticipantView,
   TREASURER,
   type Profile,
+  suiteClients,
 } from './support/estp';
 import { ACCESS } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 /** An enterprise applicant left PENDING for good, and a community member kept SUSPENDED. */
 const { applicant: APPLICANT, suspended: SUSPENDED, member: MEMBER } = ACCESS;

@@ -14,7 +14,6 @@ import {
   type AccountView,
   allPages,
   AUDITOR,
-  Clients,
   ensureRegistered,
   holdings,
   newRunTag,
@@ -22,14 +21,12 @@ import {
   type ParticipantView,
   totals,
   TREASURER,
+  suiteClients,
 } from './support/estp';
 import { LOADERS, loadTraderProfile } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 const TRADERS = LOADERS.length;
 const MARKET = `${RUN}-LOAD`;

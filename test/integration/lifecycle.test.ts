@@ -15,7 +15,6 @@ import {
   type Actor,
   AUDITOR,
   allPages,
-  Clients,
   ensureActive,
   holdings,
   MARKET_OPERATOR,
@@ -27,14 +26,12 @@ import {
   TREASURER,
   waitUntil,
   type Profile,
+  suiteClients,
 } from './support/estp';
 import { LIFECYCLE } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 /** The lifecycle's participants: stable CA identities, onboarded once, reused by later runs. */
 const { seller: SELLER, household: HOUSEHOLD, factory: FACTORY, saver: SAVER } = LIFECYCLE;

@@ -14,7 +14,6 @@ import {
   type AccountView,
   type Actor,
   AUDITOR,
-  Clients,
   ensureActive,
   eventually,
   newRunTag,
@@ -23,14 +22,12 @@ import {
   rejectedWith,
   TREASURER,
   type Profile,
+  suiteClients,
 } from './support/estp';
 import { RETRY } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 const { buyer: BUYER, seller: SELLER } = RETRY;
 const MARKET = `${RUN}-RETRY`;

@@ -64,6 +64,25 @@ export function transactionId(signatureHeader: common.SignatureHeader): string {
     .digest('hex');
 }
 
+/** The payload of a proposal invoking `chaincodeId` with `args`: an invocation spec of `type`. */
+export function invocationPayload(
+  chaincodeId: peer.ChaincodeID,
+  args: readonly Uint8Array[],
+  type: peer.ChaincodeSpec.TypeMap[keyof peer.ChaincodeSpec.TypeMap] = peer.ChaincodeSpec.Type.GOLANG,
+): peer.ChaincodeProposalPayload {
+  const input = new peer.ChaincodeInput();
+  input.setArgsList([...args]);
+  const spec = new peer.ChaincodeSpec();
+  spec.setType(type);
+  spec.setChaincodeId(chaincodeId);
+  spec.setInput(input);
+  const invocation = new peer.ChaincodeInvocationSpec();
+  invocation.setChaincodeSpec(spec);
+  const payload = new peer.ChaincodeProposalPayload();
+  payload.setInput(invocation.serializeBinary());
+  return payload;
+}
+
 /** A signed proposal invoking system chaincode `chaincode` with `args` (the peer CLI's framing). */
 export async function signedProposal(
   signer: AdminSigner,
@@ -73,16 +92,7 @@ export async function signedProposal(
 ): Promise<peer.SignedProposal> {
   const chaincodeId = new peer.ChaincodeID();
   chaincodeId.setName(chaincode);
-  const input = new peer.ChaincodeInput();
-  input.setArgsList([...args]);
-  const spec = new peer.ChaincodeSpec();
-  spec.setType(peer.ChaincodeSpec.Type.GOLANG);
-  spec.setChaincodeId(chaincodeId);
-  spec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec);
-  const proposalPayload = new peer.ChaincodeProposalPayload();
-  proposalPayload.setInput(invocation.serializeBinary());
+  const proposalPayload = invocationPayload(chaincodeId, args);
 
   const extension = new peer.ChaincodeHeaderExtension();
   extension.setChaincodeId(chaincodeId);

@@ -1,5 +1,6 @@
 /** Global options and the connection settings every command derives from them. */
 import type { ConnectOptions } from '../gateway/client';
+import { type ConnectionInfo, type OrgInfo, resolveOrg } from '../gateway/connection';
 import { UsageError } from '../gateway/errors';
 import type { OptionValue } from './argv';
 import type { GlobalOptions, OptionSpec } from './commands/types';
@@ -83,6 +84,11 @@ export function globalOptions(
     connection: valueOf('connection'),
     wallet: valueOf('wallet'),
   };
+}
+
+/** The orgs a command acts on: the one `--org` names, else every org of the connection. */
+export function selectedOrgs(connection: ConnectionInfo, global: GlobalOptions): OrgInfo[] {
+  return global.org === undefined ? Object.values(connection.orgs) : [resolveOrg(connection, global.org)];
 }
 
 /** A text option's value, `undefined` when absent. @throws {UsageError} when given without value. */

@@ -14,7 +14,7 @@ import { tokenize } from './argv';
 import { CONTRACT_GROUPS, findGroup, findTool, findTransaction, TOOL_COMMANDS } from './commands';
 import { runTransaction } from './commands/transaction';
 import type { GlobalOptions, ToolCommand } from './commands/types';
-import { globalOptions } from './context';
+import { globalOptions, rejectUnknownOptions } from './context';
 import { type Output, processOutput } from './io';
 import { didYouMean } from './suggest';
 import { commandName, groupUsage, toolUsage, topUsage, transactionUsage, VERSION } from './usage';
@@ -53,6 +53,14 @@ async function runTool(
     return ExitCode.Ok;
   }
   if (!tool.run) throw new Error(`command ${tool.name} has nothing to run`);
+  // A tool takes its declared options (and the global ones) only; `call` passes fields on.
+  if (!tool.passesFields) {
+    rejectUnknownOptions(
+      options,
+      tool.options.map((option) => option.name),
+      toolUsage(tool, parent),
+    );
+  }
   if (!tool.positionals && args.length > 0) {
     throw new UsageError(`unexpected argument "${args.join(' ')}"`, toolUsage(tool, parent));
   }

@@ -71,13 +71,14 @@ interface RuleSpec<T> {
   readonly description?: string;
 }
 
+/** The facts of a spec, as a rule states them. */
+function factsOf<T>({ constraint, description, unit, schema, flag }: RuleSpec<T>) {
+  return { constraint, description, unit, schema, flag };
+}
+
 function optionalRule<T, In>(spec: RuleSpec<T>): OptionalRule<T, In> {
   return {
-    constraint: spec.constraint,
-    description: spec.description,
-    unit: spec.unit,
-    schema: spec.schema,
-    flag: spec.flag,
+    ...factsOf(spec),
     optional: true,
     parse: (value, path) => (value === undefined || value === null ? undefined : spec.parse(value, path)),
     describe: (description) => optionalRule<T, In>({ ...spec, description }),
@@ -87,11 +88,7 @@ function optionalRule<T, In>(spec: RuleSpec<T>): OptionalRule<T, In> {
 /** A rule from its facts; `In` is what clients send when it differs from what parsing returns. */
 export function rule<T, In = T>(spec: RuleSpec<T>): Rule<T, In> {
   return {
-    constraint: spec.constraint,
-    description: spec.description,
-    unit: spec.unit,
-    schema: spec.schema,
-    flag: spec.flag,
+    ...factsOf(spec),
     optional: false,
     parse: spec.parse,
     describe: (description) => rule<T, In>({ ...spec, description }),

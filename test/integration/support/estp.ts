@@ -85,6 +85,15 @@ export class Clients {
   }
 }
 
+/** The suite's clients, closed after its last test. */
+export function suiteClients(): Clients {
+  const clients = new Clients();
+  afterAll(() => {
+    clients.closeAll();
+  });
+  return clients;
+}
+
 /** Runs `work` over `items` with at most `limit` at a time; results in input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

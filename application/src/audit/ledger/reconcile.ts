@@ -59,53 +59,49 @@ export function reconcile(snapshot: LedgerSnapshot): { ok: boolean; checks: Reco
       (n(trade.settlement.paid) + n(trade.settlement.buyerRefund) !== n(trade.value) ||
         n(trade.settlement.penalty) + n(trade.settlement.collateralReleased) !== n(trade.collateral)),
   ).length;
-  const check = (
-    name: string,
-    description: string,
-    records: number,
-    totals: number,
-  ): ReconciliationCheck => ({
+  // [name, what is compared, the figure from the records, the same figure in Audit:Totals]
+  const figures: [string, string, number, number][] = [
+    ['money.minted', 'Σ Deposit operations = minted', deposits, money.minted],
+    ['money.burned', 'Σ Withdraw operations = burned', withdrawals, money.burned],
+    [
+      'money.escrowed',
+      'Σ locked by open offers + Σ value and collateral of unsettled trades = escrowed',
+      escrowed,
+      money.escrowed,
+    ],
+    [
+      'money.available',
+      'deposits − withdrawals − escrow from the records = available',
+      deposits - withdrawals - escrowed,
+      money.available,
+    ],
+    ['certificates.issuedWh', 'Σ certificate batches = issued', issued, certificates.issuedWh],
+    ['certificates.retiredWh', 'Σ retirements = retired', retired, certificates.retiredWh],
+    [
+      'certificates.escrowedWh',
+      'Σ certificates locked by open offers = escrowed',
+      certificatesEscrowed,
+      certificates.escrowedWh,
+    ],
+    [
+      'certificates.heldWh',
+      'issued − retired − escrowed from the records = held',
+      issued - retired - certificatesEscrowed,
+      certificates.heldWh,
+    ],
+    [
+      'settlements.split',
+      'settled trades whose payout does not add up (paid + refund ≠ value or penalty + released ≠ collateral)',
+      unsplit,
+      0,
+    ],
+  ];
+  const checks = figures.map(([name, description, records, totals]): ReconciliationCheck => ({
     name,
     description,
     records,
     totals,
     ok: records === totals,
-  });
-  const checks = [
-    check('money.minted', 'Σ Deposit operations = minted', deposits, money.minted),
-    check('money.burned', 'Σ Withdraw operations = burned', withdrawals, money.burned),
-    check(
-      'money.escrowed',
-      'Σ locked by open offers + Σ value and collateral of unsettled trades = escrowed',
-      escrowed,
-      money.escrowed,
-    ),
-    check(
-      'money.available',
-      'deposits − withdrawals − escrow from the records = available',
-      deposits - withdrawals - escrowed,
-      money.available,
-    ),
-    check('certificates.issuedWh', 'Σ certificate batches = issued', issued, certificates.issuedWh),
-    check('certificates.retiredWh', 'Σ retirements = retired', retired, certificates.retiredWh),
-    check(
-      'certificates.escrowedWh',
-      'Σ certificates locked by open offers = escrowed',
-      certificatesEscrowed,
-      certificates.escrowedWh,
-    ),
-    check(
-      'certificates.heldWh',
-      'issued − retired − escrowed from the records = held',
-      issued - retired - certificatesEscrowed,
-      certificates.heldWh,
-    ),
-    check(
-      'settlements.split',
-      'settled trades whose payout does not add up (paid + refund ≠ value or penalty + released ≠ collateral)',
-      unsplit,
-      0,
-    ),
-  ];
+  }));
   return { ok: checks.every((c) => c.ok), checks };
 }

@@ -31,7 +31,7 @@ import {
 import { fabricAdminOf } from '../../admin/signer';
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
 import { ConfigError, UsageError } from '../../gateway/errors';
-import { rejectUnknownOptions, textOption } from '../context';
+import { selectedOrgs, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand, ToolContext } from './types';
@@ -90,7 +90,6 @@ const configCommand: ToolCommand = {
   options: [{ name: 'out', value: '<path>', description: 'also save the configuration block (binary)' }],
   run: async (context) => {
     const usage = toolUsage(configCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['out'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const current = await currentConfig(connection, org);
@@ -139,7 +138,6 @@ const addOrgCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(addOrgCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['definition', 'out'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const definitionFile = requireOption(textOption(context.options, 'definition'), '--definition', usage);
@@ -174,7 +172,6 @@ const signCommand: ToolCommand = {
   options: [{ name: 'file', value: '<path>', description: 'the update file, rewritten with the signature' }],
   run: async (context) => {
     const usage = toolUsage(signCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['file'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
@@ -207,7 +204,6 @@ const submitCommand: ToolCommand = {
   options: [{ name: 'file', value: '<path>', description: 'the signed update file' }, TIMEOUT_OPTION],
   run: async (context) => {
     const usage = toolUsage(submitCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['file', 'timeout'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
@@ -240,7 +236,6 @@ const joinCommand: ToolCommand = {
   options: [TIMEOUT_OPTION],
   run: async (context) => {
     const usage = toolUsage(joinCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['timeout'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const outcome = await joinPeer(connection, org, timeoutOf(context, usage));
@@ -269,7 +264,6 @@ const anchorPeerCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(anchorPeerCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['endpoint', 'timeout'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const endpoint = textOption(context.options, 'endpoint');
@@ -293,14 +287,8 @@ const heightsCommand: ToolCommand = {
   examples: ['estp admin heights', 'estp admin heights --org community --json'],
   options: [],
   run: async (context) => {
-    const usage = toolUsage(heightsCommand, adminCommand);
-    rejectUnknownOptions(context.options, [], usage);
     const connection = connectionOf(context);
-    const orgs =
-      context.global.org === undefined
-        ? Object.values(connection.orgs)
-        : [resolveOrg(connection, context.global.org)];
-    const rows = await ledgerHeights(connection, orgs);
+    const rows = await ledgerHeights(connection, selectedOrgs(connection, context.global));
     out(
       context,
       rows,

@@ -24,7 +24,7 @@ import { type EstpClient, withClient } from '../../gateway/client';
 import { recordsOf } from '../../gateway/transactions';
 import { UsageError } from '../../gateway/errors';
 import { parseTime } from '../argv';
-import { connectOptionsOf, rejectUnknownOptions, textOption } from '../context';
+import { connectOptionsOf, textOption } from '../context';
 import type { Output } from '../io';
 import { formatTable } from '../table';
 import { didYouMean } from '../suggest';
@@ -92,7 +92,6 @@ const verifyCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(verifyCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['from', 'to'], usage);
     const from = blockNumber(textOption(context.options, 'from'), 'from', usage);
     const to = blockNumber(textOption(context.options, 'to'), 'to', usage);
     const { io } = context;
@@ -160,7 +159,6 @@ const historyCommand: ToolCommand = {
   positionals: true,
   run: async (context) => {
     const usage = toolUsage(historyCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['limit'], usage);
     const [type, id, ...rest] = context.args;
     if (type === undefined || id === undefined || rest.length > 0) {
       throw new UsageError(
@@ -253,11 +251,20 @@ function formatOf(context: ToolContext, usage: string, allowed: readonly string[
   return format;
 }
 
+/** `--bom`: a UTF-8 byte order mark first, for spreadsheet programs that guess the encoding. */
+const BOM_OPTION = {
+  name: 'bom',
+  description: 'CSV starts with a UTF-8 byte order mark (for spreadsheet programs)',
+};
+
+/** Whether `--bom` was given. */
+const bomOf = (context: ToolContext): { bom: boolean } => ({ bom: context.options.get('bom') === true });
+
 const tradesCommand: ToolCommand = {
   name: 'trades',
   description: 'the trades of a participant, of a market, or created in a period (every page)',
   synopsis:
-    'estp audit trades --org <org> --user <name> (--participant <id> | --market <id> | --from <time> --to <time>) [--format table|csv|json]',
+    'estp audit trades --org <org> --user <name> (--participant <id> | --market <id> | --from <time> --to <time>) [--format table|csv|json] [--bom]',
   examples: [
     'estp audit trades --market ELEC-ZONE-A-2026-06-01T10 --org utility --user auditor',
     'estp audit trades --from 2026-06-01 --to 2026-06-02 --format csv --bom --org utility --user auditor > trades.csv',
@@ -272,11 +279,10 @@ const tradesCommand: ToolCommand = {
     { name: 'from', value: '<time>', description: 'created at or after (ms or ISO-8601, with --to)' },
     { name: 'to', value: '<time>', description: 'created before (at most 366 days after --from)' },
     { name: 'format', value: '<format>', description: 'table (default), csv or json (= --json)' },
-    { name: 'bom', description: 'CSV starts with a UTF-8 byte order mark (for spreadsheet programs)' },
+    BOM_OPTION,
   ],
   run: async (context) => {
     const usage = toolUsage(tradesCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['participant', 'market', 'from', 'to', 'format', 'bom'], usage);
     const participant = textOption(context.options, 'participant');
     const market = textOption(context.options, 'market');
     const from = timeOption(context, 'from', usage);
@@ -305,9 +311,7 @@ const tradesCommand: ToolCommand = {
           : filter;
       context.io.out(toJson({ filter: shown, count: trades.length, records: trades }).trimEnd());
     } else if (format === 'csv') {
-      context.io.out(
-        toCsv(trades, [...TRADE_COLUMNS], { bom: context.options.get('bom') === true }).trimEnd(),
-      );
+      context.io.out(toCsv(trades, [...TRADE_COLUMNS], bomOf(context)).trimEnd());
     } else {
       context.io.out(
         formatTable(trades, {
@@ -343,7 +347,7 @@ const reportCommand: ToolCommand = {
   description:
     'trades, settlements, disputes, penalties, certificates, treasury of a period, reconciled with the totals',
   synopsis:
-    'estp audit report --org <org> --user <name> [--from <time>] [--to <time>] [--format csv|json] [--out <file>]',
+    'estp audit report --org <org> --user <name> [--from <time>] [--to <time>] [--format csv|json] [--out <file>] [--bom]',
   examples: [
     'estp audit report --from 2026-06-01 --to 2026-07-01 --org utility --user auditor --out june.csv',
     'estp audit report --format json --org utility --user auditor',
@@ -356,12 +360,11 @@ const reportCommand: ToolCommand = {
     },
     { name: 'to', value: '<time>', description: 'period end, exclusive (default: now)' },
     { name: 'format', value: '<format>', description: 'csv (default) or json (= --json)' },
-    { name: 'bom', description: 'CSV starts with a UTF-8 byte order mark (for spreadsheet programs)' },
+    BOM_OPTION,
     { name: 'out', value: '<file>', description: 'write the report to a file instead of stdout' },
   ],
   run: async (context) => {
     const usage = toolUsage(reportCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['from', 'to', 'format', 'out', 'bom'], usage);
     const from = timeOption(context, 'from', usage);
     const to = timeOption(context, 'to', usage);
     if (from !== undefined && to !== undefined && to <= from)
@@ -381,10 +384,7 @@ const reportCommand: ToolCommand = {
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
     });
-    const text =
-      format === 'json'
-        ? toJson(report)
-        : ledgerReportCsv(report, { bom: context.options.get('bom') === true });
+    const text = format === 'json' ? toJson(report) : ledgerReportCsv(report, bomOf(context));
     if (out === undefined) io.out(text.trimEnd());
     else writeFileSync(out, text);
     io.err(summary(report) + (out === undefined ? '' : `\nwritten to ${out}`));

@@ -25,6 +25,7 @@ export const callCommand: ToolCommand = {
     'estp call Market GetOffer --input \'{"id":"CommunityMSP:member1/O-1"}\' --org community --user member1',
   ],
   positionals: true,
+  passesFields: true,
   options: [
     { name: 'evaluate', description: 'evaluate (query) whatever the name says' },
     { name: 'submit', description: 'submit whatever the name says' },

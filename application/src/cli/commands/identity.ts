@@ -5,7 +5,7 @@ import { certificateRoles, enroll, parseRoles, register } from '../../gateway/ca
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
 import { UsageError } from '../../gateway/errors';
 import { identityFromWallet, walletDir, walletLabels, walletRoot } from '../../gateway/identity';
-import { rejectUnknownOptions, textOption } from '../context';
+import { selectedOrgs, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand, ToolContext } from './types';
@@ -40,7 +40,6 @@ const enrollCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(enrollCommand, identityCommand);
-    rejectUnknownOptions(context.options, ['secret'], usage);
     const connection = connectionOf(context);
     const org = resolveOrg(connection, required(context.global.org, '--org', usage));
     const user = required(context.global.user, '--user', usage);
@@ -90,7 +89,6 @@ const registerCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(registerCommand, identityCommand);
-    rejectUnknownOptions(context.options, ['roles', 'secret', 'as', 'max-enrollments', 'enroll'], usage);
     const connection = connectionOf(context);
     const org = resolveOrg(connection, required(context.global.org, '--org', usage));
     const user = required(context.global.user, '--user', usage);
@@ -194,12 +192,8 @@ const listCommand: ToolCommand = {
   examples: ['estp identity list', 'estp identity list --org utility --json'],
   options: [],
   run: async (context) => {
-    rejectUnknownOptions(context.options, [], toolUsage(listCommand, identityCommand));
     const connection = connectionOf(context);
-    const orgs =
-      context.global.org === undefined
-        ? Object.values(connection.orgs)
-        : [resolveOrg(connection, context.global.org)];
+    const orgs = selectedOrgs(connection, context.global);
     const root = rootOf(context, connection);
     const rows: IdentityRow[] = [];
     for (const org of orgs) rows.push(...(await orgRows(org, root)));

@@ -107,6 +107,8 @@ export interface ToolCommand {
   readonly subcommands?: readonly ToolCommand[];
   /** Whether it takes positional arguments (`call <Contract> <Transaction>`); others refuse them. */
   readonly positionals?: boolean;
+  /** Whether it passes options it does not declare on as transaction fields (`call`); others refuse them. */
+  readonly passesFields?: boolean;
   /** Runs it; resolves to the exit code. */
   readonly run?: (context: ToolContext) => Promise<number>;
 }

@@ -17,6 +17,7 @@ import {
   parseBlock,
 } from '../../../../../application/src/audit';
 import { type Credentials, issue } from './x509';
+import { invocationPayload } from '../../../../../application/src/admin/envelope';
 
 export const CHANNEL = 'estp';
 export const CHAINCODE = 'estp';
@@ -203,19 +204,12 @@ export class TestChain {
     signatureHeader.setNonce(nonce);
     const signatureHeaderBytes = signatureHeader.serializeBinary();
 
-    const input = new peer.ChaincodeInput();
-    input.setArgsList(
-      [options.fn ?? 'Market:Submit', ...(options.args ?? ['{}'])].map((a) => new TextEncoder().encode(a)),
-    );
-    const spec = new peer.ChaincodeSpec();
-    spec.setType(peer.ChaincodeSpec.Type.NODE);
-    spec.setChaincodeId(chaincodeId);
-    spec.setInput(input);
-    const invocation = new peer.ChaincodeInvocationSpec();
-    invocation.setChaincodeSpec(spec);
-    const proposalPayload = new peer.ChaincodeProposalPayload();
-    proposalPayload.setInput(invocation.serializeBinary());
-    const chaincodeProposalPayload = proposalPayload.serializeBinary();
+    const args = [options.fn ?? 'Market:Submit', ...(options.args ?? ['{}'])];
+    const chaincodeProposalPayload = invocationPayload(
+      chaincodeId,
+      args.map((arg) => new TextEncoder().encode(arg)),
+      peer.ChaincodeSpec.Type.NODE,
+    ).serializeBinary();
 
     const kvrwset = new ledger.rwset.kvrwset.KVRWSet();
     for (const [key, value] of Object.entries(options.writes ?? {})) {
