@@ -14,7 +14,8 @@ import { Bootstrap } from './consortium/bootstrap';
 import { ProposeChange, ProposeOrganisation } from './consortium/propose';
 import { GetOrganisation, GetProposal, ListOrganisations, ListProposals } from './consortium/queries';
 import { AddEvidence, Get as GetDispute, List as ListDisputes, Open, Rule } from './dispute/disputes';
-import type { AnyDeclaration } from './lib/declaration';
+import { type AnyDeclaration, type Kind, inputJsonSchema } from './lib/declaration';
+import type { JsonSchema } from './lib/validate';
 import { ClearMarket } from './market/clear';
 import { GetMarket, ListMarkets, OpenMarket } from './market/markets';
 import { AcceptOffer, CancelOffer, GetOffer, ListOffers, PostOffer } from './market/offers';
@@ -113,6 +114,28 @@ export function findDeclaration(contract: string, transaction: string): AnyDecla
   return entry && Object.hasOwn(entry.transactions, transaction)
     ? entry.transactions[transaction]
     : undefined;
+}
+
+/**
+ * Every transaction's input as a JSON Schema, by `Contract:Transaction`, with what a REST/OpenAPI
+ * layer needs besides: submit or evaluate, the summary, the result and the errors it names.
+ */
+export function transactionSchemas(): Record<
+  string,
+  { kind: Kind; summary: string; input: JsonSchema; result: string; errors: Readonly<Record<string, string>> }
+> {
+  return Object.fromEntries(
+    allDeclarations().map((declaration) => [
+      `${declaration.contract}:${declaration.name}`,
+      {
+        kind: declaration.kind,
+        summary: declaration.summary,
+        input: inputJsonSchema(declaration),
+        result: declaration.output.description,
+        errors: { ESTP_INVALID_INPUT: 'naming the field', ...declaration.errors },
+      },
+    ]),
+  );
 }
 
 export {

@@ -15,6 +15,7 @@ import {
   type ContractDeclaration,
   allDeclarations,
   findDeclaration,
+  transactionSchemas,
 } from '../../chaincode/src/declarations';
 import { type AnyDeclaration, inputJsonSchema, inputSummary } from '../../chaincode/src/lib/declaration';
 import { ErrorCode, InvalidInputError } from '../../chaincode/src/lib/errors';
@@ -52,6 +53,24 @@ describe('the declarations', () => {
     for (const entry of Object.values(declaration.transient)) expect(entry.description).not.toBe('');
     const codes: string[] = Object.values(ErrorCode);
     for (const code of Object.keys(declaration.errors)) expect(codes).toContain(code);
+  });
+
+  it('export one JSON Schema per transaction for a REST/OpenAPI layer', () => {
+    const schemas = transactionSchemas();
+    expect(Object.keys(schemas)).toEqual(named.map(([key]) => key));
+    for (const [key, declaration] of named) {
+      expect(schemas[key]).toEqual({
+        kind: declaration.kind,
+        summary: declaration.summary,
+        input: inputJsonSchema(declaration),
+        result: declaration.output.description,
+        errors: expect.objectContaining({
+          ESTP_INVALID_INPUT: 'naming the field',
+          ...declaration.errors,
+        }) as unknown,
+      });
+      expect(() => ajv.compile(schemas[key]?.input ?? {})).not.toThrow();
+    }
   });
 
   it.each(named)('%s: its example is valid for the chaincode and for the JSON Schema', (_, declaration) => {
