@@ -316,7 +316,10 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
 
     const projectId = `P-${RUN_TAG}`;
     const owner = await clients.get(buyerB.org, buyerB.user);
-    await owner.submit('Settlement', 'RegisterSavingsProject', {
+    const verifier = await clients.get('enterprise', 'verifier');
+    // Each step goes through another org's peer than the one before: it waits until that peer has
+    // committed the block of the step before (EstpClient.waitForBlock), or it would not see it.
+    const project = await owner.submitText('Settlement', 'RegisterSavingsProject', {
       projectId,
       title: 'Audit test heat pumps',
       method: 'IPMVP Option C',
@@ -324,14 +327,14 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       gridZone,
       evidenceHash: sha256(`project ${RUN_TAG}`),
     });
-    await (
-      await clients.get('enterprise', 'verifier')
-    ).submit('Settlement', 'IssueCertificates', {
+    await verifier.waitForBlock(project.blockNumber);
+    const issued = await verifier.submitText('Settlement', 'IssueCertificates', {
       projectId,
       batchId: 'B1',
       quantityWh: 5_000,
       evidenceHash: sha256(`m&v ${RUN_TAG}`),
     });
+    await owner.waitForBlock(issued.blockNumber);
     await owner.submit('Settlement', 'RetireCertificates', {
       retirementId: `R-${RUN_TAG}`,
       quantityWh: 1_500,
