@@ -32,8 +32,7 @@ function transactionFlags(spec: TransactionSpec): Completions {
   const values: Record<string, readonly string[]> = {};
   const flags = spec.fields.map((field) => {
     const flag = `--${camelToKebab(field.name)}`;
-    const choices = /^<([A-Z_]+(\|[A-Z_]+)+)>$/.exec(field.placeholder)?.[1];
-    if (choices) values[flag] = choices.split('|');
+    if (field.choices) values[flag] = field.choices;
     return flag;
   });
   return {

@@ -72,13 +72,17 @@ function describeField(rule: AnyRule): string {
 
 /** The flags of a declaration's input fields. */
 export function fieldsOf(declaration: AnyDeclaration): FieldSpec[] {
-  return Object.entries(declaration.input.shape).map(([name, rule]) => ({
-    name,
-    type: rule.flag,
-    placeholder: placeholderOf(rule),
-    description: describeField(rule),
-    required: !rule.optional,
-  }));
+  return Object.entries(declaration.input.shape).map(([name, rule]) => {
+    const values = rule.schema['enum'];
+    return {
+      name,
+      type: rule.flag,
+      placeholder: placeholderOf(rule),
+      ...(Array.isArray(values) ? { choices: values.map(String) } : {}),
+      description: describeField(rule),
+      required: !rule.optional,
+    };
+  });
 }
 
 /** `--<key>-file <path>` for each transient entry. */

@@ -14,6 +14,8 @@ export interface FieldSpec {
   readonly type: FieldType;
   /** What the flag's value looks like in usage text, e.g. `<integer>` or `<BUY|SELL>`. */
   readonly placeholder: string;
+  /** The values it may take, when they are a fixed set (`BUY`, `SELL`). */
+  readonly choices?: readonly string[];
   readonly description: string;
   readonly required: boolean;
 }
