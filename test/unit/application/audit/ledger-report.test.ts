@@ -19,6 +19,7 @@ import {
 import type { Page } from '../../../../chaincode/src/lib/pagination';
 import { pagesOf } from '../../../../application/src/gateway/transactions';
 import type { TestIdentity } from '../../../support/fixture';
+import { LEDGER_CSV_HEADER, LEDGER_RECORD_KINDS } from '../../../support/ledger-csv';
 import {
   HASH,
   type TradingWorld,
@@ -263,23 +264,9 @@ describe('the ledger report', () => {
     const csv = ledgerReportCsv(buildLedgerReport(snapshot));
     const lines = csv.trimEnd().split('\r\n');
 
-    expect(lines[0]).toBe(
-      'record,id,time,market,buyer,seller,participant,quantityWh,price,value,collateral,paid,refund,penalty,released,status,detail',
-    );
+    expect(lines[0]).toBe(LEDGER_CSV_HEADER);
     const kinds = new Set(lines.slice(1).map((line) => line.split(',')[0]));
-    expect([...kinds]).toEqual([
-      'trade',
-      'settlement',
-      'penalty',
-      'dispute',
-      'certificate-issue',
-      'certificate-retirement',
-      'deposit',
-      'withdrawal',
-      'sum',
-      'total',
-      'check',
-    ]);
+    expect([...kinds]).toEqual(LEDGER_RECORD_KINDS);
     expect(lines).toContain(
       `check,money.minted,${snapshot.totals.asOf},,,,,,,2000000,,,,,,ok,totals 2000000: Σ Deposit operations = minted`,
     );
