@@ -40,6 +40,54 @@ const nonDeterministic = [
   },
 ];
 
+/**
+ * The chaincode's concerns, lowest first (docs/design.md#layers): a concern calls only the concerns
+ * before it, so no two import each other. Types may be imported in any direction (`import type`,
+ * erased at compile time: a record's shape is the ledger's vocabulary), so lib/caller.ts may name the
+ * Organisation and Participant records it reads; `lib` calls no concern. The contracts, the
+ * declarations table and records.ts sit on top and may import anything.
+ */
+const CONCERNS = ['consortium', 'participant', 'market', 'settlement', 'dispute', 'audit'];
+const TOP = ['contracts', 'declarations', 'records', 'index'];
+
+const layers = [
+  {
+    files: ['chaincode/src/lib/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*'],
+              allowTypeImports: true,
+              message:
+                'lib/ is the bottom layer: it calls no concern (types may be imported with `import type`).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...CONCERNS.map((concern, index) => ({
+    files: [`chaincode/src/${concern}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...CONCERNS.slice(index + 1), ...TOP].map((above) => `../${above}*`),
+              allowTypeImports: true,
+              message: `${concern}/ may call only lib/ and ${CONCERNS.slice(0, index).join(', ') || 'no concern'} (docs/design.md#layers); types may be imported with \`import type\`.`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -64,7 +112,7 @@ export default tseslint.config(
         { allowNumber: true, allowBoolean: true },
       ],
       '@typescript-eslint/no-extraneous-class': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
@@ -72,6 +120,7 @@ export default tseslint.config(
     ignores: ['chaincode/src/lib/json.ts'],
     rules: { 'no-restricted-syntax': ['error', ...nonDeterministic] },
   },
+  ...layers,
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -4,6 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test/unit'],
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  // The application loads the declarations at run time: from the chaincode's sources here, so a
+  // test sees an edit without a build.
+  moduleNameMapper: { '^@estp/chaincode/declarations$': '<rootDir>/chaincode/src/declarations.ts' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
   },

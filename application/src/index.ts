@@ -6,7 +6,8 @@
  * import { connect } from '@estp/application';
  * const client = await connect({ org: 'community', user: 'member1' });
  * try {
- *   const me = await client.evaluate('Participant', 'Self');
+ *   const me = await client.evaluate('Participant', 'Self'); // a Participant
+ *   for await (const page of client.pages('Market', 'ListOffers', { owner: me.id })) console.log(page.records);
  * } finally {
  *   client.close();
  * }
@@ -58,6 +59,15 @@ export {
   UsageError,
 } from './gateway/errors';
 export { decodeEvent, type EstpEvent, followEvents, type FollowOptions } from './gateway/events';
+export {
+  type EvaluateName,
+  type InputOf,
+  type PagesName,
+  pagesOf,
+  recordsOf,
+  type ResultOf,
+  type SubmitName,
+} from './gateway/transactions';
 export { GrpcClientPool, sharedGrpcClients } from './gateway/grpc';
 export {
   gatewayIdentity,

@@ -3,9 +3,6 @@
  * types for clients. The application imports them type-only, so what it reads follows the
  * chaincode's shapes by construction instead of by a copy that can drift.
  */
-import type { RecordType } from './lib/keys';
-import type { ConservationTotals } from './settlement/totals';
-
 export type { Organisation, OrganisationDeclaration, OrganisationStatus } from './consortium/model';
 export type {
   OrganisationApproval,
@@ -28,8 +25,8 @@ export type {
 } from './market/model';
 export type { ClearMarketResult } from './market/clear';
 export type { AcceptResult } from './market/offers';
+export type { Account } from './lib/accounts';
 export type {
-  Account,
   CertificateBatch,
   CertificateRetirement,
   DeliveryReport,
@@ -46,11 +43,4 @@ export type { CertificateTotals, ConservationTotals, MoneyTotals } from './settl
 export type { Page } from './lib/pagination';
 export type { RecordType } from './lib/keys';
 
-/** What Audit:Totals returns: its `records` and `conservation` sections (audit/totals.ts). */
-export interface TotalsResult {
-  /** Transaction time of the query (ISO-8601). */
-  asOf: string;
-  /** How many records of each type the world state holds. */
-  records: Record<RecordType, number>;
-  conservation: ConservationTotals;
-}
+export type { Totals as TotalsResult } from './audit/totals';

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # read by network/scripts/lib.sh and the scripts sourcing it
-# The ESTP network topology (design §1): sourced by network/scripts/lib.sh.
+# The ESTP network topology (docs/design.md#consortium): sourced by network/scripts/lib.sh.
 # Ports are offsets from ESTP_PORT_BASE (default 7000); see port_of in lib.sh and docs/network.md.
 
 CHANNEL_NAME=estp

@@ -102,7 +102,7 @@ async function clear(marketId: string): Promise<{ rows: BatchRow[]; result: Clea
   const rows: BatchRow[] = [];
   for (;;) {
     const started = performance.now();
-    const result = await clearer.submit<ClearMarketResult>('Market', 'ClearMarket', {
+    const result = await clearer.submit('Market', 'ClearMarket', {
       marketId,
       ...(BATCH ? { batchSize: BATCH } : {}),
     });

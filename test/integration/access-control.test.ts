@@ -8,29 +8,26 @@
 import { run } from '../../application/src/cli/run';
 import { ChaincodeError } from '../../application/src/gateway/errors';
 import {
-  type AccountView,
   AUDITOR,
-  Clients,
   ensureActive,
   ensureRegistered,
   newRunTag,
   openElectricityMarket,
   type ParticipantView,
   TREASURER,
+  type Profile,
+  suiteClients,
 } from './support/estp';
 import { ACCESS } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 /** An enterprise applicant left PENDING for good, and a community member kept SUSPENDED. */
 const { applicant: APPLICANT, suspended: SUSPENDED, member: MEMBER } = ACCESS;
 const MARKET = `${RUN}-ACL`;
 
-const electricityProfile = (name: string) => ({
+const electricityProfile = (name: string): Profile => ({
   displayName: name,
   kind: 'CONSUMER' as const,
   commodities: ['ELECTRICITY'],
@@ -92,7 +89,7 @@ describe('access control on the real network', () => {
 
   test('a member cannot deposit (mint) money, not even into its own account', async () => {
     const self = await clients.of(MEMBER);
-    const before = await self.evaluate<AccountView>('Settlement', 'GetAccount', {});
+    const before = await self.evaluate('Settlement', 'GetAccount', {});
     // When the member deposits into its own account
     const attempt = self.submit('Settlement', 'Deposit', {
       accountId: member.id,
@@ -103,7 +100,7 @@ describe('access control on the real network', () => {
     await expect(attempt).rejects.toMatchObject(
       refusal('ESTP_FORBIDDEN', `requires estp.role treasurer; ${member.id} has member`),
     );
-    expect(await self.evaluate<AccountView>('Settlement', 'GetAccount', {})).toEqual(before);
+    expect(await self.evaluate('Settlement', 'GetAccount', {})).toEqual(before);
   });
 
   test.each([
@@ -138,7 +135,7 @@ describe('access control on the real network', () => {
     const auditor = await clients.of(AUDITOR);
     await expect(auditor.evaluate('Audit', 'Totals')).resolves.toHaveProperty('conservation');
     // When it submits a state change, Then the chaincode refuses it for lack of the role
-    await expect(auditor.submit(contract, transaction, input())).rejects.toMatchObject(
+    await expect(auditor.submitText(contract, transaction, input())).rejects.toMatchObject(
       refusal('ESTP_FORBIDDEN', `requires estp.role ${role}`),
     );
   });

@@ -342,7 +342,7 @@ describe('onboarding CityMSP', () => {
     const propose = async (kind: 'SUSPEND' | 'REINSTATE'): Promise<OrganisationDecision> => {
       const proposed = await (
         await admin('utility')
-      ).submit<OrganisationDecision>('Consortium', 'ProposeChange', {
+      ).submit('Consortium', 'ProposeChange', {
         mspId: CITY,
         change: kind,
         reason: `add-org test ${RUN}`,
@@ -351,7 +351,7 @@ describe('onboarding CityMSP', () => {
       return proposed;
     };
     const approve = async (org: string, proposalId: string): Promise<OrganisationDecision> =>
-      (await admin(org)).submit<OrganisationDecision>('Consortium', 'ApproveChange', { proposalId });
+      (await admin(org)).submit('Consortium', 'ApproveChange', { proposalId });
     const summary = (step: OrganisationDecision) => [
       step.organisation.status,
       step.approvals.length,
@@ -382,7 +382,7 @@ describe('onboarding CityMSP', () => {
     // Given City ACTIVE (an interrupted earlier run may have left it SUSPENDED)
     const before = await (
       await admin('utility')
-    ).evaluate<OrganisationView>('Consortium', 'GetOrganisation', {
+    ).evaluate('Consortium', 'GetOrganisation', {
       mspId: CITY,
     });
     if (before.status === 'SUSPENDED') {

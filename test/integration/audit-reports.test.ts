@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LedgerReport } from '../../application/src/audit';
 import { sharedGrpcClients } from '../../application/src/gateway/grpc';
+import { LEDGER_CSV_HEADER, LEDGER_RECORD_KINDS } from '../support/ledger-csv';
 import { estp } from './support/cli';
 import { type GatewayConnection, connect, errorDetails, loadNetwork } from './support/network';
 import { type TradeView, type TradingDay, tradingDay } from './support/trading';
@@ -247,25 +248,9 @@ describe('estp audit report', () => {
       expect(out).toBe('');
       expect(err).toContain('reconciliation with Audit:Totals');
       const lines = readFileSync(file, 'utf8').trimEnd().split('\r\n');
-      expect(lines[0]).toBe(
-        'record,id,time,market,buyer,seller,participant,quantityWh,price,value,collateral,paid,refund,penalty,released,status,detail',
-      );
+      expect(lines[0]).toBe(LEDGER_CSV_HEADER);
       const kinds = new Set(lines.slice(1).map((line) => line.split(',')[0]));
-      for (const kind of [
-        'trade',
-        'settlement',
-        'penalty',
-        'dispute',
-        'certificate-issue',
-        'certificate-retirement',
-        'deposit',
-        'withdrawal',
-        'sum',
-        'total',
-        'check',
-      ]) {
-        expect(kinds).toContain(kind);
-      }
+      for (const kind of LEDGER_RECORD_KINDS) expect(kinds).toContain(kind);
       const checks = lines.filter((line) => line.startsWith('check,'));
       expect(checks.length).toBeGreaterThan(5);
       expect(checks.every((line) => line.includes(',ok,'))).toBe(true);

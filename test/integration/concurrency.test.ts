@@ -14,7 +14,6 @@ import {
   type AccountView,
   allPages,
   AUDITOR,
-  Clients,
   ensureRegistered,
   holdings,
   newRunTag,
@@ -22,14 +21,12 @@ import {
   type ParticipantView,
   totals,
   TREASURER,
+  suiteClients,
 } from './support/estp';
 import { LOADERS, loadTraderProfile } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 const TRADERS = LOADERS.length;
 const MARKET = `${RUN}-LOAD`;
@@ -51,9 +48,7 @@ let escrowedBefore = 0;
 
 async function accountsOf(ids: readonly string[]): Promise<AccountView[]> {
   const auditor = await clients.of(AUDITOR);
-  return Promise.all(
-    ids.map((id) => auditor.evaluate<AccountView>('Settlement', 'GetAccount', { participantId: id })),
-  );
+  return Promise.all(ids.map((id) => auditor.evaluate('Settlement', 'GetAccount', { participantId: id })));
 }
 
 beforeAll(async () => {
@@ -71,13 +66,9 @@ beforeAll(async () => {
       if (record.status === 'ACTIVE') return record;
       const org = LOADERS.find((actor) => record.id.endsWith(`:${actor.user}`))!.org;
       const admin = await clients.of({ org, user: 'admin' });
-      return admin.submit<ParticipantView>(
-        'Participant',
-        record.status === 'PENDING' ? 'Approve' : 'Reinstate',
-        {
-          id: record.id,
-        },
-      );
+      return admin.submit('Participant', record.status === 'PENDING' ? 'Approve' : 'Reinstate', {
+        id: record.id,
+      });
     }),
   );
   // And money on every account, and a market open for ten minutes
@@ -135,7 +126,7 @@ describe('concurrency on the real network', () => {
 
     // And the market lists exactly those 50 offers, OPEN, over pages of 20 to the last page
     await clients.sync();
-    const listed = await allPages<{ offerId: string; status: string }>(
+    const listed = await allPages(
       await clients.of({ org: 'community', user: 'member1' }),
       'Market',
       'ListOffers',
@@ -152,17 +143,13 @@ describe('concurrency on the real network', () => {
   test('one offer accepted twice at the same moment fills exactly once', async () => {
     // Given a SELL offer of 1 kWh by trader 1 (community)
     const seller = traders[0]!;
-    const offer = await seller.submit<{ id: string; quantityWh: number; price: number }>(
-      'Market',
-      'PostOffer',
-      {
-        offerId: `${RUN}-contested`,
-        marketId: MARKET,
-        side: 'SELL',
-        quantityWh: 1_000,
-        price: 30,
-      },
-    );
+    const offer = await seller.submit('Market', 'PostOffer', {
+      offerId: `${RUN}-contested`,
+      marketId: MARKET,
+      side: 'SELL',
+      quantityWh: 1_000,
+      price: 30,
+    });
     await clients.sync();
     // And two buyers of other orgs
     const buyers = [traders[1]!, traders[2]!];
@@ -172,7 +159,7 @@ describe('concurrency on the real network', () => {
     // When both accept all of it at the same moment
     const results = await Promise.allSettled(
       buyers.map((buyer, index) =>
-        buyer.submit<{ trade: { id: string; value: number } }>('Market', 'AcceptOffer', {
+        buyer.submit('Market', 'AcceptOffer', {
           id: offer.id,
           quantityWh: 1_000,
           acceptId: `${RUN}-take-${index}`,
@@ -206,7 +193,7 @@ describe('concurrency on the real network', () => {
       filledWh: 1_000,
       remainingWh: 0,
     });
-    const trades = await allPages<{ sellOfferId?: string }>(auditor, 'Settlement', 'ListTrades', {
+    const trades = await allPages(auditor, 'Settlement', 'ListTrades', {
       marketId: MARKET,
     });
     expect(trades.records.filter((trade) => trade.sellOfferId === offer.id)).toHaveLength(1);
@@ -237,12 +224,7 @@ describe('concurrency on the real network', () => {
     // And what stays escrowed is only the contested trade's (buyer's value + seller's collateral)
     const escrowed = accounts.reduce((sum, account) => sum + account.escrowed, 0);
     const trade = (
-      await allPages<{ value: number; collateral: number; origin: string }>(
-        await clients.of(AUDITOR),
-        'Settlement',
-        'ListTrades',
-        { marketId: MARKET },
-      )
+      await allPages(await clients.of(AUDITOR), 'Settlement', 'ListTrades', { marketId: MARKET })
     ).records.filter((record) => record.origin === 'BILATERAL');
     expect(trade).toHaveLength(1);
     expect(escrowed - escrowedBefore).toBe(trade[0]!.value + trade[0]!.collateral);

@@ -14,7 +14,6 @@ import {
   type AccountView,
   type Actor,
   AUDITOR,
-  Clients,
   ensureActive,
   eventually,
   newRunTag,
@@ -22,21 +21,20 @@ import {
   type ParticipantView,
   rejectedWith,
   TREASURER,
+  type Profile,
+  suiteClients,
 } from './support/estp';
 import { RETRY } from './support/identities';
 
 const RUN = newRunTag();
-const clients = new Clients();
-afterAll(() => {
-  clients.closeAll();
-});
+const clients = suiteClients();
 
 const { buyer: BUYER, seller: SELLER } = RETRY;
 const MARKET = `${RUN}-RETRY`;
 let buyer: ParticipantView;
 let seller: ParticipantView;
 
-const profile = (name: string) => ({
+const profile = (name: string): Profile => ({
   displayName: name,
   kind: 'PROSUMER' as const,
   commodities: ['ELECTRICITY'],
@@ -61,7 +59,7 @@ beforeAll(async () => {
 });
 
 async function accountOf(participantId: string): Promise<AccountView> {
-  return (await clients.of(AUDITOR)).evaluate<AccountView>('Settlement', 'GetAccount', { participantId });
+  return (await clients.of(AUDITOR)).evaluate('Settlement', 'GetAccount', { participantId });
 }
 
 /** One idempotent request, and how many times its effect shows on the ledger. */
@@ -130,7 +128,7 @@ const CASES: Record<string, () => Case> = {
         const auditor = await clients.of(AUDITOR);
         return async () =>
           (
-            await auditor.evaluate<{ filledWh: number }>('Market', 'GetOffer', {
+            await auditor.evaluate('Market', 'GetOffer', {
               id: `${seller.id}/${offerId}`,
             })
           ).filledWh / 1_000;
@@ -157,7 +155,7 @@ describe('a submission retried after a client-side timeout does not apply twice'
     });
 
     // When its submission times out on the client side
-    const first = impatient.submit(request.contract, request.transaction, request.input);
+    const first = impatient.submitText(request.contract, request.transaction, request.input);
     await expect(first).rejects.toBeInstanceOf(UnavailableError);
     await expect(first).rejects.toMatchObject({ code: 'COMMIT_STATUS_UNKNOWN' });
     if (when.startsWith('after')) {
@@ -166,7 +164,7 @@ describe('a submission retried after a client-side timeout does not apply twice'
     }
 
     // And the same request is submitted again
-    const retry = await patient.submit(request.contract, request.transaction, request.input).then(
+    const retry = await patient.submitText(request.contract, request.transaction, request.input).then(
       () => 'applied by the retry',
       (error: unknown) => {
         if (rejectedWith(error, 'ESTP_ALREADY_EXISTS')) return 'refused: already exists';

@@ -1,11 +1,11 @@
 /**
- * The public transaction API (design §7): each contract's transactions and whether each is a
+ * The public transaction API (docs/design.md#public-api): each contract's transactions and whether each is a
  * query ('evaluate', `@Transaction(false)`) or changes state ('submit'). The metadata and
  * reference tests check the chaincode against it.
  */
 export type Kind = 'submit' | 'evaluate';
 
-/** Design §7 names per contract (plus documented additions such as Consortium:Bootstrap and the governance proposals). */
+/** The names per contract (docs/design.md#public-api), incl. additions such as Consortium:Bootstrap and the governance proposals. */
 export const PUBLIC_API: Record<string, Record<string, Kind>> = {
   Consortium: {
     Bootstrap: 'submit',

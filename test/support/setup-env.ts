@@ -5,3 +5,7 @@
  * yourself (e.g. DEBUG) to see them.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
+
+// The CLI reads its settings from ~/.config/estp/config.json: a developer's own defaults must not
+// change what the tests see (ESTP_CONFIG='' means no settings file).
+process.env.ESTP_CONFIG ??= '';

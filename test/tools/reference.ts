@@ -1,23 +1,21 @@
 /**
  * Generates docs/transactions.md, the transaction reference, from what the chaincode itself says:
- * the contract metadata fabric-contract-api builds from the decorators (names, submit/evaluate,
- * input descriptions), the JSDoc of each contract method (summary, errors), the `requireRole`
- * checks on the path of each operation (who may call it) and the CLI's command table (the
- * `estp …` command). `test/unit/reference.test.ts` fails when the checked-in file is stale.
+ * the transaction declarations (chaincode/src/declarations.ts: kind, summary, input fields with
+ * their descriptions and units, result, errors, an example), where each contract method and the
+ * operation it runs are, and the `requireRole` checks on the path of each operation (who may call
+ * it). `test/unit/reference.test.ts` fails when the checked-in file is stale.
  *
  *   npm run docs:reference          # rewrite docs/transactions.md
  */
-import '../support/setup-env'; // first: quiets the contract API's import-time logging
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
-import { CONTRACT_GROUPS } from '../../application/src/cli/commands';
-import { contracts } from '../../chaincode/src/index';
+import { CONTRACTS, type ContractDeclaration } from '../../chaincode/src/declarations';
+import { type AnyDeclaration, inputSummary } from '../../chaincode/src/lib/declaration';
 import { ErrorCode } from '../../chaincode/src/lib/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../chaincode/src/lib/pagination';
-import { chaincodeOf } from '../support/fixture';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Loads a chaincode source module by path (the tool runs under ts-node or ts-jest). */
@@ -27,8 +25,6 @@ const CONTRACTS_DIR = path.join(ROOT, 'chaincode/src/contracts');
 
 /** What the source says about one transaction method. */
 interface SourceFacts {
-  summary: string;
-  throws: string;
   /** Repository-relative file and line of the contract method. */
   method: { file: string; line: number };
   /** Repository-relative file of the operation it delegates to. */
@@ -39,27 +35,11 @@ interface SourceFacts {
 
 const relative = (file: string): string => path.relative(ROOT, file).split(path.sep).join('/');
 
-/** The code of an error class named in a `@throws {Class}` tag. */
-function errorCodeOf(className: string): string | undefined {
-  return errorClasses().find((candidate) => candidate.name === className)?.code;
-}
-
-function jsDocOf(node: ts.Node): { summary: string; throws: string } {
+/** The summary (first paragraph) of a node's JSDoc, in one line. */
+function jsDocSummary(node: ts.Node): string {
   const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
   const doc = docs[docs.length - 1];
-  const flat = (text: string): string => text.replace(/\s+/g, ' ').trim();
-  const summary = flat(ts.getTextOfJSDocComment(doc?.comment) ?? '');
-  const throws = (doc?.tags ?? [])
-    .filter((tag) => tag.tagName.text === 'throws')
-    .map((tag) => {
-      // `@throws {NotFoundError} ESTP_NOT_FOUND when …`: the code says it; the class only when alone.
-      const comment = flat(ts.getTextOfJSDocComment(tag.comment) ?? '').replace(/\.$/, '');
-      const type = (tag as ts.JSDocThrowsTag).typeExpression?.getText().replace(/[{}]/g, '') ?? '';
-      const code = errorCodeOf(type);
-      return comment.startsWith('ESTP_') || !code ? comment : `${code} ${comment}`.trim();
-    })
-    .join('; ');
-  return { summary, throws };
+  return (ts.getTextOfJSDocComment(doc?.comment) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 function hasDecorator(node: ts.MethodDeclaration, name: string): boolean {
@@ -69,9 +49,9 @@ function hasDecorator(node: ts.MethodDeclaration, name: string): boolean {
   });
 }
 
-/** The declaration a call's callee resolves to, following imports. */
-function calleeDeclaration(checker: ts.TypeChecker, call: ts.CallExpression): ts.Declaration | undefined {
-  let symbol = checker.getSymbolAtLocation(call.expression);
+/** The declaration an expression (a function's name) resolves to, following imports. */
+function declarationOf(checker: ts.TypeChecker, expression: ts.Expression): ts.Declaration | undefined {
+  let symbol = checker.getSymbolAtLocation(expression);
   if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   return symbol?.declarations?.[0];
 }
@@ -116,7 +96,7 @@ function requiredRoles(checker: ts.TypeChecker, root: ts.Node): string[] | undef
           for (const role of found) if (!roles.includes(role)) roles.push(role);
         }
       } else {
-        const declaration = calleeDeclaration(checker, node);
+        const declaration = declarationOf(checker, node.expression);
         const inChaincode = declaration?.getSourceFile().fileName.includes('/chaincode/src/') ?? false;
         if (declaration && inChaincode && !visited.has(declaration)) {
           visited.add(declaration);
@@ -149,18 +129,20 @@ function readSources(): Map<string, SourceFacts> {
       const contractName = /super\('([^']+)'\)/.exec(constructor?.getText() ?? '')?.[1];
       if (!contractName) continue;
       for (const member of statement.members) {
-        if (!ts.isMethodDeclaration(member) || !hasDecorator(member, 'Transaction')) continue;
+        if (!ts.isMethodDeclaration(member) || !hasDecorator(member, 'declared')) continue;
+        // `return execute(ctx, input, Declaration, operation)`: the operation is the last argument.
         let operation: ts.Declaration | undefined;
         const findOperation = (node: ts.Node): void => {
-          if (!operation && ts.isCallExpression(node) && node.arguments[0]?.getText() === 'ctx') {
-            operation = calleeDeclaration(checker, node);
+          if (!operation && ts.isCallExpression(node) && node.expression.getText() === 'execute') {
+            const argument = node.arguments[node.arguments.length - 1];
+            const callee = argument && ts.isCallExpression(argument) ? argument.expression : argument;
+            if (callee) operation = declarationOf(checker, callee);
           }
           ts.forEachChild(node, findOperation);
         };
         if (member.body) findOperation(member.body);
         const name = member.name.getText();
         facts.set(`${contractName}:${name}`, {
-          ...jsDocOf(member),
           method: {
             file: relative(source.fileName),
             line: source.getLineAndCharacterOfPosition(member.getStart()).line + 1,
@@ -189,7 +171,7 @@ function readErrorClasses(): { code: string; name: string; summary: string }[] {
     const key = /ErrorCode\.(\w+)/.exec(declaration.getText())?.[1];
     const code = codes.find(([name]) => name === key)?.[1];
     return code && declaration.name
-      ? [{ code, name: declaration.name.text, summary: jsDocOf(declaration).summary }]
+      ? [{ code, name: declaration.name.text, summary: jsDocSummary(declaration) }]
       : [];
   });
   return codes.map(([, code]) => {
@@ -214,15 +196,45 @@ function formatMarkdown(markdown: string): string {
   });
 }
 
+/** `ESTP_INVALID_INPUT naming the field; ESTP_FORBIDDEN no member role; …` */
+function errorsOf(declaration: AnyDeclaration): string {
+  const errors: Partial<Record<string, string>> = {
+    [ErrorCode.InvalidInput]: 'naming the field',
+    ...declaration.errors,
+  };
+  return Object.entries(errors)
+    .map(([code, when]) => `${code} ${when ?? ''}`.trim())
+    .join('; ');
+}
+
+/** The fields table of one transaction. */
+function fieldLines(declaration: AnyDeclaration): string[] {
+  const fields = Object.entries(declaration.input.shape);
+  const transient = Object.entries(declaration.transient);
+  if (fields.length === 0 && transient.length === 0) return ['No input fields: `{}`.', ''];
+  return [
+    '| field | accepts | unit | required | what it is |',
+    '| --- | --- | --- | --- | --- |',
+    ...fields.map(
+      ([name, field]) =>
+        `| \`${name}\` | ${cell(field.constraint)} | ${field.unit ?? ''} | ${field.optional ? 'no' : 'yes'} | ${cell(field.description ?? '')} |`,
+    ),
+    ...transient.map(
+      ([key, entry]) =>
+        `| transient \`${key}\` | bytes | | ${entry.required ? 'yes' : 'no'} | ${cell(entry.description)} |`,
+    ),
+    '',
+  ];
+}
+
 /** The reference as Markdown, formatted with the repository's Prettier settings. */
 export function renderReference(): string {
-  const { metadata } = chaincodeOf(contracts);
   const sources = readSources();
   const lines: string[] = [
     '# Transaction reference',
     '',
-    '<!-- Generated by `npm run docs:reference` (test/tools/reference.ts) from the contract metadata,',
-    'the JSDoc of chaincode/src/contracts and the CLI command table. Do not edit by hand:',
+    '<!-- Generated by `npm run docs:reference` (test/tools/reference.ts) from the transaction',
+    'declarations (chaincode/src/declarations.ts) and the contracts. Do not edit by hand:',
     'test/unit/reference.test.ts fails when this file is stale. -->',
     '',
     'Every transaction takes one argument, a JSON object (`input`), and returns canonical JSON.',
@@ -234,44 +246,55 @@ export function renderReference(): string {
     "operation's path (any one of them suffices) — and only where the caller's organisation is ACTIVE",
     'and holds the role as a capability, and the caller is not a SUSPENDED or REVOKED participant',
     '([trust.md](trust.md)); further rules (same org, ACTIVE participant, ownership, neutral org,',
-    'independent meter) are in the errors column.',
+    "independent meter) are in the errors column. Each transaction's fields, with their units, follow",
+    "its contract's table; times are ms since the epoch or ISO-8601 UTC text.",
     '',
   ];
-  for (const [contractName, contract] of Object.entries(metadata.contracts)) {
-    if (contractName.startsWith('org.hyperledger')) continue;
-    const group = CONTRACT_GROUPS.find((candidate) => candidate.contract === contractName);
+  for (const [contractName, contract] of Object.entries(CONTRACTS) as [string, ContractDeclaration][]) {
     const file = `chaincode/src/contracts/${contractName.toLowerCase()}.ts`;
     const unitTest = `test/unit/${contractName.toLowerCase()}.test.ts`;
+    const declarations = Object.values(contract.transactions);
     lines.push(
       `## ${contractName}`,
       '',
-      `${contract.info?.description ?? ''}. Contract: [${file}](../${file}) · unit tests:` +
-        ` [${unitTest}](../${unitTest}) · CLI: \`estp ${group?.name ?? kebab(contractName)} --help\`.`,
+      `${contract.description}. Contract: [${file}](../${file}) · unit tests:` +
+        ` [${unitTest}](../${unitTest}) · CLI: \`estp ${contractName.toLowerCase()} --help\`.`,
       '',
       '| transaction | kind | roles | input | what it does | fails with |',
       '| --- | --- | --- | --- | --- | --- |',
     );
-    for (const transaction of contract.transactions) {
-      const facts = sources.get(`${contractName}:${transaction.name}`);
-      const kind = transaction.tag?.includes('submitTx') ? 'submit' : 'evaluate';
+    for (const declaration of declarations) {
+      const facts = sources.get(`${contractName}:${declaration.name}`);
       const link = facts
-        ? `[${transaction.name}](../${facts.method.file}#L${facts.method.line})`
-        : transaction.name;
+        ? `[${declaration.name}](../${facts.method.file}#L${facts.method.line})`
+        : declaration.name;
       const implementation = facts?.operation ? ` ([code](../${facts.operation}))` : '';
       const roles = facts?.roles ? facts.roles.join(', ') : 'any channel member';
-      const input = transaction.parameters?.[0]?.description?.replace(/^JSON\s*/, '') ?? '';
+      const input = inputSummary(declaration).replace(/^JSON\s*/, '');
       lines.push(
         `| ${[
           link,
-          kind,
+          declaration.kind,
           roles,
           `\`${cell(input)}\``,
-          cell((facts?.summary ?? '') + implementation),
-          cell(facts?.throws ?? ''),
+          cell(declaration.summary + implementation),
+          cell(errorsOf(declaration)),
         ].join(' | ')} |`,
       );
     }
     lines.push('');
+    for (const declaration of declarations) {
+      lines.push(
+        `### ${contractName}:${declaration.name}`,
+        '',
+        `${declaration.summary} Returns ${declaration.output.description}. CLI:` +
+          ` \`estp ${contractName.toLowerCase()} ${kebab(declaration.name)}\`.`,
+        '',
+        ...fieldLines(declaration),
+        `Example input: \`${JSON.stringify(declaration.example)}\``,
+        '',
+      );
+    }
   }
   lines.push(
     '## Error codes',

@@ -7,7 +7,8 @@ import { DisputeContract } from '../../chaincode/src/contracts/dispute';
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import type { Market, Offer } from '../../chaincode/src/market/model';
-import type { Account, Trade } from '../../chaincode/src/settlement/model';
+import { type Account, emptyAccount } from '../../chaincode/src/lib/accounts';
+import type { Trade } from '../../chaincode/src/settlement/model';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import { activeParticipant, adminOf, bootstrapConsortium, type Profile } from '../support/world';
 
@@ -136,20 +137,7 @@ export async function clearFully(
 }
 
 export function account(world: TradingWorld, participantId: string): Account {
-  return (
-    world.ledger.readRecord<Account>('Account', participantId) ?? {
-      id: participantId,
-      available: 0,
-      escrowed: 0,
-      minted: 0,
-      burned: 0,
-      certificatesHeldWh: 0,
-      certificatesEscrowedWh: 0,
-      certificatesIssuedWh: 0,
-      certificatesRetiredWh: 0,
-      updatedAt: '',
-    }
-  );
+  return world.ledger.readRecord<Account>('Account', participantId) ?? emptyAccount(participantId, '');
 }
 
 export function trades(world: TradingWorld): Trade[] {

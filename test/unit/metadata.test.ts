@@ -1,5 +1,5 @@
 /**
- * The public transaction API (design §7) as fabric-contract-api sees it: the metadata it generates
+ * The public transaction API (docs/design.md#public-api) as fabric-contract-api sees it: the metadata it generates
  * from the decorators of the chaincode's `contracts` (what `fabric-chaincode-node metadata
  * generate` prints and what the gateway's discovery of names relies on).
  *

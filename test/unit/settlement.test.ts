@@ -7,7 +7,8 @@ import { EventName } from '../../chaincode/src/lib/events';
 import type { Page } from '../../chaincode/src/lib/pagination';
 import type { Market } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
-import type { Account, SavingsProject, Trade } from '../../chaincode/src/settlement/model';
+import type { Account } from '../../chaincode/src/lib/accounts';
+import type { SavingsProject, Trade } from '../../chaincode/src/settlement/model';
 import { settleEnergy, shortfallPenalty } from '../../chaincode/src/settlement/rules';
 import type { TestIdentity } from '../support/fixture';
 import {

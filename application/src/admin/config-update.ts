@@ -15,7 +15,7 @@ import { verify, X509Certificate } from 'node:crypto';
 import { applicationGroup, channelGroupOf } from './config';
 import { newChannelHeader, newPayload, signedEnvelope } from './envelope';
 import { AdminError } from './errors';
-import { groupsOf, policiesOf, type ProtoMap, valuesOf } from './proto-map';
+import type { ProtoMap } from '../protobuf';
 import { type AdminSigner, mspIdOfCreator, newSignatureHeader } from './signer';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,8 +40,8 @@ interface MapDelta<V> {
 
 /** Delta of a map of values or policies. `content` gives the bytes that must be equal. */
 function elementMapDelta<V extends Element>(
-  original: ProtoMap<V>,
-  updated: ProtoMap<V>,
+  original: ProtoMap<string, V>,
+  updated: ProtoMap<string, V>,
   create: () => V,
   content: (element: V) => Uint8Array,
   copyContent: (from: V, to: V) => void,
@@ -89,8 +89,8 @@ function valuesDelta(
   updated: common.ConfigGroup,
 ): MapDelta<common.ConfigValue> {
   return elementMapDelta(
-    valuesOf(original),
-    valuesOf(updated),
+    original.getValuesMap(),
+    updated.getValuesMap(),
     () => new common.ConfigValue(),
     (value) => value.getValue_asU8(),
     (from, to) => {
@@ -104,8 +104,8 @@ function policiesDelta(
   updated: common.ConfigGroup,
 ): MapDelta<common.ConfigPolicy> {
   return elementMapDelta(
-    policiesOf(original),
-    policiesOf(updated),
+    original.getPoliciesMap(),
+    updated.getPoliciesMap(),
     () => new common.ConfigPolicy(),
     (policy) => policy.getPolicy()?.serializeBinary() ?? new Uint8Array(),
     (from, to) => {
@@ -131,8 +131,8 @@ function groupsDelta(
     membersChanged: false,
   };
   let membersChanged = false;
-  const before = groupsOf(original);
-  const after = groupsOf(updated);
+  const before = original.getGroupsMap();
+  const after = updated.getGroupsMap();
   for (const name of before.keys()) {
     const from = before.get(name);
     const to = after.get(name);
@@ -174,9 +174,9 @@ function newGroup(
   const group = new common.ConfigGroup();
   group.setVersion(version);
   if (modPolicy !== undefined) group.setModPolicy(modPolicy);
-  for (const [name, value] of members.values) valuesOf(group).set(name, value);
-  for (const [name, policy] of members.policies) policiesOf(group).set(name, policy);
-  for (const [name, child] of members.groups) groupsOf(group).set(name, child);
+  for (const [name, value] of members.values) group.getValuesMap().set(name, value);
+  for (const [name, policy] of members.policies) group.getPoliciesMap().set(name, policy);
+  for (const [name, child] of members.groups) group.getGroupsMap().set(name, child);
   return group;
 }
 
@@ -241,10 +241,9 @@ export function withApplicationOrg(
   orgGroup: common.ConfigGroup,
 ): common.Config {
   const updated = common.Config.deserializeBinary(config.serializeBinary());
-  groupsOf(applicationGroup(updated)).set(
-    mspId,
-    common.ConfigGroup.deserializeBinary(orgGroup.serializeBinary()),
-  );
+  applicationGroup(updated)
+    .getGroupsMap()
+    .set(mspId, common.ConfigGroup.deserializeBinary(orgGroup.serializeBinary()));
   return updated;
 }
 
@@ -258,7 +257,7 @@ export function withAnchorPeers(
   anchorPeers: readonly string[],
 ): common.Config {
   const updated = common.Config.deserializeBinary(config.serializeBinary());
-  const group = groupsOf(applicationGroup(updated)).get(mspId);
+  const group = applicationGroup(updated).getGroupsMap().get(mspId);
   if (!group) throw new AdminError(`${mspId} is not a member of the channel`, 'BAD_ARTIFACT');
   const anchors = new peer.AnchorPeers();
   anchors.setAnchorPeersList(
@@ -275,7 +274,7 @@ export function withAnchorPeers(
   const value = new common.ConfigValue();
   value.setModPolicy('Admins');
   value.setValue(anchors.serializeBinary());
-  valuesOf(group).set('AnchorPeers', value);
+  group.getValuesMap().set('AnchorPeers', value);
   return updated;
 }
 
@@ -423,11 +422,11 @@ export async function submissionEnvelope(
 export function orgsAddedBy(update: common.ConfigUpdate): string[] {
   const read = update.getReadSet();
   const write = update.getWriteSet();
-  const readApplication = read ? groupsOf(read).get('Application') : undefined;
-  const writeApplication = write ? groupsOf(write).get('Application') : undefined;
+  const readApplication = read ? read.getGroupsMap().get('Application') : undefined;
+  const writeApplication = write ? write.getGroupsMap().get('Application') : undefined;
   if (!writeApplication) return [];
-  const before = readApplication ? groupsOf(readApplication) : undefined;
-  return [...groupsOf(writeApplication).keys()].filter((name) => !before?.has(name)).sort();
+  const before = readApplication ? readApplication.getGroupsMap() : undefined;
+  return [...writeApplication.getGroupsMap().keys()].filter((name) => !before?.has(name)).sort();
 }
 
 /**
@@ -436,6 +435,6 @@ export function orgsAddedBy(update: common.ConfigUpdate): string[] {
  */
 export function memberOrgsOf(update: common.ConfigUpdate): string[] {
   const read = update.getReadSet();
-  const application = read ? groupsOf(read).get('Application') : undefined;
-  return application ? [...groupsOf(application).keys()].sort() : [];
+  const application = read ? read.getGroupsMap().get('Application') : undefined;
+  return application ? [...application.getGroupsMap().keys()].sort() : [];
 }

@@ -7,7 +7,7 @@ import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { ConnectionInfo } from '../gateway/connection';
 import { AdminError } from './errors';
 import { fetchBlock } from './orderer';
-import { groupsOf, policiesOf, sortedKeys, valuesOf } from './proto-map';
+import { sortedKeys } from '../protobuf';
 import type { AdminSigner } from './signer';
 
 /** The configuration in force and where it came from. */
@@ -98,19 +98,19 @@ export function channelGroupOf(config: common.Config): common.ConfigGroup {
 
 /** The `Application` group of a configuration. */
 export function applicationGroup(config: common.Config): common.ConfigGroup {
-  const application = groupsOf(channelGroupOf(config)).get('Application');
+  const application = channelGroupOf(config).getGroupsMap().get('Application');
   if (!application) throw new AdminError('the configuration has no Application group', 'BAD_ARTIFACT');
   return application;
 }
 
 /** MSP IDs of the application (peer) orgs, sorted. */
 export function applicationOrgs(config: common.Config): string[] {
-  return sortedKeys(groupsOf(applicationGroup(config)));
+  return sortedKeys(applicationGroup(config).getGroupsMap());
 }
 
 /** The MSP ID a group's `MSP` value declares (an org definition names itself). */
 export function mspIdOfGroup(group: common.ConfigGroup): string | undefined {
-  const value = valuesOf(group).get('MSP');
+  const value = group.getValuesMap().get('MSP');
   if (!value) return undefined;
   const config = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
   if (config.getType() !== 0) return undefined; // 0 = FABRIC (X.509)
@@ -119,7 +119,7 @@ export function mspIdOfGroup(group: common.ConfigGroup): string | undefined {
 
 /** `host:port` of each anchor peer in an org group. */
 export function anchorPeersOf(group: common.ConfigGroup): string[] {
-  const value = valuesOf(group).get('AnchorPeers');
+  const value = group.getValuesMap().get('AnchorPeers');
   if (!value) return [];
   return peer.AnchorPeers.deserializeBinary(value.getValue_asU8())
     .getAnchorPeersList()
@@ -155,9 +155,9 @@ export interface ConfigSummary {
 export function summariseConfig(channelConfig: ChannelConfig): ConfigSummary {
   const { config } = channelConfig;
   const application = applicationGroup(config);
-  const applicationOrgGroups = groupsOf(application);
-  const ordererGroup = groupsOf(channelGroupOf(config)).get('Orderer');
-  const policies = policiesOf(application);
+  const applicationOrgGroups = application.getGroupsMap();
+  const ordererGroup = channelGroupOf(config).getGroupsMap().get('Orderer');
+  const policies = application.getPoliciesMap();
   return {
     channel: channelConfig.channel,
     configBlock: channelConfig.blockNumber,
@@ -166,7 +166,7 @@ export function summariseConfig(channelConfig: ChannelConfig): ConfigSummary {
       const group = applicationOrgGroups.get(mspId);
       return { mspId, anchorPeers: group ? anchorPeersOf(group) : [] };
     }),
-    ordererOrgs: ordererGroup ? sortedKeys(groupsOf(ordererGroup)) : [],
+    ordererOrgs: ordererGroup ? sortedKeys(ordererGroup.getGroupsMap()) : [],
     applicationPolicies: Object.fromEntries(
       sortedKeys(policies).map((name) => [name, describePolicy(policies.get(name))]),
     ),

@@ -12,7 +12,6 @@ import * as path from 'node:path';
 import type { ConnectionInfo } from '../gateway/connection';
 import { ConfigError } from '../gateway/errors';
 import { applicationGroup, mspIdOfGroup } from './config';
-import { groupsOf } from './proto-map';
 import { AdminError } from './errors';
 
 /** A decoded org definition. */
@@ -69,7 +68,9 @@ function encodeJson(connection: ConnectionInfo, file: string): common.ConfigGrou
         'BAD_ARTIFACT',
       );
     }
-    const group = groupsOf(applicationGroup(common.Config.deserializeBinary(readFileSync(output)))).get(name);
+    const group = applicationGroup(common.Config.deserializeBinary(readFileSync(output)))
+      .getGroupsMap()
+      .get(name);
     if (!group) throw new AdminError(`${file}: configtxlator returned no org group`, 'BAD_ARTIFACT');
     return group;
   } finally {

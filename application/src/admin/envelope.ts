@@ -4,38 +4,22 @@
  */
 import { common, peer } from '@hyperledger/fabric-protos';
 import { createHash } from 'node:crypto';
+import { timestampOf } from '../protobuf';
 import { type AdminSigner, newSignatureHeader } from './signer';
-
-/** Protobuf varint of a non-negative safe integer. */
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return bytes;
-}
 
 /**
  * A channel header of `type` for `channelId`, timestamped `at` (the orderer refuses deliver
- * requests whose timestamp is far from its clock). The timestamp is decoded from its wire form
- * (field 3: seconds, nanos) because google-protobuf's Timestamp class is not part of this package's
- * typed dependencies; everything else is set through the generated setters.
+ * requests whose timestamp is far from its clock).
  */
 export function newChannelHeader(
   type: number,
   channelId: string,
   at: Date = new Date(),
 ): common.ChannelHeader {
-  const ms = at.getTime();
-  const timestamp = [0x08, ...varint(Math.floor(ms / 1000)), 0x10, ...varint((ms % 1000) * 1_000_000)];
-  const header = common.ChannelHeader.deserializeBinary(
-    Uint8Array.from([0x1a, timestamp.length, ...timestamp]),
-  );
+  const header = new common.ChannelHeader();
   header.setType(type);
   header.setChannelId(channelId);
+  header.setTimestamp(timestampOf(at));
   return header;
 }
 
@@ -80,6 +64,25 @@ export function transactionId(signatureHeader: common.SignatureHeader): string {
     .digest('hex');
 }
 
+/** The payload of a proposal invoking `chaincodeId` with `args`: an invocation spec of `type`. */
+export function invocationPayload(
+  chaincodeId: peer.ChaincodeID,
+  args: readonly Uint8Array[],
+  type: peer.ChaincodeSpec.TypeMap[keyof peer.ChaincodeSpec.TypeMap] = peer.ChaincodeSpec.Type.GOLANG,
+): peer.ChaincodeProposalPayload {
+  const input = new peer.ChaincodeInput();
+  input.setArgsList([...args]);
+  const spec = new peer.ChaincodeSpec();
+  spec.setType(type);
+  spec.setChaincodeId(chaincodeId);
+  spec.setInput(input);
+  const invocation = new peer.ChaincodeInvocationSpec();
+  invocation.setChaincodeSpec(spec);
+  const payload = new peer.ChaincodeProposalPayload();
+  payload.setInput(invocation.serializeBinary());
+  return payload;
+}
+
 /** A signed proposal invoking system chaincode `chaincode` with `args` (the peer CLI's framing). */
 export async function signedProposal(
   signer: AdminSigner,
@@ -89,16 +92,7 @@ export async function signedProposal(
 ): Promise<peer.SignedProposal> {
   const chaincodeId = new peer.ChaincodeID();
   chaincodeId.setName(chaincode);
-  const input = new peer.ChaincodeInput();
-  input.setArgsList([...args]);
-  const spec = new peer.ChaincodeSpec();
-  spec.setType(peer.ChaincodeSpec.Type.GOLANG);
-  spec.setChaincodeId(chaincodeId);
-  spec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec);
-  const proposalPayload = new peer.ChaincodeProposalPayload();
-  proposalPayload.setInput(invocation.serializeBinary());
+  const proposalPayload = invocationPayload(chaincodeId, args);
 
   const extension = new peer.ChaincodeHeaderExtension();
   extension.setChaincodeId(chaincodeId);

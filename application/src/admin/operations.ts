@@ -26,7 +26,6 @@ import type { OrgDefinition } from './definition';
 import { AdminError } from './errors';
 import { broadcast, fetchBlock } from './orderer';
 import { joinChannel, joinedChannels, peerHeight } from './peer';
-import { groupsOf } from './proto-map';
 import { type AdminSigner, fabricAdminOf } from './signer';
 
 /** How long to wait for a submitted update's block, or for a joined peer to catch up (ms). */
@@ -180,7 +179,7 @@ export async function setAnchorPeers(
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<AnchorOutcome> {
   const current = await currentConfig(connection, org);
-  const group = groupsOf(applicationGroup(current.config)).get(org.mspId);
+  const group = applicationGroup(current.config).getGroupsMap().get(org.mspId);
   if (!group) throw new AdminError(`${org.mspId} is not a member of ${connection.channel}`, 'BAD_ARTIFACT');
   if (anchorPeersOf(group).join(' ') === anchorPeers.join(' ')) {
     return { changed: false, anchorPeers, configBlock: current.blockNumber };

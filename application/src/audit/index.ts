@@ -10,4 +10,4 @@ export * from './verify';
 export * from './source';
 export * from './report';
 export * from './transactions';
-export * from './ledger-report';
+export * from './ledger';

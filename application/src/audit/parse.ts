@@ -6,6 +6,7 @@
  * protobuf re-encoding is not guaranteed to reproduce the signed bytes.
  */
 import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { msOf } from '../protobuf';
 
 /** A block's header, data entries and the metadata the verifier reads. */
 export interface ParsedBlock {
@@ -188,15 +189,12 @@ export function parseTransaction(envelopeBytes: Uint8Array): ParsedTransaction {
     actions = peer.Transaction.deserializeBinary(data).getActionsList().map(parseAction);
   }
 
-  // google-protobuf's Timestamp typings are not installed: type the two accessors used.
-  const timestamp = channelHeader.getTimestamp() as { getSeconds(): number; getNanos(): number } | undefined;
+  const timestamp = channelHeader.getTimestamp();
   return {
     type,
     txId: channelHeader.getTxId(),
     channelId: channelHeader.getChannelId(),
-    timestampMs: timestamp
-      ? timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1_000_000)
-      : undefined,
+    timestampMs: timestamp ? msOf(timestamp) : undefined,
     channelHeader: channelHeaderBytes,
     signatureHeader: signatureHeaderBytes,
     creator: parseIdentity(signatureHeader.getCreator_asU8()),
@@ -278,10 +276,10 @@ export function parseChannelConfig(configEnvelope: Uint8Array): ChannelConfig {
   const found = new Map<string, MspDefinition>();
   const applicationOrgs: string[] = [];
   for (const groupName of ['Application', 'Orderer']) {
-    const group = groupsOf(channel).get(groupName);
+    const group = channel.getGroupsMap().get(groupName);
     if (!group) continue;
-    groupsOf(group).forEach((org) => {
-      const value = valuesOf(org).get('MSP');
+    group.getGroupsMap().forEach((org) => {
+      const value = org.getValuesMap().get('MSP');
       if (!value) return;
       const mspConfig = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
       if (mspConfig.getType() !== 0) return; // 0 = FABRIC (X.509); idemix is not supported here
@@ -296,7 +294,7 @@ export function parseChannelConfig(configEnvelope: Uint8Array): ChannelConfig {
       });
     });
   }
-  const application = groupsOf(channel).get('Application');
+  const application = channel.getGroupsMap().get('Application');
   const { endorsement, problem } = application
     ? endorsementOf(application)
     : { endorsement: undefined, problem: 'the configuration has no Application group' };
@@ -312,7 +310,7 @@ function endorsementOf(application: common.ConfigGroup): {
   endorsement: ChannelEndorsement | undefined;
   problem?: string;
 } {
-  const policy = policiesOf(application).get('Endorsement')?.getPolicy();
+  const policy = application.getPoliciesMap().get('Endorsement')?.getPolicy();
   if (!policy) return { endorsement: undefined, problem: 'the Application group has no Endorsement policy' };
   if (policy.getType() !== common.Policy.PolicyType.IMPLICIT_META) {
     return {
@@ -332,28 +330,4 @@ function endorsementOf(application: common.ConfigGroup): {
  */
 export function parseConfigMsps(configEnvelope: Uint8Array): MspDefinition[] {
   return parseChannelConfig(configEnvelope).msps;
-}
-
-/**
- * The slice of `jspb.Map` used here. The protos' typings name `google-protobuf`'s `jspb.Map`,
- * whose typings are not installed, so the map accessors are typed through this interface.
- */
-interface ProtoMap<V> {
-  get(key: string): V | undefined;
-  forEach(callback: (value: V, key: string) => void): void;
-}
-
-function groupsOf(group: common.ConfigGroup): ProtoMap<common.ConfigGroup> {
-  const groups: unknown = group.getGroupsMap();
-  return groups as ProtoMap<common.ConfigGroup>;
-}
-
-function valuesOf(group: common.ConfigGroup): ProtoMap<common.ConfigValue> {
-  const values: unknown = group.getValuesMap();
-  return values as ProtoMap<common.ConfigValue>;
-}
-
-function policiesOf(group: common.ConfigGroup): ProtoMap<common.ConfigPolicy> {
-  const policies: unknown = group.getPoliciesMap();
-  return policies as ProtoMap<common.ConfigPolicy>;
 }

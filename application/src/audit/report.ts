@@ -9,11 +9,22 @@ export type CsvValue = unknown;
 
 /**
  * One RFC 4180 field: quoted (with inner quotes doubled) when it contains a comma, a double
- * quote, CR or LF, or starts or ends with a space; otherwise as is.
+ * quote, CR or LF, or starts or ends with a space; otherwise as is. Text that a spreadsheet would
+ * run as a formula (starting with `=`, `+`, `-`, `@`, a tab or CR: a display name or a dispute
+ * claim is anyone's text) is prefixed with `'`, which spreadsheets show as text; numbers are not
+ * text and stay as they are.
  */
 export function csvField(value: CsvValue): string {
-  const text = cellText(value);
+  const raw = cellText(value);
+  const text =
+    typeof value !== 'number' && typeof value !== 'bigint' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Options of {@link toCsv}. */
+export interface CsvOptions {
+  /** Start with a UTF-8 byte order mark, so spreadsheet programs read the file as UTF-8. */
+  readonly bom?: boolean;
 }
 
 function cellText(value: CsvValue): string {
@@ -33,6 +44,7 @@ function cellText(value: CsvValue): string {
 export function toCsv<Row extends object>(
   rows: readonly Row[],
   columns?: readonly (keyof Row & string)[],
+  options: CsvOptions = {},
 ): string {
   const names: string[] = columns ? [...columns] : rows[0] ? Object.keys(rows[0]) : [];
   const lines = [names.map(csvField).join(',')];
@@ -40,7 +52,7 @@ export function toCsv<Row extends object>(
     const record = row as Record<string, unknown>;
     lines.push(names.map((name) => csvField(record[name])).join(','));
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return `${options.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
 }
 
 /**

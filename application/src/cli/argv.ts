@@ -8,7 +8,9 @@
  * JSON. `--input '<json>'` or `--input-file <path>` give a base object the flags then extend.
  */
 import { readFileSync } from 'node:fs';
+import type { FlagKind } from '@estp/chaincode/declarations';
 import { UsageError } from '../gateway/errors';
+import { didYouMean } from './suggest';
 
 /** Option names that never take a value (so `--json consortium list` works). */
 export const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
@@ -19,6 +21,8 @@ export const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
   'enroll',
   'submit',
   'evaluate',
+  'version',
+  'bom',
 ]);
 
 /** The raw value of an option: its text, or `true` for a flag given without value. */
@@ -89,8 +93,8 @@ export function camelToKebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
-/** The type a declared field's flag value is coerced to. */
-export type FieldType = 'string' | 'integer' | 'boolean' | 'string[]' | 'json' | 'time';
+/** The type a declared field's flag value is coerced to (the field rule's `flag`). */
+export type FieldType = FlagKind;
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const INTEGER = /^-?(0|[1-9]\d*)$/;
@@ -143,7 +147,7 @@ export function coerceValue(raw: OptionValue, type: FieldType | undefined, flag:
       if (raw === 'true') return true;
       if (raw === 'false') return false;
       throw new UsageError(`--${flag} must be true or false, got "${raw}"`);
-    case 'string[]': {
+    case 'list': {
       if (/^\s*\[/.test(raw)) {
         const value = parseJson(raw, flag);
         if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
@@ -156,10 +160,21 @@ export function coerceValue(raw: OptionValue, type: FieldType | undefined, flag:
     case 'json':
       return parseJson(raw, flag);
     case 'time':
-      // Ledger times: milliseconds since the epoch, or ISO-8601 UTC text the chaincode parses.
-      if (INTEGER.test(raw) && Number.isSafeInteger(Number(raw))) return Number(raw);
-      return raw;
+      return parseTime(raw, flag);
   }
+}
+
+/**
+ * A ledger time given on the command line, as ms since the epoch: ms themselves, or ISO-8601
+ * (`2026-05-01` is UTC midnight; a date-time without a zone is local time, so give the `Z`).
+ * @throws {UsageError} naming the flag.
+ */
+export function parseTime(text: string, flag: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new UsageError(`--${flag} must be ms since the epoch or an ISO-8601 time, got "${text}"`);
+  }
+  return ms;
 }
 
 /** A field of the transaction input, as declared for `--help` and coercion. */
@@ -173,8 +188,12 @@ export interface FieldDeclaration {
 export interface InputOptions {
   /** Option names (as written) that are CLI options, not input fields. */
   readonly reserved: ReadonlySet<string>;
-  /** Declared fields (coerced to their type); others are guessed. */
+  /** Declared fields (coerced to their type); others are guessed, or refused when `strict`. */
   readonly fields?: readonly FieldDeclaration[];
+  /** Refuse options that are neither reserved nor a declared field (naming the closest one). */
+  readonly strict?: boolean;
+  /** Printed after the error for a refused option, e.g. where the fields are listed. */
+  readonly hint?: string;
   /** Reads `--input-file`; defaults to the file system (`-` = stdin). */
   readonly readFile?: (path: string) => string;
 }
@@ -254,6 +273,10 @@ export function buildInput(
     const forcedJson = flag.endsWith('-json') && flag.length > '-json'.length;
     const name = forcedJson ? flag.slice(0, -'-json'.length) : flag;
     const path = name.split('.').map(kebabToCamel);
+    if (how.strict && !declared.has(path[0] ?? '')) {
+      const known = [...(how.fields ?? []).map((field) => camelToKebab(field.name)), ...how.reserved];
+      throw new UsageError(`unknown option --${flag}${didYouMean(flag, known, '--')}`, how.hint);
+    }
     const type: FieldType | undefined = forcedJson ? 'json' : declared.get(path.join('.'));
     setPath(input, path, coerceValue(raw, type, flag), flag);
   }

@@ -14,9 +14,10 @@ import { tokenize } from './argv';
 import { CONTRACT_GROUPS, findGroup, findTool, findTransaction, TOOL_COMMANDS } from './commands';
 import { runTransaction } from './commands/transaction';
 import type { GlobalOptions, ToolCommand } from './commands/types';
-import { globalOptions } from './context';
+import { globalOptions, rejectUnknownOptions } from './context';
 import { type Output, processOutput } from './io';
-import { commandName, groupUsage, toolUsage, topUsage, transactionUsage } from './usage';
+import { didYouMean } from './suggest';
+import { commandName, groupUsage, toolUsage, topUsage, transactionUsage, VERSION } from './usage';
 
 const TOP_USAGE = (): string => topUsage(CONTRACT_GROUPS, TOOL_COMMANDS);
 
@@ -38,7 +39,13 @@ async function runTool(
       throw new UsageError(`${tool.name} needs a command`, toolUsage(tool, parent));
     }
     const sub = findTool(name, tool.subcommands);
-    if (!sub) throw new UsageError(`unknown command "${tool.name} ${name}"`, toolUsage(tool, parent));
+    if (!sub) {
+      const names = tool.subcommands.map((candidate) => candidate.name);
+      throw new UsageError(
+        `unknown command "${tool.name} ${name}"${didYouMean(name, names)}`,
+        `(estp ${tool.name} --help lists its commands: ${names.join(', ')})`,
+      );
+    }
     return runTool(sub, rest, options, global, io, tool);
   }
   if (global.help) {
@@ -46,6 +53,14 @@ async function runTool(
     return ExitCode.Ok;
   }
   if (!tool.run) throw new Error(`command ${tool.name} has nothing to run`);
+  // A tool takes its declared options (and the global ones) only; `call` passes fields on.
+  if (!tool.passesFields) {
+    rejectUnknownOptions(
+      options,
+      tool.options.map((option) => option.name),
+      toolUsage(tool, parent),
+    );
+  }
   if (!tool.positionals && args.length > 0) {
     throw new UsageError(`unexpected argument "${args.join(' ')}"`, toolUsage(tool, parent));
   }
@@ -56,6 +71,11 @@ async function dispatch(argv: readonly string[], io: Output): Promise<number> {
   const { positionals, options } = tokenize(argv);
   const global = globalOptions(options);
   const [first, second, ...rest] = positionals;
+
+  if (global.version) {
+    io.out(`estp ${VERSION}`);
+    return ExitCode.Ok;
+  }
 
   if (first === undefined || first === 'help') {
     if (first === undefined && !global.help) throw new UsageError('missing command', TOP_USAGE());
@@ -77,9 +97,14 @@ async function dispatch(argv: readonly string[], io: Output): Promise<number> {
     if (command) return runTool(command, rest, options, global, io, group);
     const spec = findTransaction(group, second);
     if (!spec) {
-      const names = group.transactions.map((candidate) => commandName(candidate.transaction)).join(', ');
+      const names = group.transactions.map((candidate) => commandName(candidate.transaction));
+      const candidates = [
+        ...names,
+        ...group.transactions.flatMap((candidate) => candidate.aliases ?? []),
+        ...(group.commands ?? []).map((command) => command.name),
+      ];
       throw new UsageError(
-        `${group.name} has no transaction "${second}" (known: ${names}); for others use: estp call ${group.contract} <Transaction>`,
+        `${group.name} has no transaction "${second}"${didYouMean(second, candidates)} (known: ${names.join(', ')}); for others use: estp call ${group.contract} <Transaction>`,
         global.help ? groupUsage(group) : undefined,
       );
     }
@@ -90,13 +115,22 @@ async function dispatch(argv: readonly string[], io: Output): Promise<number> {
     }
     if (rest.length > 0)
       throw new UsageError(`unexpected argument "${rest.join(' ')}" (fields are --name value)`, usage);
-    return runTransaction({ contract: group.contract, spec, options, global, io, usage });
+    const typed = `estp ${group.name} ${commandName(spec.transaction)}`;
+    return runTransaction({ contract: group.contract, spec, options, global, io, usage, command: typed });
   }
 
   const tool = findTool(first);
   if (tool) return runTool(tool, positionals.slice(1), options, global, io);
 
-  throw new UsageError(`unknown command "${first}"`, TOP_USAGE());
+  const commands = [
+    ...CONTRACT_GROUPS.map((candidate) => candidate.name),
+    ...TOOL_COMMANDS.map((candidate) => candidate.name),
+    'help',
+  ];
+  throw new UsageError(
+    `unknown command "${first}"${didYouMean(first, commands)}`,
+    '(estp --help lists the commands)',
+  );
 }
 
 /**

@@ -2,13 +2,15 @@
  * Plain-text rendering of results: records as table rows, single records as field/value lines.
  * Columns are the union of the records' keys in order of first appearance; nested values are shown
  * compactly (arrays of scalars comma-joined, objects as JSON) and long cells are cut with `…`.
+ * Widths are terminal columns (./width.ts): Chinese, Japanese and Korean text count double.
  */
+import { cut, displayWidth, padEnd, padStart } from './width';
 
 /** Options of {@link formatTable}. */
 export interface TableOptions {
   /** Column order; default: keys in order of first appearance. */
   readonly columns?: readonly string[];
-  /** Longest cell, in characters (default 40). */
+  /** Widest cell, in terminal columns (default 40). */
   readonly maxCellWidth?: number;
 }
 
@@ -25,12 +27,11 @@ export function cellText(value: unknown): string {
 }
 
 function clip(text: string, width: number): string {
-  const oneLine = text.replace(/\s*\n\s*/g, ' ');
-  return oneLine.length <= width ? oneLine : `${oneLine.slice(0, Math.max(1, width - 1))}…`;
+  return cut(text.replace(/\s*\n\s*/g, ' '), Math.max(2, width));
 }
 
 /** Union of the rows' keys, in order of first appearance. */
-export function columnsOf(rows: readonly Readonly<Record<string, unknown>>[]): string[] {
+export function columnsOf(rows: readonly object[]): string[] {
   const seen = new Set<string>();
   for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
   return [...seen];
@@ -40,25 +41,26 @@ export function columnsOf(rows: readonly Readonly<Record<string, unknown>>[]): s
  * Formats records as an aligned table with a header and a rule; numbers are right-aligned.
  * Returns `(no records)` for an empty list.
  */
-export function formatTable(
-  rows: readonly Readonly<Record<string, unknown>>[],
-  options: TableOptions = {},
-): string {
+export function formatTable(rows: readonly object[], options: TableOptions = {}): string {
   if (rows.length === 0) return '(no records)';
   const columns = options.columns ?? columnsOf(rows);
+  const cell = (row: object, column: string): unknown => (row as Record<string, unknown>)[column];
   const maxWidth = options.maxCellWidth ?? 40;
-  const cells = rows.map((row) => columns.map((column) => clip(cellText(row[column]), maxWidth)));
+  const cells = rows.map((row) => columns.map((column) => clip(cellText(cell(row, column)), maxWidth)));
   const numeric = columns.map((column) =>
-    rows.every((row) => row[column] === undefined || row[column] === null || typeof row[column] === 'number'),
+    rows.every((row) => {
+      const value = cell(row, column);
+      return value === undefined || value === null || typeof value === 'number';
+    }),
   );
   const widths = columns.map((column, index) =>
-    Math.max(column.length, ...cells.map((line) => (line[index] ?? '').length)),
+    Math.max(displayWidth(column), ...cells.map((line) => displayWidth(line[index] ?? ''))),
   );
   const render = (line: readonly string[]): string =>
     line
       .map((text, index) => {
         const width = widths[index] ?? 0;
-        return numeric[index] ? text.padStart(width) : text.padEnd(width);
+        return numeric[index] ? padStart(text, width) : padEnd(text, width);
       })
       .join('  ')
       .trimEnd();
@@ -88,8 +90,8 @@ export function formatRecord(
   };
   walk(record, '');
   if (lines.length === 0) return '(empty)';
-  const width = Math.max(...lines.map(([key]) => key.length));
-  return lines.map(([key, text]) => `${key.padEnd(width)}  ${text}`.trimEnd()).join('\n');
+  const width = Math.max(...lines.map(([key]) => displayWidth(key)));
+  return lines.map(([key, text]) => `${padEnd(key, width)}  ${text}`.trimEnd()).join('\n');
 }
 
 /** A page of a list query (`{ records, bookmark }`). */

@@ -1,33 +1,23 @@
 /** Usage text, generated from the command table so `--help` never drifts from what runs. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { camelToKebab } from './argv';
+import { GLOBAL_OPTIONS } from './context';
 import type { ContractGroup, OptionSpec, ToolCommand, TransactionSpec } from './commands/types';
+
+/** This CLI's version: the application package's (application/package.json, from src/ or dist/). */
+export const VERSION = (
+  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** The CLI name of a transaction: `PostOffer` → `post-offer`. */
 export function commandName(transaction: string): string {
   return camelToKebab(transaction).replace(/^-/, '');
 }
 
-const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'org',
-    value: '<org>',
-    description: 'utility | enterprise | community, or the MSP ID (env ESTP_ORG)',
-  },
-  {
-    name: 'user',
-    value: '<name>',
-    description: 'wallet label or connection.json user, e.g. admin, member1 (env ESTP_USER)',
-  },
-  { name: 'json', description: 'print the raw JSON result (for scripts)' },
-  {
-    name: 'connection',
-    value: '<path>',
-    description: 'connection description (env ESTP_CONNECTION; default .fabric/connection.json)',
-  },
-  { name: 'wallet', value: '<dir>', description: 'wallet root (env ESTP_WALLET; default .fabric/wallet)' },
-  { name: 'debug', description: 'print stack traces and error causes' },
-  { name: 'help', description: 'this text (also -h)' },
-];
+const GLOBAL_NAMES = GLOBAL_OPTIONS.filter((option) => option.name !== 'help')
+  .map((option) => `--${option.name}`)
+  .join(', ');
 
 /** Exit codes, as documented in every top-level usage. */
 export const EXIT_CODES_TEXT = [
@@ -81,6 +71,12 @@ export function topUsage(groups: readonly ContractGroup[], tools: readonly ToolC
   ].join('\n');
 }
 
+/** The first sentence of a summary (a list shows one line per transaction). */
+function firstSentence(text: string): string {
+  const end = text.search(/[.:;](\s|$)/);
+  return end < 0 ? text : text.slice(0, end);
+}
+
 /** `estp <contract> --help`. */
 export function groupUsage(group: ContractGroup): string {
   return [
@@ -94,7 +90,7 @@ export function groupUsage(group: ContractGroup): string {
         const aliases = spec.aliases?.length ? ` (${spec.aliases.join(', ')})` : '';
         return [
           `${commandName(spec.transaction)}${aliases}`,
-          `${spec.kind === 'evaluate' ? 'query ' : 'submit'}  ${spec.description}`,
+          `${spec.kind === 'evaluate' ? 'query ' : 'submit'}  ${firstSentence(spec.description)}`,
         ];
       }),
     ),
@@ -106,25 +102,50 @@ export function groupUsage(group: ContractGroup): string {
           '',
         ]
       : []),
-    'Global options: --org, --user, --json, --connection, --wallet, --debug, --help',
+    `Global options: ${GLOBAL_NAMES}, --help`,
   ].join('\n');
+}
+
+/** A shell word: as it is when safe, else single-quoted. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The declared example of a transaction as a command line (flags in field order). */
+export function exampleCommand(group: ContractGroup, spec: TransactionSpec): string | undefined {
+  const example = spec.declaration?.example;
+  if (example === undefined) return undefined;
+  const words = [`estp ${group.name} ${commandName(spec.transaction)}`];
+  for (const [field, value] of Object.entries(example)) {
+    const list = spec.fields.find((candidate) => candidate.name === field)?.type === 'list';
+    const text =
+      list && Array.isArray(value)
+        ? value.join(',')
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
+    words.push(`--${camelToKebab(field)} ${shellWord(text)}`);
+  }
+  for (const transient of spec.transient) {
+    if (transient.required) words.push(`--${transient.option} ${transient.key}.pdf`);
+  }
+  return [...words, '--org <org> --user <name>'].join(' ');
 }
 
 /** `estp <contract> <transaction> --help`. */
 export function transactionUsage(group: ContractGroup, spec: TransactionSpec): string {
-  const fields = spec.fields ?? [];
-  const fieldOptions: OptionSpec[] = fields.map((field) => ({
-    name: field.name.split('.').map(camelToKebab).join('.'),
-    value: `<${field.type}>`,
+  const fieldOptions: OptionSpec[] = spec.fields.map((field) => ({
+    name: camelToKebab(field.name),
+    value: field.placeholder,
     description: `${field.description}${field.required ? ' (required)' : ''}`,
   }));
   const extra: OptionSpec[] = [
-    ...(spec.transient ?? []).map((transient) => ({
+    ...spec.transient.map((transient) => ({
       name: transient.option,
       value: '<path>',
-      description: `${transient.description} (transient "${transient.key}")`,
+      description: `${transient.description} (transient "${transient.key}"${transient.required ? ', required' : ''})`,
     })),
-    ...(spec.transient
+    ...(spec.transient.length > 0
       ? [
           {
             name: 'endorsing-orgs',
@@ -142,22 +163,30 @@ export function transactionUsage(group: ContractGroup, spec: TransactionSpec): s
     spec.kind === 'evaluate'
       ? 'evaluated (query; nothing is written)'
       : 'submitted (endorsed, ordered, committed)';
+  const returns = spec.declaration ? ` Returns ${spec.declaration.output.description}.` : '';
+  const required = spec.fields
+    .filter((field) => field.required)
+    .map((field) => `--${camelToKebab(field.name)} ${field.placeholder}`);
+  const example = exampleCommand(group, spec);
   return [
     `estp ${group.name} ${commandName(spec.transaction)} — ${spec.description}`,
     '',
-    `Transaction ${group.contract}:${spec.transaction}, ${verb}.`,
+    `Transaction ${group.contract}:${spec.transaction}, ${verb}.${returns}`,
     ...(spec.aliases?.length ? [`Aliases: ${spec.aliases.join(', ')}`] : []),
     '',
-    `Usage: estp ${group.name} ${commandName(spec.transaction)} --org <org> --user <name> [--field value …]`,
+    `Usage: estp ${group.name} ${commandName(spec.transaction)} ${[...required, '[--field value …]'].join(' ')} [options]`,
     '',
-    fields.length > 0
-      ? 'Known fields (others are passed on as given; the chaincode validates the input):'
-      : 'Fields: not declared yet; give them as --field value or --input (the chaincode validates the input).',
+    spec.declaration
+      ? spec.fields.length > 0
+        ? 'Fields (one flag each; any other flag is refused):'
+        : 'Fields: none.'
+      : 'Fields: not declared; give them as --field value or --input (the chaincode validates the input).',
     ...optionLines(fieldOptions),
-    ...(fields.length > 0 ? [''] : []),
+    ...(spec.fields.length > 0 ? [''] : []),
     'Options:',
     ...optionLines(extra),
-    '  (and the global options: --org, --user, --json, --connection, --wallet, --debug)',
+    `  (and the global options: ${GLOBAL_NAMES})`,
+    ...(example ? ['', 'Example:', `  ${example}`] : []),
   ].join('\n');
 }
 
@@ -169,6 +198,11 @@ export function toolUsage(tool: ToolCommand, parent?: Pick<ToolCommand, 'name'>)
     lines.push('', 'Commands:', ...rows(tool.subcommands.map((sub) => [sub.name, sub.description])));
   }
   if (tool.options.length > 0) lines.push('', 'Options:', ...optionLines(tool.options));
-  lines.push('  (and the global options: --org, --user, --json, --connection, --wallet, --debug)');
+  lines.push(`  (and the global options: ${GLOBAL_NAMES})`);
+  lines.push(
+    '',
+    tool.examples.length === 1 ? 'Example:' : 'Examples:',
+    ...tool.examples.map((line) => `  ${line}`),
+  );
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@
  */
 import { AUDITOR, CAST, type CastMember } from './cast';
 import { euros, kwh } from './print';
-import type { AccountRecord, ParticipantRecord, TotalsRecord } from './records';
+import type { ParticipantRecord } from './records';
 import type { Session } from './session';
 
 /** The cast's accounts at the end of the day. */
@@ -18,7 +18,7 @@ export async function printAccounts(
   for (const member of CAST) {
     const record = participants.get(member);
     if (!record) continue;
-    const account = await auditor.evaluate<AccountRecord>('Settlement', 'GetAccount', {
+    const account = await auditor.evaluate('Settlement', 'GetAccount', {
       participantId: record.id,
     });
     rows.push({
@@ -39,7 +39,7 @@ export async function printAccounts(
  */
 export async function auditTotals(session: Session): Promise<boolean> {
   const auditor = await session.client(AUDITOR);
-  const totals = await auditor.evaluate<TotalsRecord>('Audit', 'Totals');
+  const totals = await auditor.evaluate('Audit', 'Totals');
   const { money, certificates, accounts } = totals.conservation;
   const mark = (ok: boolean): string => (ok ? 'balanced ✓' : 'NOT BALANCED ✗');
   session.out.line(`as of ${totals.asOf}, over ${accounts} accounts (every run on this ledger):`);

@@ -6,7 +6,7 @@
 import { DISTRICT_HEATING, ENTERPRISE_SAVER, GRID_ZONE } from './cast';
 import { sha256 } from './onboarding';
 import { kwh } from './print';
-import type { AccountRecord } from './records';
+
 import type { Actor, Session } from './session';
 
 const BASELINE_WH = 500_000;
@@ -29,7 +29,7 @@ export async function issueSavingsCertificates(session: Session, verifier: Actor
   session.out.line(`${owner.participantId} registers project ${projectId} (baseline ${kwh(BASELINE_WH)})`);
 
   const issuer = await session.client(verifier);
-  const { account } = await issuer.submit<{ account: AccountRecord }>('Settlement', 'IssueCertificates', {
+  const { account } = await issuer.submit('Settlement', 'IssueCertificates', {
     projectId,
     batchId: 'Q3',
     quantityWh: ISSUED_WH,
@@ -44,7 +44,7 @@ export async function issueSavingsCertificates(session: Session, verifier: Actor
 /** The district-heating company retires certificates it bought. */
 export async function retireCertificates(session: Session): Promise<void> {
   const holder = await session.client(DISTRICT_HEATING);
-  const { account } = await holder.submit<{ account: AccountRecord }>('Settlement', 'RetireCertificates', {
+  const { account } = await holder.submit('Settlement', 'RetireCertificates', {
     retirementId: session.id('obligation-2026'),
     quantityWh: RETIRED_WH,
     beneficiary: 'City energy-efficiency obligation 2026',

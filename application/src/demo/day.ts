@@ -18,7 +18,7 @@ import {
 } from './markets';
 import { DemoError, ensureVerifier, fundParticipants, onboardParticipants } from './onboarding';
 import { centsPerKwh, euros, kwh } from './print';
-import type { OrganisationRecord, Page, ParticipantRecord, TradeRecord } from './records';
+import type { ParticipantRecord, TradeRecord } from './records';
 import type { Session } from './session';
 import { marketTimes, waitUntil } from './timeline';
 
@@ -39,7 +39,7 @@ export async function runDay(session: Session): Promise<DayResult> {
     'The consortium: each org and the roles its identities may exercise (founding declaration confirmed by every founding org)',
   );
   const auditor = await session.client(AUDITOR);
-  const orgs = await auditor.evaluate<Page<OrganisationRecord>>('Consortium', 'ListOrganisations', {
+  const orgs = await auditor.evaluate('Consortium', 'ListOrganisations', {
     pageSize: 50,
   });
   out.table(

@@ -49,7 +49,7 @@ export async function reportDeliveries(
     energy.map((trade) => {
       const deliveredWh = meteredWh(trade, participantIdOf);
       const meterId = meterOf(trade, participants);
-      return meter.submit<TradeRecord>('Settlement', 'ReportDelivery', {
+      return meter.submit('Settlement', 'ReportDelivery', {
         tradeId: trade.id,
         deliveredWh,
         meterId,
@@ -82,7 +82,7 @@ export async function disputeAndRule(
   );
   if (!disputed) throw new Error("household B's trade with the co-op was not matched");
   const household = await session.client(HOUSEHOLD_B);
-  await household.submit<DisputeRecord>('Dispute', 'Open', {
+  await household.submit('Dispute', 'Open', {
     tradeId: disputed.id,
     claim: `my own meter shows ${kwh(RULING.deliveredWh)} received, not ${kwh(disputed.quantityWh)}`,
     evidenceHash: sha256(`${disputed.id}: household sub-meter export`),
@@ -91,7 +91,7 @@ export async function disputeAndRule(
   session.out.line(`${household.participantId} opens a dispute on ${disputed.id}: the trade is frozen`);
   await session.sync();
   const coop = await session.client(PROSUMER);
-  await coop.submit<DisputeRecord>('Dispute', 'AddEvidence', {
+  await coop.submit('Dispute', 'AddEvidence', {
     tradeId: disputed.id,
     evidenceHash: sha256(`${disputed.id}: inverter log`),
     note: 'inverter log: output curtailed 12:10–12:25',
@@ -102,7 +102,7 @@ export async function disputeAndRule(
   let dispute: DisputeRecord | undefined;
   for (const actor of NEUTRAL_ARBITERS) {
     const arbiter = await session.client(actor);
-    dispute = await arbiter.submit<DisputeRecord>('Dispute', 'Rule', {
+    dispute = await arbiter.submit('Dispute', 'Rule', {
       tradeId: disputed.id,
       ...RULING,
       reason: 'sub-meter and inverter log agree on a curtailment; delivered energy split accordingly',
@@ -169,9 +169,9 @@ export async function settleTrades(
       settled.push(trade);
       continue;
     }
-    const current = await treasurer.evaluate<TradeRecord>('Settlement', 'GetTrade', { tradeId: trade.id });
+    const current = await treasurer.evaluate('Settlement', 'GetTrade', { tradeId: trade.id });
     if (current.status === 'RULED' && current.ruling) await waitUntil(current.ruling.finalAtMs);
-    settled.push(await treasurer.submit<TradeRecord>('Settlement', 'Settle', { tradeId: trade.id }));
+    settled.push(await treasurer.submit('Settlement', 'Settle', { tradeId: trade.id }));
   }
   session.out.table(settled.map((trade) => settlementRow(session, trade, nameOf)));
   return settled;

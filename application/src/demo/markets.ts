@@ -15,14 +15,7 @@ import {
   PROSUMER,
 } from './cast';
 import { centsPerKwh, euros, kwh } from './print';
-import type {
-  AcceptOfferResult,
-  ClearingRecord,
-  ClearMarketResult,
-  OfferRecord,
-  Page,
-  TradeRecord,
-} from './records';
+import type { ClearingRecord, OfferRecord, TradeRecord } from './records';
 import type { Session } from './session';
 import { clockTime, type MarketTimes } from './timeline';
 
@@ -153,7 +146,7 @@ export async function postOffers(session: Session, markets: readonly DayMarket[]
       const records: OfferRecord[] = [];
       for (const offer of offers) {
         records.push(
-          await client.submit<OfferRecord>('Market', 'PostOffer', {
+          await client.submit('Market', 'PostOffer', {
             offerId: session.id(offer.name),
             marketId: marketIdOf(markets, offer.market),
             side: offer.side,
@@ -203,7 +196,7 @@ export async function acceptHeatBilaterally(
   const furnace = postedOffer(offers, session.id('furnace-heat'));
   if (!furnace) throw new Error('the steelworks heat offer was not posted');
   const buyer = await session.client(DISTRICT_HEATING);
-  const { trade, offer } = await buyer.submit<AcceptOfferResult>('Market', 'AcceptOffer', {
+  const { trade, offer } = await buyer.submit('Market', 'AcceptOffer', {
     id: furnace.id,
     quantityWh: BILATERAL_HEAT_WH,
     // Our ID for this fill: resubmitting it can never fill the offer twice.
@@ -221,7 +214,7 @@ export async function acceptHeatBilaterally(
 async function clearOne(session: Session, market: DayMarket): Promise<ClearingRecord> {
   const clearer = await session.client(DISTRICT_HEATING);
   for (;;) {
-    const result = await clearer.submit<ClearMarketResult>('Market', 'ClearMarket', { marketId: market.id });
+    const result = await clearer.submit('Market', 'ClearMarket', { marketId: market.id });
     if (result.batch.done) return result.clearing;
   }
 }
@@ -252,16 +245,12 @@ export async function tradesOf(session: Session, markets: readonly DayMarket[]):
   const reader = await session.client(DISTRICT_HEATING);
   const trades: TradeRecord[] = [];
   for (const market of markets) {
-    let bookmark = '';
-    do {
-      const page = await reader.evaluate<Page<TradeRecord>>('Settlement', 'ListTrades', {
-        marketId: market.id,
-        pageSize: 100,
-        bookmark,
-      });
+    for await (const page of reader.pages('Settlement', 'ListTrades', {
+      marketId: market.id,
+      pageSize: 100,
+    })) {
       trades.push(...page.records);
-      bookmark = page.bookmark;
-    } while (bookmark !== '');
+    }
   }
   return trades;
 }

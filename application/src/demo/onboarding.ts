@@ -24,7 +24,7 @@ import {
   VERIFIER,
 } from './cast';
 import { euros } from './print';
-import type { AccountRecord, ParticipantRecord } from './records';
+import type { ParticipantRecord } from './records';
 import { type Actor, isRejection, type Session } from './session';
 
 /** The demo cannot go on (e.g. a participant's profile from another run does not fit its part). */
@@ -119,11 +119,11 @@ async function ensureActive(
   let record: ParticipantRecord;
   let how: string;
   try {
-    record = await client.evaluate<ParticipantRecord>('Participant', 'Self');
+    record = await client.evaluate('Participant', 'Self');
     how = 'registered earlier';
   } catch (error) {
     if (!isRejection(error, 'ESTP_NOT_FOUND')) throw error;
-    record = await client.submit<ParticipantRecord>(
+    record = await client.submit(
       'Participant',
       'Register',
       {
@@ -153,13 +153,13 @@ async function ensureActive(
   }
   const admin = await session.client(adminOf(actor.org));
   if (record.status === 'PENDING') {
-    record = await admin.submit<ParticipantRecord>('Participant', 'Approve', {
+    record = await admin.submit('Participant', 'Approve', {
       id: record.id,
       reason: 'identity documents checked',
     });
     how += ', approved by its admin';
   } else if (record.status === 'SUSPENDED') {
-    record = await admin.submit<ParticipantRecord>('Participant', 'Reinstate', {
+    record = await admin.submit('Participant', 'Reinstate', {
       id: record.id,
       reason: 'reinstated for the demo day',
     });
@@ -207,7 +207,7 @@ export async function fundParticipants(
   const treasurer = await session.client(TREASURER);
   const rows = await Promise.all(
     [...participants].map(async ([member, record]) => {
-      const { account } = await treasurer.submit<{ account: AccountRecord }>('Settlement', 'Deposit', {
+      const { account } = await treasurer.submit('Settlement', 'Deposit', {
         accountId: record.id,
         amount: member.deposit,
         reference: session.id('opening-balance'),

@@ -3,7 +3,9 @@
  * of its users and returns an {@link EstpClient}, which submits and evaluates ESTP transactions.
  *
  * Every ESTP transaction takes exactly one argument, a JSON object, and returns canonical JSON; the
- * client serialises the input and parses the result. Calls carry deadlines, failures arrive as
+ * client serialises the input and parses the result. `submit`, `evaluate` and `pages` are typed by
+ * the transactions' declarations (./transactions.ts); `submitText` and `evaluateText` take any
+ * names and return the JSON text. Calls carry deadlines, failures arrive as
  * {@link EstpClientError}s, and MVCC conflicts are resubmitted (see ./retry.ts).
  */
 import {
@@ -16,12 +18,23 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import type { CallOptions } from '@grpc/grpc-js';
+import type { Page } from '@estp/chaincode';
+import type { ContractName } from '@estp/chaincode/declarations';
 import { common } from '@hyperledger/fabric-protos';
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from './connection';
 import { type CallContext, CommitFailedError, toClientError, UnavailableError, UsageError } from './errors';
 import { type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
+import {
+  type EvaluateName,
+  type InputArgs,
+  type InputOf,
+  type PagesName,
+  type ResultOf,
+  type SubmitName,
+  pagesOf,
+} from './transactions';
 
 /** Per-call deadlines, in milliseconds. */
 export interface Deadlines {
@@ -228,16 +241,35 @@ export class EstpClient {
   }
 
   /**
-   * Evaluates a query and parses its JSON result.
+   * Evaluates a query and returns its result, typed by the transaction's declaration:
+   * `await client.evaluate('Market', 'GetOffer', { id })` is an `Offer`.
    * @see {@link EstpClient.evaluateText}
    */
-  async evaluate<T = unknown>(
-    contract: string,
-    transaction: string,
-    input: object = {},
+  async evaluate<C extends ContractName, T extends EvaluateName<C>>(
+    contract: C,
+    transaction: T,
+    ...[input, options]: InputArgs<InputOf<C, T>, TransactionOptions>
+  ): Promise<ResultOf<C, T>> {
+    const text = await this.evaluateText(contract, transaction, input ?? {}, options ?? {});
+    return parseResult(text) as ResultOf<C, T>;
+  }
+
+  /**
+   * The pages of a list query, fetched as the loop asks for them, until the last:
+   * `for await (const page of client.pages('Settlement', 'ListTrades', { marketId })) …`.
+   * `input` may set `pageSize`; the bookmarks are followed for you.
+   */
+  pages<C extends ContractName, T extends PagesName<C>>(
+    contract: C,
+    transaction: T,
+    input?: Omit<InputOf<C, T>, 'bookmark'>,
     options: TransactionOptions = {},
-  ): Promise<T> {
-    return parseResult(await this.evaluateText(contract, transaction, input, options)) as T;
+  ): AsyncGenerator<ResultOf<C, T>, void, undefined> {
+    const pages = pagesOf(async (bookmark) => {
+      const page = { ...input, ...(bookmark === undefined ? {} : { bookmark }) };
+      return parseResult(await this.evaluateText(contract, transaction, page, options)) as Page<unknown>;
+    });
+    return pages as AsyncGenerator<ResultOf<C, T>, void, undefined>;
   }
 
   /**
@@ -316,16 +348,17 @@ export class EstpClient {
   }
 
   /**
-   * Submits a transaction and parses its JSON result.
+   * Submits a transaction and returns its result, typed by the transaction's declaration:
+   * `await client.submit('Market', 'PostOffer', { offerId, marketId, … })` is the `Offer`.
    * @see {@link EstpClient.submitText}
    */
-  async submit<T = unknown>(
-    contract: string,
-    transaction: string,
-    input: object = {},
-    options: SubmitOptions = {},
-  ): Promise<T> {
-    return parseResult((await this.submitText(contract, transaction, input, options)).text) as T;
+  async submit<C extends ContractName, T extends SubmitName<C>>(
+    contract: C,
+    transaction: T,
+    ...[input, options]: InputArgs<InputOf<C, T>, SubmitOptions>
+  ): Promise<ResultOf<C, T>> {
+    const { text } = await this.submitText(contract, transaction, input ?? {}, options ?? {});
+    return parseResult(text) as ResultOf<C, T>;
   }
 
   /**

@@ -1,9 +1,11 @@
 import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from '../lib/errors';
 import { type Json, fromBytes } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RECORD_TYPES, RecordType, recordKey } from '../lib/keys';
 import { isoOf } from '../lib/time';
-import { input, int, oneOf, text } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { int, oneOf, text } from '../lib/validate';
 import { requireAuditor } from './access';
 
 /** Versions returned by default, newest first. */
@@ -11,16 +13,27 @@ export const DEFAULT_HISTORY_LIMIT = 100;
 /** The most versions one History call returns (Fabric's history iterator has no bookmark). */
 export const MAX_HISTORY_LIMIT = 1000;
 
-export const HistoryInput = input({
-  recordType: oneOf(RECORD_TYPES),
-  // Record IDs are composed with `/` (trades `<marketId>/c/<n>`, offers `<owner>/<offerId>`,
-  // treasury operations `<accountId>/<reference>`, certificate batches `<projectId>/<batchId>`).
-  id: text({
-    max: 256,
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}$/,
-    patternName: 'a record ID of letters, digits and ._:@/-',
-  }),
-  limit: int({ min: 1, max: MAX_HISTORY_LIMIT }).orUndefined(),
+export const History = transaction({
+  contract: 'Audit',
+  name: 'History',
+  kind: 'evaluate',
+  summary: `Every committed version of one record, newest first, at most \`limit\` (default ${DEFAULT_HISTORY_LIMIT}, max ${MAX_HISTORY_LIMIT}) versions.`,
+  input: {
+    recordType: oneOf(RECORD_TYPES).describe('the record type'),
+    // Record IDs are composed with `/` (trades `<marketId>/c/<n>`, offers `<owner>/<offerId>`,
+    // treasury operations `<accountId>/<reference>`, certificate batches `<projectId>/<batchId>`).
+    id: text({
+      max: 256,
+      pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}$/,
+      patternName: 'a record ID of letters, digits and ._:@/-',
+    }).describe('the record ID, e.g. a trade ID <marketId>/c/<n>'),
+    limit: int({ min: 1, max: MAX_HISTORY_LIMIT }).orUndefined().describe('most versions returned'),
+  },
+  output: result<RecordHistory>(
+    '`{ recordType, id, versions: [{ txId, timestamp, isDelete, value }], truncated }`',
+  ),
+  errors: { ESTP_FORBIDDEN: 'unless the caller has the auditor or admin role' },
+  example: { recordType: 'Trade', id: 'ELEC-ZONE-A-2026-06-01T10/c/00000001' },
 });
 
 /**
@@ -68,36 +81,25 @@ function timestampMs(timestamp: { seconds: { toString(): string } | number; nano
  * @throws {ForbiddenError} unless the caller is an auditor or admin.
  * @throws {InvalidInputError} for a malformed ID.
  */
-export async function history(
-  ctx: Context,
-  request: ReturnType<typeof HistoryInput.parse>,
-): Promise<RecordHistory> {
+export async function history(ctx: Context, request: InputOf<typeof History>): Promise<RecordHistory> {
   await requireAuditor(ctx);
   const keyOf = HISTORY_KEYS[request.recordType];
   const key = keyOf ? keyOf(ctx, request.id) : recordKey(ctx, request.recordType, request.id);
   const limit = request.limit ?? DEFAULT_HISTORY_LIMIT;
   const versions: RecordVersion[] = [];
   let truncated = false;
-  const iterator = await ctx.stub.getHistoryForKey(key);
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (versions.length === limit) {
-        truncated = true;
-        break;
-      }
-      const modification = next.value;
-      versions.push({
-        txId: modification.txId,
-        timestamp: isoOf(timestampMs(modification.timestamp)),
-        isDelete: modification.isDelete,
-        value:
-          modification.isDelete || modification.value.length === 0
-            ? null
-            : fromBytes<Json>(modification.value),
-      });
+  for await (const modification of results(ctx.stub.getHistoryForKey(key))) {
+    if (versions.length === limit) {
+      truncated = true;
+      break;
     }
-  } finally {
-    await iterator.close();
+    versions.push({
+      txId: modification.txId,
+      timestamp: isoOf(timestampMs(modification.timestamp)),
+      isDelete: modification.isDelete,
+      value:
+        modification.isDelete || modification.value.length === 0 ? null : fromBytes<Json>(modification.value),
+    });
   }
   return { recordType: request.recordType, id: request.id, versions, truncated };
 }

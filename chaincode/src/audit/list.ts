@@ -8,19 +8,27 @@ import type { Context } from 'fabric-contract-api';
 import type { Json } from '../lib/json';
 import { RECORD_TYPES } from '../lib/keys';
 import { type Page, listRecords, pageFields } from '../lib/pagination';
-import { type Infer, input, oneOf } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { oneOf } from '../lib/validate';
 import { requireAuditor } from './access';
 
-export const ListInput = input({
-  recordType: oneOf(RECORD_TYPES),
-  ...pageFields,
+export const List = transaction({
+  contract: 'Audit',
+  name: 'List',
+  kind: 'evaluate',
+  summary:
+    'Every record of one type in key order, e.g. all TreasuryOperation records to reconcile minted and burned credits.',
+  input: { recordType: oneOf(RECORD_TYPES).describe('the record type'), ...pageFields },
+  output: result<Page<Json>>('one page of records'),
+  errors: { ESTP_FORBIDDEN: 'unless the caller has the auditor or admin role' },
+  example: { recordType: 'TreasuryOperation', pageSize: 200 },
 });
 
 /**
  * One page of the records of `recordType`, in key order (of composite keys `(recordType, …)`).
  * @throws {ForbiddenError} unless the caller is an auditor or admin.
  */
-export async function listAll(ctx: Context, request: Infer<typeof ListInput.shape>): Promise<Page<Json>> {
+export async function listAll(ctx: Context, request: InputOf<typeof List>): Promise<Page<Json>> {
   await requireAuditor(ctx);
   return listRecords<Json>(ctx, request.recordType, request.pageSize, request.bookmark);
 }

@@ -1,57 +1,68 @@
 /**
- * Audit:Totals — ledger-wide figures an auditor checks. The result is built from named sections,
- * each computed by its own function; a concern adds its figures by appending a section to
- * {@link TOTALS_SECTIONS} (e.g. `conservation`: money minted − burned = Σ available + Σ escrowed,
- * certificates issued − retired = Σ held + Σ escrowed), without touching the others.
+ * Audit:Totals — ledger-wide figures an auditor checks: how many records of each type the world
+ * state holds, and the conservation figures (settlement/totals.ts: money minted − burned =
+ * Σ available + Σ escrowed, certificates issued − retired = Σ held + Σ escrowed). A concern adds
+ * further figures by appending a section to {@link TOTALS_SECTIONS}, without touching the others.
  */
 import type { Context } from 'fabric-contract-api';
+import { type InputOf, result, transaction } from '../lib/declaration';
 import type { Json } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RECORD_TYPES, type RecordType } from '../lib/keys';
-import { conservationTotals } from '../settlement/totals';
+import { type ConservationTotals, conservationTotals } from '../settlement/totals';
 import { txTimeIso } from '../lib/time';
-import { input } from '../lib/validate';
 import { requireAuditor } from './access';
 
-export const TotalsInput = input({});
-
-/** One named part of the totals. */
+/** One named part of the totals beyond `records` and `conservation`. */
 export interface TotalsSection {
   readonly name: string;
   readonly compute: (ctx: Context) => Promise<Json>;
 }
+
+/** What Audit:Totals returns. */
+export interface Totals {
+  /** Transaction time of the query (ISO-8601). */
+  asOf: string;
+  /** How many records of each type the world state holds (incl. approval records). */
+  records: Record<RecordType, number>;
+  /** Money: minted − burned = Σ available + Σ escrowed; certificates: issued − retired = Σ held + Σ escrowed. */
+  conservation: ConservationTotals;
+  /** Sections appended to {@link TOTALS_SECTIONS}. */
+  [section: string]: Json;
+}
+
+export const Totals = transaction({
+  contract: 'Audit',
+  name: 'Totals',
+  kind: 'evaluate',
+  summary: 'Ledger-wide totals: records per type and the conservation of money and certificates.',
+  input: {},
+  output: result<Totals>('`{ asOf, records: { <RecordType>: count }, conservation }`'),
+  errors: { ESTP_FORBIDDEN: 'unless the caller has the auditor or admin role' },
+  example: {},
+});
 
 /** `records`: how many records of each type the world state holds now (incl. approval records). */
 export async function countRecords(ctx: Context): Promise<Record<RecordType, number>> {
   const counts = {} as Record<RecordType, number>;
   for (const type of RECORD_TYPES) {
     let count = 0;
-    const iterator = await ctx.stub.getStateByPartialCompositeKey(type, []);
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) count += 1;
-    } finally {
-      await iterator.close();
-    }
+    for await (const _ of results(ctx.stub.getStateByPartialCompositeKey(type, []))) count += 1;
     counts[type] = count;
   }
   return counts;
 }
 
-/** The sections of Audit:Totals, in output order. Append a section to add figures. */
-export const TOTALS_SECTIONS: TotalsSection[] = [
-  { name: 'records', compute: countRecords },
-  // Money: minted − burned = Σ available + Σ escrowed; certificates: issued − retired = Σ held + Σ escrowed.
-  { name: 'conservation', compute: conservationTotals },
-];
-
-export interface Totals {
-  /** Transaction time of the query (ISO-8601). */
-  asOf: string;
-  [section: string]: Json;
-}
+/** Further sections of Audit:Totals, in output order. Append a section to add figures. */
+export const TOTALS_SECTIONS: TotalsSection[] = [];
 
 /** Computes every section (no access check: see {@link totals}). */
 export async function computeTotals(ctx: Context): Promise<Totals> {
-  const result: Totals = { asOf: txTimeIso(ctx) };
+  const result: Totals = {
+    asOf: txTimeIso(ctx),
+    records: await countRecords(ctx),
+    conservation: await conservationTotals(ctx),
+  };
   for (const section of TOTALS_SECTIONS) result[section.name] = await section.compute(ctx);
   return result;
 }
@@ -61,7 +72,7 @@ export async function computeTotals(ctx: Context): Promise<Totals> {
  * not for transactions.
  * @throws {ForbiddenError} unless the caller is an auditor or admin.
  */
-export async function totals(ctx: Context, _request: ReturnType<typeof TotalsInput.parse>): Promise<Totals> {
+export async function totals(ctx: Context, _request: InputOf<typeof Totals>): Promise<Totals> {
   await requireAuditor(ctx);
   return computeTotals(ctx);
 }

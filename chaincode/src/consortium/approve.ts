@@ -2,12 +2,28 @@ import type { Context } from 'fabric-contract-api';
 import { requireRole } from '../lib/caller';
 import { IllegalStateError, NotFoundError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
-import { input } from '../lib/validate';
-import { allOrganisations, mspIdField } from './model';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { mspId } from '../lib/fields';
+import { allOrganisations } from './model';
 import { type OrganisationDecision, decisionOn } from './propose';
 import { admissionProposalId, approveProposal, mustReadProposal, proposalIdField } from './proposals';
 
-export const ApproveOrganisationInput = input({ mspId: mspIdField() });
+export const ApproveOrganisation = transaction({
+  contract: 'Consortium',
+  name: 'ApproveOrganisation',
+  kind: 'submit',
+  summary:
+    "Approves the admission of a PROPOSED organisation on behalf of the caller's org (one vote per org); the org becomes ACTIVE with the votes of a majority of ACTIVE orgs (floor(n/2) + 1).",
+  input: { mspId: mspId().describe('MSP ID of the proposed organisation') },
+  output: result<OrganisationDecision>('`{ proposal, organisation, approvals, requiredApprovals }`'),
+  errors: {
+    ESTP_FORBIDDEN: 'unless the caller may act as admin of an ACTIVE org',
+    ESTP_NOT_FOUND: 'when the org was never proposed',
+    ESTP_ILLEGAL_STATE: 'when the org is admitted already',
+    ESTP_ALREADY_EXISTS: "when the caller's org voted already",
+  },
+  example: { mspId: 'CityMSP' },
+});
 
 /**
  * An admin of an ACTIVE org approves the admission of a PROPOSED org (its proposal
@@ -20,7 +36,7 @@ export const ApproveOrganisationInput = input({ mspId: mspIdField() });
  */
 export async function approveOrganisation(
   ctx: Context,
-  request: ReturnType<typeof ApproveOrganisationInput.parse>,
+  request: InputOf<typeof ApproveOrganisation>,
 ): Promise<OrganisationDecision> {
   const caller = await requireRole(ctx, 'admin');
   const organisations = await allOrganisations(ctx);
@@ -35,7 +51,22 @@ export async function approveOrganisation(
   return decisionOn(await approveProposal(ctx, caller, proposal, organisations, false), target);
 }
 
-export const ApproveChangeInput = input({ proposalId: proposalIdField() });
+export const ApproveChange = transaction({
+  contract: 'Consortium',
+  name: 'ApproveChange',
+  kind: 'submit',
+  summary:
+    "Approves a proposed change (or admission) on behalf of the caller's org (one vote per org); adopted with a majority of ACTIVE orgs while the org's record is at the revision it changes.",
+  input: { proposalId: proposalIdField().describe('the proposal, as ProposeChange returned its ID') },
+  output: result<OrganisationDecision>('`{ proposal, organisation, approvals, requiredApprovals }`'),
+  errors: {
+    ESTP_FORBIDDEN: 'unless the caller may act as admin of an ACTIVE org',
+    ESTP_NOT_FOUND: 'unknown proposal',
+    ESTP_ILLEGAL_STATE: 'when ADOPTED already, outdated (the org changed since), or a founding declaration',
+    ESTP_ALREADY_EXISTS: "when the caller's org approved it already",
+  },
+  example: { proposalId: 'CityMSP/1/GRANT/verifier' },
+});
 
 /**
  * An admin of an ACTIVE org approves a proposed change of an org (or an admission) on behalf of
@@ -49,7 +80,7 @@ export const ApproveChangeInput = input({ proposalId: proposalIdField() });
  */
 export async function approveChange(
   ctx: Context,
-  request: ReturnType<typeof ApproveChangeInput.parse>,
+  request: InputOf<typeof ApproveChange>,
 ): Promise<OrganisationDecision> {
   const caller = await requireRole(ctx, 'admin');
   const proposal = await mustReadProposal(ctx, request.proposalId);

@@ -2,7 +2,8 @@ import type { Context } from 'fabric-contract-api';
 import { callerOf, requireClaimedRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, InvalidInputError } from '../lib/errors';
 import { txTimeIso } from '../lib/time';
-import { input, list } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { list } from '../lib/validate';
 import {
   type Organisation,
   type OrganisationDeclaration,
@@ -22,8 +23,40 @@ import {
 /** The most organisations a founding declaration lists. */
 export const MAX_FOUNDING_ORGANISATIONS = 32;
 
-export const BootstrapInput = input({
-  organisations: list(declarationField(), { min: 2, max: MAX_FOUNDING_ORGANISATIONS }),
+export const Bootstrap = transaction({
+  contract: 'Consortium',
+  name: 'Bootstrap',
+  kind: 'submit',
+  summary:
+    "Confirms the founding declaration (the founding orgs with their capabilities and self-metering zones) for the caller's org; the orgs are recorded ACTIVE once the admin of every org listed confirmed the identical declaration. A repeat, or a confirmation after the founding, changes nothing.",
+  input: {
+    organisations: list(declarationField(), { min: 2, max: MAX_FOUNDING_ORGANISATIONS }).describe(
+      'the founding organisations: { mspId, displayName, capabilities, selfMeteringZones? } each',
+    ),
+  },
+  output: result<BootstrapResult>(
+    '`{ proposal, approvals, requiredApprovals, founded, changed, organisations }`',
+  ),
+  errors: {
+    ESTP_INVALID_INPUT:
+      'naming the field (fewer than 2 orgs, an org twice, no admin capability, zones without meter)',
+    ESTP_FORBIDDEN: "unless the caller's certificate claims admin and its org is listed",
+    ESTP_ILLEGAL_STATE: 'when the consortium was founded by another declaration',
+  },
+  example: {
+    organisations: [
+      {
+        mspId: 'UtilityMSP',
+        displayName: 'Utility (grid operator)',
+        capabilities: ['admin', 'member', 'meter', 'treasurer'],
+      },
+      {
+        mspId: 'CommunityMSP',
+        displayName: 'Community (energy co-op)',
+        capabilities: ['admin', 'member', 'arbiter'],
+      },
+    ],
+  },
 });
 
 export interface BootstrapResult {
@@ -45,7 +78,7 @@ export interface BootstrapResult {
  * The declaration in canonical form: organisations in MSP ID order, each canonical.
  * @throws {InvalidInputError} for a listed org twice or a declaration without admin.
  */
-function canonicalDeclaration(request: ReturnType<typeof BootstrapInput.parse>): OrganisationDeclaration[] {
+function canonicalDeclaration(request: InputOf<typeof Bootstrap>): OrganisationDeclaration[] {
   const seen = new Set<string>();
   const declaration = request.organisations.map((organisation, index) => {
     if (seen.has(organisation.mspId)) {
@@ -70,10 +103,7 @@ function canonicalDeclaration(request: ReturnType<typeof BootstrapInput.parse>):
  * @throws {ForbiddenError} the caller is not an admin of an org the declaration lists.
  * @throws {IllegalStateError} the consortium was founded by another declaration.
  */
-export async function bootstrap(
-  ctx: Context,
-  request: ReturnType<typeof BootstrapInput.parse>,
-): Promise<BootstrapResult> {
+export async function bootstrap(ctx: Context, request: InputOf<typeof Bootstrap>): Promise<BootstrapResult> {
   const declaration = canonicalDeclaration(request);
   const caller = callerOf(ctx);
   requireClaimedRole(caller, 'admin');

@@ -14,10 +14,11 @@ import type { Context } from 'fabric-contract-api';
 import { ROLES, type Role } from '../lib/caller';
 import { InvalidInputError } from '../lib/errors';
 import { fromBytes } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RecordType } from '../lib/keys';
+import { gridZone, mspId } from '../lib/fields';
 import { readRecord } from '../lib/state';
 import { list, object, oneOf, text } from '../lib/validate';
-import { gridZoneField } from '../participant/model';
 
 /** PROPOSED (admission voted on) → ACTIVE ↔ SUSPENDED (each by a majority of the ACTIVE orgs). */
 export const ORGANISATION_STATUSES = ['PROPOSED', 'ACTIVE', 'SUSPENDED'] as const;
@@ -51,15 +52,6 @@ export interface Organisation extends OrganisationDeclaration {
 /** The role every organisation holds: its admins vote and run its participants. Never revoked. */
 export const ADMIN_CAPABILITY: Role = 'admin';
 
-/** An MSP ID: a letter, then letters, digits, `.` or `-` (64 characters at most). */
-export function mspIdField() {
-  return text({
-    max: 64,
-    pattern: /^[A-Za-z][A-Za-z0-9.-]{0,63}$/,
-    patternName: 'an MSP ID (a letter, then letters, digits, . or -)',
-  });
-}
-
 /** A list of capabilities (ESTP roles), each once. */
 export function capabilitiesField() {
   return list(oneOf(ROLES), { min: 1, max: ROLES.length, unique: true });
@@ -67,15 +59,19 @@ export function capabilitiesField() {
 
 /** A list of grid zones for self-metering grants, each once. */
 export function selfMeteringZonesField() {
-  return list(gridZoneField(), { max: 100, unique: true });
+  return list(gridZone(), { max: 100, unique: true });
 }
 
 /** The input shape of an {@link OrganisationDeclaration} (validate with {@link declarationOf}). */
 export const declarationShape = {
-  mspId: mspIdField(),
-  displayName: text({ max: 100 }),
-  capabilities: capabilitiesField(),
-  selfMeteringZones: selfMeteringZonesField().orUndefined(),
+  mspId: mspId().describe('MSP ID of the organisation'),
+  displayName: text({ max: 100 }).describe('its name'),
+  capabilities: capabilitiesField().describe(
+    'the ESTP roles its identities may exercise (must include admin)',
+  ),
+  selfMeteringZones: selfMeteringZonesField()
+    .orUndefined()
+    .describe('grid zones where its meters may report trades of its own members (needs meter)'),
 };
 
 /** One declaration as an input field (Bootstrap's list). */
@@ -123,14 +119,11 @@ export function readOrganisation(ctx: Context, mspId: string): Promise<Organisat
 
 /** Every organisation, in key order (unpaginated: usable in writing transactions). */
 export async function allOrganisations(ctx: Context): Promise<Organisation[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []);
   const organisations: Organisation[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      organisations.push(fromBytes<Organisation>(next.value.value));
-    }
-  } finally {
-    await iterator.close();
+  for await (const { value } of results(
+    ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []),
+  )) {
+    organisations.push(fromBytes<Organisation>(value));
   }
   return organisations;
 }

@@ -29,6 +29,7 @@ import type { Context } from 'fabric-contract-api';
 import type { Caller, Role } from '../lib/caller';
 import { AlreadyExistsError, ForbiddenError, IllegalStateError, NotFoundError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
+import { results } from '../lib/iterate';
 import { fromBytes, toBytes, toCanonicalJson } from '../lib/json';
 import { RecordType } from '../lib/keys';
 import { readRecord, writeRecord } from '../lib/state';
@@ -145,16 +146,10 @@ export function approvalKey(ctx: Context, proposalId: string, approverMspId: str
 
 /** The MSP IDs that approved `proposalId`, sorted (unpaginated). */
 export async function approversOf(ctx: Context, proposalId: string): Promise<string[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.OrganisationApproval, [
-    proposalId,
-  ]);
+  const approvals = ctx.stub.getStateByPartialCompositeKey(RecordType.OrganisationApproval, [proposalId]);
   const approvers: string[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      approvers.push(fromBytes<OrganisationApproval>(next.value.value).approverMspId);
-    }
-  } finally {
-    await iterator.close();
+  for await (const { value } of results(approvals)) {
+    approvers.push(fromBytes<OrganisationApproval>(value).approverMspId);
   }
   return approvers.sort();
 }

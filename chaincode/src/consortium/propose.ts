@@ -4,15 +4,15 @@ import { AlreadyExistsError, InvalidInputError, NotFoundError } from '../lib/err
 import { RecordType } from '../lib/keys';
 import { writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
-import { input, oneOf, text } from '../lib/validate';
-import { gridZoneField } from '../participant/model';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { gridZone, mspId } from '../lib/fields';
+import { oneOf, text } from '../lib/validate';
 import {
   ADMIN_CAPABILITY,
   type Organisation,
   allOrganisations,
   declarationOf,
   declarationShape,
-  mspIdField,
 } from './model';
 import {
   CHANGES,
@@ -24,7 +24,25 @@ import {
   readProposal,
 } from './proposals';
 
-export const ProposeOrganisationInput = input(declarationShape);
+export const ProposeOrganisation = transaction({
+  contract: 'Consortium',
+  name: 'ProposeOrganisation',
+  kind: 'submit',
+  summary:
+    "Proposes to admit a new organisation with the capabilities it states; the proposer's org is its first approval.",
+  input: declarationShape,
+  output: result<OrganisationDecision>('`{ proposal, organisation, approvals, requiredApprovals }`'),
+  errors: {
+    ESTP_INVALID_INPUT: 'naming the field (capabilities must include admin)',
+    ESTP_FORBIDDEN: 'unless the caller may act as admin of an ACTIVE org',
+    ESTP_ALREADY_EXISTS: 'when the MSP ID is recorded already',
+  },
+  example: {
+    mspId: 'CityMSP',
+    displayName: 'City energy office',
+    capabilities: ['admin', 'member', 'auditor'],
+  },
+});
 
 /** What ProposeOrganisation, ApproveOrganisation, ProposeChange and ApproveChange return. */
 export interface OrganisationDecision {
@@ -57,7 +75,7 @@ export function decisionOn(decision: ProposalDecision, before: Organisation): Or
  */
 export async function proposeOrganisation(
   ctx: Context,
-  request: ReturnType<typeof ProposeOrganisationInput.parse>,
+  request: InputOf<typeof ProposeOrganisation>,
 ): Promise<OrganisationDecision> {
   const declaration = declarationOf(request);
   const caller = await requireRole(ctx, 'admin');
@@ -90,12 +108,34 @@ export async function proposeOrganisation(
   return decisionOn(decision, proposed);
 }
 
-export const ProposeChangeInput = input({
-  mspId: mspIdField(),
-  change: oneOf(CHANGES),
-  capability: oneOf(ROLES).orUndefined(),
-  gridZone: gridZoneField().orUndefined(),
-  reason: text({ max: 500 }).orUndefined(),
+export const ProposeChange = transaction({
+  contract: 'Consortium',
+  name: 'ProposeChange',
+  kind: 'submit',
+  summary:
+    "Proposes a change of an admitted organisation — GRANT or REVOKE a capability (with gridZone: meter for that zone, i.e. self-metering), SUSPEND or REINSTATE the org; the proposer's org is its first approval, a majority of ACTIVE orgs adopts it.",
+  input: {
+    mspId: mspId().describe('the organisation to change'),
+    change: oneOf(CHANGES).describe('what changes'),
+    capability: oneOf(ROLES).orUndefined().describe('the capability GRANT or REVOKE names'),
+    gridZone: gridZone()
+      .orUndefined()
+      .describe('with the meter capability: the zone of a self-metering grant'),
+    reason: text({ max: 500 }).orUndefined().describe('why (recorded with the proposal)'),
+  },
+  output: result<OrganisationDecision>(
+    '`{ proposal, organisation, approvals, requiredApprovals }` (proposal.id names it for ApproveChange)',
+  ),
+  errors: {
+    ESTP_INVALID_INPUT:
+      'naming the field (capability missing or misplaced, gridZone without meter, REVOKE of admin)',
+    ESTP_FORBIDDEN: 'unless the caller may act as admin of an ACTIVE org',
+    ESTP_NOT_FOUND: 'unknown org',
+    ESTP_ILLEGAL_STATE:
+      'when the change does not apply (held already, not held, wrong status, last ACTIVE org)',
+    ESTP_ALREADY_EXISTS: 'when the same change is proposed already (approve it)',
+  },
+  example: { mspId: 'CityMSP', change: 'GRANT', capability: 'verifier', reason: 'accredited M&V office' },
 });
 
 /**
@@ -103,7 +143,7 @@ export const ProposeChangeInput = input({
  * grid zone only with meter; SUSPEND/REINSTATE name neither.
  * @throws {InvalidInputError}
  */
-function checkChange(request: ReturnType<typeof ProposeChangeInput.parse>): void {
+function checkChange(request: InputOf<typeof ProposeChange>): void {
   const { change, capability, gridZone } = request;
   if (change === 'GRANT' || change === 'REVOKE') {
     if (capability === undefined) throw new InvalidInputError('capability', `is required for ${change}`);
@@ -136,7 +176,7 @@ function checkChange(request: ReturnType<typeof ProposeChangeInput.parse>): void
  */
 export async function proposeChange(
   ctx: Context,
-  request: ReturnType<typeof ProposeChangeInput.parse>,
+  request: InputOf<typeof ProposeChange>,
 ): Promise<OrganisationDecision> {
   checkChange(request);
   const caller = await requireRole(ctx, 'admin');

@@ -1,177 +1,84 @@
-import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info } from 'fabric-contract-api';
 import {
-  ApproveChangeInput,
-  ApproveOrganisationInput,
+  ApproveChange,
+  ApproveOrganisation,
   approveChange,
   approveOrganisation,
 } from '../consortium/approve';
-import { BootstrapInput, bootstrap } from '../consortium/bootstrap';
+import { Bootstrap, bootstrap } from '../consortium/bootstrap';
 import {
-  ProposeChangeInput,
-  ProposeOrganisationInput,
+  ProposeChange,
+  ProposeOrganisation,
   proposeChange,
   proposeOrganisation,
 } from '../consortium/propose';
 import {
-  GetOrganisationInput,
-  GetProposalInput,
-  ListOrganisationsInput,
-  ListProposalsInput,
+  GetOrganisation,
+  GetProposal,
+  ListOrganisations,
+  ListProposals,
   getOrganisation,
   getProposal,
   listOrganisations,
   listProposals,
 } from '../consortium/queries';
-import { EstpContract } from '../lib/contract';
-import { toCanonicalJson } from '../lib/json';
+import { CONTRACTS } from '../declarations';
+import { EstpContract, declared, execute } from '../lib/contract';
 
 /**
  * The consortium's organisations and their capabilities: founders recorded when every founding org
  * confirmed the same declaration, every later change (admission, capability, suspension) adopted
- * by a majority of the ACTIVE orgs' admins (docs/trust.md).
+ * by a majority of the ACTIVE orgs' admins (docs/trust.md). Each method runs the operation its
+ * declaration names (lib/declaration.ts).
  */
-@Info({
-  title: 'Consortium',
-  description: 'ESTP consortium organisations, their capabilities and the votes that change them',
-})
+@Info({ title: 'Consortium', description: CONTRACTS.Consortium.description })
 export class ConsortiumContract extends EstpContract {
   constructor() {
     super('Consortium');
   }
 
-  /**
-   * Confirms the founding declaration (the founding orgs with their capabilities and self-metering
-   * zones) for the caller's org; the orgs are recorded ACTIVE once the admin of every org listed
-   * confirmed the identical declaration. A repeat, or a confirmation after the founding, changes nothing.
-   * @returns `{ proposal, approvals, requiredApprovals, founded, changed, organisations }`
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (fewer than 2 orgs, an org twice, no admin capability, zones without meter).
-   * @throws {ForbiddenError} ESTP_FORBIDDEN unless the caller's certificate claims admin and its org is listed.
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE when the consortium was founded by another declaration.
-   */
-  @Transaction()
-  @Param(
-    'input',
-    'string',
-    'JSON { organisations: [{ mspId, displayName, capabilities, selfMeteringZones? }] }',
-  )
-  @Returns('string')
+  @declared(Bootstrap)
   async Bootstrap(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await bootstrap(ctx, BootstrapInput.parse(input)));
+    return execute(ctx, input, Bootstrap, bootstrap);
   }
 
-  /**
-   * Proposes to admit a new organisation with the capabilities it states; the proposer's org is its first approval.
-   * @returns `{ proposal, organisation, approvals, requiredApprovals }`
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (capabilities must include admin).
-   * @throws {ForbiddenError} ESTP_FORBIDDEN unless the caller may act as admin of an ACTIVE org.
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when the MSP ID is recorded already.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { mspId, displayName, capabilities, selfMeteringZones? }')
-  @Returns('string')
+  @declared(ProposeOrganisation)
   async ProposeOrganisation(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await proposeOrganisation(ctx, ProposeOrganisationInput.parse(input)));
+    return execute(ctx, input, ProposeOrganisation, proposeOrganisation);
   }
 
-  /**
-   * Approves the admission of a PROPOSED organisation on behalf of the caller's org (one vote per
-   * org); the org becomes ACTIVE with the votes of a majority of ACTIVE orgs (floor(n/2) + 1).
-   * @returns `{ proposal, organisation, approvals, requiredApprovals }`
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {ForbiddenError} ESTP_FORBIDDEN unless the caller may act as admin of an ACTIVE org.
-   * @throws {NotFoundError} ESTP_NOT_FOUND when the org was never proposed.
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE when the org is admitted already.
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when the caller's org voted already.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { mspId }')
-  @Returns('string')
+  @declared(ApproveOrganisation)
   async ApproveOrganisation(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await approveOrganisation(ctx, ApproveOrganisationInput.parse(input)));
+    return execute(ctx, input, ApproveOrganisation, approveOrganisation);
   }
 
-  /**
-   * Proposes a change of an admitted organisation — GRANT or REVOKE a capability (with gridZone:
-   * meter for that zone, i.e. self-metering), SUSPEND or REINSTATE the org; the proposer's org is
-   * its first approval, a majority of ACTIVE orgs adopts it.
-   * @returns `{ proposal, organisation, approvals, requiredApprovals }` (proposal.id names it for ApproveChange)
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (capability missing or misplaced, gridZone without meter, REVOKE of admin).
-   * @throws {ForbiddenError} ESTP_FORBIDDEN unless the caller may act as admin of an ACTIVE org.
-   * @throws {NotFoundError} ESTP_NOT_FOUND unknown org.
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE when the change does not apply (held already, not held, wrong status, last ACTIVE org).
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when the same change is proposed already (approve it).
-   */
-  @Transaction()
-  @Param(
-    'input',
-    'string',
-    'JSON { mspId, change: GRANT|REVOKE|SUSPEND|REINSTATE, capability?, gridZone?, reason? }',
-  )
-  @Returns('string')
+  @declared(ProposeChange)
   async ProposeChange(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await proposeChange(ctx, ProposeChangeInput.parse(input)));
+    return execute(ctx, input, ProposeChange, proposeChange);
   }
 
-  /**
-   * Approves a proposed change (or admission) on behalf of the caller's org (one vote per org);
-   * adopted with a majority of ACTIVE orgs while the org's record is at the revision it changes.
-   * @returns `{ proposal, organisation, approvals, requiredApprovals }`
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {ForbiddenError} ESTP_FORBIDDEN unless the caller may act as admin of an ACTIVE org.
-   * @throws {NotFoundError} ESTP_NOT_FOUND unknown proposal.
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE when ADOPTED already, outdated (the org changed since), or a founding declaration.
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when the caller's org approved it already.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { proposalId }')
-  @Returns('string')
+  @declared(ApproveChange)
   async ApproveChange(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await approveChange(ctx, ApproveChangeInput.parse(input)));
+    return execute(ctx, input, ApproveChange, approveChange);
   }
 
-  /**
-   * One organisation with its capabilities and the MSP IDs that approved its admission.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON { mspId }')
-  @Returns('string')
+  @declared(GetOrganisation)
   async GetOrganisation(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await getOrganisation(ctx, GetOrganisationInput.parse(input)));
+    return execute(ctx, input, GetOrganisation, getOrganisation);
   }
 
-  /**
-   * Organisations in MSP ID order: `{ records, bookmark }`, empty bookmark on the last page.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON { pageSize?, bookmark? }')
-  @Returns('string')
+  @declared(ListOrganisations)
   async ListOrganisations(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await listOrganisations(ctx, ListOrganisationsInput.parse(input)));
+    return execute(ctx, input, ListOrganisations, listOrganisations);
   }
 
-  /**
-   * One proposal (founding, admission or change) with the orgs that approved it and the approvals it needs now.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON { proposalId }')
-  @Returns('string')
+  @declared(GetProposal)
   async GetProposal(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await getProposal(ctx, GetProposalInput.parse(input)));
+    return execute(ctx, input, GetProposal, getProposal);
   }
 
-  /**
-   * Proposals in ID order: `{ records, bookmark }`, empty bookmark on the last page.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON { pageSize?, bookmark? }')
-  @Returns('string')
+  @declared(ListProposals)
   async ListProposals(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await listProposals(ctx, ListProposalsInput.parse(input)));
+    return execute(ctx, input, ListProposals, listProposals);
   }
 }

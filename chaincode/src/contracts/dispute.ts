@@ -1,77 +1,51 @@
-import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info } from 'fabric-contract-api';
 import {
-  AddEvidenceInput,
-  GetDisputeInput,
-  ListDisputesInput,
-  OpenDisputeInput,
-  RuleInput,
+  AddEvidence,
+  Get,
+  List,
+  Open,
+  Rule,
   addEvidence,
   getDispute,
   listDisputes,
   openDispute,
   rule,
 } from '../dispute/disputes';
-import { EstpContract } from '../lib/contract';
-import { toCanonicalJson } from '../lib/json';
+import { CONTRACTS } from '../declarations';
+import { EstpContract, declared, execute } from '../lib/contract';
 
-/** Disputes over energy trades, ruled by arbiters of neutral organisations. */
-@Info({ title: 'Dispute', description: 'ESTP disputes: open, evidence, rulings by neutral arbiters' })
+/**
+ * Disputes over energy trades, ruled by arbiters of neutral organisations. Each method runs the
+ * operation its declaration names (lib/declaration.ts).
+ */
+@Info({ title: 'Dispute', description: CONTRACTS.Dispute.description })
 export class DisputeContract extends EstpContract {
   constructor() {
     super('Dispute');
   }
 
-  /**
-   * Opens a dispute on a trade (a party), freezing it.
-   * @throws ESTP_FORBIDDEN not a party; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE; ESTP_TOO_LATE after the window.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ tradeId, claim, evidenceHash, evidenceUri? }')
-  @Returns('string')
+  @declared(Open)
   async Open(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await openDispute(ctx, OpenDisputeInput.parse(input)));
+    return execute(ctx, input, Open, openDispute);
   }
 
-  /**
-   * Adds evidence to an open dispute (a party or a neutral arbiter, an ACTIVE participant).
-   * @throws ESTP_FORBIDDEN neither, or not ACTIVE; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE ruled or full.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ tradeId, evidenceHash, evidenceUri?, note? }')
-  @Returns('string')
+  @declared(AddEvidence)
   async AddEvidence(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await addEvidence(ctx, AddEvidenceInput.parse(input)));
+    return execute(ctx, input, AddEvidence, addEvidence);
   }
 
-  /**
-   * Submits an arbiter organisation's ruling (an ACTIVE participant of a neutral ACTIVE org);
-   * agreed rulings make the trade RULED.
-   * @throws ESTP_INVALID_INPUT quantity/penalty out of range; ESTP_FORBIDDEN party org, not
-   *   arbiter, or not an ACTIVE participant; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE already ruled.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ tradeId, deliveredWh, penalty, reason? }')
-  @Returns('string')
+  @declared(Rule)
   async Rule(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await rule(ctx, RuleInput.parse(input)));
+    return execute(ctx, input, Rule, rule);
   }
 
-  /**
-   * A dispute by its trade ID.
-   * @throws ESTP_NOT_FOUND
-   */
-  @Transaction(false)
-  @Param('input', 'string', '{ tradeId }')
-  @Returns('string')
+  @declared(Get)
   async Get(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await getDispute(ctx, GetDisputeInput.parse(input)));
+    return execute(ctx, input, Get, getDispute);
   }
 
-  /** Disputes, all or of one party. */
-  @Transaction(false)
-  @Param('input', 'string', '{ participantId?, pageSize?, bookmark? }')
-  @Returns('string')
+  @declared(List)
   async List(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await listDisputes(ctx, ListDisputesInput.parse(input)));
+    return execute(ctx, input, List, listDisputes);
   }
 }

@@ -1,129 +1,59 @@
-import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { EstpContract } from '../lib/contract';
-import { toCanonicalJson } from '../lib/json';
-import { GetInput, ListInput, SelfInput, get, list, self } from '../participant/queries';
-import { RegisterInput, register } from '../participant/register';
-import { ApproveInput, ReinstateInput, RevokeInput, SuspendInput, changeStatus } from '../participant/status';
+import { Context, Info } from 'fabric-contract-api';
+import { CONTRACTS } from '../declarations';
+import { EstpContract, declared, execute } from '../lib/contract';
+import { Get, List, Self, get, list, self } from '../participant/queries';
+import { Register, register } from '../participant/register';
+import { Approve, Reinstate, Revoke, Suspend, statusChange } from '../participant/status';
 
 /**
  * Participants: identities (MSP ID, enrolment ID) bound to a trading profile, with the lifecycle
- * PENDING → ACTIVE → SUSPENDED ↔ ACTIVE, any → REVOKED (design §2). Only ACTIVE participants trade;
- * SUSPENDED and REVOKED ones submit nothing at all (docs/trust.md).
+ * PENDING → ACTIVE → SUSPENDED ↔ ACTIVE, any → REVOKED (docs/design.md#participants). Only ACTIVE
+ * participants trade; SUSPENDED and REVOKED ones submit nothing at all (docs/trust.md). Each
+ * method runs the operation its declaration names (lib/declaration.ts).
  */
-@Info({ title: 'Participant', description: 'ESTP participant registration and lifecycle' })
+@Info({ title: 'Participant', description: CONTRACTS.Participant.description })
 export class ParticipantContract extends EstpContract {
   constructor() {
     super('Participant');
   }
 
-  /**
-   * The caller registers itself as PENDING. Verification data goes in the transient map under
-   * `verification` (≤ 64 KiB) and is stored in the caller org's implicit private data collection;
-   * the public record keeps its SHA-256. Its meters are requested, bound only by Approve.
-   * @returns the participant record
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (incl. `transient.verification`).
-   * @throws {ForbiddenError} ESTP_FORBIDDEN when the caller may exercise no ESTP role but auditor.
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when registered already or a meter is bound already.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { displayName, kind, commodities, gridZone, meterIds?, capacityW? }')
-  @Returns('string')
+  @declared(Register)
   async Register(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await register(ctx, RegisterInput.parse(input)));
+    return execute(ctx, input, Register, register);
   }
 
-  /**
-   * PENDING → ACTIVE, by an admin of the participant's org (not the participant itself), binding
-   * the meters it requested (all, or those in `meterIds`).
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field (a meter it did not request).
-   * @throws {ForbiddenError} ESTP_FORBIDDEN for a non-admin, another org's admin, or oneself.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE unless PENDING.
-   * @throws {AlreadyExistsError} ESTP_ALREADY_EXISTS when a meter to bind is bound to another participant.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { id, reason?, meterIds? }')
-  @Returns('string')
+  @declared(Approve)
   async Approve(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await changeStatus(ctx, 'Approve', ApproveInput.parse(input)));
+    return execute(ctx, input, Approve, statusChange('Approve'));
   }
 
-  /**
-   * ACTIVE → SUSPENDED with a reason, by an admin of the participant's org.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {ForbiddenError} ESTP_FORBIDDEN for a non-admin, another org's admin, or oneself.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE unless ACTIVE.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { id, reason }')
-  @Returns('string')
+  @declared(Suspend)
   async Suspend(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await changeStatus(ctx, 'Suspend', SuspendInput.parse(input)));
+    return execute(ctx, input, Suspend, statusChange('Suspend'));
   }
 
-  /**
-   * SUSPENDED → ACTIVE, by an admin of the participant's org.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {ForbiddenError} ESTP_FORBIDDEN for a non-admin, another org's admin, or oneself.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE unless SUSPENDED.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { id, reason? }')
-  @Returns('string')
+  @declared(Reinstate)
   async Reinstate(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await changeStatus(ctx, 'Reinstate', ReinstateInput.parse(input)));
+    return execute(ctx, input, Reinstate, statusChange('Reinstate'));
   }
 
-  /**
-   * PENDING/ACTIVE/SUSPENDED → REVOKED (final) with a reason, by an admin of the participant's
-   * org; its meters are released.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {ForbiddenError} ESTP_FORBIDDEN for a non-admin, another org's admin, or oneself.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   * @throws {IllegalStateError} ESTP_ILLEGAL_STATE when REVOKED already.
-   */
-  @Transaction()
-  @Param('input', 'string', 'JSON { id, reason }')
-  @Returns('string')
+  @declared(Revoke)
   async Revoke(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await changeStatus(ctx, 'Revoke', RevokeInput.parse(input)));
+    return execute(ctx, input, Revoke, statusChange('Revoke'));
   }
 
-  /**
-   * One participant, for any caller of the channel.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   * @throws {NotFoundError} ESTP_NOT_FOUND
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON { id }')
-  @Returns('string')
+  @declared(Get)
   async Get(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await get(ctx, GetInput.parse(input)));
+    return execute(ctx, input, Get, get);
   }
 
-  /**
-   * The caller's own participant record.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT for any field.
-   * @throws {NotFoundError} ESTP_NOT_FOUND when the caller has not registered.
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON {}')
-  @Returns('string')
+  @declared(Self)
   async Self(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await self(ctx, SelfInput.parse(input)));
+    return execute(ctx, input, Self, self);
   }
 
-  /**
-   * Participants, optionally filtered by org and/or status: `{ records, bookmark }`, empty
-   * bookmark on the last page.
-   * @throws {InvalidInputError} ESTP_INVALID_INPUT naming the field.
-   */
-  @Transaction(false)
-  @Param('input', 'string', 'JSON { mspId?, status?, pageSize?, bookmark? }')
-  @Returns('string')
+  @declared(List)
   async List(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await list(ctx, ListInput.parse(input)));
+    return execute(ctx, input, List, list);
   }
 }

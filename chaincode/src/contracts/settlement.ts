@@ -1,143 +1,76 @@
-import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { EstpContract } from '../lib/contract';
-import { toCanonicalJson } from '../lib/json';
+import { Context, Info } from 'fabric-contract-api';
+import { CONTRACTS } from '../declarations';
+import { EstpContract, declared, execute } from '../lib/contract';
 import {
-  IssueCertificatesInput,
-  RegisterSavingsProjectInput,
-  RetireCertificatesInput,
+  IssueCertificates,
+  RegisterSavingsProject,
+  RetireCertificates,
   issueCertificates,
   registerSavingsProject,
   retireCertificates,
 } from '../settlement/certificates';
-import { ReportDeliveryInput, SettleInput, reportDelivery, settle } from '../settlement/delivery';
-import { GetTradeInput, ListTradesInput, getTrade, listTrades } from '../settlement/trade-queries';
-import { GetAccountInput, TreasuryInput, deposit, getAccount, withdraw } from '../settlement/treasury';
+import { ReportDelivery, Settle, reportDelivery, settle } from '../settlement/delivery';
+import { GetTrade, ListTrades, getTrade, listTrades } from '../settlement/trade-queries';
+import { Deposit, GetAccount, Withdraw, deposit, getAccount, withdraw } from '../settlement/treasury';
 
 /**
  * Accounts, delivery, settlement and certificates. Certificates change hands only through trades
- * (there is no TransferCertificates transaction): see docs/trading.md.
+ * (there is no TransferCertificates transaction): see docs/trading.md. Each method runs the
+ * operation its declaration names (lib/declaration.ts).
  */
-@Info({
-  title: 'Settlement',
-  description: 'ESTP settlement: accounts, delivery reports, settlement, certificates',
-})
+@Info({ title: 'Settlement', description: CONTRACTS.Settlement.description })
 export class SettlementContract extends EstpContract {
   constructor() {
     super('Settlement');
   }
 
-  /**
-   * Mints credits into a participant's account (treasurer role).
-   * @throws ESTP_FORBIDDEN; ESTP_NOT_FOUND participant; ESTP_ALREADY_EXISTS reference reused.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ accountId, amount, reference }')
-  @Returns('string')
+  @declared(Deposit)
   async Deposit(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await deposit(ctx, TreasuryInput.parse(input)));
+    return execute(ctx, input, Deposit, deposit);
   }
 
-  /**
-   * Burns credits from a participant's available balance (treasurer role).
-   * @throws ESTP_FORBIDDEN; ESTP_NOT_FOUND; ESTP_ALREADY_EXISTS; ESTP_INSUFFICIENT_FUNDS.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ accountId, amount, reference }')
-  @Returns('string')
+  @declared(Withdraw)
   async Withdraw(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await withdraw(ctx, TreasuryInput.parse(input)));
+    return execute(ctx, input, Withdraw, withdraw);
   }
 
-  /** A participant's account (default: the caller's): available, escrowed, certificates. */
-  @Transaction(false)
-  @Param('input', 'string', '{ participantId? }')
-  @Returns('string')
+  @declared(GetAccount)
   async GetAccount(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await getAccount(ctx, GetAccountInput.parse(input)));
+    return execute(ctx, input, GetAccount, getAccount);
   }
 
-  /**
-   * Reports the metered delivery of an energy trade (meter role; for a trade with a party of the
-   * meter operator's own org, only with a self-metering grant for the market's grid zone).
-   * @throws ESTP_FORBIDDEN role, meter not bound to a party, own org's trade without self-metering grant; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE;
-   *   ESTP_TOO_EARLY before delivery end; ESTP_TOO_LATE after the report deadline.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ tradeId, deliveredWh, meterId, readingHash, readingUri? }')
-  @Returns('string')
+  @declared(ReportDelivery)
   async ReportDelivery(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await reportDelivery(ctx, ReportDeliveryInput.parse(input)));
+    return execute(ctx, input, ReportDelivery, reportDelivery);
   }
 
-  /**
-   * Advances a trade's settlement (member or treasurer role): declares a default, or pays out
-   * after the dispute window / the ruling's final time.
-   * @throws ESTP_FORBIDDEN; ESTP_NOT_FOUND; ESTP_ILLEGAL_STATE disputed or settled; ESTP_TOO_EARLY.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ tradeId }')
-  @Returns('string')
+  @declared(Settle)
   async Settle(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await settle(ctx, SettleInput.parse(input)));
+    return execute(ctx, input, Settle, settle);
   }
 
-  /**
-   * A trade by ID.
-   * @throws ESTP_NOT_FOUND
-   */
-  @Transaction(false)
-  @Param('input', 'string', '{ tradeId }')
-  @Returns('string')
+  @declared(GetTrade)
   async GetTrade(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await getTrade(ctx, GetTradeInput.parse(input)));
+    return execute(ctx, input, GetTrade, getTrade);
   }
 
-  /**
-   * Trades of a market, of a participant, created in a period [from, to) (at most 366 days,
-   * oldest first), or all.
-   * @throws ESTP_INVALID_INPUT filters combined, or a half, empty or too long period.
-   */
-  @Transaction(false)
-  @Param('input', 'string', '{ marketId? | participantId? | from?, to?, pageSize?, bookmark? }')
-  @Returns('string')
+  @declared(ListTrades)
   async ListTrades(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await listTrades(ctx, ListTradesInput.parse(input)));
+    return execute(ctx, input, ListTrades, listTrades);
   }
 
-  /**
-   * Registers an energy-savings project of the caller (member role, ACTIVE).
-   * @throws ESTP_FORBIDDEN; ESTP_ALREADY_EXISTS.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ projectId, title, method, baselineWh, gridZone, evidenceHash, evidenceUri? }')
-  @Returns('string')
+  @declared(RegisterSavingsProject)
   async RegisterSavingsProject(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await registerSavingsProject(ctx, RegisterSavingsProjectInput.parse(input)));
+    return execute(ctx, input, RegisterSavingsProject, registerSavingsProject);
   }
 
-  /**
-   * Issues certificates (Wh saved) to a project's owner (verifier role, of another organisation).
-   * @throws ESTP_INVALID_INPUT beyond the baseline; ESTP_FORBIDDEN; ESTP_NOT_FOUND; ESTP_ALREADY_EXISTS batch.
-   */
-  @Transaction()
-  @Param(
-    'input',
-    'string',
-    '{ projectId, batchId, quantityWh, evidenceHash, evidenceUri?, periodStart?, periodEnd? }',
-  )
-  @Returns('string')
+  @declared(IssueCertificates)
   async IssueCertificates(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await issueCertificates(ctx, IssueCertificatesInput.parse(input)));
+    return execute(ctx, input, IssueCertificates, issueCertificates);
   }
 
-  /**
-   * Retires (burns) held certificates of the caller (member role, ACTIVE).
-   * @throws ESTP_FORBIDDEN; ESTP_ALREADY_EXISTS; ESTP_INSUFFICIENT_FUNDS.
-   */
-  @Transaction()
-  @Param('input', 'string', '{ retirementId, quantityWh, beneficiary?, purpose? }')
-  @Returns('string')
+  @declared(RetireCertificates)
   async RetireCertificates(ctx: Context, input: string): Promise<string> {
-    return toCanonicalJson(await retireCertificates(ctx, RetireCertificatesInput.parse(input)));
+    return execute(ctx, input, RetireCertificates, retireCertificates);
   }
 }

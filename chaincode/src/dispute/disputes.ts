@@ -18,38 +18,22 @@ import type { Context } from 'fabric-contract-api';
 import { requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
-import { fromBytes } from '../lib/json';
 import { RecordType } from '../lib/keys';
-import { MAX_QUANTITY_WH } from '../lib/money';
 import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
-import { type Infer, input, int, sha256Hex, text } from '../lib/validate';
-import { participantId, tradeRef, uri } from '../market/inputs';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { sha256Hex, text } from '../lib/validate';
+import { amount, participantId, quantityWh, tradeRef, uri } from '../lib/fields';
+import { activeMspIds, allOrganisations } from '../consortium/model';
 import { getMarketRecord } from '../market/markets';
 import { requireActiveParticipant } from '../participant/model';
 import { getTradeRecord } from '../settlement/delivery';
 import { DISPUTES_BY_PARTY, type Dispute, MAX_EVIDENCE, type Vote } from './model';
 
-/** The fields of an Organisation record this module relies on. */
-interface OrganisationRecord {
-  mspId: string;
-  status: string;
-}
-
 /** MSP IDs of the ACTIVE organisations, sorted. */
 export async function activeOrganisations(ctx: Context): Promise<string[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.Organisation, []);
-  const active: string[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const organisation = fromBytes<OrganisationRecord>(next.value.value);
-      if (organisation.status === 'ACTIVE') active.push(organisation.mspId);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return active.sort();
+  return activeMspIds(await allOrganisations(ctx));
 }
 
 /** Who rules a dispute between parties of `partyMspIds`, and how many must agree. */
@@ -62,11 +46,34 @@ export function arbitration(
   return { eligible: [...active], required: active.length };
 }
 
-export const OpenDisputeInput = input({
-  tradeId: tradeRef(),
-  claim: text({ max: 2000 }),
-  evidenceHash: sha256Hex(),
-  evidenceUri: uri().orUndefined(),
+const TRADE_ID = tradeRef().describe('the disputed trade (a dispute has the ID of its trade)');
+const EVIDENCE_HASH = sha256Hex().describe('SHA-256 (hex) of the evidence document (kept off-chain)');
+const EVIDENCE_URI = uri().orUndefined().describe('where the evidence document is kept');
+const EXAMPLE_TRADE = 'ELEC-ZONE-A-2026-06-01T10/c/00000001';
+
+export const Open = transaction({
+  contract: 'Dispute',
+  name: 'Open',
+  kind: 'submit',
+  summary: 'Opens a dispute on a trade (a party), freezing it until it is ruled.',
+  input: {
+    tradeId: TRADE_ID,
+    claim: text({ max: 2000 }).describe('what is disputed'),
+    evidenceHash: EVIDENCE_HASH,
+    evidenceUri: EVIDENCE_URI,
+  },
+  output: result<Dispute>('the dispute'),
+  errors: {
+    ESTP_FORBIDDEN: 'not a party',
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: '',
+    ESTP_TOO_LATE: 'after the window',
+  },
+  example: {
+    tradeId: EXAMPLE_TRADE,
+    claim: 'the meter under-read the delivery',
+    evidenceHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  },
 });
 
 /**
@@ -76,10 +83,7 @@ export const OpenDisputeInput = input({
  * @throws {IllegalStateError} a certificate trade, or not MATCHED, DELIVERED or DEFAULTED.
  * @throws {TooLateError} at or after the end of the dispute window.
  */
-export async function openDispute(
-  ctx: Context,
-  request: Infer<typeof OpenDisputeInput.shape>,
-): Promise<Dispute> {
+export async function openDispute(ctx: Context, request: InputOf<typeof Open>): Promise<Dispute> {
   const caller = await requireRole(ctx, 'member');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (caller.participantId !== trade.buyer && caller.participantId !== trade.seller) {
@@ -132,11 +136,28 @@ export async function openDispute(
   return dispute;
 }
 
-export const AddEvidenceInput = input({
-  tradeId: tradeRef(),
-  evidenceHash: sha256Hex(),
-  evidenceUri: uri().orUndefined(),
-  note: text({ max: 1000 }).orUndefined(),
+export const AddEvidence = transaction({
+  contract: 'Dispute',
+  name: 'AddEvidence',
+  kind: 'submit',
+  summary: 'Adds evidence to an open dispute (a party or a neutral arbiter, an ACTIVE participant).',
+  input: {
+    tradeId: TRADE_ID,
+    evidenceHash: EVIDENCE_HASH,
+    evidenceUri: EVIDENCE_URI,
+    note: text({ max: 1000 }).orUndefined().describe('what the evidence shows'),
+  },
+  output: result<Dispute>('the dispute'),
+  errors: {
+    ESTP_FORBIDDEN: 'neither, or not ACTIVE',
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: 'ruled or full',
+  },
+  example: {
+    tradeId: EXAMPLE_TRADE,
+    evidenceHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    note: 'photo of the meter',
+  },
 });
 
 /**
@@ -146,10 +167,7 @@ export const AddEvidenceInput = input({
  * @throws {NotFoundError} unknown dispute.
  * @throws {IllegalStateError} the dispute is RULED, or holds the maximum evidence entries.
  */
-export async function addEvidence(
-  ctx: Context,
-  request: Infer<typeof AddEvidenceInput.shape>,
-): Promise<Dispute> {
+export async function addEvidence(ctx: Context, request: InputOf<typeof AddEvidence>): Promise<Dispute> {
   const caller = await requireRole(ctx, 'member', 'arbiter');
   const dispute = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
   const isParty =
@@ -187,11 +205,28 @@ export async function addEvidence(
   return dispute;
 }
 
-export const RuleInput = input({
-  tradeId: tradeRef(),
-  deliveredWh: int({ min: 0, max: MAX_QUANTITY_WH }),
-  penalty: int({ min: 0 }),
-  reason: text({ max: 2000 }).orUndefined(),
+export const Rule = transaction({
+  contract: 'Dispute',
+  name: 'Rule',
+  kind: 'submit',
+  summary:
+    "Submits an arbiter organisation's ruling (an ACTIVE participant of a neutral ACTIVE org); agreed rulings make the trade RULED.",
+  input: {
+    tradeId: TRADE_ID,
+    deliveredWh: quantityWh(0).describe('the delivered quantity the ruling fixes (≤ the traded quantity)'),
+    penalty: amount(0).describe(
+      "paid by the seller from its collateral to the buyer (≤ the trade's collateral)",
+    ),
+    reason: text({ max: 2000 }).orUndefined().describe('reasoning'),
+  },
+  output: result<Dispute>('the dispute with the vote'),
+  errors: {
+    ESTP_INVALID_INPUT: 'quantity/penalty out of range',
+    ESTP_FORBIDDEN: 'party org, not arbiter, or not an ACTIVE participant',
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: 'already ruled',
+  },
+  example: { tradeId: EXAMPLE_TRADE, deliveredWh: 4500, penalty: 120, reason: 'meter log shows 4.5 kWh' },
 });
 
 /**
@@ -203,7 +238,7 @@ export const RuleInput = input({
  * @throws {NotFoundError} unknown dispute.
  * @throws {IllegalStateError} the dispute is already RULED; no ACTIVE organisation is recorded.
  */
-export async function rule(ctx: Context, request: Infer<typeof RuleInput.shape>): Promise<Dispute> {
+export async function rule(ctx: Context, request: InputOf<typeof Rule>): Promise<Dispute> {
   const caller = await requireRole(ctx, 'arbiter');
   const dispute = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
   if (dispute.status !== 'OPEN')
@@ -277,23 +312,41 @@ export async function rule(ctx: Context, request: Infer<typeof RuleInput.shape>)
   return dispute;
 }
 
-export const GetDisputeInput = input({ tradeId: tradeRef() });
+export const Get = transaction({
+  contract: 'Dispute',
+  name: 'Get',
+  kind: 'evaluate',
+  summary: 'A dispute by its trade ID.',
+  input: { tradeId: TRADE_ID },
+  output: result<Dispute>('the dispute'),
+  errors: { ESTP_NOT_FOUND: '' },
+  example: { tradeId: EXAMPLE_TRADE },
+});
 
 /**
  * A dispute by its trade ID.
  * @throws {NotFoundError}
  */
-export function getDispute(ctx: Context, request: Infer<typeof GetDisputeInput.shape>): Promise<Dispute> {
+export function getDispute(ctx: Context, request: InputOf<typeof Get>): Promise<Dispute> {
   return mustReadRecord<Dispute>(ctx, RecordType.Dispute, request.tradeId);
 }
 
-export const ListDisputesInput = input({ participantId: participantId().orUndefined(), ...pageFields });
+export const List = transaction({
+  contract: 'Dispute',
+  name: 'List',
+  kind: 'evaluate',
+  summary: 'Disputes, all or of one party.',
+  input: {
+    participantId: participantId().orUndefined().describe('only disputes of this party'),
+    ...pageFields,
+  },
+  output: result<Page<Dispute>>('one page of disputes'),
+  errors: {},
+  example: { participantId: 'CommunityMSP:member1' },
+});
 
 /** Lists disputes, all or those of one party. */
-export function listDisputes(
-  ctx: Context,
-  request: Infer<typeof ListDisputesInput.shape>,
-): Promise<Page<Dispute>> {
+export function listDisputes(ctx: Context, request: InputOf<typeof List>): Promise<Page<Dispute>> {
   if (request.participantId !== undefined) {
     return listByIndex<Dispute>(
       ctx,

@@ -6,6 +6,7 @@
 import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from './errors';
 import { fromBytes } from './json';
+import { results } from './iterate';
 import type { RecordType } from './keys';
 import { readRecord } from './state';
 import { int, text } from './validate';
@@ -15,8 +16,12 @@ export const MAX_PAGE_SIZE = 200;
 
 /** Pagination fields every list input accepts. */
 export const pageFields = {
-  pageSize: int({ min: 1, max: MAX_PAGE_SIZE }).orUndefined(),
-  bookmark: text({ min: 0, max: 1024 }).orUndefined(),
+  pageSize: int({ min: 1, max: MAX_PAGE_SIZE })
+    .orUndefined()
+    .describe(`records per page (default ${DEFAULT_PAGE_SIZE})`),
+  bookmark: text({ min: 0, max: 1024 })
+    .orUndefined()
+    .describe('where the previous page ended, as it returned it (empty: the first page)'),
 };
 
 /** One page of a list query. An empty bookmark means there is no further page. */
@@ -40,13 +45,7 @@ export async function listRecords<T>(
     bookmark ?? '',
   );
   const records: T[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      records.push(fromBytes<T>(next.value.value));
-    }
-  } finally {
-    await iterator.close();
-  }
+  for await (const { value } of results(iterator)) records.push(fromBytes<T>(value));
   return { records, bookmark: metadata.bookmark };
 }
 
@@ -70,15 +69,11 @@ export async function listByIndex<T>(
     bookmark ?? '',
   );
   const ids: string[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const { attributes } = ctx.stub.splitCompositeKey(next.value.key);
-      const id = attributes[attributes.length - 1];
-      if (id === undefined) throw new InvalidInputError('index', `entry ${next.value.key} has no id`);
-      ids.push(id);
-    }
-  } finally {
-    await iterator.close();
+  for await (const { key } of results(iterator)) {
+    const { attributes } = ctx.stub.splitCompositeKey(key);
+    const id = attributes[attributes.length - 1];
+    if (id === undefined) throw new InvalidInputError('index', `entry ${key} has no id`);
+    ids.push(id);
   }
   const records: T[] = [];
   for (const id of ids) {

@@ -16,6 +16,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { IllegalStateError } from '../lib/errors';
+import { results } from '../lib/iterate';
 import { fromBytes, toBytes } from '../lib/json';
 import { MAX_PRICE } from '../lib/money';
 import type { Order } from './auction';
@@ -85,33 +86,29 @@ export async function readBook(
   side: Side,
   limit: number,
 ): Promise<BookSlice> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(ORDER_BOOK, [marketId, sideKey(side)]);
+  const book = ctx.stub.getStateByPartialCompositeKey(ORDER_BOOK, [marketId, sideKey(side)]);
   const entries: BookEntry[] = [];
   let complete = true;
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (entries.length >= limit) {
-        complete = false;
-        break;
-      }
-      const { attributes } = ctx.stub.splitCompositeKey(next.value.key);
-      const [, , priceKey, timeKey, id] = attributes;
-      if (priceKey === undefined || timeKey === undefined || id === undefined) {
-        throw new IllegalStateError(`order book entry ${next.value.key} is malformed`);
-      }
-      const stored = Number(priceKey);
-      const { remainingWh } = fromBytes<{ remainingWh: number }>(next.value.value);
-      entries.push({
-        key: next.value.key,
-        side,
-        id,
-        price: side === 'BUY' ? MAX_PRICE - stored : stored,
-        time: Number(timeKey),
-        quantity: remainingWh,
-      });
+  for await (const { key, value } of results(book)) {
+    if (entries.length >= limit) {
+      complete = false;
+      break;
     }
-  } finally {
-    await iterator.close();
+    const { attributes } = ctx.stub.splitCompositeKey(key);
+    const [, , priceKey, timeKey, id] = attributes;
+    if (priceKey === undefined || timeKey === undefined || id === undefined) {
+      throw new IllegalStateError(`order book entry ${key} is malformed`);
+    }
+    const stored = Number(priceKey);
+    const { remainingWh } = fromBytes<{ remainingWh: number }>(value);
+    entries.push({
+      key,
+      side,
+      id,
+      price: side === 'BUY' ? MAX_PRICE - stored : stored,
+      time: Number(timeKey),
+      quantity: remainingWh,
+    });
   }
   return { entries, complete };
 }

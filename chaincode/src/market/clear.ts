@@ -26,10 +26,11 @@ import { RecordType } from '../lib/keys';
 import { add } from '../lib/money';
 import { mustReadRecord, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
-import { type Infer, id, input, int } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id, int } from '../lib/validate';
 import { requireActiveParticipant } from '../participant/model';
-import { AccountBook } from '../settlement/accounts';
-import { recordTrade } from '../settlement/trades';
+import { AccountBook } from '../lib/accounts';
+import { recordTrade } from './fills';
 import { matchOrders, runAuction } from './auction';
 import { type BookEntry, readBook } from './book';
 import { getMarketRecord } from './markets';
@@ -49,9 +50,28 @@ export const DEFAULT_CLEARING_BATCH = 500;
  */
 export const MAX_CLEARING_BATCH = 1_000;
 
-export const ClearMarketInput = input({
-  marketId: id(),
-  batchSize: int({ min: 1, max: MAX_CLEARING_BATCH }).orUndefined(),
+export const ClearMarket = transaction({
+  contract: 'Market',
+  name: 'ClearMarket',
+  kind: 'submit',
+  summary:
+    "Runs the market's call auction once after gate closure and applies its result in batches of at most batchSize pairs/closures; call again until `batch.done` (any ACTIVE member).",
+  input: {
+    marketId: id().describe('the market'),
+    batchSize: int({ min: 1, max: MAX_CLEARING_BATCH })
+      .orUndefined()
+      .describe(
+        `matched pairs (then offer closures) applied by this transaction (default ${DEFAULT_CLEARING_BATCH})`,
+      ),
+  },
+  output: result<ClearMarketResult>('the clearing result and what this batch did'),
+  errors: {
+    ESTP_FORBIDDEN: '',
+    ESTP_NOT_FOUND: '',
+    ESTP_TOO_EARLY: 'before gate closure',
+    ESTP_ILLEGAL_STATE: 'already CLEARED',
+  },
+  example: { marketId: 'ELEC-ZONE-A-2026-06-01T10' },
 });
 
 /** What one ClearMarket transaction did. */
@@ -87,7 +107,7 @@ function tradeId(marketId: string, sequence: number): string {
  */
 export async function clearMarket(
   ctx: Context,
-  request: Infer<typeof ClearMarketInput.shape>,
+  request: InputOf<typeof ClearMarket>,
 ): Promise<ClearMarketResult> {
   const caller = await requireRole(ctx, 'member');
   const market = await getMarketRecord(ctx, request.marketId);

@@ -9,28 +9,63 @@ import { RecordType } from '../lib/keys';
 import { type Page, listByIndex, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, readRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
-import { type Infer, id, input, int, oneOf } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id, int, oneOf } from '../lib/validate';
 import { COMMODITIES } from '../participant/model';
-import { bps, durationMs, price, timeMs } from './inputs';
+import { bps, durationMs, price, timeMs } from '../lib/fields';
 import { type ClearingResult, MARKET_DEFAULTS, MARKETS_BY_COMMODITY, type Market } from './model';
 
-export const OpenMarketInput = input({
-  marketId: id(),
-  commodity: oneOf(COMMODITIES),
-  gridZone: id(),
-  deliveryStart: timeMs(),
-  deliveryEnd: timeMs(),
-  gateClosure: timeMs(),
-  reportDeadline: timeMs().orUndefined(),
-  disputeWindowMs: durationMs().orUndefined(),
-  rulingNoticeMs: durationMs().orUndefined(),
-  priceFloor: price().orUndefined(),
-  priceCap: price().orUndefined(),
-  tickSize: int({ min: 1, max: 1_000_000 }).orUndefined(),
-  collateralBps: bps().orUndefined(),
-  toleranceBps: bps().orUndefined(),
+const MARKET_ID = id().describe('the market (its ID, chosen when it was opened)');
+
+export const OpenMarket = transaction({
+  contract: 'Market',
+  name: 'OpenMarket',
+  kind: 'submit',
+  summary:
+    'Opens a market (admin role): gateClosure ≤ deliveryStart < deliveryEnd ≤ reportDeadline, gate closure in the future.',
+  input: {
+    marketId: id().describe('market ID (client-chosen, unique)'),
+    commodity: oneOf(COMMODITIES).describe('what is traded'),
+    gridZone: id().describe('grid zone of the delivery (energy markets)'),
+    deliveryStart: timeMs().describe('start of the delivery interval'),
+    deliveryEnd: timeMs().describe('end of the delivery interval'),
+    gateClosure: timeMs().describe('offers are accepted until then'),
+    reportDeadline: timeMs().orUndefined().describe('meter reports due (default deliveryEnd + 24 h)'),
+    disputeWindowMs: durationMs()
+      .orUndefined()
+      .describe('disputes may be opened this long after the report deadline (default 24 h)'),
+    rulingNoticeMs: durationMs()
+      .orUndefined()
+      .describe('an agreed ruling is final this long after it (default 0)'),
+    priceFloor: price().orUndefined().describe('lowest offer price accepted'),
+    priceCap: price().orUndefined().describe('highest offer price accepted'),
+    tickSize: int({ min: 1, max: 1_000_000, unit: 'minor units per kWh' })
+      .orUndefined()
+      .describe('price step (default 1)'),
+    collateralBps: bps()
+      .orUndefined()
+      .describe("energy sellers' collateral, of value(quantity, limit) (default 1000)"),
+    toleranceBps: bps()
+      .orUndefined()
+      .describe('delivery shortfall without penalty, of the traded quantity (default 200)'),
+  },
+  output: result<Market>('the market'),
+  errors: {
+    ESTP_INVALID_INPUT: 'inconsistent times or price limits',
+    ESTP_FORBIDDEN: 'no admin role',
+    ESTP_ALREADY_EXISTS: 'market ID taken',
+  },
+  example: {
+    marketId: 'ELEC-ZONE-A-2026-06-01T10',
+    commodity: 'ELECTRICITY',
+    gridZone: 'ZONE-A',
+    deliveryStart: '2026-06-01T10:00:00Z',
+    deliveryEnd: '2026-06-01T11:00:00Z',
+    gateClosure: '2026-06-01T09:00:00Z',
+    priceCap: 500,
+  },
 });
-export type OpenMarketInput = Infer<typeof OpenMarketInput.shape>;
+export type OpenMarketInput = InputOf<typeof OpenMarket>;
 
 /**
  * Opens a market (admin role). Times are ledger time; the gate closure must lie in the future and
@@ -114,7 +149,16 @@ export function getMarketRecord(ctx: Context, marketId: string): Promise<Market>
   return mustReadRecord<Market>(ctx, RecordType.Market, marketId);
 }
 
-export const GetMarketInput = input({ marketId: id() });
+export const GetMarket = transaction({
+  contract: 'Market',
+  name: 'GetMarket',
+  kind: 'evaluate',
+  summary: 'A market and its published clearing result.',
+  input: { marketId: MARKET_ID },
+  output: result<MarketView>('the market and, once cleared, its clearing result'),
+  errors: { ESTP_NOT_FOUND: '' },
+  example: { marketId: 'ELEC-ZONE-A-2026-06-01T10' },
+});
 
 /** A market with its published clearing result (once ClearMarket ran). */
 export interface MarketView {
@@ -126,29 +170,32 @@ export interface MarketView {
  * The market and its clearing result.
  * @throws {NotFoundError}
  */
-export async function getMarket(
-  ctx: Context,
-  request: Infer<typeof GetMarketInput.shape>,
-): Promise<MarketView> {
+export async function getMarket(ctx: Context, request: InputOf<typeof GetMarket>): Promise<MarketView> {
   const market = await getMarketRecord(ctx, request.marketId);
   const clearing = await readRecord<ClearingResult>(ctx, RecordType.ClearingResult, request.marketId);
   return { market, clearing };
 }
 
-export const ListMarketsInput = input({
-  commodity: oneOf(COMMODITIES).orUndefined(),
-  gridZone: id().orUndefined(),
-  ...pageFields,
+export const ListMarkets = transaction({
+  contract: 'Market',
+  name: 'ListMarkets',
+  kind: 'evaluate',
+  summary: 'Markets by commodity and grid zone (a grid zone needs a commodity), or all.',
+  input: {
+    commodity: oneOf(COMMODITIES).orUndefined().describe('only markets of this commodity'),
+    gridZone: id().orUndefined().describe('only markets of this grid zone (with commodity)'),
+    ...pageFields,
+  },
+  output: result<Page<Market>>('one page of markets'),
+  errors: { ESTP_INVALID_INPUT: 'gridZone without commodity' },
+  example: { commodity: 'ELECTRICITY', gridZone: 'ZONE-A' },
 });
 
 /**
  * Lists markets by commodity and grid zone (both optional; a grid zone needs a commodity).
  * @throws {InvalidInputError} when gridZone is given without commodity.
  */
-export async function listMarkets(
-  ctx: Context,
-  request: Infer<typeof ListMarketsInput.shape>,
-): Promise<Page<Market>> {
+export async function listMarkets(ctx: Context, request: InputOf<typeof ListMarkets>): Promise<Page<Market>> {
   if (request.gridZone !== undefined && request.commodity === undefined) {
     throw new InvalidInputError('gridZone', 'needs commodity');
   }

@@ -97,7 +97,7 @@ export interface Offer {
 export type ClearingPhase = 'MATCHING' | 'RELEASING' | 'DONE';
 
 /**
- * The market's published clearing result (design §10: queryable clearing price and volume), also
+ * The market's published clearing result (docs/design.md#markets: queryable clearing price and volume), also
  * the progress of a clearing applied in batches.
  */
 export interface ClearingResult {
@@ -138,3 +138,17 @@ export const MARKETS_BY_COMMODITY = 'market~commodity';
 export const OFFERS_BY_MARKET = 'offer~market';
 /** Index of offers by owner: `(offer~owner, owner, offerId)`. */
 export const OFFERS_BY_OWNER = 'offer~owner';
+
+/**
+ * Indexes of trades (settlement/model.ts), written where fills become trades (fills.ts). By market:
+ * `(trade~market, marketId, tradeId)`.
+ */
+export const TRADES_BY_MARKET = 'trade~market';
+/** Index of trades by participant (buyer and seller): `(trade~participant, participantId, tradeId)`. */
+export const TRADES_BY_PARTICIPANT = 'trade~participant';
+/**
+ * Index of trades by creation time, bucketed by UTC day so a period query is one partial-key scan
+ * per day and no key is shared by all trades: `(trade~day, YYYY-MM-DD, createdAt ISO, tradeId)`.
+ * Within a day the ISO timestamps (fixed width) sort chronologically.
+ */
+export const TRADES_BY_DAY = 'trade~day';

@@ -20,18 +20,19 @@ import { collateral, value } from '../lib/money';
 import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
-import { type Infer, id, input, oneOf } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id, oneOf } from '../lib/validate';
 import {
   type Participant,
   getParticipant,
   inactiveReason,
   requireActiveParticipant,
 } from '../participant/model';
-import { AccountBook } from '../settlement/accounts';
+import { AccountBook } from '../lib/accounts';
 import type { Trade } from '../settlement/model';
-import { recordTrade } from '../settlement/trades';
+import { recordTrade } from './fills';
 import { deleteBookEntry, putBookEntry } from './book';
-import { offerRef, participantId, price, quantityWh } from './inputs';
+import { offerRef, participantId, price, quantityWh } from '../lib/fields';
 import { getMarketRecord } from './markets';
 import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer, type OfferStatus, SIDES } from './model';
 
@@ -85,15 +86,37 @@ export async function closeOffer(
   offer.updatedAt = now;
 }
 
-export const PostOfferInput = input({
-  offerId: id(),
-  marketId: id(),
-  side: oneOf(SIDES),
-  quantityWh: quantityWh(),
-  price: price(),
-  minFillWh: quantityWh().orUndefined(),
+export const PostOffer = transaction({
+  contract: 'Market',
+  name: 'PostOffer',
+  kind: 'submit',
+  summary:
+    'Posts an offer before gate closure, locking its escrow (BUY), collateral (energy SELL) or certificates (certificate SELL).',
+  input: {
+    offerId: id().describe('offer ID (client-chosen, unique per owner: posting it twice is rejected)'),
+    marketId: id().describe('the market'),
+    side: oneOf(SIDES).describe('BUY (a bid) or SELL (an ask)'),
+    quantityWh: quantityWh().describe('quantity of energy, or of certificates (Wh saved)'),
+    price: price().describe('limit price'),
+    minFillWh: quantityWh().orUndefined().describe('smallest fill accepted'),
+  },
+  output: result<Offer>('the offer, with what it locks'),
+  errors: {
+    ESTP_FORBIDDEN: 'no member role, not ACTIVE, wrong commodity/zone',
+    ESTP_NOT_FOUND: 'market',
+    ESTP_TOO_LATE: 'after gate closure',
+    ESTP_ALREADY_EXISTS: 'offerId reused',
+    ESTP_INSUFFICIENT_FUNDS: '',
+  },
+  example: {
+    offerId: 'O-1',
+    marketId: 'ELEC-ZONE-A-2026-06-01T10',
+    side: 'BUY',
+    quantityWh: 5000,
+    price: 250,
+  },
 });
-export type PostOfferInput = Infer<typeof PostOfferInput.shape>;
+export type PostOfferInput = InputOf<typeof PostOffer>;
 
 /**
  * Posts an offer (member role, ACTIVE, before gate closure). BUY locks value(quantity, price);
@@ -180,7 +203,24 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   return offer;
 }
 
-export const OfferRefInput = input({ id: offerRef() });
+const OFFER_REF = offerRef().describe('offer ID <owner participant ID>/<offerId>, as PostOffer returned it');
+
+export const CancelOffer = transaction({
+  contract: 'Market',
+  name: 'CancelOffer',
+  kind: 'submit',
+  summary:
+    'Cancels an open offer (by its owner, or by any ACTIVE member once the owner or its org is no longer ACTIVE; before gate closure) and releases what it locks to the owner.',
+  input: { id: OFFER_REF },
+  output: result<Offer>('the cancelled offer'),
+  errors: {
+    ESTP_FORBIDDEN: 'not the owner while it is ACTIVE',
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: 'not OPEN',
+    ESTP_TOO_LATE: '',
+  },
+  example: { id: 'CommunityMSP:member1/O-1' },
+});
 
 /**
  * Cancels an OPEN offer before gate closure and releases what it locks to its owner. The owner
@@ -192,7 +232,7 @@ export const OfferRefInput = input({ id: offerRef() });
  * @throws {IllegalStateError} the offer is not OPEN.
  * @throws {TooLateError} at or after gate closure.
  */
-export async function cancelOffer(ctx: Context, request: Infer<typeof OfferRefInput.shape>): Promise<Offer> {
+export async function cancelOffer(ctx: Context, request: InputOf<typeof CancelOffer>): Promise<Offer> {
   const caller = await requireRole(ctx, 'member');
   const offer = await mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
   if (offer.owner !== caller.participantId) {
@@ -223,10 +263,30 @@ export async function cancelOffer(ctx: Context, request: Infer<typeof OfferRefIn
   return offer;
 }
 
-export const AcceptOfferInput = input({
-  id: offerRef(),
-  quantityWh: quantityWh(),
-  acceptId: id().orUndefined(),
+export const AcceptOffer = transaction({
+  contract: 'Market',
+  name: 'AcceptOffer',
+  kind: 'submit',
+  summary:
+    'Fills an open offer immediately at its price (bilateral), any quantity up to its remainder and at least its minimum fill.',
+  input: {
+    id: OFFER_REF,
+    quantityWh: quantityWh().describe('quantity to take'),
+    acceptId: id()
+      .orUndefined()
+      .describe('your ID for this fill (client-chosen): a resubmission is then rejected, not filled twice'),
+  },
+  output: result<AcceptResult>('the trade and the offer after the fill'),
+  errors: {
+    ESTP_INVALID_INPUT: 'quantity',
+    ESTP_FORBIDDEN: 'own offer, not ACTIVE, wrong commodity/zone, owner or its org not ACTIVE',
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: 'not OPEN',
+    ESTP_TOO_LATE: '',
+    ESTP_INSUFFICIENT_FUNDS: '',
+    ESTP_ALREADY_EXISTS: "the caller's fill with this acceptId exists",
+  },
+  example: { id: 'EnterpriseMSP:steelworks/HEAT-SELL-1', quantityWh: 20000, acceptId: 'fill-1' },
 });
 
 /**
@@ -265,10 +325,7 @@ export interface AcceptResult {
  * @throws {TooLateError} at or after gate closure.
  * @throws {InsufficientFundsError} the taker lacks credits or certificates.
  */
-export async function acceptOffer(
-  ctx: Context,
-  request: Infer<typeof AcceptOfferInput.shape>,
-): Promise<AcceptResult> {
+export async function acceptOffer(ctx: Context, request: InputOf<typeof AcceptOffer>): Promise<AcceptResult> {
   const caller = await requireRole(ctx, 'member');
   const offer = await mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
   if (offer.owner === caller.participantId) {
@@ -333,28 +390,45 @@ export async function acceptOffer(
   return { trade, offer };
 }
 
+export const GetOffer = transaction({
+  contract: 'Market',
+  name: 'GetOffer',
+  kind: 'evaluate',
+  summary: 'An offer by its ID <owner>/<offerId>.',
+  input: { id: OFFER_REF },
+  output: result<Offer>('the offer'),
+  errors: { ESTP_NOT_FOUND: '' },
+  example: { id: 'CommunityMSP:member1/O-1' },
+});
+
 /**
  * An offer by its ledger ID.
  * @throws {NotFoundError}
  */
-export function getOffer(ctx: Context, request: Infer<typeof OfferRefInput.shape>): Promise<Offer> {
+export function getOffer(ctx: Context, request: InputOf<typeof GetOffer>): Promise<Offer> {
   return mustReadRecord<Offer>(ctx, RecordType.Offer, request.id);
 }
 
-export const ListOffersInput = input({
-  marketId: id().orUndefined(),
-  owner: participantId().orUndefined(),
-  ...pageFields,
+export const ListOffers = transaction({
+  contract: 'Market',
+  name: 'ListOffers',
+  kind: 'evaluate',
+  summary: 'Offers of a market or of an owner (not both), or all, in offer ID order.',
+  input: {
+    marketId: id().orUndefined().describe('only offers of this market'),
+    owner: participantId().orUndefined().describe('only offers of this participant'),
+    ...pageFields,
+  },
+  output: result<Page<Offer>>('one page of offers'),
+  errors: { ESTP_INVALID_INPUT: 'both filters given' },
+  example: { marketId: 'ELEC-ZONE-A-2026-06-01T10', pageSize: 50 },
 });
 
 /**
  * Lists offers of a market, of an owner, or all (one filter at most), in ledger-ID order.
  * @throws {InvalidInputError} when both filters are given.
  */
-export async function listOffers(
-  ctx: Context,
-  request: Infer<typeof ListOffersInput.shape>,
-): Promise<Page<Offer>> {
+export async function listOffers(ctx: Context, request: InputOf<typeof ListOffers>): Promise<Page<Offer>> {
   if (request.marketId !== undefined && request.owner !== undefined) {
     throw new InvalidInputError('owner', 'cannot be combined with marketId');
   }

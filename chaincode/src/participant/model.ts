@@ -9,7 +9,6 @@ import type { Caller } from '../lib/caller';
 import { ForbiddenError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import { deleteIndex, mustReadRecord, readRecord, writeIndex } from '../lib/state';
-import { text } from '../lib/validate';
 
 export const PARTICIPANT_KINDS = ['SUPPLIER', 'CONSUMER', 'PROSUMER'] as const;
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
@@ -85,15 +84,6 @@ export async function inactiveReason(ctx: Context, participant: Participant): Pr
   return undefined;
 }
 
-/** A grid zone code, as participants and self-metering grants name it. */
-export function gridZoneField() {
-  return text({
-    max: 64,
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    patternName: 'a grid zone code of letters, digits and ._- (max 64)',
-  });
-}
-
 /** Index of participants by status: `(participant~status, status, id)`. */
 export const STATUS_INDEX = 'participant~status';
 /** Index of participants by org and status: `(participant~msp~status, mspId, status, id)`. */
@@ -104,18 +94,6 @@ export const METER_INDEX = 'meter~participant';
 /** The org's implicit private data collection, where verification documents stay. */
 export function implicitCollection(mspId: string): string {
   return `_implicit_org_${mspId}`;
-}
-
-/** `<mspId>:<enrollmentId>`, both parts safe inside composite keys. */
-export const PARTICIPANT_ID_PATTERN = /^[A-Za-z][A-Za-z0-9.-]{0,63}:[A-Za-z0-9._@-][A-Za-z0-9._:@-]{0,127}$/;
-
-/** A participant ID input: `<mspId>:<enrollmentId>`. */
-export function participantIdField() {
-  return text({
-    max: 192,
-    pattern: PARTICIPANT_ID_PATTERN,
-    patternName: 'a participant ID <mspId>:<enrollmentId>',
-  });
 }
 
 /** The MSP part of a participant ID. */

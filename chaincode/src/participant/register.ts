@@ -4,14 +4,15 @@ import { ROLES, requireRole } from '../lib/caller';
 import { AlreadyExistsError, ForbiddenError, InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
+import { results } from '../lib/iterate';
 import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
-import { id, input, int, list, oneOf, text } from '../lib/validate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { PARTICIPANT_ID_PATTERN, gridZone } from '../lib/fields';
+import { id, int, list, oneOf, text } from '../lib/validate';
 import {
   COMMODITIES,
   METER_INDEX,
-  gridZoneField,
-  PARTICIPANT_ID_PATTERN,
   PARTICIPANT_KINDS,
   type Participant,
   implicitCollection,
@@ -27,19 +28,50 @@ export const MAX_CAPACITY_W = 10_000_000_000;
 
 /**
  * Roles that may register as a participant: every ESTP role but `auditor`. Auditors only read and
- * verify the ledger (design §6); an identity holding only the auditor role must not be able to
+ * verify the ledger (docs/design.md#roles); an identity holding only the auditor role must not be able to
  * write anything, so it cannot become a participant either. (An identity that is also a member
  * registers as a member.)
  */
 export const REGISTERING_ROLES = ROLES.filter((role) => role !== 'auditor');
 
-export const RegisterInput = input({
-  displayName: text({ max: 100 }),
-  kind: oneOf(PARTICIPANT_KINDS),
-  commodities: list(oneOf(COMMODITIES), { min: 1, max: COMMODITIES.length, unique: true }),
-  gridZone: gridZoneField(),
-  meterIds: list(id(), { max: 100, unique: true }).orUndefined(),
-  capacityW: int({ min: 0, max: MAX_CAPACITY_W }).orUndefined(),
+export const Register = transaction({
+  contract: 'Participant',
+  name: 'Register',
+  kind: 'submit',
+  summary:
+    "The caller registers itself as PENDING. Verification data goes in the transient map under `verification` (≤ 64 KiB) and is stored in the caller org's implicit private data collection; the public record keeps its SHA-256. Its meters are requested, bound only by Approve.",
+  input: {
+    displayName: text({ max: 100 }).describe('name shown to the other participants'),
+    kind: oneOf(PARTICIPANT_KINDS).describe('supplier, consumer or both'),
+    commodities: list(oneOf(COMMODITIES), { min: 1, max: COMMODITIES.length, unique: true }).describe(
+      'what it trades',
+    ),
+    gridZone: gridZone().describe('its grid zone (energy markets of this zone only)'),
+    meterIds: list(id(), { max: 100, unique: true })
+      .orUndefined()
+      .describe('meters it owns (requested: an admin of its org binds them when approving it)'),
+    capacityW: int({ min: 0, max: MAX_CAPACITY_W, unit: 'W' }).orUndefined().describe('nameplate capacity'),
+  },
+  transient: {
+    [VERIFICATION_KEY]: {
+      description: `identity-verification document (≤ ${MAX_VERIFICATION_BYTES / 1024} KiB), kept in the org's private data; only its SHA-256 is public`,
+      required: true,
+    },
+  },
+  output: result<Participant>('the participant record (PENDING)'),
+  errors: {
+    ESTP_INVALID_INPUT: 'naming the field (incl. `transient.verification`)',
+    ESTP_FORBIDDEN: 'when the caller may exercise no ESTP role but auditor',
+    ESTP_ALREADY_EXISTS: 'when registered already or a meter is bound already',
+  },
+  example: {
+    displayName: 'Solar Co-op',
+    kind: 'PROSUMER',
+    commodities: ['ELECTRICITY'],
+    gridZone: 'ZONE-A',
+    meterIds: ['M-1'],
+    capacityW: 9000,
+  },
 });
 
 /**
@@ -65,15 +97,9 @@ function verificationOf(ctx: Context): Uint8Array {
  * @throws {AlreadyExistsError} naming the meter, `path` and its owner.
  */
 export async function assertMeterFree(ctx: Context, meterId: string, path: string): Promise<void> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(METER_INDEX, [meterId]);
-  try {
-    const next = await iterator.next();
-    if (!next.done) {
-      const owner = ctx.stub.splitCompositeKey(next.value.key).attributes[1] ?? '?';
-      throw new AlreadyExistsError('meter', `${meterId} (${path}), bound to ${owner},`);
-    }
-  } finally {
-    await iterator.close();
+  for await (const { key } of results(ctx.stub.getStateByPartialCompositeKey(METER_INDEX, [meterId]))) {
+    const owner = ctx.stub.splitCompositeKey(key).attributes[1] ?? '?';
+    throw new AlreadyExistsError('meter', `${meterId} (${path}), bound to ${owner},`);
   }
 }
 
@@ -87,10 +113,7 @@ export async function assertMeterFree(ctx: Context, meterId: string, path: strin
  * @throws {ForbiddenError} when the caller may exercise no ESTP role other than auditor (requireRole).
  * @throws {AlreadyExistsError} when the caller is registered already, or a meter is bound already.
  */
-export async function register(
-  ctx: Context,
-  request: ReturnType<typeof RegisterInput.parse>,
-): Promise<Participant> {
+export async function register(ctx: Context, request: InputOf<typeof Register>): Promise<Participant> {
   const verification = verificationOf(ctx);
   const caller = await requireRole(ctx, ...REGISTERING_ROLES);
   if (!PARTICIPANT_ID_PATTERN.test(caller.participantId)) {

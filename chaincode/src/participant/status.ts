@@ -5,7 +5,10 @@ import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
 import { deleteIndex, writeIndex, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
-import { id, input, list, text } from '../lib/validate';
+import { result, transaction } from '../lib/declaration';
+import type { ErrorCode } from '../lib/errors';
+import { participantId } from '../lib/fields';
+import { type Shape, type WireOf, id, list, text } from '../lib/validate';
 import {
   METER_INDEX,
   type Participant,
@@ -13,21 +16,9 @@ import {
   deleteStatusIndexes,
   getParticipant,
   mspOfParticipant,
-  participantIdField,
   writeStatusIndexes,
 } from './model';
 import { assertMeterFree } from './register';
-
-const reason = () => text({ max: 500 });
-
-export const ApproveInput = input({
-  id: participantIdField(),
-  reason: reason().orUndefined(),
-  meterIds: list(id(), { max: 100, unique: true }).orUndefined(),
-});
-export const SuspendInput = input({ id: participantIdField(), reason: reason() });
-export const ReinstateInput = input({ id: participantIdField(), reason: reason().orUndefined() });
-export const RevokeInput = input({ id: participantIdField(), reason: reason() });
 
 export type StatusAction = 'Approve' | 'Suspend' | 'Reinstate' | 'Revoke';
 
@@ -40,6 +31,71 @@ export const TRANSITIONS: Readonly<
   Reinstate: { from: ['SUSPENDED'], to: 'ACTIVE', event: EventName.ParticipantReinstated },
   Revoke: { from: ['PENDING', 'ACTIVE', 'SUSPENDED'], to: 'REVOKED', event: EventName.ParticipantRevoked },
 };
+
+const ID = participantId().describe('the participant <mspId>:<enrollmentId>');
+const REASON = text({ max: 500 }).describe('why (recorded with the status change)');
+
+/**
+ * The declaration of one lifecycle transaction, by an admin of the participant's org: the
+ * participant's `id` and the action's own fields (a reason, the meters to bind).
+ */
+function lifecycle<const N extends StatusAction, S extends Shape>(
+  name: N,
+  summary: string,
+  fields: S,
+  example: WireOf<{ id: typeof ID } & S>,
+  errors: Readonly<Partial<Record<ErrorCode, string>>> = {},
+) {
+  return transaction({
+    contract: 'Participant',
+    name,
+    kind: 'submit',
+    summary,
+    input: { id: ID, ...fields },
+    output: result<Participant>('the participant record'),
+    errors: {
+      ESTP_FORBIDDEN: "a non-admin, another org's admin, or oneself",
+      ESTP_NOT_FOUND: '',
+      ESTP_ILLEGAL_STATE: `unless ${TRANSITIONS[name].from.join(', ')}`,
+      ...errors,
+    },
+    example,
+  });
+}
+
+export const Approve = lifecycle(
+  'Approve',
+  "PENDING → ACTIVE, by an admin of the participant's org (not the participant itself), binding the meters it requested (all, or those in meterIds).",
+  {
+    reason: REASON.orUndefined(),
+    meterIds: list(id(), { max: 100, unique: true })
+      .orUndefined()
+      .describe('the requested meters to bind (default: all it requested)'),
+  },
+  { id: 'CommunityMSP:member1', meterIds: ['M-1'] },
+  {
+    ESTP_INVALID_INPUT: 'naming the field (a meter it did not request)',
+    ESTP_ALREADY_EXISTS: 'when a meter to bind is bound to another participant',
+  },
+);
+export const Suspend = lifecycle(
+  'Suspend',
+  "ACTIVE → SUSPENDED with a reason, by an admin of the participant's org.",
+  { reason: REASON },
+  { id: 'CommunityMSP:member1', reason: 'meter tampering under investigation' },
+);
+export const Reinstate = lifecycle(
+  'Reinstate',
+  "SUSPENDED → ACTIVE, by an admin of the participant's org.",
+  { reason: REASON.orUndefined() },
+  { id: 'CommunityMSP:member1', reason: 'investigation closed' },
+);
+export const Revoke = lifecycle(
+  'Revoke',
+  "PENDING/ACTIVE/SUSPENDED → REVOKED (final) with a reason, by an admin of the participant's org; its meters are released.",
+  { reason: REASON },
+  { id: 'CommunityMSP:member1', reason: 'left the co-op' },
+);
 
 /**
  * The meters Approve binds: `chosen` (each one the participant requested) or every requested one.
@@ -115,4 +171,12 @@ export async function changeStatus(
     ...(action === 'Revoke' ? { releasedMeterIds: current.meterIds } : {}),
   });
   return updated;
+}
+
+/** The operation of one lifecycle transaction (Approve, Suspend, Reinstate, Revoke). */
+export function statusChange(action: StatusAction) {
+  return (
+    ctx: Context,
+    request: { id: string; reason?: string; meterIds?: string[] },
+  ): Promise<Participant> => changeStatus(ctx, action, request);
 }

@@ -15,23 +15,46 @@ import { requireRole } from '../lib/caller';
 import { ForbiddenError, InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
-import { MAX_QUANTITY_WH, add } from '../lib/money';
+import { add } from '../lib/money';
 import { assertAbsent, mustReadRecord, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
-import { type Infer, id, input, int, sha256Hex, text } from '../lib/validate';
-import { quantityWh, timeMs, uri } from '../market/inputs';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id, sha256Hex, text } from '../lib/validate';
+import { quantityWh, timeMs, uri } from '../lib/fields';
 import { getParticipant, requireActiveParticipant } from '../participant/model';
-import { AccountBook } from './accounts';
-import type { Account, CertificateBatch, CertificateRetirement, SavingsProject } from './model';
+import { AccountBook } from '../lib/accounts';
+import type { Account } from '../lib/accounts';
+import type { CertificateBatch, CertificateRetirement, SavingsProject } from './model';
 
-export const RegisterSavingsProjectInput = input({
-  projectId: id(),
-  title: text({ max: 200 }),
-  method: text({ max: 200 }),
-  baselineWh: int({ min: 1, max: MAX_QUANTITY_WH }),
-  gridZone: id(),
-  evidenceHash: sha256Hex(),
-  evidenceUri: uri().orUndefined(),
+const PROJECT_ID = id().describe('the savings project (its ID, chosen when it was registered)');
+const EVIDENCE_HASH = sha256Hex().describe('SHA-256 (hex) of the evidence document (kept off-chain)');
+const EVIDENCE_URI = uri().orUndefined().describe('where the evidence document is kept');
+
+export const RegisterSavingsProject = transaction({
+  contract: 'Settlement',
+  name: 'RegisterSavingsProject',
+  kind: 'submit',
+  summary:
+    'Registers an energy-savings project of the caller (member role, ACTIVE): baseline, method, evidence.',
+  input: {
+    projectId: id().describe('project ID (client-chosen, unique)'),
+    title: text({ max: 200 }).describe('what the project does'),
+    method: text({ max: 200 }).describe('measurement-and-verification method'),
+    baselineWh: quantityWh().describe('baseline consumption: the most certificates it can ever be issued'),
+    gridZone: id().describe('grid zone of the project'),
+    evidenceHash: EVIDENCE_HASH,
+    evidenceUri: EVIDENCE_URI,
+  },
+  output: result<SavingsProject>('the project'),
+  errors: { ESTP_FORBIDDEN: '', ESTP_ALREADY_EXISTS: '' },
+  example: {
+    projectId: 'BREWERY-HEAT-RECOVERY',
+    title: 'Brewery heat recovery',
+    method: 'IPMVP option B',
+    baselineWh: 120000000,
+    gridZone: 'ZONE-A',
+    evidenceHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  },
 });
 
 /**
@@ -41,7 +64,7 @@ export const RegisterSavingsProjectInput = input({
  */
 export async function registerSavingsProject(
   ctx: Context,
-  request: Infer<typeof RegisterSavingsProjectInput.shape>,
+  request: InputOf<typeof RegisterSavingsProject>,
 ): Promise<SavingsProject> {
   const caller = await requireRole(ctx, 'member');
   const owner = await requireActiveParticipant(ctx, caller);
@@ -71,14 +94,35 @@ export async function registerSavingsProject(
   return project;
 }
 
-export const IssueCertificatesInput = input({
-  projectId: id(),
-  batchId: id(),
-  quantityWh: quantityWh(),
-  evidenceHash: sha256Hex(),
-  evidenceUri: uri().orUndefined(),
-  periodStart: timeMs().orUndefined(),
-  periodEnd: timeMs().orUndefined(),
+export const IssueCertificates = transaction({
+  contract: 'Settlement',
+  name: 'IssueCertificates',
+  kind: 'submit',
+  summary: "Issues certificates (Wh saved) to a project's owner (verifier role, of another organisation).",
+  input: {
+    projectId: PROJECT_ID,
+    batchId: id().describe('certificate batch ID (client-chosen, unique per project)'),
+    quantityWh: quantityWh().describe('savings certified'),
+    evidenceHash: EVIDENCE_HASH,
+    evidenceUri: EVIDENCE_URI,
+    periodStart: timeMs().orUndefined().describe('start of the savings period'),
+    periodEnd: timeMs().orUndefined().describe('end of the savings period'),
+  },
+  output: result<IssueResult>("the batch and the owner's account"),
+  errors: {
+    ESTP_INVALID_INPUT: 'beyond the baseline',
+    ESTP_FORBIDDEN: '',
+    ESTP_NOT_FOUND: '',
+    ESTP_ALREADY_EXISTS: 'batch',
+  },
+  example: {
+    projectId: 'BREWERY-HEAT-RECOVERY',
+    batchId: '2026-Q2',
+    quantityWh: 4000000,
+    evidenceHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    periodStart: '2026-04-01T00:00:00Z',
+    periodEnd: '2026-07-01T00:00:00Z',
+  },
 });
 
 /** The batch issued and the owner's account after it. */
@@ -97,7 +141,7 @@ export interface IssueResult {
  */
 export async function issueCertificates(
   ctx: Context,
-  request: Infer<typeof IssueCertificatesInput.shape>,
+  request: InputOf<typeof IssueCertificates>,
 ): Promise<IssueResult> {
   if (
     request.periodStart !== undefined &&
@@ -155,11 +199,21 @@ export async function issueCertificates(
   return { batch, account };
 }
 
-export const RetireCertificatesInput = input({
-  retirementId: id(),
-  quantityWh: quantityWh(),
-  beneficiary: text({ max: 200 }).orUndefined(),
-  purpose: text({ max: 500 }).orUndefined(),
+export const RetireCertificates = transaction({
+  contract: 'Settlement',
+  name: 'RetireCertificates',
+  kind: 'submit',
+  summary:
+    'Retires (burns) held certificates of the caller (member role, ACTIVE), keeping the claimed amount.',
+  input: {
+    retirementId: id().describe('retirement ID (client-chosen, unique per holder)'),
+    quantityWh: quantityWh().describe('certificates to retire'),
+    beneficiary: text({ max: 200 }).orUndefined().describe('on whose behalf the savings are claimed'),
+    purpose: text({ max: 500 }).orUndefined().describe('the claim'),
+  },
+  output: result<RetireResult>("the retirement and the holder's account"),
+  errors: { ESTP_FORBIDDEN: '', ESTP_ALREADY_EXISTS: '', ESTP_INSUFFICIENT_FUNDS: '' },
+  example: { retirementId: 'R-2026-1', quantityWh: 1000000, purpose: '2026 sustainability report' },
 });
 
 /** The retirement record and the holder's account after it. */
@@ -176,7 +230,7 @@ export interface RetireResult {
  */
 export async function retireCertificates(
   ctx: Context,
-  request: Infer<typeof RetireCertificatesInput.shape>,
+  request: InputOf<typeof RetireCertificates>,
 ): Promise<RetireResult> {
   const caller = await requireRole(ctx, 'member');
   const holder = await requireActiveParticipant(ctx, caller);

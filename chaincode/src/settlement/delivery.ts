@@ -20,14 +20,14 @@ import { requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, TooEarlyError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
-import { MAX_QUANTITY_WH } from '../lib/money';
 import { mustReadRecord, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
-import { type Infer, id, input, int, sha256Hex } from '../lib/validate';
-import { tradeRef, uri } from '../market/inputs';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id, sha256Hex } from '../lib/validate';
+import { quantityWh, tradeRef, uri } from '../lib/fields';
 import { getMarketRecord } from '../market/markets';
 import { getParticipant } from '../participant/model';
-import { AccountBook } from './accounts';
+import { AccountBook } from '../lib/accounts';
 import type { Trade, TradeSettlement } from './model';
 import { settleEnergy } from './rules';
 
@@ -36,12 +36,35 @@ export function getTradeRecord(ctx: Context, tradeId: string): Promise<Trade> {
   return mustReadRecord<Trade>(ctx, RecordType.Trade, tradeId);
 }
 
-export const ReportDeliveryInput = input({
-  tradeId: tradeRef(),
-  deliveredWh: int({ min: 0, max: MAX_QUANTITY_WH }),
-  meterId: id(),
-  readingHash: sha256Hex(),
-  readingUri: uri().orUndefined(),
+const TRADE_ID = tradeRef().describe('the trade <marketId>/c/<n> or <marketId>/a/<hash>');
+
+export const ReportDelivery = transaction({
+  contract: 'Settlement',
+  name: 'ReportDelivery',
+  kind: 'submit',
+  summary:
+    "Reports the metered delivery of an energy trade (meter role; for a trade with a party of the meter operator's own org, only with a self-metering grant for the market's grid zone), once, between delivery end and the report deadline.",
+  input: {
+    tradeId: TRADE_ID,
+    deliveredWh: quantityWh(0).describe('energy delivered, as metered'),
+    meterId: id().describe("the meter read: registered to the trade's seller or buyer"),
+    readingHash: sha256Hex().describe('SHA-256 (hex) of the meter reading (kept off-chain)'),
+    readingUri: uri().orUndefined().describe('where the meter reading is kept'),
+  },
+  output: result<Trade>('the trade, DELIVERED'),
+  errors: {
+    ESTP_FORBIDDEN: "role, meter not bound to a party, own org's trade without self-metering grant",
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: '',
+    ESTP_TOO_EARLY: 'before delivery end',
+    ESTP_TOO_LATE: 'after the report deadline',
+  },
+  example: {
+    tradeId: 'ELEC-ZONE-A-2026-06-01T10/c/00000001',
+    deliveredWh: 4800,
+    meterId: 'M-1',
+    readingHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  },
 });
 
 /**
@@ -53,10 +76,7 @@ export const ReportDeliveryInput = input({
  * @throws {TooEarlyError} before delivery end.
  * @throws {TooLateError} after the report deadline.
  */
-export async function reportDelivery(
-  ctx: Context,
-  request: Infer<typeof ReportDeliveryInput.shape>,
-): Promise<Trade> {
+export async function reportDelivery(ctx: Context, request: InputOf<typeof ReportDelivery>): Promise<Trade> {
   const caller = await requireRole(ctx, 'meter');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (trade.commodity === 'SAVINGS_CERT') {
@@ -112,7 +132,22 @@ export async function reportDelivery(
   return trade;
 }
 
-export const SettleInput = input({ tradeId: tradeRef() });
+export const Settle = transaction({
+  contract: 'Settlement',
+  name: 'Settle',
+  kind: 'submit',
+  summary:
+    "Advances a trade's settlement (member or treasurer role): declares a default, or pays out after the dispute window / the ruling's final time.",
+  input: { tradeId: TRADE_ID },
+  output: result<Trade>('the trade after this step'),
+  errors: {
+    ESTP_FORBIDDEN: '',
+    ESTP_NOT_FOUND: '',
+    ESTP_ILLEGAL_STATE: 'disputed or settled',
+    ESTP_TOO_EARLY: '',
+  },
+  example: { tradeId: 'ELEC-ZONE-A-2026-06-01T10/c/00000001' },
+});
 
 /**
  * Advances a trade's settlement by one step (member or treasurer role; see the module comment).
@@ -121,7 +156,7 @@ export const SettleInput = input({ tradeId: tradeRef() });
  * @throws {IllegalStateError} DISPUTED (frozen) or already SETTLED.
  * @throws {TooEarlyError} before the report deadline, the end of the dispute window, or the ruling's final time.
  */
-export async function settle(ctx: Context, request: Infer<typeof SettleInput.shape>): Promise<Trade> {
+export async function settle(ctx: Context, request: InputOf<typeof Settle>): Promise<Trade> {
   await requireRole(ctx, 'member', 'treasurer');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (trade.status === 'SETTLED') throw new IllegalStateError(`trade ${trade.id} is already SETTLED`);

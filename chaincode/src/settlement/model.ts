@@ -1,36 +1,15 @@
 /**
- * Settlement records: accounts (settlement credits and certificates per participant), trades,
- * savings projects, certificate batches and retirements, treasury operations.
+ * Settlement records: trades, savings projects, certificate batches and retirements, treasury
+ * operations. (Accounts are lib/accounts.ts's, the trade indexes market/model.ts's: the market
+ * creates trades.)
  *
  * Units (see lib/money.ts): money in integer minor units, energy and certificates in Wh (Wh saved),
  * prices in minor units per kWh.
  */
 import type { Commodity } from '../participant/model';
 
-/**
- * One participant's account, keyed by participant ID. Money: `available` can be spent or locked;
- * `escrowed` is locked by the participant's open offers and unsettled trades (buyer payment escrow
- * or seller collateral). Certificates likewise: `certificatesHeldWh` and `certificatesEscrowedWh`.
- * The per-account mint/burn and issue/retire totals make Deposit, Withdraw, IssueCertificates and
- * RetireCertificates write only this account (no global hot key); Audit:Totals sums them.
- */
-export interface Account {
-  /** The participant ID `<mspId>:<enrollmentId>`. */
-  id: string;
-  available: number;
-  escrowed: number;
-  /** Σ Deposits to this account. */
-  minted: number;
-  /** Σ Withdrawals from this account. */
-  burned: number;
-  certificatesHeldWh: number;
-  certificatesEscrowedWh: number;
-  /** Σ certificates issued to this account. */
-  certificatesIssuedWh: number;
-  /** Σ certificates retired by this account. */
-  certificatesRetiredWh: number;
-  updatedAt: string;
-}
+/** Accounts are lib/accounts.ts's (the market locks and moves value too); named here as before. */
+export type { Account } from '../lib/accounts';
 
 /**
  * MATCHED → DELIVERED → SETTLED; MATCHED/DELIVERED/DEFAULTED → DISPUTED → RULED → SETTLED;
@@ -173,14 +152,3 @@ export interface TreasuryOperation {
   treasurer: string;
   at: string;
 }
-
-/** Index of trades by market: `(trade~market, marketId, tradeId)`. */
-export const TRADES_BY_MARKET = 'trade~market';
-/** Index of trades by participant (buyer and seller): `(trade~participant, participantId, tradeId)`. */
-export const TRADES_BY_PARTICIPANT = 'trade~participant';
-/**
- * Index of trades by creation time, bucketed by UTC day so a period query is one partial-key scan
- * per day and no key is shared by all trades: `(trade~day, YYYY-MM-DD, createdAt ISO, tradeId)`.
- * Within a day the ISO timestamps (fixed width) sort chronologically.
- */
-export const TRADES_BY_DAY = 'trade~day';

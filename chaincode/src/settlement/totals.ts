@@ -10,9 +10,10 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { fromBytes } from '../lib/json';
+import { results } from '../lib/iterate';
 import { RecordType } from '../lib/keys';
 import { add } from '../lib/money';
-import type { Account } from './model';
+import type { Account } from '../lib/accounts';
 
 export type MoneyTotals = {
   minted: number;
@@ -43,22 +44,17 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
   const money = { minted: 0, burned: 0, available: 0, escrowed: 0 };
   const certificates = { issuedWh: 0, retiredWh: 0, heldWh: 0, escrowedWh: 0 };
   let accounts = 0;
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(RecordType.Account, []);
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const account = fromBytes<Account>(next.value.value);
-      accounts += 1;
-      money.minted = add(money.minted, account.minted);
-      money.burned = add(money.burned, account.burned);
-      money.available = add(money.available, account.available);
-      money.escrowed = add(money.escrowed, account.escrowed);
-      certificates.issuedWh = add(certificates.issuedWh, account.certificatesIssuedWh);
-      certificates.retiredWh = add(certificates.retiredWh, account.certificatesRetiredWh);
-      certificates.heldWh = add(certificates.heldWh, account.certificatesHeldWh);
-      certificates.escrowedWh = add(certificates.escrowedWh, account.certificatesEscrowedWh);
-    }
-  } finally {
-    await iterator.close();
+  for await (const { value } of results(ctx.stub.getStateByPartialCompositeKey(RecordType.Account, []))) {
+    const account = fromBytes<Account>(value);
+    accounts += 1;
+    money.minted = add(money.minted, account.minted);
+    money.burned = add(money.burned, account.burned);
+    money.available = add(money.available, account.available);
+    money.escrowed = add(money.escrowed, account.escrowed);
+    certificates.issuedWh = add(certificates.issuedWh, account.certificatesIssuedWh);
+    certificates.retiredWh = add(certificates.retiredWh, account.certificatesRetiredWh);
+    certificates.heldWh = add(certificates.heldWh, account.certificatesHeldWh);
+    certificates.escrowedWh = add(certificates.escrowedWh, account.certificatesEscrowedWh);
   }
   return {
     accounts,

@@ -7,18 +7,30 @@ import { RecordType } from '../lib/keys';
 import { DEFAULT_PAGE_SIZE, type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { readRecord } from '../lib/state';
 import { isoOf } from '../lib/time';
-import { type Infer, id, input } from '../lib/validate';
-import { participantId, timeMs, tradeRef } from '../market/inputs';
+import { results } from '../lib/iterate';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id } from '../lib/validate';
+import { participantId, timeMs, tradeRef } from '../lib/fields';
 import { getTradeRecord } from './delivery';
-import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
+import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT } from '../market/model';
+import type { Trade } from './model';
 
-export const GetTradeInput = input({ tradeId: tradeRef() });
+export const GetTrade = transaction({
+  contract: 'Settlement',
+  name: 'GetTrade',
+  kind: 'evaluate',
+  summary: 'A trade by ID.',
+  input: { tradeId: tradeRef().describe('the trade <marketId>/c/<n> or <marketId>/a/<hash>') },
+  output: result<Trade>('the trade'),
+  errors: { ESTP_NOT_FOUND: '' },
+  example: { tradeId: 'ELEC-ZONE-A-2026-06-01T10/c/00000001' },
+});
 
 /**
  * A trade by ID.
  * @throws {NotFoundError}
  */
-export function getTrade(ctx: Context, request: Infer<typeof GetTradeInput.shape>): Promise<Trade> {
+export function getTrade(ctx: Context, request: InputOf<typeof GetTrade>): Promise<Trade> {
   return getTradeRecord(ctx, request.tradeId);
 }
 
@@ -27,16 +39,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest period one ListTrades query covers: one partial-key scan per UTC day. */
 export const MAX_PERIOD_DAYS = 366;
 
-export const ListTradesInput = input({
-  marketId: id().orUndefined(),
-  participantId: participantId().orUndefined(),
-  /** Trades created at or after this ledger time (with `to`). */
-  from: timeMs().orUndefined(),
-  /** Trades created before this ledger time (exclusive, with `from`). */
-  to: timeMs().orUndefined(),
-  ...pageFields,
+export const ListTrades = transaction({
+  contract: 'Settlement',
+  name: 'ListTrades',
+  kind: 'evaluate',
+  summary: `Trades of a market, of a participant, created in a period [from, to) (at most ${MAX_PERIOD_DAYS} days, oldest first), or all: one filter at most.`,
+  input: {
+    marketId: id().orUndefined().describe('only trades of this market'),
+    participantId: participantId().orUndefined().describe('only trades where it is buyer or seller'),
+    from: timeMs().orUndefined().describe('only trades created at or after this ledger time (with to)'),
+    to: timeMs().orUndefined().describe('only trades created before this ledger time (with from)'),
+    ...pageFields,
+  },
+  output: result<Page<Trade>>('one page of trades'),
+  errors: { ESTP_INVALID_INPUT: 'filters combined, or a half, empty or too long period' },
+  example: { from: '2026-06-01T00:00:00Z', to: '2026-06-02T00:00:00Z' },
 });
-type ListTradesRequest = Infer<typeof ListTradesInput.shape>;
+type ListTradesRequest = InputOf<typeof ListTrades>;
 
 /**
  * Lists the trades of a market, of a participant (as buyer or seller), of a period of creation
@@ -137,20 +156,16 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
       inner,
     );
     let pastEnd = false;
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(next.value.key).attributes;
-        if (createdAt === undefined || tradeId === undefined) {
-          throw new InvalidInputError('index', `entry ${next.value.key} is not (day, time, tradeId)`);
-        }
-        if (createdAt >= toIso) {
-          pastEnd = true; // entries are in time order: nothing later is in the period
-          break;
-        }
-        if (createdAt >= fromIso) ids.push(tradeId);
+    for await (const { key } of results(iterator)) {
+      const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(key).attributes;
+      if (createdAt === undefined || tradeId === undefined) {
+        throw new InvalidInputError('index', `entry ${key} is not (day, time, tradeId)`);
       }
-    } finally {
-      await iterator.close();
+      if (createdAt >= toIso) {
+        pastEnd = true; // entries are in time order: nothing later is in the period
+        break;
+      }
+      if (createdAt >= fromIso) ids.push(tradeId);
     }
     if (pastEnd) break;
     if (metadata.bookmark !== '') {

@@ -10,18 +10,49 @@ import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
 import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
-import { type Infer, id, input } from '../lib/validate';
-import { amount, participantId } from '../market/inputs';
+import { type InputOf, result, transaction } from '../lib/declaration';
+import { id } from '../lib/validate';
+import { amount, participantId } from '../lib/fields';
 import { getParticipant } from '../participant/model';
-import { AccountBook, readAccount } from './accounts';
-import type { Account, TreasuryOperation } from './model';
+import { AccountBook, readAccount } from '../lib/accounts';
+import type { Account } from '../lib/accounts';
+import type { TreasuryOperation } from './model';
 
-export const TreasuryInput = input({
-  accountId: participantId(),
-  amount: amount(),
-  reference: id(),
+const TREASURY_INPUT = {
+  accountId: participantId().describe('the participant whose account it is'),
+  amount: amount().describe('settlement credits'),
+  reference: id().describe(
+    'payment reference (client-chosen, unique per account: a retry is rejected, not applied twice)',
+  ),
+};
+const TREASURY_ERRORS = {
+  ESTP_FORBIDDEN: '',
+  ESTP_NOT_FOUND: 'participant',
+  ESTP_ALREADY_EXISTS: 'reference reused',
+} as const;
+
+export const Deposit = transaction({
+  contract: 'Settlement',
+  name: 'Deposit',
+  kind: 'submit',
+  summary: "Mints credits into a participant's account (treasurer role) when its money arrives.",
+  input: TREASURY_INPUT,
+  output: result<TreasuryResult>('the account and the operation'),
+  errors: TREASURY_ERRORS,
+  example: { accountId: 'CommunityMSP:member1', amount: 50000, reference: 'SEPA-2026-0001' },
 });
-export type TreasuryInput = Infer<typeof TreasuryInput.shape>;
+
+export const Withdraw = transaction({
+  contract: 'Settlement',
+  name: 'Withdraw',
+  kind: 'submit',
+  summary: "Burns credits from a participant's available balance (treasurer role) when it is paid out.",
+  input: TREASURY_INPUT,
+  output: result<TreasuryResult>('the account and the operation'),
+  errors: { ...TREASURY_ERRORS, ESTP_INSUFFICIENT_FUNDS: '' },
+  example: { accountId: 'CommunityMSP:member1', amount: 20000, reference: 'PAYOUT-2026-0001' },
+});
+export type TreasuryInput = InputOf<typeof Deposit>;
 
 /** The account after the operation, and the operation record. */
 export interface TreasuryResult {
@@ -85,10 +116,19 @@ export function withdraw(ctx: Context, request: TreasuryInput): Promise<Treasury
   return treasury(ctx, request, 'WITHDRAWAL');
 }
 
-export const GetAccountInput = input({ participantId: participantId().orUndefined() });
+export const GetAccount = transaction({
+  contract: 'Settlement',
+  name: 'GetAccount',
+  kind: 'evaluate',
+  summary: "A participant's account (default: the caller's): available, escrowed, certificates.",
+  input: { participantId: participantId().orUndefined().describe("whose account (default: the caller's)") },
+  output: result<Account>('the account (zero when it has none yet)'),
+  errors: {},
+  example: { participantId: 'CommunityMSP:member1' },
+});
 
 /** A participant's account (the caller's by default); zero when it has none yet. */
-export function getAccount(ctx: Context, request: Infer<typeof GetAccountInput.shape>): Promise<Account> {
+export function getAccount(ctx: Context, request: InputOf<typeof GetAccount>): Promise<Account> {
   const caller = callerOf(ctx);
   return readAccount(ctx, request.participantId ?? caller.participantId, txTimeIso(ctx));
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # read by network/scripts/lib.sh and the scripts sourcing it
-# City (design §1, "onboarded later"): the city energy management office. Not a founding org, so
+# City (docs/design.md#consortium: onboarded later): the city energy management office. Not a founding org, so
 # not in config/topology.sh: `npm run network:add-org` brings it into the running network and
 # records it in .fabric/config/onboarded-orgs; from then on lib.sh sources this declaration too.
 

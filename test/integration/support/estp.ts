@@ -14,7 +14,9 @@ import { type ConnectionInfo, loadConnection } from '../../../application/src/ga
 import { ChaincodeError } from '../../../application/src/gateway/errors';
 import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
 import { type MarketTimes, marketTimes, type Pacing } from '../../../application/src/demo/timeline';
-import type { Account, Participant, TotalsResult } from '../../../chaincode/src/records';
+import type { ContractName } from '../../../chaincode/src/declarations';
+import type { InputOf, PagesName, ResultOf } from '../../../application/src/gateway/transactions';
+import type { Account, Commodity, Page, Participant, TotalsResult } from '../../../chaincode/src/records';
 
 /** A run-unique tag for market, offer and reference IDs: `T<ms in base 36><random>`. */
 export function newRunTag(): string {
@@ -83,6 +85,15 @@ export class Clients {
   }
 }
 
+/** The suite's clients, closed after its last test. */
+export function suiteClients(): Clients {
+  const clients = new Clients();
+  afterAll(() => {
+    clients.closeAll();
+  });
+  return clients;
+}
+
 /** Runs `work` over `items` with at most `limit` at a time; results in input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],
@@ -105,7 +116,7 @@ export async function mapLimit<T, R>(
 export interface Profile {
   readonly displayName: string;
   readonly kind: 'SUPPLIER' | 'CONSUMER' | 'PROSUMER';
-  readonly commodities: readonly string[];
+  readonly commodities: readonly Commodity[];
   readonly gridZone: string;
   readonly meterIds?: readonly string[];
 }
@@ -126,19 +137,19 @@ export async function ensureRegistered(
 ): Promise<ParticipantView> {
   const client = await clients.of(actor);
   try {
-    return await client.evaluate<ParticipantView>('Participant', 'Self');
+    return await client.evaluate('Participant', 'Self');
   } catch (error) {
     if (!rejectedWith(error, 'ESTP_NOT_FOUND')) throw error;
   }
   try {
-    return await client.submit<ParticipantView>('Participant', 'Register', profile, {
+    return await client.submit('Participant', 'Register', profile, {
       transient: { verification: `identity check of ${actor.org}/${actor.user}` },
       endorsingOrganizations: client.majorityEndorsers(),
     });
   } catch (error) {
     // Another suite registered it meanwhile.
     if (!rejectedWith(error, 'ESTP_ALREADY_EXISTS')) throw error;
-    return client.evaluate<ParticipantView>('Participant', 'Self');
+    return client.evaluate('Participant', 'Self');
   }
 }
 
@@ -152,9 +163,9 @@ export async function ensureActive(
   const admin = await clients.of({ org: actor.org, user: 'admin' });
   if (record.status !== 'ACTIVE') await clients.sync();
   if (record.status === 'PENDING') {
-    record = await admin.submit<ParticipantView>('Participant', 'Approve', { id: record.id });
+    record = await admin.submit('Participant', 'Approve', { id: record.id });
   } else if (record.status === 'SUSPENDED') {
-    record = await admin.submit<ParticipantView>('Participant', 'Reinstate', { id: record.id });
+    record = await admin.submit('Participant', 'Reinstate', { id: record.id });
   }
   if (record.status !== 'ACTIVE') throw new Error(`${record.id} is ${record.status}, cannot be made ACTIVE`);
   return record;
@@ -196,7 +207,7 @@ export type TotalsView = TotalsResult;
 
 /** Audit:Totals as the utility's auditor. */
 export async function totals(clients: Clients): Promise<TotalsView> {
-  return (await clients.of(AUDITOR)).evaluate<TotalsView>('Audit', 'Totals');
+  return (await clients.of(AUDITOR)).evaluate('Audit', 'Totals');
 }
 
 /** Market times for a market opened now, in ledger time (ms): the demo's {@link MarketTimes}. */
@@ -252,27 +263,23 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_0
   }
 }
 
-/** Follows the bookmarks of a list query to the last page. */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- typed records of a known query
-export async function allPages<T = unknown>(
+/** Every page of a list query (`pageSize` records each), and how many pages it took. */
+export async function allPages<C extends ContractName, T extends PagesName<C>>(
   client: EstpClient,
-  contract: string,
-  transaction: string,
-  input: Record<string, unknown>,
+  contract: C,
+  transaction: T,
+  input: Omit<InputOf<C, T>, 'bookmark' | 'pageSize'>,
   pageSize = 50,
-): Promise<{ records: T[]; pages: number }> {
-  const records: T[] = [];
-  let bookmark = '';
+): Promise<{ records: RecordOf<ResultOf<C, T>>[]; pages: number }> {
+  const records: RecordOf<ResultOf<C, T>>[] = [];
   let pages = 0;
-  do {
-    const page = await client.evaluate<{ records: T[]; bookmark: string }>(contract, transaction, {
-      ...input,
-      pageSize,
-      bookmark,
-    });
-    records.push(...page.records);
-    bookmark = page.bookmark;
+  const first = { ...input, pageSize } as Omit<InputOf<C, T>, 'bookmark'>;
+  for await (const page of client.pages(contract, transaction, first)) {
+    records.push(...(page as Page<RecordOf<ResultOf<C, T>>>).records);
     pages += 1;
-  } while (bookmark !== '');
+  }
   return { records, pages };
 }
+
+/** The record type of a page. */
+type RecordOf<P> = P extends Page<infer R> ? R : never;

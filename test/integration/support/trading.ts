@@ -158,7 +158,7 @@ async function registerParticipant(
 /** Runs ClearMarket until its last batch. */
 async function clearFully(client: EstpClient, marketId: string): Promise<void> {
   for (let batch = 0; batch < 100; batch++) {
-    const result = await client.submit<{ batch: { done: boolean } }>('Market', 'ClearMarket', { marketId });
+    const result = await client.submit('Market', 'ClearMarket', { marketId });
     if (result.batch.done) return;
   }
   throw new Error(`market ${marketId} did not clear in 100 batches`);
@@ -170,11 +170,7 @@ async function neutralArbiters(
   connection: ConnectionInfo,
   partyMsp: string,
 ): Promise<string[]> {
-  const orgs = await client.evaluate<{ records: { mspId: string; status: string }[] }>(
-    'Consortium',
-    'ListOrganisations',
-    { pageSize: 200 },
-  );
+  const orgs = await client.evaluate('Consortium', 'ListOrganisations', { pageSize: 200 });
   const neutral = orgs.records
     .filter((org) => org.status === 'ACTIVE' && org.mspId !== partyMsp)
     .map((org) => org.mspId);
@@ -247,7 +243,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       quantityWh: number,
       price: number,
     ) =>
-      (await clients.get(m.org, m.user)).submit<{ id: string }>('Market', 'PostOffer', {
+      (await clients.get(m.org, m.user)).submit('Market', 'PostOffer', {
         offerId,
         marketId,
         side,
@@ -262,14 +258,14 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     ]);
     const accepted = await (
       await clients.get(buyerA.org, buyerA.user)
-    ).submit<{ trade: TradeView }>('Market', 'AcceptOffer', { id: bilateral.id, quantityWh: 3_000 });
+    ).submit('Market', 'AcceptOffer', { id: bilateral.id, quantityWh: 3_000 });
     log(`market ${marketId} open with 4 offers; bilateral trade ${accepted.trade.id}`);
 
     await until(gateClosure + 300);
     await clearFully(await clients.get(buyerA.org, buyerA.user), marketId);
     const listed = await (
       await clients.get('utility', 'auditor')
-    ).evaluate<{ records: TradeView[] }>('Settlement', 'ListTrades', { marketId, pageSize: 200 });
+    ).evaluate('Settlement', 'ListTrades', { marketId, pageSize: 200 });
     const auction = listed.records
       .filter((trade) => trade.id.startsWith(`${marketId}/c/`))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -320,7 +316,10 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
 
     const projectId = `P-${RUN_TAG}`;
     const owner = await clients.get(buyerB.org, buyerB.user);
-    await owner.submit('Settlement', 'RegisterSavingsProject', {
+    const verifier = await clients.get('enterprise', 'verifier');
+    // Each step goes through another org's peer than the one before: it waits until that peer has
+    // committed the block of the step before (EstpClient.waitForBlock), or it would not see it.
+    const project = await owner.submitText('Settlement', 'RegisterSavingsProject', {
       projectId,
       title: 'Audit test heat pumps',
       method: 'IPMVP Option C',
@@ -328,14 +327,14 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       gridZone,
       evidenceHash: sha256(`project ${RUN_TAG}`),
     });
-    await (
-      await clients.get('enterprise', 'verifier')
-    ).submit('Settlement', 'IssueCertificates', {
+    await verifier.waitForBlock(project.blockNumber);
+    const issued = await verifier.submitText('Settlement', 'IssueCertificates', {
       projectId,
       batchId: 'B1',
       quantityWh: 5_000,
       evidenceHash: sha256(`m&v ${RUN_TAG}`),
     });
+    await owner.waitForBlock(issued.blockNumber);
     await owner.submit('Settlement', 'RetireCertificates', {
       retirementId: `R-${RUN_TAG}`,
       quantityWh: 1_500,
@@ -350,7 +349,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     await until(reportDeadline + disputeWindowMs + 300);
     const settled: TradeView[] = [];
     for (const trade of [full, short, disputed]) {
-      settled.push(await treasurer.submit<TradeView>('Settlement', 'Settle', { tradeId: trade.id }));
+      settled.push(await treasurer.submit('Settlement', 'Settle', { tradeId: trade.id }));
     }
     log('settled');
     const [settledFull, settledShort, settledDisputed] = settled as [TradeView, TradeView, TradeView];

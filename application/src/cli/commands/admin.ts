@@ -31,7 +31,7 @@ import {
 import { fabricAdminOf } from '../../admin/signer';
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
 import { ConfigError, UsageError } from '../../gateway/errors';
-import { rejectUnknownOptions, textOption } from '../context';
+import { selectedOrgs, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand, ToolContext } from './types';
@@ -86,10 +86,10 @@ const configCommand: ToolCommand = {
   name: 'config',
   description: "the channel's configuration in force, from the orderer: member orgs, anchor peers, policies",
   synopsis: 'estp admin config --org <org> [--out <config.block>] [--json]',
+  examples: ['estp admin config --org utility', 'estp admin config --org utility --out config.block --json'],
   options: [{ name: 'out', value: '<path>', description: 'also save the configuration block (binary)' }],
   run: async (context) => {
     const usage = toolUsage(configCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['out'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const current = await currentConfig(connection, org);
@@ -123,6 +123,7 @@ const addOrgCommand: ToolCommand = {
   description: 'compute the config update adding an org to the channel (unsigned; from the current config)',
   synopsis:
     'estp admin add-org --org <proposing org> --definition <org.json|org.pb> --out <update.pb> [--json]',
+  examples: ['estp admin add-org --org utility --definition city.json --out city-update.pb'],
   options: [
     {
       name: 'definition',
@@ -137,7 +138,6 @@ const addOrgCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(addOrgCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['definition', 'out'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const definitionFile = requireOption(textOption(context.options, 'definition'), '--definition', usage);
@@ -168,10 +168,10 @@ const signCommand: ToolCommand = {
   name: 'sign',
   description: "add the org's Fabric admin signature to a config update file (offline; once per org)",
   synopsis: 'estp admin sign --org <org> --file <update.pb> [--json]',
+  examples: ['estp admin sign --org enterprise --file city-update.pb'],
   options: [{ name: 'file', value: '<path>', description: 'the update file, rewritten with the signature' }],
   run: async (context) => {
     const usage = toolUsage(signCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['file'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
@@ -200,10 +200,10 @@ const submitCommand: ToolCommand = {
   name: 'submit',
   description: 'submit a signed config update to the orderer and wait for its configuration block',
   synopsis: 'estp admin submit --org <org> --file <update.pb> [--timeout <s>] [--json]',
+  examples: ['estp admin submit --org utility --file city-update.pb --timeout 60'],
   options: [{ name: 'file', value: '<path>', description: 'the signed update file' }, TIMEOUT_OPTION],
   run: async (context) => {
     const usage = toolUsage(submitCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['file', 'timeout'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
@@ -232,10 +232,10 @@ const joinCommand: ToolCommand = {
   description:
     "join the org's peer to the channel (genesis block from the orderer) and wait until it caught up",
   synopsis: 'estp admin join --org <org> [--timeout <s>] [--json]',
+  examples: ['estp admin join --org city'],
   options: [TIMEOUT_OPTION],
   run: async (context) => {
     const usage = toolUsage(joinCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['timeout'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const outcome = await joinPeer(connection, org, timeoutOf(context, usage));
@@ -253,6 +253,7 @@ const anchorPeerCommand: ToolCommand = {
   name: 'anchor-peer',
   description: "set the org's anchor peer in the channel config (the org's own admin signs and submits)",
   synopsis: 'estp admin anchor-peer --org <org> [--endpoint <host:port>] [--timeout <s>] [--json]',
+  examples: ['estp admin anchor-peer --org city'],
   options: [
     {
       name: 'endpoint',
@@ -263,7 +264,6 @@ const anchorPeerCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(anchorPeerCommand, adminCommand);
-    rejectUnknownOptions(context.options, ['endpoint', 'timeout'], usage);
     const connection = connectionOf(context);
     const org = orgOf(context, connection, usage);
     const endpoint = textOption(context.options, 'endpoint');
@@ -284,16 +284,11 @@ const heightsCommand: ToolCommand = {
   name: 'heights',
   description: "the channel's ledger height on each org's peer (all orgs, or --org)",
   synopsis: 'estp admin heights [--org <org>] [--json]',
+  examples: ['estp admin heights', 'estp admin heights --org community --json'],
   options: [],
   run: async (context) => {
-    const usage = toolUsage(heightsCommand, adminCommand);
-    rejectUnknownOptions(context.options, [], usage);
     const connection = connectionOf(context);
-    const orgs =
-      context.global.org === undefined
-        ? Object.values(connection.orgs)
-        : [resolveOrg(connection, context.global.org)];
-    const rows = await ledgerHeights(connection, orgs);
+    const rows = await ledgerHeights(connection, selectedOrgs(connection, context.global));
     out(
       context,
       rows,
@@ -309,6 +304,7 @@ export const adminCommand: ToolCommand = {
   name: 'admin',
   description: "Fabric channel administration as an org's Fabric admin: add an org, sign, submit, join",
   synopsis: 'estp admin config|add-org|sign|submit|join|anchor-peer|heights --org <org> [options]',
+  examples: ['estp admin heights', 'estp admin config --org utility'],
   options: [],
   subcommands: [
     configCommand,

@@ -8,7 +8,6 @@ import {
   type LedgerReport,
   type QsccContract,
   type TransactionOrigin,
-  type TradeRecord,
   buildLedgerReport,
   formatVerifyReport,
   ledgerReportCsv,
@@ -19,12 +18,22 @@ import {
   verifyChannel,
   verifyExitCode,
 } from '../../audit';
+import type { RecordType } from '@estp/chaincode';
+import { CONTRACTS } from '@estp/chaincode/declarations';
 import { type EstpClient, withClient } from '../../gateway/client';
+import { recordsOf } from '../../gateway/transactions';
 import { UsageError } from '../../gateway/errors';
-import { connectOptionsOf, rejectUnknownOptions, textOption } from '../context';
+import { parseTime } from '../argv';
+import { connectOptionsOf, textOption } from '../context';
 import type { Output } from '../io';
 import { formatTable } from '../table';
+import { didYouMean } from '../suggest';
 import { toolUsage } from '../usage';
+
+/** The record types Audit:History takes, as its declaration says. */
+const RECORD_TYPES = CONTRACTS.Audit.transactions.History.input.shape.recordType.schema[
+  'enum'
+] as readonly RecordType[];
 import type { ToolCommand, ToolContext } from './types';
 
 const AUDIT = { name: 'audit' };
@@ -42,17 +51,16 @@ function blockNumber(text: string | undefined, flag: string, usage: string): num
   return Number(text);
 }
 
-/**
- * A ledger time given on the command line: ms since the epoch, or ISO-8601 (`2026-05-01`,
- * `2026-05-01T12:00:00Z`; without a zone ISO dates are UTC, date-times local — give the `Z`).
- */
-export function parseTime(text: string | undefined, flag: string, usage: string): number | undefined {
+/** A ledger time option (argv.ts's `parseTime`: ms or ISO-8601), `undefined` when absent. */
+function timeOption(context: ToolContext, flag: string, usage: string): number | undefined {
+  const text = textOption(context.options, flag);
   if (text === undefined) return undefined;
-  const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isSafeInteger(ms)) {
-    throw new UsageError(`--${flag} must be ms since the epoch or an ISO-8601 time, got "${text}"`, usage);
+  try {
+    return parseTime(text, flag);
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(error.message, usage);
+    throw error;
   }
-  return ms;
 }
 
 /** Progress lines on stderr at most once a second (stdout stays the result only). */
@@ -74,13 +82,16 @@ const verifyCommand: ToolCommand = {
   name: 'verify',
   description: 'verify the chain: block links, data hashes, signatures, validation codes, endorsement policy',
   synopsis: 'estp audit verify --org <org> --user <name> [--from N] [--to M] [--json]',
+  examples: [
+    'estp audit verify --org utility --user auditor',
+    'estp audit verify --org utility --user auditor --from 10 --json',
+  ],
   options: [
     { name: 'from', value: '<N>', description: 'first block (default 0, the genesis block)' },
     { name: 'to', value: '<M>', description: 'last block (default the chain’s last block)' },
   ],
   run: async (context) => {
     const usage = toolUsage(verifyCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['from', 'to'], usage);
     const from = blockNumber(textOption(context.options, 'from'), 'from', usage);
     const to = blockNumber(textOption(context.options, 'to'), 'to', usage);
     const { io } = context;
@@ -113,14 +124,6 @@ const verifyCommand: ToolCommand = {
   },
 };
 
-/** One version of a record with the transaction that wrote it. */
-interface HistoryVersion {
-  txId: string;
-  timestamp: string;
-  isDelete: boolean;
-  value: unknown;
-}
-
 async function originsOf(
   qscc: QsccContract,
   channel: string,
@@ -149,18 +152,24 @@ const historyCommand: ToolCommand = {
   name: 'history',
   description: 'every version of a record: when, which transaction (block), who signed it, and the value',
   synopsis: 'estp audit history <recordType> <id> --org <org> --user <name> [--limit N] [--json]',
+  examples: ['estp audit history Trade ELEC-ZONE-A-2026-06-01T10/c/00000001 --org utility --user auditor'],
   options: [
     { name: 'limit', value: '<N>', description: 'most versions, newest first (default 100, max 1000)' },
   ],
   positionals: true,
   run: async (context) => {
     const usage = toolUsage(historyCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['limit'], usage);
-    const [recordType, id, ...rest] = context.args;
-    if (recordType === undefined || id === undefined || rest.length > 0) {
+    const [type, id, ...rest] = context.args;
+    if (type === undefined || id === undefined || rest.length > 0) {
       throw new UsageError(
         'history needs <recordType> <id>, e.g. estp audit history Trade M-1/c/00000001',
         usage,
+      );
+    }
+    const recordType = RECORD_TYPES.find((candidate) => candidate === type);
+    if (recordType === undefined) {
+      throw new UsageError(
+        `unknown record type "${type}"${didYouMean(type, RECORD_TYPES)} (known: ${RECORD_TYPES.join(', ')})`,
       );
     }
     const limitText = textOption(context.options, 'limit');
@@ -169,12 +178,7 @@ const historyCommand: ToolCommand = {
     }
     const { io } = context;
     const result = await withClient(connectOptionsOf(context.global, io, usage), async (client) => {
-      const history = await client.evaluate<{
-        recordType: string;
-        id: string;
-        versions: HistoryVersion[];
-        truncated: boolean;
-      }>('Audit', 'History', {
+      const history = await client.evaluate('Audit', 'History', {
         recordType,
         id,
         ...(limitText === undefined ? {} : { limit: Number(limitText) }),
@@ -247,11 +251,24 @@ function formatOf(context: ToolContext, usage: string, allowed: readonly string[
   return format;
 }
 
+/** `--bom`: a UTF-8 byte order mark first, for spreadsheet programs that guess the encoding. */
+const BOM_OPTION = {
+  name: 'bom',
+  description: 'CSV starts with a UTF-8 byte order mark (for spreadsheet programs)',
+};
+
+/** Whether `--bom` was given. */
+const bomOf = (context: ToolContext): { bom: boolean } => ({ bom: context.options.get('bom') === true });
+
 const tradesCommand: ToolCommand = {
   name: 'trades',
   description: 'the trades of a participant, of a market, or created in a period (every page)',
   synopsis:
-    'estp audit trades --org <org> --user <name> (--participant <id> | --market <id> | --from <time> --to <time>) [--format table|csv|json]',
+    'estp audit trades --org <org> --user <name> (--participant <id> | --market <id> | --from <time> --to <time>) [--format table|csv|json] [--bom]',
+  examples: [
+    'estp audit trades --market ELEC-ZONE-A-2026-06-01T10 --org utility --user auditor',
+    'estp audit trades --from 2026-06-01 --to 2026-06-02 --format csv --bom --org utility --user auditor > trades.csv',
+  ],
   options: [
     {
       name: 'participant',
@@ -262,14 +279,14 @@ const tradesCommand: ToolCommand = {
     { name: 'from', value: '<time>', description: 'created at or after (ms or ISO-8601, with --to)' },
     { name: 'to', value: '<time>', description: 'created before (at most 366 days after --from)' },
     { name: 'format', value: '<format>', description: 'table (default), csv or json (= --json)' },
+    BOM_OPTION,
   ],
   run: async (context) => {
     const usage = toolUsage(tradesCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['participant', 'market', 'from', 'to', 'format'], usage);
     const participant = textOption(context.options, 'participant');
     const market = textOption(context.options, 'market');
-    const from = parseTime(textOption(context.options, 'from'), 'from', usage);
-    const to = parseTime(textOption(context.options, 'to'), 'to', usage);
+    const from = timeOption(context, 'from', usage);
+    const to = timeOption(context, 'to', usage);
     const period = from !== undefined || to !== undefined;
     const filters = [participant !== undefined, market !== undefined, period].filter(Boolean).length;
     if (filters !== 1) {
@@ -284,20 +301,9 @@ const tradesCommand: ToolCommand = {
       : participant !== undefined
         ? { participantId: participant }
         : { marketId: market };
-    const trades = await withClient(connectOptionsOf(context.global, context.io, usage), async (client) => {
-      const records: TradeRecord[] = [];
-      let bookmark = '';
-      for (;;) {
-        const page = await client.evaluate<{ records: TradeRecord[]; bookmark: string }>(
-          'Settlement',
-          'ListTrades',
-          { ...filter, pageSize: 200, ...(bookmark === '' ? {} : { bookmark }) },
-        );
-        records.push(...page.records);
-        if (page.bookmark === '' || page.bookmark === bookmark) return records;
-        bookmark = page.bookmark;
-      }
-    });
+    const trades = await withClient(connectOptionsOf(context.global, context.io, usage), (client) =>
+      recordsOf(client.pages('Settlement', 'ListTrades', { ...filter, pageSize: 200 })),
+    );
     if (format === 'json') {
       const shown =
         from !== undefined && to !== undefined
@@ -305,7 +311,7 @@ const tradesCommand: ToolCommand = {
           : filter;
       context.io.out(toJson({ filter: shown, count: trades.length, records: trades }).trimEnd());
     } else if (format === 'csv') {
-      context.io.out(toCsv(trades, [...TRADE_COLUMNS]).trimEnd());
+      context.io.out(toCsv(trades, [...TRADE_COLUMNS], bomOf(context)).trimEnd());
     } else {
       context.io.out(
         formatTable(trades, {
@@ -341,7 +347,11 @@ const reportCommand: ToolCommand = {
   description:
     'trades, settlements, disputes, penalties, certificates, treasury of a period, reconciled with the totals',
   synopsis:
-    'estp audit report --org <org> --user <name> [--from <time>] [--to <time>] [--format csv|json] [--out <file>]',
+    'estp audit report --org <org> --user <name> [--from <time>] [--to <time>] [--format csv|json] [--out <file>] [--bom]',
+  examples: [
+    'estp audit report --from 2026-06-01 --to 2026-07-01 --org utility --user auditor --out june.csv',
+    'estp audit report --format json --org utility --user auditor',
+  ],
   options: [
     {
       name: 'from',
@@ -350,13 +360,13 @@ const reportCommand: ToolCommand = {
     },
     { name: 'to', value: '<time>', description: 'period end, exclusive (default: now)' },
     { name: 'format', value: '<format>', description: 'csv (default) or json (= --json)' },
+    BOM_OPTION,
     { name: 'out', value: '<file>', description: 'write the report to a file instead of stdout' },
   ],
   run: async (context) => {
     const usage = toolUsage(reportCommand, AUDIT);
-    rejectUnknownOptions(context.options, ['from', 'to', 'format', 'out'], usage);
-    const from = parseTime(textOption(context.options, 'from'), 'from', usage);
-    const to = parseTime(textOption(context.options, 'to'), 'to', usage);
+    const from = timeOption(context, 'from', usage);
+    const to = timeOption(context, 'to', usage);
     if (from !== undefined && to !== undefined && to <= from)
       throw new UsageError('--to must be after --from', usage);
     const format = formatOf(context, usage, ['csv', 'json'], 'csv');
@@ -374,7 +384,7 @@ const reportCommand: ToolCommand = {
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
     });
-    const text = format === 'json' ? toJson(report) : ledgerReportCsv(report);
+    const text = format === 'json' ? toJson(report) : ledgerReportCsv(report, bomOf(context));
     if (out === undefined) io.out(text.trimEnd());
     else writeFileSync(out, text);
     io.err(summary(report) + (out === undefined ? '' : `\nwritten to ${out}`));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { withClient } from '../../gateway/client';
 import { UsageError } from '../../gateway/errors';
 import { type EstpEvent, followEvents } from '../../gateway/events';
-import { connectOptionsOf, rejectUnknownOptions, textOption } from '../context';
+import { connectOptionsOf, textOption } from '../context';
 import { cellText } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand } from './types';
@@ -54,6 +54,10 @@ export const eventsCommand: ToolCommand = {
   description: 'tail ESTP chaincode events (resumable with a checkpoint file; Ctrl-C stops)',
   synopsis:
     'estp events --org <org> --user <name> [--from-block N] [--checkpoint-file <path>] [--filter <prefix>] [--json]',
+  examples: [
+    'estp events --org community --user member1 --filter estp.offer.',
+    'estp events --org utility --user auditor --from-block 0 --checkpoint-file events.checkpoint --json',
+  ],
   options: [
     {
       name: 'from-block',
@@ -73,7 +77,6 @@ export const eventsCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(eventsCommand);
-    rejectUnknownOptions(context.options, ['from-block', 'checkpoint-file', 'filter'], usage);
     const startBlock = parseBlock(textOption(context.options, 'from-block'), usage);
     const checkpointFile = textOption(context.options, 'checkpoint-file');
     const namePrefix = textOption(context.options, 'filter');

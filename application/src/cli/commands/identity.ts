@@ -5,7 +5,7 @@ import { certificateRoles, enroll, parseRoles, register } from '../../gateway/ca
 import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
 import { UsageError } from '../../gateway/errors';
 import { identityFromWallet, walletDir, walletLabels, walletRoot } from '../../gateway/identity';
-import { rejectUnknownOptions, textOption } from '../context';
+import { selectedOrgs, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand, ToolContext } from './types';
@@ -27,6 +27,10 @@ const enrollCommand: ToolCommand = {
   name: 'enroll',
   description: "enroll a user with the org's CA into the org's wallet (without --secret: re-enroll/renew)",
   synopsis: 'estp identity enroll --org <org> --user <name> [--secret <secret>]',
+  examples: [
+    'estp identity enroll --org community --user member4 --secret s3cret',
+    'estp identity enroll --org community --user member1',
+  ],
   options: [
     {
       name: 'secret',
@@ -36,7 +40,6 @@ const enrollCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(enrollCommand, identityCommand);
-    rejectUnknownOptions(context.options, ['secret'], usage);
     const connection = connectionOf(context);
     const org = resolveOrg(connection, required(context.global.org, '--org', usage));
     const user = required(context.global.user, '--user', usage);
@@ -64,6 +67,7 @@ const registerCommand: ToolCommand = {
   description: "register a new identity with the org's CA, with its ESTP roles as the estp.role attribute",
   synopsis:
     'estp identity register --org <org> --user <new name> --roles member[,arbiter] [--secret <secret>] [--as <user>] [--enroll]',
+  examples: ['estp identity register --org community --user admin --roles member --as member4 --enroll'],
   options: [
     {
       name: 'roles',
@@ -85,7 +89,6 @@ const registerCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(registerCommand, identityCommand);
-    rejectUnknownOptions(context.options, ['roles', 'secret', 'as', 'max-enrollments', 'enroll'], usage);
     const connection = connectionOf(context);
     const org = resolveOrg(connection, required(context.global.org, '--org', usage));
     const user = required(context.global.user, '--user', usage);
@@ -186,14 +189,11 @@ const listCommand: ToolCommand = {
   name: 'list',
   description: 'the identities --user can name, per org: wallet entries first, then connection.json users',
   synopsis: 'estp identity list [--org <org>]',
+  examples: ['estp identity list', 'estp identity list --org utility --json'],
   options: [],
   run: async (context) => {
-    rejectUnknownOptions(context.options, [], toolUsage(listCommand, identityCommand));
     const connection = connectionOf(context);
-    const orgs =
-      context.global.org === undefined
-        ? Object.values(connection.orgs)
-        : [resolveOrg(connection, context.global.org)];
+    const orgs = selectedOrgs(connection, context.global);
     const root = rootOf(context, connection);
     const rows: IdentityRow[] = [];
     for (const org of orgs) rows.push(...(await orgRows(org, root)));
@@ -211,6 +211,10 @@ export const identityCommand: ToolCommand = {
   name: 'identity',
   description: 'register and enroll CA identities; list the identities --user can name',
   synopsis: 'estp identity enroll|register|list [options]',
+  examples: [
+    'estp identity list --org community',
+    'estp identity register --org community --user admin --roles member --as member4 --enroll',
+  ],
   options: [],
   subcommands: [enrollCommand, registerCommand, listCommand],
 };

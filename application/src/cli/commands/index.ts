@@ -1,29 +1,20 @@
 /**
- * The command table: one {@link ContractGroup} per ESTP contract (one file each) and the tool
- * commands, with name lookup (case-insensitive, dashes optional, aliases).
+ * The command table: one {@link ContractGroup} per ESTP contract, derived from the transaction
+ * declarations (./contracts.ts), and the tool commands, with name lookup (case-insensitive, dashes
+ * optional, aliases).
  */
 import { normaliseName } from '../argv';
 import { adminCommand } from './admin';
-import { audit } from './audit';
+import { AUDIT_COMMANDS } from './audit-commands';
 import { callCommand } from './call';
-import { consortium } from './consortium';
-import { dispute } from './dispute';
+import { completionCommand } from './completion';
+import { contractGroups } from './contracts';
 import { eventsCommand } from './events';
 import { identityCommand } from './identity';
-import { market } from './market';
-import { participant } from './participant';
-import { settlement } from './settlement';
 import type { ContractGroup, ToolCommand, TransactionSpec } from './types';
 
-/** The ESTP contracts, in the order of the design's public API (§7). */
-export const CONTRACT_GROUPS: readonly ContractGroup[] = [
-  consortium,
-  participant,
-  market,
-  settlement,
-  dispute,
-  audit,
-];
+/** The ESTP contracts, in the order of the declarations; `audit` also has its own commands. */
+export const CONTRACT_GROUPS: readonly ContractGroup[] = contractGroups({ Audit: AUDIT_COMMANDS });
 
 /** Commands that are not one transaction. */
 export const TOOL_COMMANDS: readonly ToolCommand[] = [
@@ -31,6 +22,7 @@ export const TOOL_COMMANDS: readonly ToolCommand[] = [
   eventsCommand,
   callCommand,
   adminCommand,
+  completionCommand(() => ({ groups: CONTRACT_GROUPS, tools: TOOL_COMMANDS })),
 ];
 
 /** A contract group by CLI or contract name (`participant`, `Participant`). */

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type EstpClient, parseResult, withClient } from '../../gateway/client';
+import { pagesOf, recordsOf } from '../../gateway/transactions';
 import { UsageError } from '../../gateway/errors';
 import { buildInput, type OptionValue } from '../argv';
 import { connectOptionsOf, GLOBAL_OPTION_NAMES } from '../context';
@@ -21,8 +22,8 @@ export const ENDORSING_ORGS_OPTION = 'endorsing-orgs';
 export function reservedOptions(spec: TransactionSpec): Set<string> {
   const reserved = new Set([...GLOBAL_OPTION_NAMES, 'submit', 'evaluate']);
   if (spec.paginated) reserved.add('all');
-  for (const transient of spec.transient ?? []) reserved.add(transient.option);
-  if (spec.transient) reserved.add(ENDORSING_ORGS_OPTION);
+  for (const transient of spec.transient) reserved.add(transient.option);
+  if (spec.transient.length > 0) reserved.add(ENDORSING_ORGS_OPTION);
   return reserved;
 }
 
@@ -33,7 +34,7 @@ export function transientOf(
   read: (path: string) => Uint8Array = (path) => readFileSync(path),
 ): Record<string, Uint8Array> | undefined {
   let data: Record<string, Uint8Array> | undefined;
-  for (const transient of spec.transient ?? []) {
+  for (const transient of spec.transient) {
     const file = options.get(transient.option);
     if (file === undefined) continue;
     if (file === true) throw new UsageError(`--${transient.option} needs a file path`);
@@ -67,23 +68,6 @@ export function endorsingOrgsOf(options: ReadonlyMap<string, OptionValue>): stri
   return orgs;
 }
 
-/** Follows bookmarks until the last page; at most `maxPages` pages. */
-export async function allPages(
-  fetch: (bookmark: string) => Promise<unknown>,
-  maxPages = 10_000,
-): Promise<{ records: unknown[]; bookmark: string }> {
-  const records: unknown[] = [];
-  let bookmark = '';
-  for (let page = 0; page < maxPages; page++) {
-    const result = await fetch(bookmark);
-    if (!isPage(result)) throw new Error('the list query did not return { records, bookmark }');
-    records.push(...result.records);
-    if (result.bookmark === '' || result.bookmark === bookmark) return { records, bookmark: '' };
-    bookmark = result.bookmark;
-  }
-  return { records, bookmark };
-}
-
 /** What a transaction command needs besides the spec. */
 export interface TransactionRun {
   readonly contract: string;
@@ -92,6 +76,8 @@ export interface TransactionRun {
   readonly global: GlobalOptions;
   readonly io: Output;
   readonly usage: string;
+  /** The command as typed in help, e.g. `estp market post-offer`. */
+  readonly command: string;
 }
 
 async function execute(
@@ -105,9 +91,13 @@ async function execute(
 
   if (spec.kind === 'evaluate') {
     if (run.options.get('all') === true) {
-      const all = await allPages(async (bookmark) =>
-        client.evaluate(contract, spec.transaction, { ...input, bookmark }, callOptions),
-      );
+      const pages = pagesOf(async (bookmark) => {
+        const page = { ...input, ...(bookmark === undefined ? {} : { bookmark }) };
+        const result = parseResult(await client.evaluateText(contract, spec.transaction, page, callOptions));
+        if (!isPage(result)) throw new Error('the list query did not return { records, bookmark }');
+        return result;
+      });
+      const all = { records: await recordsOf(pages), bookmark: '' };
       io.out(global.json ? JSON.stringify(all) : formatResult(all));
       return;
     }
@@ -135,13 +125,15 @@ async function execute(
 
 /** Runs a transaction command; resolves to exit code 0 (failures throw). */
 export async function runTransaction(run: TransactionRun): Promise<number> {
-  const input = buildInput(run.options, {
-    reserved: reservedOptions(run.spec),
-    fields: run.spec.fields ?? [],
-  });
   if (run.options.has('all') && !run.spec.paginated) {
     throw new UsageError(`--all is only for list queries`, run.usage);
   }
+  const input = buildInput(run.options, {
+    reserved: reservedOptions(run.spec),
+    fields: run.spec.fields,
+    strict: run.spec.declaration !== undefined,
+    hint: `(${run.command} --help lists its fields)`,
+  });
   // Read transient files before connecting, so a typo fails fast.
   const transient = transientOf(run.spec, run.options);
   await withClient(connectOptionsOf(run.global, run.io, run.usage), (client) =>

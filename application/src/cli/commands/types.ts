@@ -1,18 +1,23 @@
 /**
- * The shape of the CLI's command table. Each ESTP contract is one {@link ContractGroup} (one file
- * under this directory) declaring its transactions; other commands (identity, events, call) are
- * {@link ToolCommand}s.
+ * The shape of the CLI's command table. Each ESTP contract is one {@link ContractGroup} whose
+ * transactions are derived from the chaincode's declarations (./contracts.ts); other commands
+ * (identity, events, call, admin, audit verify, …) are {@link ToolCommand}s.
  */
+import type { AnyDeclaration } from '@estp/chaincode/declarations';
 import type { FieldType, OptionValue } from '../argv';
 import type { Output } from '../io';
 
-/** A field of a transaction's input object. */
+/** A field of a transaction's input object, as a flag. */
 export interface FieldSpec {
   /** camelCase name in the input JSON; the flag is its kebab-case form (`--meter-ids`). */
   readonly name: string;
   readonly type: FieldType;
+  /** What the flag's value looks like in usage text, e.g. `<integer>` or `<BUY|SELL>`. */
+  readonly placeholder: string;
+  /** The values it may take, when they are a fixed set (`BUY`, `SELL`). */
+  readonly choices?: readonly string[];
   readonly description: string;
-  readonly required?: boolean;
+  readonly required: boolean;
 }
 
 /** A transient-data entry filled from a file given by an option. */
@@ -22,6 +27,7 @@ export interface TransientSpec {
   /** The transient key, e.g. `verification`. */
   readonly key: string;
   readonly description: string;
+  readonly required: boolean;
 }
 
 /** One chaincode transaction as a CLI command. */
@@ -34,13 +40,14 @@ export interface TransactionSpec {
   /** Short names accepted besides the transaction name (matched case- and dash-insensitively). */
   readonly aliases?: readonly string[];
   /**
-   * Known input fields, for `--help` and type coercion. Fields not listed are still passed on
-   * (`--any-field value`), since the chaincode validates the input.
+   * The declaration it is derived from: its fields are the only flags accepted. Without one (`estp
+   * call` of an undeclared transaction) flags are passed on as given.
    */
-  readonly fields?: readonly FieldSpec[];
-  readonly transient?: readonly TransientSpec[];
+  readonly declaration?: AnyDeclaration;
+  readonly fields: readonly FieldSpec[];
+  readonly transient: readonly TransientSpec[];
   /** A list query taking `pageSize`/`bookmark` and returning `{ records, bookmark }`. */
-  readonly paginated?: boolean;
+  readonly paginated: boolean;
 }
 
 /** One ESTP contract and its transactions. */
@@ -82,6 +89,7 @@ export interface GlobalOptions {
   readonly json: boolean;
   readonly debug: boolean;
   readonly help: boolean;
+  readonly version: boolean;
   /** `--connection` (else `ESTP_CONNECTION`, else `<repo>/.fabric/connection.json`). */
   readonly connection: string | undefined;
   /** `--wallet` root (else `ESTP_WALLET`, else `.fabric/wallet`). */
@@ -94,11 +102,15 @@ export interface ToolCommand {
   readonly description: string;
   /** e.g. `estp events [--from-block N] [--checkpoint-file f]`. */
   readonly synopsis: string;
+  /** Command lines that work as they are written (with a network up); every command has one. */
+  readonly examples: readonly string[];
   readonly options: readonly OptionSpec[];
   /** Subcommands (e.g. `identity enroll`), when it has any. */
   readonly subcommands?: readonly ToolCommand[];
   /** Whether it takes positional arguments (`call <Contract> <Transaction>`); others refuse them. */
   readonly positionals?: boolean;
+  /** Whether it passes options it does not declare on as transaction fields (`call`); others refuse them. */
+  readonly passesFields?: boolean;
   /** Runs it; resolves to the exit code. */
   readonly run?: (context: ToolContext) => Promise<number>;
 }

@@ -23,7 +23,6 @@ import {
 } from '../../../../application/src/admin/config-update';
 import { newChannelHeader } from '../../../../application/src/admin/envelope';
 import { AdminError } from '../../../../application/src/admin/errors';
-import { groupsOf, policiesOf, valuesOf } from '../../../../application/src/admin/proto-map';
 import { type AdminSigner, newAdminSigner } from '../../../../application/src/admin/signer';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -59,8 +58,8 @@ function orgGroup(mspId: string, version = 0): common.ConfigGroup {
   const group = new common.ConfigGroup();
   group.setVersion(version);
   group.setModPolicy('Admins');
-  valuesOf(group).set('MSP', value(mspConfig.serializeBinary()));
-  policiesOf(group).set('Admins', signaturePolicy());
+  group.getValuesMap().set('MSP', value(mspConfig.serializeBinary()));
+  group.getPoliciesMap().set('Admins', signaturePolicy());
   return group;
 }
 
@@ -69,14 +68,14 @@ function baseConfig(orgs: readonly string[]): common.Config {
   const application = new common.ConfigGroup();
   application.setVersion(3);
   application.setModPolicy('Admins');
-  policiesOf(application).set('Admins', signaturePolicy(1));
-  for (const mspId of orgs) groupsOf(application).set(mspId, orgGroup(mspId, 2));
+  application.getPoliciesMap().set('Admins', signaturePolicy(1));
+  for (const mspId of orgs) application.getGroupsMap().set(mspId, orgGroup(mspId, 2));
   const ordererGroup = new common.ConfigGroup();
-  groupsOf(ordererGroup).set('OrdererMSP', orgGroup('OrdererMSP'));
+  ordererGroup.getGroupsMap().set('OrdererMSP', orgGroup('OrdererMSP'));
   const channel = new common.ConfigGroup();
   channel.setVersion(5);
-  groupsOf(channel).set('Application', application);
-  groupsOf(channel).set('Orderer', ordererGroup);
+  channel.getGroupsMap().set('Application', application);
+  channel.getGroupsMap().set('Orderer', ordererGroup);
   const config = new common.Config();
   config.setSequence(7);
   config.setChannelGroup(channel);
@@ -84,7 +83,7 @@ function baseConfig(orgs: readonly string[]): common.Config {
 }
 
 function applicationOf(group: common.ConfigGroup | undefined): common.ConfigGroup {
-  const application = group && groupsOf(group).get('Application');
+  const application = group && group.getGroupsMap().get('Application');
   if (!application) throw new Error('no Application group');
   return application;
 }
@@ -125,14 +124,14 @@ describe('computeConfigUpdate: adding an application org', () => {
   });
 
   test('existing orgs are restated by version only, the new one written whole at version 0', () => {
-    const written = groupsOf(applicationOf(update.getWriteSet()));
-    const read = groupsOf(applicationOf(update.getReadSet()));
+    const written = applicationOf(update.getWriteSet()).getGroupsMap();
+    const read = applicationOf(update.getReadSet()).getGroupsMap();
 
     // Then both sets name the existing orgs at their versions, without their contents
     for (const groups of [written, read]) {
       for (const mspId of ['AlphaMSP', 'BetaMSP']) {
         expect(groups.get(mspId)?.getVersion()).toBe(2);
-        expect(valuesOf(groups.get(mspId) ?? new common.ConfigGroup()).getLength()).toBe(0);
+        expect((groups.get(mspId) ?? new common.ConfigGroup()).getValuesMap().getLength()).toBe(0);
       }
     }
     // And the new org is only in the write set, with its MSP value and policies
@@ -140,16 +139,16 @@ describe('computeConfigUpdate: adding an application org', () => {
     expect(read.has('GammaMSP')).toBe(false);
     expect(gamma?.getVersion()).toBe(0);
     expect(gamma && mspIdOfGroup(gamma)).toBe('GammaMSP');
-    expect(gamma && policiesOf(gamma).get('Admins')?.getVersion()).toBe(0);
+    expect(gamma && gamma.getPoliciesMap().get('Admins')?.getVersion()).toBe(0);
   });
 
   test("the Application group's unchanged policies are restated, other groups left out", () => {
     // Then the Admins policy is in both sets at its version (no contents), and Orderer is untouched
-    const writtenPolicy = policiesOf(applicationOf(update.getWriteSet())).get('Admins');
+    const writtenPolicy = applicationOf(update.getWriteSet()).getPoliciesMap().get('Admins');
     expect(writtenPolicy?.getVersion()).toBe(1);
     expect(writtenPolicy?.hasPolicy()).toBe(false);
-    expect(groupsOf(update.getWriteSet() ?? new common.ConfigGroup()).has('Orderer')).toBe(false);
-    expect(groupsOf(update.getReadSet() ?? new common.ConfigGroup()).has('Orderer')).toBe(false);
+    expect((update.getWriteSet() ?? new common.ConfigGroup()).getGroupsMap().has('Orderer')).toBe(false);
+    expect((update.getReadSet() ?? new common.ConfigGroup()).getGroupsMap().has('Orderer')).toBe(false);
     // And the channel group is only the path to the change, at its current version
     expect(update.getWriteSet()?.getVersion()).toBe(5);
   });
@@ -180,11 +179,11 @@ describe('computeConfigUpdate: other changes', () => {
     const update = computeConfigUpdate(CHANNEL, original, updated);
 
     // Then Alpha's group is bumped (a value was added) and carries the new AnchorPeers value
-    const written = groupsOf(applicationOf(update.getWriteSet()));
+    const written = applicationOf(update.getWriteSet()).getGroupsMap();
     const alpha = written.get('AlphaMSP');
     expect(alpha?.getVersion()).toBe(3);
     expect(alpha && anchorPeersOf(alpha)).toEqual(['127.0.0.1:7400']);
-    expect(alpha && valuesOf(alpha).get('MSP')?.getValue_asU8().length).toBe(0);
+    expect(alpha && alpha.getValuesMap().get('MSP')?.getValue_asU8().length).toBe(0);
     // And the Application group is a path only (same version), Beta not mentioned
     expect(applicationOf(update.getWriteSet()).getVersion()).toBe(3);
     expect(written.has('BetaMSP')).toBe(false);
@@ -200,10 +199,10 @@ describe('computeConfigUpdate: other changes', () => {
     );
 
     // Then the AnchorPeers value is at version 1 and the group keeps its version
-    const alpha = groupsOf(applicationOf(update.getWriteSet())).get('AlphaMSP');
+    const alpha = applicationOf(update.getWriteSet()).getGroupsMap().get('AlphaMSP');
     expect(alpha?.getVersion()).toBe(2);
-    expect(alpha && valuesOf(alpha).get('AnchorPeers')?.getVersion()).toBe(1);
-    const anchors = alpha && valuesOf(alpha).get('AnchorPeers');
+    expect(alpha && alpha.getValuesMap().get('AnchorPeers')?.getVersion()).toBe(1);
+    const anchors = alpha && alpha.getValuesMap().get('AnchorPeers');
     expect(
       anchors &&
         peer.AnchorPeers.deserializeBinary(anchors.getValue_asU8()).getAnchorPeersList()[0]?.getPort(),

@@ -7,7 +7,8 @@
 import type { Contract } from 'fabric-contract-api';
 import { AuditContract } from '../../../../chaincode/src/contracts/audit';
 import type { AcceptResult } from '../../../../chaincode/src/market/offers';
-import type { Account, Trade } from '../../../../chaincode/src/settlement/model';
+import type { Account } from '../../../../chaincode/src/lib/accounts';
+import type { Trade } from '../../../../chaincode/src/settlement/model';
 import {
   type LedgerReader,
   type LedgerSnapshot,
@@ -15,7 +16,10 @@ import {
   ledgerReportCsv,
   readLedger,
 } from '../../../../application/src/audit';
+import type { Page } from '../../../../chaincode/src/lib/pagination';
+import { pagesOf } from '../../../../application/src/gateway/transactions';
 import type { TestIdentity } from '../../../support/fixture';
+import { LEDGER_CSV_HEADER, LEDGER_RECORD_KINDS } from '../../../support/ledger-csv';
 import {
   HASH,
   type TradingWorld,
@@ -31,12 +35,30 @@ import {
 const audit = new AuditContract();
 const CONTRACTS: Record<string, Contract> = { Audit: audit, Settlement: settlement, Market: markets };
 
+/**
+ * A reader that answers `evaluate` with `answer` and pages through it as the client does (the
+ * typed client's signatures are generic over every transaction: a fake states what it returns).
+ */
+function fakeReader(
+  answer: (contract: string, transaction: string, input: object) => Promise<unknown>,
+): LedgerReader {
+  const evaluate = (contract: string, transaction: string, input: object = {}) =>
+    answer(contract, transaction, input);
+  const pages = (contract: string, transaction: string, input: object = {}) =>
+    pagesOf(
+      (bookmark) =>
+        answer(contract, transaction, bookmark === undefined ? input : { ...input, bookmark }) as Promise<
+          Page<unknown>
+        >,
+    );
+  return { evaluate, pages } as unknown as LedgerReader;
+}
+
 /** The report's reader over the in-memory ledger, as `auditor` (evaluate only, as through the gateway). */
 function readerOf(world: TradingWorld, auditor: TestIdentity): LedgerReader {
-  return {
-    evaluate: <T>(contract: string, transaction: string, input: object = {}) =>
-      world.ledger.evaluate<T>(CONTRACTS[contract]!, transaction, auditor, input),
-  };
+  return fakeReader((contract, transaction, input) =>
+    world.ledger.evaluate(CONTRACTS[contract]!, transaction, auditor, input),
+  );
 }
 
 interface Scenario {
@@ -242,23 +264,9 @@ describe('the ledger report', () => {
     const csv = ledgerReportCsv(buildLedgerReport(snapshot));
     const lines = csv.trimEnd().split('\r\n');
 
-    expect(lines[0]).toBe(
-      'record,id,time,market,buyer,seller,participant,quantityWh,price,value,collateral,paid,refund,penalty,released,status,detail',
-    );
+    expect(lines[0]).toBe(LEDGER_CSV_HEADER);
     const kinds = new Set(lines.slice(1).map((line) => line.split(',')[0]));
-    expect([...kinds]).toEqual([
-      'trade',
-      'settlement',
-      'penalty',
-      'dispute',
-      'certificate-issue',
-      'certificate-retirement',
-      'deposit',
-      'withdrawal',
-      'sum',
-      'total',
-      'check',
-    ]);
+    expect([...kinds]).toEqual(LEDGER_RECORD_KINDS);
     expect(lines).toContain(
       `check,money.minted,${snapshot.totals.asOf},,,,,,,2000000,,,,,,ok,totals 2000000: Σ Deposit operations = minted`,
     );
@@ -275,12 +283,9 @@ test('a ledger that keeps changing while read is read again, and flagged when it
       certificates: { issuedWh: 0, retiredWh: 0, heldWh: 0, escrowedWh: 0, balanced: true },
     },
   });
-  const changing: LedgerReader = {
-    evaluate: <T>(_contract: string, transaction: string) =>
-      Promise.resolve(
-        (transaction === 'Totals' ? totals(++totalsCalls) : { records: [], bookmark: '' }) as T,
-      ),
-  };
+  const changing = fakeReader((_contract, transaction) =>
+    Promise.resolve(transaction === 'Totals' ? totals(++totalsCalls) : { records: [], bookmark: '' }),
+  );
 
   const snapshot = await readLedger(changing, { attempts: 2 });
 

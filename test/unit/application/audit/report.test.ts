@@ -57,6 +57,20 @@ describe('csvField', () => {
     expect(csvField(value)).toBe(expected);
   });
 
+  test.each([
+    ['=HYPERLINK("http://evil","click")', `"'=HYPERLINK(""http://evil"",""click"")"`],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+  ])('text a spreadsheet would run as a formula is kept text: %j → %s', (value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+
+  test('numbers are numbers, negative ones too', () => {
+    expect(csvField(-5)).toBe('-5');
+  });
+
   test('non-strings', () => {
     expect(csvField(12)).toBe('12');
     expect(csvField(false)).toBe('false');
@@ -81,6 +95,11 @@ describe('toCsv', () => {
 
   test('explicit columns choose and order the fields', () => {
     expect(toCsv([{ a: 1, b: 2, c: 3 }], ['c', 'a'])).toBe('c,a\r\n3,1\r\n');
+  });
+
+  test('an optional UTF-8 byte order mark for spreadsheet programs', () => {
+    expect(toCsv([{ name: '社区合作社' }], ['name'], { bom: true })).toBe('\uFEFFname\r\n社区合作社\r\n');
+    expect(toCsv([{ name: 'x' }]).startsWith('\uFEFF')).toBe(false);
   });
 
   test('no rows: an empty table, or just the header when the columns are given', () => {

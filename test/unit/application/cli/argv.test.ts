@@ -123,10 +123,10 @@ describe('coercing declared fields', () => {
   });
 
   test('a string[] field takes a comma-separated list or a JSON array', () => {
-    expect(coerceValue('M-1, M-2', 'string[]', 'meter-ids')).toEqual(['M-1', 'M-2']);
-    expect(coerceValue('["M,1"]', 'string[]', 'meter-ids')).toEqual(['M,1']);
-    expect(coerceValue('', 'string[]', 'meter-ids')).toEqual([]);
-    expect(() => coerceValue('[1]', 'string[]', 'meter-ids')).toThrow('must be a JSON array of strings');
+    expect(coerceValue('M-1, M-2', 'list', 'meter-ids')).toEqual(['M-1', 'M-2']);
+    expect(coerceValue('["M,1"]', 'list', 'meter-ids')).toEqual(['M,1']);
+    expect(coerceValue('', 'list', 'meter-ids')).toEqual([]);
+    expect(() => coerceValue('[1]', 'list', 'meter-ids')).toThrow('must be a JSON array of strings');
   });
 
   test('a boolean field takes true/false, or the bare flag', () => {
@@ -135,9 +135,13 @@ describe('coercing declared fields', () => {
     expect(() => coerceValue('yes', 'boolean', 'x')).toThrow('--x must be true or false');
   });
 
-  test('a time field takes epoch milliseconds or ISO text', () => {
+  test('a time field takes epoch milliseconds or ISO-8601 text, and sends ms', () => {
     expect(coerceValue('1767225600000', 'time', 'gate-closure')).toBe(1767225600000);
-    expect(coerceValue('2026-01-01T00:00:00Z', 'time', 'gate-closure')).toBe('2026-01-01T00:00:00Z');
+    expect(coerceValue('2026-01-01T00:00:00Z', 'time', 'gate-closure')).toBe(1767225600000);
+    expect(coerceValue('2026-01-01', 'time', 'from')).toBe(1767225600000);
+    expect(() => coerceValue('tomorrow', 'time', 'from')).toThrow(
+      '--from must be ms since the epoch or an ISO-8601 time, got "tomorrow"',
+    );
   });
 
   test('a bare flag for a valued field is a usage error', () => {
@@ -169,7 +173,7 @@ describe('buildInput', () => {
       ['--offer-id', '42', '--meter-ids', 'M-1,M-2'],
       [
         { name: 'offerId', type: 'string' },
-        { name: 'meterIds', type: 'string[]' },
+        { name: 'meterIds', type: 'list' },
       ],
     );
     expect(input).toEqual({ offerId: '42', meterIds: ['M-1', 'M-2'] });

@@ -56,7 +56,7 @@ describe('help', () => {
     const { code, out } = await estp('participant', '--help');
     expect(code).toBe(0);
     expect(out).toContain('register');
-    expect(out).toContain('query   one participant record');
+    expect(out).toContain('query   One participant, for any caller of the channel');
   });
 
   test('estp audit --help lists its transactions and its commands; a command has its own help', async () => {
@@ -280,7 +280,7 @@ describe('the command table', () => {
     Audit: ['History', 'List', 'Totals'],
   };
 
-  test('covers exactly the public transaction API (design §7)', () => {
+  test('covers exactly the public transaction API (docs/design.md#public-api)', () => {
     const table = Object.fromEntries(
       CONTRACT_GROUPS.map((group) => [group.contract, group.transactions.map((spec) => spec.transaction)]),
     );
@@ -293,7 +293,7 @@ describe('the command table', () => {
         expect(`${group.contract}:${spec.transaction} ${spec.kind}`).toBe(
           `${group.contract}:${spec.transaction} ${isQueryName(spec.transaction) ? 'evaluate' : 'submit'}`,
         );
-        expect(spec.paginated ?? false).toBe(spec.transaction.startsWith('List'));
+        expect(spec.paginated).toBe(spec.transaction.startsWith('List'));
       }
     }
   });

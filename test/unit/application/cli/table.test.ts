@@ -36,6 +36,27 @@ describe('formatTable', () => {
     expect(formatTable([{ a: 1, b: 2 }], { columns: ['b', 'a'] }).split('\n')[0]).toBe('b  a');
   });
 
+  test('Chinese, Japanese and Korean text takes two columns a character, and stays aligned', () => {
+    const table = formatTable([
+      { name: '社区能源合作社', kWh: 12 },
+      { name: 'Solar Co-op', kWh: 3 },
+      { name: 'ｗｉｄｅ', kWh: 100 },
+    ]);
+    expect(table.split('\n')).toEqual([
+      'name            kWh',
+      '--------------  ---',
+      '社区能源合作社   12',
+      'Solar Co-op       3',
+      'ｗｉｄｅ        100',
+    ]);
+  });
+
+  test('wide text is cut at a column, never inside a character', () => {
+    expect(formatTable([{ text: '东北电网储能项目二期' }], { maxCellWidth: 9 }).split('\n')[2]).toBe(
+      '东北电网…',
+    );
+  });
+
   test('no records', () => {
     expect(formatTable([])).toBe('(no records)');
   });

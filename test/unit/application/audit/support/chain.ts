@@ -17,6 +17,7 @@ import {
   parseBlock,
 } from '../../../../../application/src/audit';
 import { type Credentials, issue } from './x509';
+import { invocationPayload } from '../../../../../application/src/admin/envelope';
 
 export const CHANNEL = 'estp';
 export const CHAINCODE = 'estp';
@@ -144,7 +145,7 @@ export class TestChain {
     const application = new common.ConfigGroup();
     const orderer = new common.ConfigGroup();
     for (const org of [...Object.values(this.orgs), ...extra])
-      mapOf(application.getGroupsMap()).set(org.mspId, mspGroup(org));
+      application.getGroupsMap().set(org.mspId, mspGroup(org));
     if (endorsement !== 'none') {
       const meta = new common.ImplicitMetaPolicy();
       meta.setSubPolicy('Endorsement');
@@ -154,11 +155,11 @@ export class TestChain {
       policy.setValue(meta.serializeBinary());
       const configPolicy = new common.ConfigPolicy();
       configPolicy.setPolicy(policy);
-      mapOf(application.getPoliciesMap()).set('Endorsement', configPolicy);
+      application.getPoliciesMap().set('Endorsement', configPolicy);
     }
-    mapOf(orderer.getGroupsMap()).set(ORDERER_MSP, mspGroup(this.orderer));
-    mapOf(channelGroup.getGroupsMap()).set('Application', application);
-    mapOf(channelGroup.getGroupsMap()).set('Orderer', orderer);
+    orderer.getGroupsMap().set(ORDERER_MSP, mspGroup(this.orderer));
+    channelGroup.getGroupsMap().set('Application', application);
+    channelGroup.getGroupsMap().set('Orderer', orderer);
     const config = new common.Config();
     config.setSequence(this.blocks.length);
     config.setChannelGroup(channelGroup);
@@ -203,19 +204,12 @@ export class TestChain {
     signatureHeader.setNonce(nonce);
     const signatureHeaderBytes = signatureHeader.serializeBinary();
 
-    const input = new peer.ChaincodeInput();
-    input.setArgsList(
-      [options.fn ?? 'Market:Submit', ...(options.args ?? ['{}'])].map((a) => new TextEncoder().encode(a)),
-    );
-    const spec = new peer.ChaincodeSpec();
-    spec.setType(peer.ChaincodeSpec.Type.NODE);
-    spec.setChaincodeId(chaincodeId);
-    spec.setInput(input);
-    const invocation = new peer.ChaincodeInvocationSpec();
-    invocation.setChaincodeSpec(spec);
-    const proposalPayload = new peer.ChaincodeProposalPayload();
-    proposalPayload.setInput(invocation.serializeBinary());
-    const chaincodeProposalPayload = proposalPayload.serializeBinary();
+    const args = [options.fn ?? 'Market:Submit', ...(options.args ?? ['{}'])];
+    const chaincodeProposalPayload = invocationPayload(
+      chaincodeId,
+      args.map((arg) => new TextEncoder().encode(arg)),
+      peer.ChaincodeSpec.Type.NODE,
+    ).serializeBinary();
 
     const kvrwset = new ledger.rwset.kvrwset.KVRWSet();
     for (const [key, value] of Object.entries(options.writes ?? {})) {
@@ -416,13 +410,8 @@ function mspGroup(org: Org): common.ConfigGroup {
   const value = new common.ConfigValue();
   value.setValue(mspConfig.serializeBinary());
   const group = new common.ConfigGroup();
-  mapOf(group.getValuesMap()).set('MSP', value);
+  group.getValuesMap().set('MSP', value);
   return group;
-}
-
-/** `jspb.Map#set` (google-protobuf's typings are not installed, see parse.ts). */
-function mapOf(map: unknown): { set(key: string, value: unknown): void } {
-  return map as { set(key: string, value: unknown): void };
 }
 
 /** Replaces the first occurrence of `find` in `bytes` by `replace` (same length); throws if absent. */

@@ -15,9 +15,9 @@ import { IllegalStateError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import { collateral as collateralOf, value } from '../lib/money';
 import { writeIndex, writeRecord } from '../lib/state';
-import type { Market, Offer } from '../market/model';
-import type { AccountBook } from './accounts';
-import { TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT, type Trade } from './model';
+import type { AccountBook } from '../lib/accounts';
+import type { Trade } from '../settlement/model';
+import { type Market, type Offer, TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT } from './model';
 
 /** One side of a fill: the offer filled, or the taker of an AcceptOffer (no offer). */
 export interface Party {

@@ -9,11 +9,35 @@
  * burns, issues or retires explicitly), so the book itself cannot create or destroy a unit.
  */
 import type { Context } from 'fabric-contract-api';
-import { IllegalStateError, InsufficientFundsError } from '../lib/errors';
-import { RecordType } from '../lib/keys';
-import { add } from '../lib/money';
-import { readRecord, writeRecord } from '../lib/state';
-import type { Account } from './model';
+import { IllegalStateError, InsufficientFundsError } from './errors';
+import { RecordType } from './keys';
+import { add } from './money';
+import { readRecord, writeRecord } from './state';
+
+/**
+ * One participant's account, keyed by participant ID. Money: `available` can be spent or locked;
+ * `escrowed` is locked by the participant's open offers and unsettled trades (buyer payment escrow
+ * or seller collateral). Certificates likewise: `certificatesHeldWh` and `certificatesEscrowedWh`.
+ * The per-account mint/burn and issue/retire totals make Deposit, Withdraw, IssueCertificates and
+ * RetireCertificates write only this account (no global hot key); Audit:Totals sums them.
+ */
+export interface Account {
+  /** The participant ID `<mspId>:<enrollmentId>`. */
+  id: string;
+  available: number;
+  escrowed: number;
+  /** Σ Deposits to this account. */
+  minted: number;
+  /** Σ Withdrawals from this account. */
+  burned: number;
+  certificatesHeldWh: number;
+  certificatesEscrowedWh: number;
+  /** Σ certificates issued to this account. */
+  certificatesIssuedWh: number;
+  /** Σ certificates retired by this account. */
+  certificatesRetiredWh: number;
+  updatedAt: string;
+}
 
 /** A zero account for a participant that has none yet. */
 export function emptyAccount(id: string, now: string): Account {

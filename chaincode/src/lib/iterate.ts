@@ -1,0 +1,25 @@
+/**
+ * Iteration over the shim's query iterators as a primitive: `for await (const { key, value } of
+ * results(ctx.stub.getStateByPartialCompositeKey(type, [])))`. The iterator is closed however the
+ * loop ends: at its end, on `break` or `return`, when the loop body throws, and when fetching the
+ * next result fails (the shim's own async iteration leaves the iterator open in that last case).
+ * Every range, partial-key and history query of the chaincode goes through it.
+ */
+
+/** What the shim's state and history iterators have in common. */
+interface QueryIterator<T> {
+  next(): Promise<{ value: T; done?: boolean }>;
+  close(): Promise<void>;
+}
+
+/** The results of a query, for `for await`; the iterator (or its promise) is closed at the end. */
+export async function* results<T>(
+  query: QueryIterator<T> | Promise<QueryIterator<T>>,
+): AsyncGenerator<T, void, undefined> {
+  const iterator = await query;
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  } finally {
+    await iterator.close();
+  }
+}
