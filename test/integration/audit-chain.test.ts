@@ -26,7 +26,7 @@ beforeAll(async () => {
   day = await tradingDay((line) => {
     process.stderr.write(`trading day: ${line}\n`);
   });
-  auditor = connect('utility', 'auditor', network);
+  auditor = connect('utility', 'auditor');
 }, 180_000);
 afterAll(() => {
   auditor.close();

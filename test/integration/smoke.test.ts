@@ -14,7 +14,7 @@ const ORGS = ['utility', 'enterprise', 'community'] as const;
 const connections: GatewayConnection[] = [];
 /** A connection closed in afterAll. */
 function gatewayFor(org: string, user: string): GatewayConnection {
-  const connection = connect(org, user, network);
+  const connection = connect(org, user);
   connections.push(connection);
   return connection;
 }

@@ -23,9 +23,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type EstpClient, connect } from '../../../application/src/gateway/client';
 import { enroll, register } from '../../../application/src/gateway/ca';
-import { type ConnectionInfo, loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
-import { resolveIdentity } from '../../../application/src/gateway/identity';
-import { CONNECTION_FILE, connectAs } from './network';
+import { identityFromWallet, resolveIdentity } from '../../../application/src/gateway/identity';
+import { connectAs, loadNetwork, type NetworkInfo, orgSettings } from './network';
 import type { Trade } from '../../../chaincode/src/records';
 
 /** A tag unique to this test run, in every ID the sequence creates. */
@@ -66,20 +65,26 @@ async function until(ms: number): Promise<void> {
 }
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Clients by `org/user`, connected once and closed at the end. */
+/**
+ * Clients by `org/user`, connected once and closed at the end: the sequence's own members from
+ * their temporary wallets, everyone else from their org's wallet.
+ */
 class Clients {
   private readonly open = new Map<string, Promise<EstpClient>>();
 
-  constructor(
-    private readonly connection: ConnectionInfo,
-    private readonly walletRoot: string,
-  ) {}
+  constructor(private readonly walletRoot: string) {}
+
+  /** The temporary wallet of `org`, for the members this sequence enrols. */
+  walletOf(org: string): string {
+    return path.join(this.walletRoot, org);
+  }
 
   get(org: string, user: string): Promise<EstpClient> {
     const key = `${org}/${user}`;
     let client = this.open.get(key);
     if (!client) {
-      client = connect({ org, user, connection: this.connection, walletRoot: this.walletRoot });
+      const own = identityFromWallet(this.walletOf(org), user) !== undefined;
+      client = connect({ org, user, ...(own ? { wallet: this.walletOf(org) } : {}) });
       this.open.set(key, client);
     }
     return client;
@@ -90,17 +95,13 @@ class Clients {
   }
 }
 
-/** Enrols a new member of `org` with the org's CA into `walletRoot`. */
-async function newMember(
-  connection: ConnectionInfo,
-  walletRoot: string,
-  org: string,
-  label: string,
-): Promise<Member> {
-  const info = resolveOrg(connection, org);
+/** Enrols a new member of `org`, registered by the org's CA registrar, into a temporary wallet. */
+async function newMember(clients: Clients, org: string, label: string): Promise<Member> {
+  const settings = orgSettings(org);
+  const info = settings.org;
   const user = `aud-${RUN_TAG}-${label}`;
-  const { secret } = await register(connection, info, { user, roles: ['member'] }, walletRoot);
-  await enroll(connection, info, user, secret, walletRoot);
+  const { secret } = await register(settings, { user, roles: ['member'] });
+  await enroll({ org: info, wallet: clients.walletOf(org) }, user, secret);
   return {
     org,
     user,
@@ -114,7 +115,7 @@ async function newMember(
  * A majority of the channel's orgs, `mspId` first: the gateway sends transient data only to the
  * orgs it is told to, and MAJORITY Endorsement needs 2 of 3 (3 of 4 once a fourth org joined).
  */
-function majorityWith(connection: ConnectionInfo, mspId: string): string[] {
+function majorityWith(connection: NetworkInfo, mspId: string): string[] {
   const orgs = [mspId, 'UtilityMSP', ...Object.keys(connection.orgs).sort()];
   return [...new Set(orgs)]
     .filter((org) => org in connection.orgs)
@@ -123,17 +124,12 @@ function majorityWith(connection: ConnectionInfo, mspId: string): string[] {
 
 /** Participant:Register with the verification data, endorsed by a majority led by the member's org. */
 async function registerParticipant(
-  connection: ConnectionInfo,
-  walletRoot: string,
+  connection: NetworkInfo,
+  clients: Clients,
   member: Member,
   gridZone: string,
 ): Promise<void> {
-  const identity = await resolveIdentity(
-    connection,
-    resolveOrg(connection, member.org),
-    member.user,
-    walletRoot,
-  );
+  const identity = resolveIdentity(clients.walletOf(member.org), orgSettings(member.org).org, member.user);
   const gateway = connectAs(member.org, identity);
   try {
     await gateway.contract('Participant').submit('Register', {
@@ -165,20 +161,18 @@ async function clearFully(client: EstpClient, marketId: string): Promise<void> {
 }
 
 /** The neutral orgs' arbiters that must agree on a ruling between members of `partyMsp`. */
-async function neutralArbiters(
-  client: EstpClient,
-  connection: ConnectionInfo,
-  partyMsp: string,
-): Promise<string[]> {
+async function neutralArbiters(client: EstpClient, partyMsp: string): Promise<string[]> {
   const orgs = await client.evaluate('Consortium', 'ListOrganisations', { pageSize: 200 });
   const neutral = orgs.records
     .filter((org) => org.status === 'ACTIVE' && org.mspId !== partyMsp)
     .map((org) => org.mspId);
-  const withArbiter = neutral.filter((mspId) => connection.orgs[mspId]?.users['arbiter'] !== undefined);
+  const withArbiter = neutral.filter(
+    (mspId) => identityFromWallet(orgSettings(mspId).wallet, 'arbiter') !== undefined,
+  );
   const required = Math.min(2, neutral.length);
   if (withArbiter.length < required) {
     throw new Error(
-      `a ruling needs arbiters of ${required} of [${neutral.join(', ')}]; connection.json has ${withArbiter.length}`,
+      `a ruling needs arbiters of ${required} of [${neutral.join(', ')}]; their wallets have ${withArbiter.length}`,
     );
   }
   return withArbiter.slice(0, required);
@@ -186,9 +180,9 @@ async function neutralArbiters(
 
 /** Runs the trading sequence (about 30 s). `log` receives one line per step. */
 export async function tradingDay(log: (line: string) => void = () => undefined): Promise<TradingDay> {
-  const connection = loadConnection(process.env['ESTP_CONNECTION'] ?? CONNECTION_FILE);
+  const connection = loadNetwork();
   const walletRoot = mkdtempSync(path.join(tmpdir(), 'estp-audit-wallet-'));
-  const clients = new Clients(connection, walletRoot);
+  const clients = new Clients(walletRoot);
   const gridZone = `Z-${RUN_TAG}`;
   const marketId = `M-${RUN_TAG}`;
   const deposit = 100_000;
@@ -196,13 +190,13 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
   try {
     const startedAt = Date.now() - 1000;
     // One at a time: a CA (sqlite) answers parallel registrations slowly enough to time out.
-    const seller = await newMember(connection, walletRoot, 'enterprise', 's');
-    const buyerA = await newMember(connection, walletRoot, 'community', 'a');
-    const buyerB = await newMember(connection, walletRoot, 'community', 'b');
-    const sellerB = await newMember(connection, walletRoot, 'community', 'c');
+    const seller = await newMember(clients, 'enterprise', 's');
+    const buyerA = await newMember(clients, 'community', 'a');
+    const buyerB = await newMember(clients, 'community', 'b');
+    const sellerB = await newMember(clients, 'community', 'c');
     const members = [seller, buyerA, buyerB, sellerB];
     log(`enrolled ${members.map((m) => m.participantId).join(', ')}`);
-    await Promise.all(members.map((m) => registerParticipant(connection, walletRoot, m, gridZone)));
+    await Promise.all(members.map((m) => registerParticipant(connection, clients, m, gridZone)));
     await Promise.all(
       members.map(async (m) =>
         (await clients.get(m.org, 'admin')).submit('Participant', 'Approve', { id: m.participantId }),
@@ -284,7 +278,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       claim: `audit test ${RUN_TAG}: meter under-read`,
       evidenceHash: sha256(`evidence ${RUN_TAG}`),
     });
-    for (const mspId of await neutralArbiters(treasurer, connection, buyerA.mspId)) {
+    for (const mspId of await neutralArbiters(treasurer, buyerA.mspId)) {
       await (
         await clients.get(mspId, 'arbiter')
       ).submit('Dispute', 'Rule', {
