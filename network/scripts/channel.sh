@@ -149,14 +149,17 @@ gossip_peers_known() { # <org>
     true
 }
 
-# Step: every peer's gossip knows every other org's peer. Until then a gateway cannot plan an
-# endorsement naming an org it has not heard of ("failed to find any endorsing peers for
-# org(s): CommunityMSP"), which a client that names its endorsers (transient data) hits at once.
-await_gossip() {
+# Step: every listed peer's gossip (default: every member's) knows every other org's peer. Until
+# then a gateway cannot plan an endorsement naming an org it has not heard of ("failed to find any
+# endorsing peers for org(s): CommunityMSP"), which a client that names its endorsers (transient
+# data) hits at once.
+await_gossip() { # [org…]
   local org known deadline=$((SECONDS + 60)) want=$((${#CHANNEL_ORGS[@]} - 1)) lagging
+  local -a orgs=("$@")
+  ((${#orgs[@]} > 0)) || orgs=("${CHANNEL_ORGS[@]}")
   while :; do
     lagging=""
-    for org in "${CHANNEL_ORGS[@]}"; do
+    for org in "${orgs[@]}"; do
       known=$(gossip_peers_known "$org")
       if ((${known:-0} < want)); then lagging="$lagging $org(${known:-?})"; fi
     done
@@ -164,5 +167,5 @@ await_gossip() {
     ((SECONDS < deadline)) || die "after 60s these peers still do not know all $want other peers:$lagging"
     sleep 0.5
   done
-  step_note "each peer knows the $want other peers"
+  step_note "$([[ $# -eq 0 ]] && echo each peer || echo "peer0.$*") knows the $want other peers"
 }

@@ -21,7 +21,8 @@
 #   crypto, export; genesis (the channel's genesis block from the founding orgs' exports);
 #   orderers (start them); join (each orderer joins the channel; waits for a Raft leader)
 # Either:
-#   start      start its processes again (after a reboot); stop: stop them; status: list them
+#   start      start its processes that are not running (after a crash or a reboot) and wait until
+#              its peer's gossip knows the channel's other peers; stop: stop them; status: list them
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$NETWORK_DIR/scripts/binaries.sh"
@@ -41,7 +42,7 @@ org_command_steps() { # <command> <org>
   case $1 in
     chaincode) echo 4 ;;
     orderers) echo "$ORDERER_COUNT" ;;
-    start) if [[ $2 == "$ORDERER_ORG" ]]; then echo "$ORDERER_COUNT"; else echo 3; fi ;;
+    start) if [[ $2 == "$ORDERER_ORG" ]]; then echo "$ORDERER_COUNT"; else echo 4; fi ;;
     stop | status) echo 0 ;;
     *) echo 1 ;;
   esac
@@ -88,6 +89,7 @@ org_command() { # <command> <org> [update file]
       org_step "$org" "$org: starting ca.$org" start_ca "$org"
       org_step "$org" "$org: starting peer0.$org" start_peer "$org"
       org_step "$org" "$org: starting its chaincode service" start_chaincode_server "$org"
+      org_step "$org" "$org: its peer knows the channel's other peers" await_gossip "$org"
       ;;
     stop) stop_org "$org" ;;
     status) org_status "$org" ;;
