@@ -21,7 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type EstpClient, connect } from '../../../application/src/gateway/client';
+import { type EstpClient, connect, syncPeers } from '../../../application/src/gateway/client';
 import { enroll, register } from '../../../application/src/gateway/ca';
 import { identityFromWallet, resolveIdentity } from '../../../application/src/gateway/identity';
 import { connectAs, loadNetwork, type NetworkInfo, orgSettings } from './network';
@@ -72,7 +72,19 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 class Clients {
   private readonly open = new Map<string, Promise<EstpClient>>();
 
-  constructor(private readonly walletRoot: string) {}
+  constructor(
+    private readonly network: NetworkInfo,
+    private readonly walletRoot: string,
+  ) {}
+
+  /**
+   * Waits until every org's peer has committed every block any of them has: before a step taken
+   * through another org's peer than the step before (a commit is reported by the submitter's peer).
+   */
+  async sync(): Promise<void> {
+    const readers = Object.values(this.network.orgs).map((org) => this.get(org.name, 'admin'));
+    await syncPeers(await Promise.all(readers));
+  }
 
   /** The temporary wallet of `org`, for the members this sequence enrols. */
   walletOf(org: string): string {
@@ -182,7 +194,7 @@ async function neutralArbiters(client: EstpClient, partyMsp: string): Promise<st
 export async function tradingDay(log: (line: string) => void = () => undefined): Promise<TradingDay> {
   const connection = loadNetwork();
   const walletRoot = mkdtempSync(path.join(tmpdir(), 'estp-audit-wallet-'));
-  const clients = new Clients(walletRoot);
+  const clients = new Clients(connection, walletRoot);
   const gridZone = `Z-${RUN_TAG}`;
   const marketId = `M-${RUN_TAG}`;
   const deposit = 100_000;
@@ -202,6 +214,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
         (await clients.get(m.org, 'admin')).submit('Participant', 'Approve', { id: m.participantId }),
       ),
     );
+    await clients.sync();
     const treasurer = await clients.get('utility', 'treasurer');
     await Promise.all(
       members.map((m) =>
@@ -212,6 +225,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
         }),
       ),
     );
+    await clients.sync();
     log('registered, approved and funded');
 
     const gateClosure = Date.now() + 7_000;
@@ -256,7 +270,9 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     log(`market ${marketId} open with 4 offers; bilateral trade ${accepted.trade.id}`);
 
     await until(gateClosure + 300);
+    await clients.sync();
     await clearFully(await clients.get(buyerA.org, buyerA.user), marketId);
+    await clients.sync();
     const listed = await (
       await clients.get('utility', 'auditor')
     ).evaluate('Settlement', 'ListTrades', { marketId, pageSize: 200 });
@@ -278,6 +294,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       claim: `audit test ${RUN_TAG}: meter under-read`,
       evidenceHash: sha256(`evidence ${RUN_TAG}`),
     });
+    await clients.sync();
     for (const mspId of await neutralArbiters(treasurer, buyerA.mspId)) {
       await (
         await clients.get(mspId, 'arbiter')
@@ -287,6 +304,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
         penalty: 20,
         reason: 'meter log',
       });
+      await clients.sync(); // the next arbiter's peer must see this ruling to agree with it
     }
     log(`dispute on ${disputed.id} ruled`);
 
@@ -311,9 +329,9 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     const projectId = `P-${RUN_TAG}`;
     const owner = await clients.get(buyerB.org, buyerB.user);
     const verifier = await clients.get('enterprise', 'verifier');
-    // Each step goes through another org's peer than the one before: it waits until that peer has
-    // committed the block of the step before (EstpClient.waitForBlock), or it would not see it.
-    const project = await owner.submitText('Settlement', 'RegisterSavingsProject', {
+    // Each step goes through another org's peer than the one before: every org's peer first
+    // commits the block of the step before (clients.sync), or the next would not see it.
+    await owner.submit('Settlement', 'RegisterSavingsProject', {
       projectId,
       title: 'Audit test heat pumps',
       method: 'IPMVP Option C',
@@ -321,14 +339,14 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       gridZone,
       evidenceHash: sha256(`project ${RUN_TAG}`),
     });
-    await verifier.waitForBlock(project.blockNumber);
-    const issued = await verifier.submitText('Settlement', 'IssueCertificates', {
+    await clients.sync();
+    await verifier.submit('Settlement', 'IssueCertificates', {
       projectId,
       batchId: 'B1',
       quantityWh: 5_000,
       evidenceHash: sha256(`m&v ${RUN_TAG}`),
     });
-    await owner.waitForBlock(issued.blockNumber);
+    await clients.sync();
     await owner.submit('Settlement', 'RetireCertificates', {
       retirementId: `R-${RUN_TAG}`,
       quantityWh: 1_500,
@@ -341,6 +359,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     log('certificates issued and retired; withdrawal done');
 
     await until(reportDeadline + disputeWindowMs + 300);
+    await clients.sync();
     const settled: TradeView[] = [];
     for (const trade of [full, short, disputed]) {
       settled.push(await treasurer.submit('Settlement', 'Settle', { tradeId: trade.id }));
