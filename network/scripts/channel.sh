@@ -169,3 +169,33 @@ await_gossip() { # [org…]
   done
   step_note "$([[ $# -eq 0 ]] && echo each peer || echo "peer0.$*") knows the $want other peers"
 }
+
+# True when the channel configuration in force (read from the orderer by <asking org>'s Fabric
+# admin) has <msp> in its Application group.
+channel_has_member() { # <msp> <asking org>
+  local summary
+  summary=$(estp_cli admin config --org "$2" --json)
+  MSP=$1 node -e '
+    const summary = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    process.exit(summary.applicationOrgs.some((org) => org.mspId === process.env.MSP) ? 0 : 1);
+  ' <<<"$summary"
+}
+
+# Step (a member's host, after the update adding <org> was applied): record <org>, onboarded on
+# its own host, as a channel member here, so this host's profiles list its peer and its chaincode
+# commits ask its peer to endorse. Checked against the channel configuration by a local org.
+record_channel_member() { # <org>
+  local org=$1 local_org="" candidate
+  [[ -d $(org_public "$org")/msp ]] || die "no public definition of $org in .fabric/consortium/orgs/$org: receive its export first"
+  for candidate in "${PEER_ORGS[@]}"; do
+    if [[ $candidate != "$org" && -f $(profile_file "$candidate") ]]; then
+      local_org=$candidate
+      break
+    fi
+  done
+  [[ -n $local_org ]] || die "no org with a connection profile on this host to read the channel configuration"
+  channel_has_member "${ORG_MSP[$org]}" "$local_org" ||
+    die "${ORG_MSP[$org]} is not in the channel configuration yet (estp admin submit the update first)"
+  record_onboarded "$org" member
+  step_note "${ORG_MSP[$org]} is in the channel (read by $local_org's admin); run 'org.sh profile --org $local_org'"
+}

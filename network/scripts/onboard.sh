@@ -39,16 +39,6 @@ majority_of() { # <org…>
   printf '%s\n' "${orgs[@]:0:$((${#orgs[@]} / 2 + 1))}"
 }
 
-# True when the channel configuration in force has <msp> in its Application group.
-channel_has_member() { # <msp>
-  local summary
-  summary=$(estp_cli admin config --org "${FOUNDING_ORGS[0]}" --json)
-  MSP=$1 node -e '
-    const summary = JSON.parse(require("fs").readFileSync(0, "utf8"));
-    process.exit(summary.applicationOrgs.some((org) => org.mspId === process.env.MSP) ? 0 : 1);
-  ' <<<"$summary"
-}
-
 # Step: the network is up (add-org works on the running network, it starts nothing founding).
 check_running_network() {
   local name org missing=()
@@ -153,7 +143,8 @@ submit_add_org_update() { # <org> <submitting org>
 # and it writes its own connection profile.
 record_member() { # <org>
   local org=$1
-  channel_has_member "${ORG_MSP[$org]}" || die "${ORG_MSP[$org]} is not in the channel configuration"
+  channel_has_member "${ORG_MSP[$org]}" "${FOUNDING_ORGS[0]}" ||
+    die "${ORG_MSP[$org]} is not in the channel configuration"
   if [[ $(onboarded_state "$org") != member ]]; then
     record_onboarded "$org" member
     mark_changed

@@ -17,6 +17,8 @@
 #   bootstrap  Consortium:Bootstrap: its ESTP admin confirms the founding declaration (every
 #              founding org once, after the first commit; the founders are recorded when all did)
 #   sign       sign a channel configuration update as its Fabric admin: --file <update.pb>
+#   member     (on a member's host, for an org onboarded elsewhere) record <org> as a channel member
+#              here once the update adding it is applied, so this host's profiles list its peer
 # The orderer org (--org orderer):
 #   crypto, export; genesis (the channel's genesis block from the founding orgs' exports);
 #   orderers (start them); join (each orderer joins the channel; waits for a Raft leader)
@@ -34,7 +36,7 @@ source "$NETWORK_DIR/scripts/channel.sh"
 source "$NETWORK_DIR/scripts/chaincode.sh"
 source "$NETWORK_DIR/scripts/profile.sh"
 
-PEER_ORG_COMMANDS="crypto ca users export peer join chaincode commit profile bootstrap sign start stop status"
+PEER_ORG_COMMANDS="crypto ca users export peer join chaincode commit profile bootstrap sign member start stop status"
 ORDERER_ORG_COMMANDS="crypto export genesis orderers join start stop status"
 
 # How many progress lines org_command prints (for the [n/total] counter).
@@ -85,6 +87,7 @@ org_command() { # <command> <org> [update file]
     profile) org_step "$org" "$org: connection profile" write_profile "$org" ;;
     bootstrap) org_step "$org" "$org: Consortium:Bootstrap (confirms the founding declaration)" bootstrap_consortium "$org" ;;
     sign) org_step "$org" "$org: signing ${3##*/} (estp admin sign)" sign_update "$org" "$3" ;;
+    member) step "$org: recorded as a channel member on this host" record_channel_member "$org" ;;
     start)
       org_step "$org" "$org: starting ca.$org" start_ca "$org"
       org_step "$org" "$org: starting peer0.$org" start_peer "$org"
