@@ -153,23 +153,27 @@ start_chaincode_server() { # <org>
   if $restarted; then step_note "restarted with $CC_LABEL (was ${running_id%%:*})"; else step_note "$CC_LABEL on $address:$port"; fi
 }
 
-# Committed definition: "<sequence> <version>", or "0 -" when none (peer CLI already exported).
-committed_definition() {
-  local json
+# Committed definition: "<sequence> <version> <approved>", approved = yes when <org> (default: the
+# peer CLI's org) approved it; "0 - no" when none. One query (peer CLI already exported).
+committed_definition() { # [org]
+  local json msp=${CORE_PEER_LOCALMSPID:-}
+  if [[ -n ${1:-} ]]; then msp=${ORG_MSP[$1]}; fi
   if ! json=$(peer lifecycle chaincode querycommitted -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" --output json 2>/dev/null); then
-    echo "0 -"
+    echo "0 - no"
     return 0
   fi
   # shellcheck disable=SC2016 # JavaScript template literal
-  node -e 'const d = JSON.parse(process.argv[1]); console.log(`${d.sequence} ${d.version}`)' "$json"
+  node -e '
+    const d = JSON.parse(process.argv[1]);
+    console.log(`${d.sequence} ${d.version} ${d.approvals && d.approvals[process.argv[2]] ? "yes" : "no"}`);
+  ' "$json" "$msp"
 }
 
-# Whether <org> approved the committed definition (querycommitted lists the approvals).
+# Whether <org> approved the committed definition.
 approved_committed() { # <org>
-  local json
-  json=$(peer lifecycle chaincode querycommitted -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" --output json)
-  node -e 'const d = JSON.parse(process.argv[1]); process.exit(d.approvals && d.approvals[process.argv[2]] ? 0 : 1)' \
-    "$json" "${ORG_MSP[$1]}"
+  local approved
+  read -r _ _ approved <<<"$(committed_definition "$1")"
+  [[ $approved == yes ]]
 }
 
 # Whether <org> approved the current version at the next, uncommitted <sequence>.
@@ -184,13 +188,13 @@ approved_next() { # <org> <sequence>
 # committed sequence when the committed version is its package's (an org that joined later: the
 # MAJORITY policies grow with the channel, so no new sequence is needed), else the next one.
 approve_chaincode() { # <org>
-  local org=$1 sequence version
+  local org=$1 sequence version approved
   load_cc_state "$org"
   step_log "$(process_log "peer0.$org")"
   export_peer_cli "$org"
-  read -r sequence version <<<"$(committed_definition)"
+  read -r sequence version approved <<<"$(committed_definition "$org")"
   if [[ $version == "$CC_VERSION" ]]; then
-    if approved_committed "$org"; then
+    if [[ $approved == yes ]]; then
       step_note "already approved (sequence $sequence, $CC_LABEL)"
       return 0
     fi
@@ -215,7 +219,7 @@ commit_chaincode() { # <org>
   local org=$1 sequence version
   load_cc_state "$org"
   export_peer_cli "$org"
-  read -r sequence version <<<"$(committed_definition)"
+  read -r sequence version _ <<<"$(committed_definition)"
   if [[ $version == "$CC_VERSION" ]]; then
     step_note "up to date (sequence $sequence, $CC_LABEL)"
     return 0

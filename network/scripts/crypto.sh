@@ -54,12 +54,17 @@ assert_no_private_key() { # <dir>
 # Step (org.sh export): the org's public part, into .fabric/consortium/orgs/<org>: its MSP
 # definition without keys (msp/), its TLS root (tlsca.pem); for a peer org its channel definition
 # (<MSP>.json, `configtxgen -printOrg`), for the orderer org each orderer's TLS certificate (the
-# Raft consenters). Rewritten on each run (it is derived); nothing else is ever copied there.
+# Raft consenters). Written once from the org's keys (which never change); nothing else is ever
+# copied there.
 export_org() { # <org>
   local org=$1 crypto public tmp n
   crypto=$(org_crypto "$org")
   public=$(org_public "$org")
   tmp="$public.tmp"
+  if [[ -f $public/tlsca.pem && ($org == "$ORDERER_ORG" || -f $public/${ORG_MSP[$org]}.json) ]]; then
+    step_note "${public#"$ROOT_DIR"/} (exported earlier)"
+    return 0
+  fi
   rm -rf "$tmp"
   mkdir -p "$tmp/msp"
   cp -R "$crypto/msp/cacerts" "$crypto/msp/tlscacerts" "$crypto/msp/config.yaml" "$tmp/msp/"

@@ -52,7 +52,7 @@ check_running_network() {
   load_cc_state "${FOUNDING_ORGS[0]}"
   export_peer_cli "${FOUNDING_ORGS[0]}"
   local sequence version
-  read -r sequence version <<<"$(committed_definition)"
+  read -r sequence version _ <<<"$(committed_definition)"
   [[ $version == "$CC_VERSION" ]] ||
     die "committed chaincode definition is $version (sequence $sequence), the packaged build $CC_VERSION: run 'npm run network:up' first"
   for org in "${CHANNEL_ORGS[@]}"; do

@@ -15,7 +15,7 @@ import { ledgerHeights } from '../../application/src/admin/operations';
 import { fabricAdminOf } from '../../application/src/admin/signer';
 import { parseBlock, parseTransaction } from '../../application/src/audit/parse';
 import type { EstpClient } from '../../application/src/gateway/client';
-import { Clients, newRunTag, timeline } from './support/estp';
+import { Clients, newRunTag, openElectricityMarketAs } from './support/estp';
 import { orgSettings } from './support/network';
 
 const run = promisify(execFile);
@@ -67,7 +67,9 @@ function processesOf(org: string): { name: string; pid: number }[] {
 
 /** `ss -Hltnp`: every listening TCP socket with the pids holding it. */
 async function listeners(): Promise<{ address: string; port: number; pids: number[] }[]> {
-  const { stdout } = await run('ss', ['-Hltnp']);
+  const { stdout } = await run('ss', ['-Hltnp']).catch((cause: unknown) => {
+    throw new Error('this test lists listening sockets with ss (Debian package iproute2)', { cause });
+  });
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -99,17 +101,9 @@ async function restart(org: string): Promise<void> {
   await run('bash', [ORG_SH, 'start', '--org', org], { env: process.env, timeout: 180_000 });
 }
 
-/** Opens a market as `org`'s ESTP admin through its own peer; returns the orgs that endorsed it. */
+/** Opens a market as the client's ESTP admin through its own peer; returns the orgs that endorsed it. */
 async function endorsersOfSubmit(client: EstpClient, marketId: string): Promise<string[]> {
-  const times = timeline({ offersMs: 600_000 });
-  const result = await client.submitText('Market', 'OpenMarket', {
-    marketId,
-    commodity: 'ELECTRICITY',
-    gridZone: 'ZONE-A',
-    deliveryStart: times.deliveryStart,
-    deliveryEnd: times.deliveryEnd,
-    gateClosure: times.gateClosure,
-  });
+  const { committed: result } = await openElectricityMarketAs(client, marketId, 600_000);
   const block = parseBlock(
     await client.evaluateSystem(
       'qscc',

@@ -8,6 +8,7 @@ import {
   connect,
   type ConnectOptions,
   type EstpClient,
+  type SubmitResult,
   syncPeers,
 } from '../../../application/src/gateway/client';
 import { ChaincodeError } from '../../../application/src/gateway/errors';
@@ -232,10 +233,18 @@ export async function openElectricityMarket(
   marketId: string,
   offersMs: number,
 ): Promise<Timeline> {
+  const { times } = await openElectricityMarketAs(await clients.of(MARKET_OPERATOR), marketId, offersMs);
+  return times;
+}
+
+/** {@link openElectricityMarket} as `client` (an ESTP admin), with the committed transaction. */
+export async function openElectricityMarketAs(
+  client: EstpClient,
+  marketId: string,
+  offersMs: number,
+): Promise<{ times: Timeline; committed: SubmitResult }> {
   const times = timeline({ offersMs });
-  await (
-    await clients.of(MARKET_OPERATOR)
-  ).submit('Market', 'OpenMarket', {
+  const committed = await client.submitText('Market', 'OpenMarket', {
     marketId,
     commodity: 'ELECTRICITY',
     gridZone: 'ZONE-A',
@@ -243,7 +252,7 @@ export async function openElectricityMarket(
     deliveryEnd: times.deliveryEnd,
     gateClosure: times.gateClosure,
   });
-  return times;
+  return { times, committed };
 }
 
 /** Waits until this machine's clock (which stamps the transactions) is past `time` by a margin. */
