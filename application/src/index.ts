@@ -30,17 +30,22 @@ export {
 } from './gateway/client';
 export {
   type CaInfo,
-  connectionFilePath,
-  type ConnectionInfo,
-  DEFAULT_CONNECTION_FILE,
-  loadConnection,
+  clientOrg,
+  type ConnectionProfile,
+  loadProfile,
   type OrdererInfo,
   type OrgInfo,
-  parseConnection,
+  parseProfile,
   type PeerInfo,
   resolveOrg,
-  type UserInfo,
-} from './gateway/connection';
+} from './gateway/profile';
+export {
+  type ClientSettings,
+  DEFAULT_ORGS_DIR,
+  orgShortName,
+  resolveSettings,
+  type SettingsOptions,
+} from './gateway/settings';
 export {
   type CallContext,
   CHAINCODE_ERROR_CODES,
@@ -70,14 +75,15 @@ export {
 } from './gateway/transactions';
 export { GrpcClientPool, sharedGrpcClients } from './gateway/grpc';
 export {
+  fabricAdminIdentity,
   gatewayIdentity,
   gatewaySigner,
   identityFromFiles,
   identityFromWallet,
   resolveIdentity,
   type SigningIdentity,
-  walletDir,
-  walletRoot,
+  walletLabels,
+  writeWalletEntry,
 } from './gateway/identity';
 export {
   DEFAULT_RETRY_POLICY,
@@ -89,6 +95,15 @@ export {
   type RetryPolicy,
   retryOnConflict,
 } from './gateway/retry';
-export { CaRejectedError, certificateRoles, enroll, ESTP_ROLES, parseRoles, register } from './gateway/ca';
+export {
+  CaRejectedError,
+  certificateRoles,
+  enroll,
+  ESTP_ROLES,
+  type OrgWallet,
+  parseRoles,
+  register,
+  REGISTRAR_LABEL,
+} from './gateway/ca';
 export { ensureIdentity, type EnsuredIdentity, provisioningSecret } from './gateway/provision';
 export { run as runCli } from './cli/run';

@@ -1,19 +1,12 @@
 #!/usr/bin/env bash
 # add-org.sh [org]: onboards a declared org (network/config/orgs/<org>.sh; default city, i.e.
-# CityMSP) into the RUNNING network without stopping it: its CA, users and peer, the channel
-# config update signed by a majority of the member orgs' Fabric admins, the peer's join, the
-# chaincode approval and the Organisation record voted ACTIVE on the ledger. Idempotent: a second
-# run checks every step and says that nothing changed. See docs/onboarding.md.
+# CityMSP) into the RUNNING network without stopping it, the same per-org way the founding orgs
+# were created (org.sh): its own keys, CA, users, peer and chaincode service on its own address;
+# the channel config update signed by a majority of the member orgs' Fabric admins; its peer's
+# join; its chaincode approval; the Organisation record voted ACTIVE on the ledger. Idempotent: a
+# second run checks every step and says that nothing changed. See docs/onboarding.md.
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
-source "$NETWORK_DIR/scripts/binaries.sh"
-source "$NETWORK_DIR/scripts/config.sh"
-source "$NETWORK_DIR/scripts/crypto.sh"
-source "$NETWORK_DIR/scripts/nodes.sh"
-source "$NETWORK_DIR/scripts/users.sh"
-source "$NETWORK_DIR/scripts/channel.sh"
-source "$NETWORK_DIR/scripts/chaincode.sh"
-source "$NETWORK_DIR/scripts/connection.sh"
+source "$(dirname "$0")/org.sh"
 source "$NETWORK_DIR/scripts/onboard.sh"
 
 (($# <= 1)) || die "usage: add-org.sh [org] (declared in network/config/orgs/<org>.sh; default city)"
@@ -33,17 +26,19 @@ proposer=${members[0]}
 approvers=("${signers[@]:1}")
 
 rm -f "$ONBOARD_CHANGED"
-STEP_TOTAL=$((17 + ${#signers[@]} + ${#approvers[@]}))
+# The new org's own steps, as org.sh runs them on its host.
+NEW_ORG_SETUP=(crypto ca users export peer)
+STEP_TOTAL=$((10 + ${#NEW_ORG_SETUP[@]} + ${#signers[@]} + ${#approvers[@]} + ${#members[@]}))
+STEP_TOTAL=$((STEP_TOTAL + $(org_command_steps chaincode "$NEW_ORG")))
 started=$EPOCHREALTIME
-echo "ESTP add-org: $MSP (${ORG_NAME[$NEW_ORG]}, port block ${ORG_BLOCK[$NEW_ORG]}) into channel $CHANNEL_NAME of ${#members[@]} member orgs (logs in .fabric/logs)"
+echo "ESTP add-org: $MSP (${ORG_NAME[$NEW_ORG]}, port block ${ORG_BLOCK[$NEW_ORG]}, on $(org_address "$NEW_ORG")) into channel $CHANNEL_NAME of ${#members[@]} member orgs"
 
 step "running network" check_running_network
 step "recording $NEW_ORG" record_new_org "$NEW_ORG"
-step "crypto material of $MSP" onboard_crypto "$NEW_ORG"
-step "starting ca.$NEW_ORG" onboard_ca "$NEW_ORG"
-step "enrolling $NEW_ORG users" onboard_users "$NEW_ORG"
-step "starting peer0.$NEW_ORG" onboard_peer "$NEW_ORG"
-step "$MSP definition (configtxgen -printOrg)" write_org_definition "$NEW_ORG"
+for command in "${NEW_ORG_SETUP[@]}"; do
+  note_new_org_work "$command" "$NEW_ORG"
+  org_command "$command" "$NEW_ORG"
+done
 step "config update adding $MSP (estp admin add-org, by $proposer)" compute_add_org_update "$NEW_ORG" "$proposer"
 for org in "${signers[@]}"; do
   step "signed by ${ORG_MSP[$org]}'s admin (estp admin sign)" sign_add_org_update "$NEW_ORG" "$org"
@@ -54,8 +49,11 @@ CHANNEL_ORGS+=("$NEW_ORG")
 step "peer0.$NEW_ORG joins $CHANNEL_NAME (estp admin join)" join_new_peer "$NEW_ORG"
 step "anchor peer of $MSP (estp admin anchor-peer, by $NEW_ORG)" set_anchor_peer "$NEW_ORG"
 step "ledger heights (estp admin heights)" check_heights "$NEW_ORG"
-step "installing chaincode on peer0.$NEW_ORG" onboard_install "$NEW_ORG"
-step "chaincode definition approved by $MSP" approve_committed_definition "$NEW_ORG"
+note_new_org_work chaincode "$NEW_ORG"
+org_command chaincode "$NEW_ORG"
+for org in "${members[@]}"; do
+  org_step "$org" "$org: connection profile with $MSP's peer" refresh_profile "$org"
+done
 step "Consortium:ProposeOrganisation $MSP (admin@$proposer)" propose_organisation "$NEW_ORG" "$proposer"
 for org in "${approvers[@]}"; do
   step "Consortium:ApproveOrganisation $MSP (admin@$org)" approve_organisation "$NEW_ORG" "$org"

@@ -1,14 +1,16 @@
 # shellcheck shell=bash
-# Channel `estp` with the channel participation API (no system channel): configtxgen writes the
-# genesis block once, `osnadmin channel join` gives it to each orderer, each peer joins with it.
+# Channel `estp` with the channel participation API (no system channel): the orderer org writes the
+# genesis block from the consortium's public files (consortium/channel/estp.block, public), gives it
+# to each orderer with `osnadmin channel join`, and each peer org joins its peer with it.
 
-GENESIS_BLOCK="$FABRIC_HOME/channel/$CHANNEL_NAME.block"
+GENESIS_BLOCK="$CHANNEL_DIR/$CHANNEL_NAME.block"
 
 osnadmin_cmd() { # <n> <osnadmin channel subcommand> [args…]
   local n=$1 sub=$2 admin_tls
   shift 2
-  admin_tls=$(orderer_admin_tls)
-  osnadmin channel "$sub" -o "127.0.0.1:$(orderer_port "$n" admin)" --ca-file "$(orderer_tlsca)" \
+  admin_tls=$(org_admin_tls "$ORDERER_ORG")
+  osnadmin channel "$sub" -o "$(orderer_address "$n"):$(orderer_port "$n" admin)" \
+    --ca-file "$(own_tlsca "$ORDERER_ORG")" \
     --client-cert "$admin_tls/client.crt" --client-key "$admin_tls/client.key" "$@"
 }
 
@@ -19,9 +21,9 @@ orderer_has_channel() { # <n>
 # One orderer's etcdraft metric for the channel (empty when the orderer does not answer).
 raft_metric() { # <n> <metric suffix, e.g. is_leader>
   local admin_tls
-  admin_tls=$(orderer_admin_tls)
-  curl --silent --max-time 2 --cacert "$(orderer_tlsca)" --cert "$admin_tls/client.crt" \
-    --key "$admin_tls/client.key" "https://127.0.0.1:$(orderer_port "$1" operations)/metrics" |
+  admin_tls=$(org_admin_tls "$ORDERER_ORG")
+  curl --silent --max-time 2 --cacert "$(own_tlsca "$ORDERER_ORG")" --cert "$admin_tls/client.crt" \
+    --key "$admin_tls/client.key" "https://$(orderer_address "$1"):$(orderer_port "$1" operations)/metrics" |
     awk -v name="consensus_etcdraft_$2{channel=\"$CHANNEL_NAME\"}" '$1 == name { print $2 }' || true
 }
 
@@ -85,15 +87,29 @@ await_raft() {
   die "Raft for $CHANNEL_NAME not healthy after 5 restarts (leader: ${leader:-none}; stuck: ${stuck:-none}); see .fabric/logs/orderer*.log"
 }
 
-# Step: genesis block + every orderer joined + a Raft leader every orderer follows.
-create_channel() {
-  local n joined=0 leader=""
-  if [[ ! -f $GENESIS_BLOCK ]]; then
-    mkdir -p "$(dirname "$GENESIS_BLOCK")"
-    configtxgen -configPath "$CONFIG_DIR" -profile EstpChannel -channelID "$CHANNEL_NAME" \
-      -outputBlock "$GENESIS_BLOCK.tmp"
-    mv "$GENESIS_BLOCK.tmp" "$GENESIS_BLOCK"
+# Step (orderer org): the channel's genesis block, once, from the founding orgs' public exports.
+create_genesis() {
+  local config org
+  if [[ -f $GENESIS_BLOCK ]]; then
+    step_note "${GENESIS_BLOCK#"$ROOT_DIR"/} exists"
+    return 0
   fi
+  for org in "$ORDERER_ORG" "${FOUNDING_ORGS[@]}"; do
+    [[ -d $(org_public "$org")/msp ]] || die "$org has not exported its public definition yet (org.sh export --org $org)"
+  done
+  config="$(org_home "$ORDERER_ORG")/config"
+  mkdir -p "$config" "$CHANNEL_DIR"
+  write_channel_configtx "$config/configtx.yaml"
+  configtxgen -configPath "$config" -profile EstpChannel -channelID "$CHANNEL_NAME" \
+    -outputBlock "$GENESIS_BLOCK.tmp"
+  mv "$GENESIS_BLOCK.tmp" "$GENESIS_BLOCK"
+  step_note "${GENESIS_BLOCK#"$ROOT_DIR"/}: ${FOUNDING_ORGS[*]}"
+}
+
+# Step (orderer org): every orderer joined + a Raft leader every orderer follows.
+join_orderers() {
+  local n joined=0 leader=""
+  [[ -f $GENESIS_BLOCK ]] || die "no genesis block ${GENESIS_BLOCK#"$ROOT_DIR"/}"
   for ((n = 1; n <= ORDERER_COUNT; n++)); do
     if orderer_has_channel "$n"; then continue; fi
     osnadmin_cmd "$n" join --channelID "$CHANNEL_NAME" --config-block "$GENESIS_BLOCK"
@@ -113,7 +129,7 @@ create_channel() {
 # Step: <org>'s peer joins the channel.
 join_peer() { # <org>
   local org=$1
-  step_log "$LOG_DIR/peer0.$org.log"
+  step_log "$(process_log "peer0.$org")"
   export_peer_cli "$org"
   if peer channel getinfo -c "$CHANNEL_NAME" >/dev/null 2>&1; then
     step_note "already joined"
@@ -125,21 +141,25 @@ join_peer() { # <org>
 # How many other peers of the channel one peer's gossip knows (its discovery service answers the
 # gateways from this membership); empty when the peer does not answer.
 gossip_peers_known() { # <org>
-  local org=$1 tls="$ORGS_DIR/$1/users/Admin@$1.$DOMAIN/tls"
-  curl --silent --max-time 2 --cacert "$(org_tlsca "$org")" --cert "$tls/client.crt" --key "$tls/client.key" \
-    "https://127.0.0.1:$(org_port "$org" operations)/metrics" |
+  local org=$1 tls
+  tls=$(org_admin_tls "$org")
+  curl --silent --max-time 2 --cacert "$(own_tlsca "$org")" --cert "$tls/client.crt" --key "$tls/client.key" \
+    "https://$(org_address "$org"):$(org_port "$org" operations)/metrics" |
     awk -v name="gossip_membership_total_peers_known{channel=\"$CHANNEL_NAME\"}" '$1 == name { print $2 }' ||
     true
 }
 
-# Step: every peer's gossip knows every other org's peer. Until then a gateway cannot plan an
-# endorsement naming an org it has not heard of ("failed to find any endorsing peers for
-# org(s): CommunityMSP"), which a client that names its endorsers (transient data) hits at once.
-await_gossip() {
+# Step: every listed peer's gossip (default: every member's) knows every other org's peer. Until
+# then a gateway cannot plan an endorsement naming an org it has not heard of ("failed to find any
+# endorsing peers for org(s): CommunityMSP"), which a client that names its endorsers (transient
+# data) hits at once.
+await_gossip() { # [org…]
   local org known deadline=$((SECONDS + 60)) want=$((${#CHANNEL_ORGS[@]} - 1)) lagging
+  local -a orgs=("$@")
+  ((${#orgs[@]} > 0)) || orgs=("${CHANNEL_ORGS[@]}")
   while :; do
     lagging=""
-    for org in "${CHANNEL_ORGS[@]}"; do
+    for org in "${orgs[@]}"; do
       known=$(gossip_peers_known "$org")
       if ((${known:-0} < want)); then lagging="$lagging $org(${known:-?})"; fi
     done
@@ -147,5 +167,35 @@ await_gossip() {
     ((SECONDS < deadline)) || die "after 60s these peers still do not know all $want other peers:$lagging"
     sleep 0.5
   done
-  step_note "each peer knows the $want other peers"
+  step_note "$([[ $# -eq 0 ]] && echo each peer || echo "peer0.$*") knows the $want other peers"
+}
+
+# True when the channel configuration in force (read from the orderer by <asking org>'s Fabric
+# admin) has <msp> in its Application group.
+channel_has_member() { # <msp> <asking org>
+  local summary
+  summary=$(estp_cli admin config --org "$2" --json)
+  MSP=$1 node -e '
+    const summary = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    process.exit(summary.applicationOrgs.some((org) => org.mspId === process.env.MSP) ? 0 : 1);
+  ' <<<"$summary"
+}
+
+# Step (a member's host, after the update adding <org> was applied): record <org>, onboarded on
+# its own host, as a channel member here, so this host's profiles list its peer and its chaincode
+# commits ask its peer to endorse. Checked against the channel configuration by a local org.
+record_channel_member() { # <org>
+  local org=$1 local_org="" candidate
+  [[ -d $(org_public "$org")/msp ]] || die "no public definition of $org in .fabric/consortium/orgs/$org: receive its export first"
+  for candidate in "${PEER_ORGS[@]}"; do
+    if [[ $candidate != "$org" && -f $(profile_file "$candidate") ]]; then
+      local_org=$candidate
+      break
+    fi
+  done
+  [[ -n $local_org ]] || die "no org with a connection profile on this host to read the channel configuration"
+  channel_has_member "${ORG_MSP[$org]}" "$local_org" ||
+    die "${ORG_MSP[$org]} is not in the channel configuration yet (estp admin submit the update first)"
+  record_onboarded "$org" member
+  step_note "${ORG_MSP[$org]} is in the channel (read by $local_org's admin); run 'org.sh profile --org $local_org'"
 }

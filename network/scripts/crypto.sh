@@ -1,54 +1,85 @@
 # shellcheck shell=bash
-# Crypto material: cryptogen issues the MSPs and TLS certificates of the nodes and of each org's
-# Fabric admin (Admin@<org>.estp.local, NodeOU admin). Each org's fabric-ca-server then runs with
-# that org's cryptogen CA certificate and key, so the users it enrols (ca.sh) chain to the MSP
-# root already in the channel (Microfab's approach).
+# Each org's keys and certificates, generated on its own host into its own directory, and the
+# public part it exports to the consortium.
 #
-# Layout (.fabric/organizations):
-#   orderer/    OrdererMSP: msp/, tlsca/, orderers/orderer<N>.estp.local/{msp,tls}, users/Admin@estp.local
-#   <org>/      msp/, ca/, tlsca/, peers/{peer0,ca}.<org>.estp.local/{msp,tls},
-#               users/Admin@<org>.estp.local (Fabric admin), users/<enrolmentId> (CA-enrolled users)
-#   chaincode/  TLS CA and server certificate of the chaincode service (not a channel member)
+# cryptogen, run by each org for itself alone (config.sh write_org_crypto_config), issues the org's
+# CA and TLS CA, its nodes' MSPs and TLS certificates and its Fabric admin (Admin@<domain>, NodeOU
+# admin) into <org>/crypto. The org's fabric-ca-server then runs with that CA's certificate and key,
+# so the users it enrols chain to the MSP root in the channel (Microfab's approach). The TLS
+# certificates of its CA and chaincode service keep only their tls/ (their cryptogen MSP identities
+# would be peer identities nobody needs).
+#
+# <org>/crypto (cryptogen layout):
+#   msp/ ca/ tlsca/                           the org's MSP definition, CA and TLS CA (keys: ca/, tlsca/)
+#   peers/{peer0,ca,ccaas}.<org>.estp.local/  peer0's MSP and TLS; the CA's and chaincode service's TLS
+#   orderers/orderer<N>.estp.local/           (orderer org) each orderer's MSP and TLS
+#   users/Admin@<domain>/                     the org's Fabric admin (channel and lifecycle work)
 
-crypto_complete() {
-  local org
-  [[ -d $ORGS_DIR/orderer/msp && -d $ORGS_DIR/chaincode/tlsca ]] || return 1
-  for org in "${FOUNDING_ORGS[@]}"; do
-    [[ -d $ORGS_DIR/$org/msp ]] || return 1
-  done
-}
+org_crypto_complete() { [[ -d $(org_crypto "$1")/msp ]]; }
 
-generate_crypto() {
-  if crypto_complete; then
-    step_note "reusing .fabric/organizations"
-    return 0
-  fi
-  [[ ! -d $ORGS_DIR ]] || die "incomplete crypto material in $ORGS_DIR: run 'npm run network:clean' first"
-  local out="$FABRIC_HOME/crypto.tmp" org
-  rm -rf "$out" "$ORGS_DIR.tmp"
-  cryptogen generate --config "$CONFIG_DIR/crypto-config.yaml" --output "$out"
-  mkdir -p "$ORGS_DIR.tmp"
-  mv "$out/ordererOrganizations/$DOMAIN" "$ORGS_DIR.tmp/orderer"
-  for org in "${FOUNDING_ORGS[@]}"; do
-    mv "$out/peerOrganizations/$(org_domain "$org")" "$ORGS_DIR.tmp/$org"
-  done
-  mv "$out/peerOrganizations/chaincode.$DOMAIN" "$ORGS_DIR.tmp/chaincode"
-  rm -rf "$out"
-  mv "$ORGS_DIR.tmp" "$ORGS_DIR"
-  step_note "cryptogen: $ORDERER_COUNT orderers, ${#FOUNDING_ORGS[@]} peer orgs"
-}
-
-# Step (add-org.sh): the crypto material of an onboarded org, issued by its own new CAs.
+# Step (org.sh crypto): the org's keys, once.
 generate_org_crypto() { # <org>
-  local org=$1 out="$FABRIC_HOME/crypto-$1.tmp"
-  if [[ -d $ORGS_DIR/$org/msp ]]; then
-    step_note "reusing .fabric/organizations/$org"
+  local org=$1 home out config
+  home=$(org_home "$org")
+  if org_crypto_complete "$org"; then
+    step_note "reusing ${home#"$ROOT_DIR"/}/crypto"
     return 0
   fi
+  mkdir -p "$home/config"
+  chmod 700 "$home"
+  out="$home/crypto.tmp"
+  config="$home/config/crypto-config.yaml"
+  rm -rf "$out" "$(org_crypto "$org")"
+  write_org_crypto_config "$org" "$config"
+  cryptogen generate --config "$config" --output "$out"
+  if [[ $org == "$ORDERER_ORG" ]]; then
+    mv "$out/ordererOrganizations/$DOMAIN" "$(org_crypto "$org")"
+    step_note "cryptogen: $ORDERER_MSP, $ORDERER_COUNT orderers"
+  else
+    mv "$out/peerOrganizations/$(org_domain "$org")" "$(org_crypto "$org")"
+    rm -rf "$(org_crypto "$org")/peers/$(ca_host_alias "$org")/msp" \
+      "$(org_crypto "$org")/peers/$(ccaas_host_alias "$org")/msp"
+    step_note "cryptogen: ${ORG_MSP[$org]} (peer0, CA and chaincode TLS, Admin@$(org_domain "$org"))"
+  fi
   rm -rf "$out"
-  write_org_crypto_config "$org" "$CONFIG_DIR/crypto-config-$org.yaml"
-  cryptogen generate --config "$CONFIG_DIR/crypto-config-$org.yaml" --output "$out"
-  mv "$out/peerOrganizations/$(org_domain "$org")" "$ORGS_DIR/$org"
-  rm -rf "$out"
-  step_note "cryptogen: ${ORG_MSP[$org]} (peer0, CA TLS, Admin@$(org_domain "$org"))"
+}
+
+# Fails when a file under <dir> holds a private key (the export must be public).
+assert_no_private_key() { # <dir>
+  local found
+  found=$(grep -rlE -- '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----' "$1" || true)
+  [[ -z $found ]] || die "refusing to export private keys: $found"
+}
+
+# Step (org.sh export): the org's public part, into .fabric/consortium/orgs/<org>: its MSP
+# definition without keys (msp/), its TLS root (tlsca.pem); for a peer org its channel definition
+# (<MSP>.json, `configtxgen -printOrg`), for the orderer org each orderer's TLS certificate (the
+# Raft consenters). Written once from the org's keys (which never change); nothing else is ever
+# copied there.
+export_org() { # <org>
+  local org=$1 crypto public tmp n
+  crypto=$(org_crypto "$org")
+  public=$(org_public "$org")
+  tmp="$public.tmp"
+  if [[ -f $public/tlsca.pem && ($org == "$ORDERER_ORG" || -f $public/${ORG_MSP[$org]}.json) ]]; then
+    step_note "${public#"$ROOT_DIR"/} (exported earlier)"
+    return 0
+  fi
+  rm -rf "$tmp"
+  mkdir -p "$tmp/msp"
+  cp -R "$crypto/msp/cacerts" "$crypto/msp/tlscacerts" "$crypto/msp/config.yaml" "$tmp/msp/"
+  cp "$(own_tlsca "$org")" "$tmp/tlsca.pem"
+  if [[ $org == "$ORDERER_ORG" ]]; then
+    for ((n = 1; n <= ORDERER_COUNT; n++)); do
+      cp "$(orderer_dir "$n")/tls/server.crt" "$tmp/orderer$n-tls.crt"
+    done
+  fi
+  assert_no_private_key "$tmp"
+  rm -rf "$public"
+  mv "$tmp" "$public"
+  if [[ $org != "$ORDERER_ORG" ]]; then
+    write_org_configtx "$org" "$(org_home "$org")/config/configtx.yaml"
+    configtxgen -configPath "$(org_home "$org")/config" -printOrg "${ORG_MSP[$org]}" >"$public/${ORG_MSP[$org]}.json"
+  fi
+  step_note "${public#"$ROOT_DIR"/}"
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Stops every process of the network (chaincode, peers, orderers, CAs) and waits until nothing
-# listens on the network's ports. Keeps all state: up.sh restarts the same network.
+# Stops every process of the network (chaincode services, peers, orderers, CAs) and waits until
+# nothing listens on the network's addresses and ports. Keeps all state: up.sh restarts the same
+# network. (One org alone: network/scripts/org.sh stop --org <org>.)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 take_lock
 
 stopped=0
-# Reverse start order: the chaincode first, the CAs last.
+# Reverse start order: the chaincode services first, the CAs last.
 for name in $(process_names | tac); do
   if is_running "$name"; then
     printf 'stopping %s (pid %s) … ' "$name" "$(pid_of "$name")"
@@ -21,13 +22,13 @@ rm -f "$AUTO_STARTED"
 
 deadline=$((SECONDS + 20))
 while :; do
-  open_ports=()
-  for port in $(all_ports); do
-    if port_open "$port"; then open_ports+=("$port"); fi
-  done
-  ((${#open_ports[@]} == 0)) && break
+  open_listeners=()
+  while read -r address port; do
+    if port_open "$address" "$port"; then open_listeners+=("$address:$port"); fi
+  done < <(all_listeners)
+  ((${#open_listeners[@]} == 0)) && break
   if ((SECONDS >= deadline)); then
-    die "still listening after 20s on port(s) ${open_ports[*]}: see 'ss -ltnp'"
+    die "still listening after 20s on ${open_listeners[*]}: see 'ss -ltnp'"
   fi
   sleep 0.2
 done

@@ -1,20 +1,24 @@
 # shellcheck shell=bash
-# Shared helpers of the network scripts: paths, ports, logging, steps, processes, readiness.
-# Sourced by every script in network/scripts; never run directly.
+# Shared helpers of the network scripts: layout, addresses, ports, logging, steps, processes,
+# readiness. Sourced by every script in network/scripts; never run directly.
 # shellcheck disable=SC2034 # variables used by the scripts that source this file
 
 NETWORK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT_DIR=$(cd "$NETWORK_DIR/.." && pwd)
 FABRIC_HOME="$ROOT_DIR/.fabric"
-CONFIG_DIR="$FABRIC_HOME/config"
-ORGS_DIR="$FABRIC_HOME/organizations"
-CA_DIR="$FABRIC_HOME/ca"
-DATA_DIR="$FABRIC_HOME/data"
-RUN_DIR="$FABRIC_HOME/run"
-LOG_DIR="$FABRIC_HOME/logs"
-CC_DIR="$FABRIC_HOME/chaincode"
-CONNECTION_FILE="$FABRIC_HOME/connection.json"
+
+# Layout (docs/network.md#layout). Every org is its own host: what is private to an org (its CA and
+# database, keys, wallet, ledgers, chaincode service, logs) lives in its directory ORGS_DIR/<org>
+# and nowhere else; what orgs exchange (MSP definitions without keys, TLS CA certificates, the
+# channel's blocks, config updates) goes through CONSORTIUM_DIR, public by construction.
+ORGS_DIR="$FABRIC_HOME/orgs"
+CONSORTIUM_DIR="$FABRIC_HOME/consortium"
+CHANNEL_DIR="$CONSORTIUM_DIR/channel"
+CONFIG_DIR="$FABRIC_HOME/config" # public: core.yaml, orderer.yaml, network.env, onboarded-orgs
+RUN_DIR="$FABRIC_HOME/run"       # the lock, leases, step notes (no org state)
+LOG_DIR="$FABRIC_HOME/logs"      # build and orchestration logs; each process logs in its org's logs/
 NETWORK_ENV="$CONFIG_DIR/network.env"
+ORDERER_ORG=orderer
 
 # shellcheck source=../versions.env
 source "$NETWORK_DIR/versions.env"
@@ -22,7 +26,7 @@ source "$NETWORK_DIR/versions.env"
 source "$NETWORK_DIR/config/topology.sh"
 
 # Orgs onboarded into the running network (network/scripts/add-org.sh). Each is declared in
-# network/config/orgs/<org>.sh (MSP, port block, users) and recorded in generated state,
+# network/config/orgs/<org>.sh (MSP, port block, address, users) and recorded in generated state,
 # .fabric/config/onboarded-orgs, one "<org> pending|member" line each: pending = its CA, users and
 # peer exist; member = the channel configuration has it too. FOUNDING_ORGS are topology.sh's
 # (the channel genesis), PEER_ORGS every org with processes, CHANNEL_ORGS the channel's members.
@@ -43,31 +47,102 @@ die() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Ports: every process gets its own ports, offsets from the port base, all on 127.0.0.1.
-#   orderer N (1..3): base+10N   listen, +1 admin, +2 operations
-#   org block B (1..): base+100B peer listen, +1 peer chaincode, +2 peer operations,
-#                                +4 CA, +5 CA operations
-#   chaincode service: base+900
-# The base is fixed when the network is created (the channel config holds the ports).
+# Settings fixed when the network is created (.fabric/config/network.env): the port base and each
+# org's address and host name, which the certificates and the channel configuration contain. An
+# environment variable that disagrees with the recorded value is refused.
 
-load_port_base() {
-  local recorded=""
-  if [[ -f $NETWORK_ENV ]]; then
-    recorded=$(sed -n 's/^PORT_BASE=//p' "$NETWORK_ENV")
-  fi
+recorded_setting() { # <key>: the recorded value, or nothing
+  [[ -f $NETWORK_ENV ]] || return 0
+  sed -n "s/^$1=//p" "$NETWORK_ENV" | tail -n 1
+}
+
+# Prints the value of setting <key>: recorded, else the env variable <env>, else <default>.
+setting() { # <key> <env variable> <default>
+  local key=$1 env_name=$2 default=$3 recorded wanted
+  recorded=$(recorded_setting "$key")
+  wanted=${!env_name:-}
   if [[ -n $recorded ]]; then
-    if [[ -n ${ESTP_PORT_BASE:-} && $ESTP_PORT_BASE != "$recorded" ]]; then
-      die "the network was created with ESTP_PORT_BASE=$recorded; run 'npm run network:clean' to change it"
-    fi
-    PORT_BASE=$recorded
+    [[ -z $wanted || $wanted == "$recorded" ]] ||
+      die "the network was created with $env_name=$recorded; run 'npm run network:clean' to change it"
+    echo "$recorded"
   else
-    PORT_BASE=${ESTP_PORT_BASE:-7000}
-  fi
-  if ! [[ $PORT_BASE =~ ^[0-9]+$ ]] || ((PORT_BASE < 1024 || PORT_BASE > 64000)); then
-    die "ESTP_PORT_BASE must be a number between 1024 and 64000 (got '$PORT_BASE')"
+    echo "${wanted:-$default}"
   fi
 }
-load_port_base
+
+# Appends the settings not recorded yet (write_config, when the network is created).
+record_settings() {
+  local key value n org
+  mkdir -p "$CONFIG_DIR"
+  while read -r key value; do
+    [[ -n $(recorded_setting "$key") ]] || printf '%s=%s\n' "$key" "$value" >>"$NETWORK_ENV"
+  done < <(
+    echo "PORT_BASE $PORT_BASE"
+    for ((n = 1; n <= ORDERER_COUNT; n++)); do
+      echo "ADDRESS_orderer$n ${ORDERER_ADDRESS[n - 1]}"
+      echo "HOST_orderer$n ${ORDERER_HOST[n - 1]}"
+    done
+    for org in "${PEER_ORGS[@]}"; do
+      echo "ADDRESS_$org ${ORG_ADDRESS[$org]}"
+      echo "HOST_$org ${ORG_HOST[$org]}"
+    done
+  )
+}
+
+PORT_BASE=$(setting PORT_BASE ESTP_PORT_BASE 7000)
+if ! [[ $PORT_BASE =~ ^[0-9]+$ ]] || ((PORT_BASE < 1024 || PORT_BASE > 64000)); then
+  die "ESTP_PORT_BASE must be a number between 1024 and 64000 (got '$PORT_BASE')"
+fi
+
+# An address a process may bind to: an IP literal, never a wildcard.
+check_address() { # <what> <address>
+  [[ $2 =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "$1 must be an IPv4 address (got '$2')"
+  [[ $2 != 0.0.0.0 ]] || die "$1 must not be 0.0.0.0: each org binds to its own address only"
+}
+
+upper() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
+
+# Resolves ORG_ADDRESS/ORG_HOST of a peer org (topology or org declaration, env, recorded).
+resolve_org_address() { # <org>
+  local org=$1 env_prefix
+  env_prefix="ESTP_$(upper "$org")"
+  ORG_ADDRESS[$org]=$(setting "ADDRESS_$org" "${env_prefix}_ADDRESS" "${ORG_ADDRESS[$org]:-127.0.${ORG_BLOCK[$org]}.1}")
+  check_address "the address of $org (${env_prefix}_ADDRESS)" "${ORG_ADDRESS[$org]}"
+  ORG_HOST[$org]=$(setting "HOST_$org" "${env_prefix}_HOST" "${ORG_HOST[$org]:-${ORG_ADDRESS[$org]}}")
+}
+
+ORDERER_HOST=()
+for ((n = 1; n <= ORDERER_COUNT; n++)); do
+  ORDERER_ADDRESS[n - 1]=$(setting "ADDRESS_orderer$n" "ESTP_ORDERER${n}_ADDRESS" "${ORDERER_ADDRESS[n - 1]}")
+  check_address "the address of orderer$n (ESTP_ORDERER${n}_ADDRESS)" "${ORDERER_ADDRESS[n - 1]}"
+  ORDERER_HOST[n - 1]=$(setting "HOST_orderer$n" "ESTP_ORDERER${n}_HOST" "${ORDERER_ADDRESS[n - 1]}")
+done
+unset n
+for org in "${PEER_ORGS[@]}"; do resolve_org_address "$org"; done
+
+# No two orgs share an address (the orderer org's nodes are one org: they may).
+check_distinct_addresses() {
+  local org other n
+  for org in "${PEER_ORGS[@]}"; do
+    for other in "${PEER_ORGS[@]}"; do
+      [[ $org == "$other" || ${ORG_ADDRESS[$org]} != "${ORG_ADDRESS[$other]}" ]] ||
+        die "$org and $other both bind to ${ORG_ADDRESS[$org]}: give each org its own address"
+    done
+    for ((n = 0; n < ORDERER_COUNT; n++)); do
+      [[ ${ORG_ADDRESS[$org]} != "${ORDERER_ADDRESS[n]}" ]] ||
+        die "$org and orderer$((n + 1)) both bind to ${ORG_ADDRESS[$org]}: give each org its own address"
+    done
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Ports: offsets from the port base, each on its org's address.
+#   orderer N (1..3):    base+10N     listen, +1 admin, +2 operations
+#   peer org block B:    base+100B    peer0 listen, +1 peer0 chaincode listener, +2 peer0 operations,
+#                                     +4 CA, +5 CA operations, +6 the org's chaincode service;
+#                                     +10..+19 a second peer (peer1: +10, +11, +12, its service +16)
+#                                     and +7..+9 (e.g. a supervisor) are the block's reserve
+# The base is fixed when the network is created (the channel config holds the ports).
 
 orderer_port() { # <n> listen|admin|operations
   local offset
@@ -75,57 +150,84 @@ orderer_port() { # <n> listen|admin|operations
   echo $((PORT_BASE + 10 * $1 + offset))
 }
 
-org_port() { # <org> peer|chaincode|operations|ca|ca-operations
+org_port() { # <org> peer|chaincode|operations|ca|ca-operations|ccaas
   local offset
   case $2 in
     peer) offset=0 ;; chaincode) offset=1 ;; operations) offset=2 ;; ca) offset=4 ;; ca-operations) offset=5 ;;
+    ccaas) offset=6 ;;
     *) die "bad port kind $2" ;;
   esac
   echo $((PORT_BASE + 100 * ${ORG_BLOCK[$1]} + offset))
 }
 
-CHAINCODE_PORT=$((PORT_BASE + 900))
+orderer_address() { echo "${ORDERER_ADDRESS[$1 - 1]}"; }
+orderer_endpoint() { echo "${ORDERER_HOST[$1 - 1]}:$(orderer_port "$1" listen)"; }
+org_address() { echo "${ORG_ADDRESS[$1]}"; }
+org_endpoint() { echo "${ORG_HOST[$1]}:$(org_port "$1" "$2")"; } # <org> <kind>: what others dial
 
-# All ports the network listens on (down.sh waits until none is open).
-all_ports() {
+# Every "<address> <port>" the network listens on (down.sh waits until none is open).
+all_listeners() {
   local n org kind
   for ((n = 1; n <= ORDERER_COUNT; n++)); do
-    for kind in listen admin operations; do orderer_port "$n" "$kind"; done
+    for kind in listen admin operations; do echo "$(orderer_address "$n") $(orderer_port "$n" "$kind")"; done
   done
   for org in "${PEER_ORGS[@]}"; do
-    for kind in peer chaincode operations ca ca-operations; do org_port "$org" "$kind"; done
+    for kind in peer chaincode operations ca ca-operations ccaas; do
+      echo "$(org_address "$org") $(org_port "$org" "$kind")"
+    done
   done
-  echo "$CHAINCODE_PORT"
 }
 
 # ---------------------------------------------------------------------------------------------
-# Names and paths of the crypto material (cryptogen layout, moved to organizations/<org>)
+# Each org's directory (.fabric/orgs/<org>; the orderer org's is .fabric/orgs/orderer):
+#   crypto/     its keys and certificates (cryptogen: msp, ca, tlsca, peers|orderers, users/Admin@…)
+#   config/     its generated inputs (crypto-config.yaml, configtx.yaml) and per-process env files
+#   fabric-ca/  its fabric-ca-server: config, SQLite database, registrar and user secrets
+#   wallet/     its client identities, <user>.id (the file-system wallet format)
+#   peer0/      peer0's ledger (orderer org: orderer<N>/)
+#   chaincode/  its chaincode packages and the state of its chaincode service
+#   logs/ run/  its processes' logs and pid files
+#   connection-<org>.json   its common connection profile (no key, no secret)
+# Its public part, exported into .fabric/consortium/orgs/<org>: msp/ (no keys), tlsca.pem, the
+# orderer nodes' TLS certificates, and its channel definition <MSP>.json.
 
-orderer_host() { echo "orderer$1.$DOMAIN"; }
-orderer_dir() { echo "$ORGS_DIR/orderer/orderers/$(orderer_host "$1")"; }
-orderer_tlsca() { echo "$ORGS_DIR/orderer/tlsca/tlsca.$DOMAIN-cert.pem"; }
-orderer_admin_tls() { echo "$ORGS_DIR/orderer/users/Admin@$DOMAIN/tls"; }
+org_home() { echo "$ORGS_DIR/$1"; }
+org_crypto() { echo "$ORGS_DIR/$1/crypto"; }
+org_public() { echo "$CONSORTIUM_DIR/orgs/$1"; }
+org_domain() { if [[ $1 == "$ORDERER_ORG" ]]; then echo "$DOMAIN"; else echo "$1.$DOMAIN"; fi; }
+org_msp_id() { if [[ $1 == "$ORDERER_ORG" ]]; then echo "$ORDERER_MSP"; else echo "${ORG_MSP[$1]}"; fi; }
+# The org's TLS root as its own processes use it, and as the other orgs know it (public copy).
+own_tlsca() { echo "$(org_crypto "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
+public_tlsca() { echo "$(org_public "$1")/tlsca.pem"; }
+org_admin_msp() { echo "$(org_crypto "$1")/users/Admin@$(org_domain "$1")/msp"; }
+org_admin_tls() { echo "$(org_crypto "$1")/users/Admin@$(org_domain "$1")/tls"; }
+org_wallet() { echo "$ORGS_DIR/$1/wallet"; }
+profile_file() { echo "$ORGS_DIR/$1/connection-$1.json"; }
 
-org_domain() { echo "$1.$DOMAIN"; }
-peer_host() { echo "peer0.$1.$DOMAIN"; }
-peer_dir() { echo "$ORGS_DIR/$1/peers/$(peer_host "$1")"; }
-org_tlsca() { echo "$ORGS_DIR/$1/tlsca/tlsca.$1.$DOMAIN-cert.pem"; }
-org_admin_msp() { echo "$ORGS_DIR/$1/users/Admin@$1.$DOMAIN/msp"; }
+orderer_host_alias() { echo "orderer$1.$DOMAIN"; }
+orderer_dir() { echo "$(org_crypto "$ORDERER_ORG")/orderers/$(orderer_host_alias "$1")"; }
+orderer_data() { echo "$ORGS_DIR/$ORDERER_ORG/orderer$1"; }
+public_orderer_tls_cert() { echo "$(org_public "$ORDERER_ORG")/orderer$1-tls.crt"; }
+
+peer_host_alias() { echo "peer0.$1.$DOMAIN"; }
+peer_dir() { echo "$(org_crypto "$1")/peers/$(peer_host_alias "$1")"; }
+peer_data() { echo "$ORGS_DIR/$1/peer0"; }
 ca_name() { echo "ca-$1"; }
-ca_host() { echo "ca.$1.$DOMAIN"; }
-ca_home() { echo "$CA_DIR/$1"; }
-user_dir() { echo "$ORGS_DIR/$1/users/$2"; }
-
-chaincode_tls_dir() { echo "$ORGS_DIR/chaincode/peers/server.chaincode.$DOMAIN/tls"; }
+ca_host_alias() { echo "ca.$1.$DOMAIN"; }
+ca_home() { echo "$ORGS_DIR/$1/fabric-ca"; }
+ccaas_host_alias() { echo "ccaas.$1.$DOMAIN"; }
+ccaas_tls_dir() { echo "$(org_crypto "$1")/peers/$(ccaas_host_alias "$1")/tls"; }
 
 # ---------------------------------------------------------------------------------------------
 # Steps: one progress line each ("[ 3/14] starting peer0.utility … ok (1.2s)").
-# The step's own output goes to .fabric/logs/up.log; on failure the tail of that log and of the
-# process log named with step_log is printed and the script exits non-zero.
+# The step's own output goes to STEP_OUTPUT (the org's logs/steps.log for an org's step, see
+# org_step; .fabric/logs/up.log otherwise); on failure the tail of that log and of the process log
+# named with step_log is printed and the script exits non-zero.
 
 STEP_NO=0
 STEP_TOTAL=0
-STEP_OUTPUT="$LOG_DIR/up.log"
+UP_LOG="$LOG_DIR/up.log"
+STEP_OUTPUT=$UP_LOG
 
 # Inside a step: a word shown after "ok" (e.g. "already running").
 step_note() { printf '%s' "$*" >"$RUN_DIR/.step-note"; }
@@ -138,6 +240,8 @@ step() { # <label> <function> [args…]
   STEP_NO=$((STEP_NO + 1))
   printf '[%2d/%d] %s … ' "$STEP_NO" "$STEP_TOTAL" "$label"
   rm -f "$RUN_DIR/.step-note" "$RUN_DIR/.step-log"
+  mkdir -p "$(dirname "$STEP_OUTPUT")"
+  touch "$STEP_OUTPUT"
   lines_before=$(wc -l <"$STEP_OUTPUT")
   printf '\n=== [%s] %s\n' "$(date '+%F %T')" "$label" >>"$STEP_OUTPUT"
   start=$EPOCHREALTIME
@@ -162,20 +266,39 @@ step() { # <label> <function> [args…]
     printf -- '--- tail of %s ---\n' "$proc_log" >&2
     tail -n 30 "$proc_log" >&2
   fi
-  printf '\nerror: step "%s" failed (exit %d); logs are in %s\n' "$label" "$rc" "$LOG_DIR" >&2
+  printf '\nerror: step "%s" failed (exit %d); logs are in %s\n' "$label" "$rc" "$(dirname "$STEP_OUTPUT")" >&2
   exit "$rc"
 }
 
+# A step one org takes on its own host: its output goes to the org's own log.
+org_step() { # <org> <label> <function> [args…]
+  local org=$1
+  shift
+  STEP_OUTPUT="$(org_home "$org")/logs/steps.log" step "$@"
+}
+
 # ---------------------------------------------------------------------------------------------
-# Processes: started detached (own session), pid in .fabric/run/<name>.pid, output appended to
-# .fabric/logs/<name>.log. A pid only counts if that process still runs the recorded program.
+# Processes: started detached (own session), pid in <org>/run/<name>.pid, output appended to
+# <org>/logs/<name>.log. A pid only counts if that process still runs the recorded program.
+# Names: ca.<org>, peer0.<org>, chaincode.<org>, orderer<N> (of the orderer org).
+
+process_org() { # <name>
+  case $1 in
+    orderer[0-9]*) echo "$ORDERER_ORG" ;;
+    *.*) echo "${1#*.}" ;;
+    *) die "bad process name $1" ;;
+  esac
+}
+process_run_dir() { echo "$(org_home "$(process_org "$1")")/run"; }
+process_log() { echo "$(org_home "$(process_org "$1")")/logs/$1.log"; }
+process_env_file() { echo "$(org_home "$(process_org "$1")")/config/$1.env"; }
 
 pid_of() { # <name> → pid of a running process, or fails
-  local name=$1 pid program
-  [[ -f $RUN_DIR/$name.pid ]] || return 1
-  pid=$(<"$RUN_DIR/$name.pid")
-  [[ -f $RUN_DIR/$name.program ]] || return 1
-  program=$(<"$RUN_DIR/$name.program")
+  local name=$1 run pid program
+  run=$(process_run_dir "$name")
+  [[ -f $run/$name.pid && -f $run/$name.program ]] || return 1
+  pid=$(<"$run/$name.pid")
+  program=$(<"$run/$name.program")
   [[ -r /proc/$pid/cmdline ]] || return 1
   # The process must still run the recorded command line (pids are recycled).
   [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$program "* ]] || return 1
@@ -184,12 +307,17 @@ pid_of() { # <name> → pid of a running process, or fails
 
 is_running() { pid_of "$1" >/dev/null; }
 
-start_process() { # <name> <env-file> <program> [args…]; run with cwd unchanged
-  local name=$1 env_file=$2
-  shift 2
-  local log="$LOG_DIR/$name.log" pid_file="$RUN_DIR/$name.pid"
+start_process() { # <name> <program> [args…]; env from process_env_file; run with cwd unchanged
+  local name=$1
+  shift
+  local run log env_file pid_file
+  run=$(process_run_dir "$name")
+  log=$(process_log "$name")
+  env_file=$(process_env_file "$name")
+  pid_file="$run/$name.pid"
+  mkdir -p "$run" "$(dirname "$log")"
   rm -f "$pid_file"
-  printf '%s' "$*" >"$RUN_DIR/$name.program"
+  printf '%s' "$*" >"$run/$name.program"
   printf '\n===== %s starting %s\n' "$(date '+%F %T')" "$name" >>"$log"
   # The child writes its own pid (setsid may fork) before exec'ing the program.
   # shellcheck disable=SC2016 # expanded by the child shell
@@ -211,7 +339,8 @@ process_alive() { # <pid>
 }
 
 stop_process() { # <name>: TERM, wait up to 15 s, then KILL
-  local name=$1 pid i
+  local name=$1 pid i run
+  run=$(process_run_dir "$name")
   if pid=$(pid_of "$name"); then
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
@@ -224,48 +353,54 @@ stop_process() { # <name>: TERM, wait up to 15 s, then KILL
       sleep 0.2
     fi
   fi
-  rm -f "$RUN_DIR/$name.pid" "$RUN_DIR/$name.program"
+  rm -f "$run/$name.pid" "$run/$name.program"
 }
 
-# Names of the processes of the network, in start order.
+# The processes of one org, in start order.
+org_process_names() { # <org>
+  local n
+  if [[ $1 == "$ORDERER_ORG" ]]; then
+    for ((n = 1; n <= ORDERER_COUNT; n++)); do echo "orderer$n"; done
+  else
+    printf '%s\n' "ca.$1" "peer0.$1" "chaincode.$1"
+  fi
+}
+
+# Names of the processes of the network, in start order: CAs, orderers, peers, chaincode services.
 process_names() {
-  local org n
+  local org
   for org in "${PEER_ORGS[@]}"; do echo "ca.$org"; done
-  for ((n = 1; n <= ORDERER_COUNT; n++)); do echo "orderer$n"; done
+  org_process_names "$ORDERER_ORG"
   for org in "${PEER_ORGS[@]}"; do echo "peer0.$org"; done
-  echo chaincode
+  for org in "${PEER_ORGS[@]}"; do echo "chaincode.$org"; done
 }
 
 # ---------------------------------------------------------------------------------------------
 # Readiness: poll, never sleep blindly.
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # <address> <port>
 
-port_in_use_by_other() { # <port> <name>: port open while <name> is not running
-  port_open "$1" && ! is_running "$2"
-}
-
-wait_healthz() { # <name> <port> <tls-ca> [timeout-s]
-  local name=$1 port=$2 cacert=$3 timeout=${4:-60} deadline body
+wait_healthz() { # <name> <address:port> <tls-ca> [timeout-s]
+  local name=$1 endpoint=$2 cacert=$3 timeout=${4:-60} deadline body
   deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
     is_running "$name" || die "$name exited during startup"
-    body=$(curl --silent --max-time 2 --cacert "$cacert" "https://127.0.0.1:$port/healthz" 2>/dev/null || true)
+    body=$(curl --silent --max-time 2 --cacert "$cacert" "https://$endpoint/healthz" 2>/dev/null || true)
     if [[ $body == *'"OK"'* ]]; then return 0; fi
     sleep 0.2
   done
-  die "$name not healthy on https://127.0.0.1:$port/healthz after ${timeout}s (last answer: ${body:-none})"
+  die "$name not healthy on https://$endpoint/healthz after ${timeout}s (last answer: ${body:-none})"
 }
 
-wait_port() { # <name> <port> [timeout-s]
-  local name=$1 port=$2 timeout=${3:-30} deadline
+wait_port() { # <name> <address> <port> [timeout-s]
+  local name=$1 address=$2 port=$3 timeout=${4:-30} deadline
   deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
     is_running "$name" || die "$name exited during startup"
-    port_open "$port" && return 0
+    port_open "$address" "$port" && return 0
     sleep 0.2
   done
-  die "$name not listening on 127.0.0.1:$port after ${timeout}s"
+  die "$name not listening on $address:$port after ${timeout}s"
 }
 
 retry() { # <attempts> <delay-s> <command…>: for commands that race with Raft leader election etc.
@@ -286,32 +421,36 @@ require_tool() { # <tool> <hint>
 }
 
 # ---------------------------------------------------------------------------------------------
-# Peer CLI as an org's Fabric admin (cryptogen Admin@<org>, NodeOU admin) or a CA-enrolled user.
+# Peer CLI as an org's Fabric admin (cryptogen Admin@<org>, NodeOU admin), from its own directory.
+# Other orgs' peers and the orderers are reached with their public TLS roots (.fabric/consortium).
 
-export_peer_cli() { # <org> [msp-dir]
+export_peer_cli() { # <org>
   local org=$1
   export FABRIC_CFG_PATH="$CONFIG_DIR"
   export CORE_PEER_TLS_ENABLED=true
   export CORE_PEER_LOCALMSPID="${ORG_MSP[$org]}"
-  export CORE_PEER_MSPCONFIGPATH="${2:-$(org_admin_msp "$org")}"
-  CORE_PEER_ADDRESS="127.0.0.1:$(org_port "$org" peer)"
-  CORE_PEER_TLS_ROOTCERT_FILE=$(org_tlsca "$org")
-  export CORE_PEER_ADDRESS CORE_PEER_TLS_ROOTCERT_FILE
+  CORE_PEER_MSPCONFIGPATH=$(org_admin_msp "$org")
+  CORE_PEER_ADDRESS=$(org_endpoint "$org" peer)
+  CORE_PEER_TLS_ROOTCERT_FILE=$(own_tlsca "$org")
+  export CORE_PEER_MSPCONFIGPATH CORE_PEER_ADDRESS CORE_PEER_TLS_ROOTCERT_FILE
   export FABRIC_LOGGING_SPEC=warning
 }
 
 # Orderer flags for peer CLI commands that submit transactions.
 orderer_flags() {
-  printf '%s\n' -o "127.0.0.1:$(orderer_port 1 listen)" --tls --cafile "$(orderer_tlsca)"
+  printf '%s\n' -o "$(orderer_endpoint 1)" --tls --cafile "$(public_tlsca "$ORDERER_ORG")"
 }
 
-# --peerAddresses/--tlsRootCertFiles for the given orgs' peers.
+# --peerAddresses/--tlsRootCertFiles for the given orgs' peers (their public TLS roots).
 peer_flags() {
   local org
   for org in "$@"; do
-    printf '%s\n' --peerAddresses "127.0.0.1:$(org_port "$org" peer)" --tlsRootCertFiles "$(org_tlsca "$org")"
+    printf '%s\n' --peerAddresses "$(org_endpoint "$org" peer)" --tlsRootCertFiles "$(public_tlsca "$org")"
   done
 }
+
+# The estp CLI of this worktree (= `npx estp`, without npx's start-up cost).
+estp_cli() { node "$ROOT_DIR/application/dist/cli/main.js" "$@"; }
 
 # ---------------------------------------------------------------------------------------------
 # One network operation at a time (several engineers may run tests at once). with-network.sh
@@ -363,6 +502,7 @@ declare_org() { # <org>
   local org=$1 file other
   has_org "$org" "${PEER_ORGS[@]}" && return 0
   [[ $org =~ ^[a-z][a-z0-9]*$ ]] || die "bad org name '$org' (lower-case letters and digits)"
+  [[ $org != "$ORDERER_ORG" ]] || die "'$ORDERER_ORG' is the ordering service's org"
   file="$NETWORK_DIR/config/orgs/$org.sh"
   [[ -f $file ]] || die "org '$org' is not declared (no $file)"
   # shellcheck source=/dev/null
@@ -372,7 +512,9 @@ declare_org() { # <org>
   for other in "${PEER_ORGS[@]}"; do
     ((ORG_BLOCK[$other] != ORG_BLOCK[$org])) || die "$org and $other both use port block ${ORG_BLOCK[$org]}"
   done
+  resolve_org_address "$org"
   PEER_ORGS+=("$org")
+  check_distinct_addresses
 }
 
 # The Organisation declarations of <org…> as a JSON array (Consortium:Bootstrap's `organisations`):
@@ -419,8 +561,9 @@ load_onboarded_orgs() {
     if [[ $state == member ]] && ! has_org "$org" "${CHANNEL_ORGS[@]}"; then CHANNEL_ORGS+=("$org"); fi
   done <"$ONBOARDED_ORGS_FILE"
 }
+check_distinct_addresses
 load_onboarded_orgs
 
 mkdir -p "$FABRIC_HOME" "$RUN_DIR" "$LOG_DIR"
-touch "$STEP_OUTPUT"
+touch "$UP_LOG"
 export PATH="$BIN_DIR:$PATH"

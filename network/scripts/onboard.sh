@@ -1,25 +1,25 @@
 # shellcheck shell=bash
 # The steps of add-org.sh: onboarding a declared org (network/config/orgs/<org>.sh) into the
-# RUNNING network the way separate org admins would (docs/onboarding.md):
-#   - the new org: crypto material from its own CAs, its fabric-ca-server and users, its peer, and
-#     its definition (`configtxgen -printOrg`, the file it hands to the consortium);
-#   - the members: one admin computes the channel config update from the current config block,
-#     the Fabric admins of a majority of the member orgs sign it one at a time, one submits it;
-#   - the new org again: its peer joins (genesis block from the orderer) and catches up, installs
-#     the chaincode package and approves the committed definition, so its peer endorses;
+# RUNNING network the way separate org admins would (docs/onboarding.md), each on its own host,
+# exchanging only public files through .fabric/consortium:
+#   - the new org (org.sh … --org <org>): its own keys, its CA and users, its peer, and its
+#     public definition (consortium/orgs/<org>/<MSP>.json, `configtxgen -printOrg`);
+#   - the members: one admin computes the channel config update from the current config block
+#     (consortium/channel/add-<MSP>.pb), the Fabric admins of a majority of the member orgs sign
+#     it one at a time, one submits it;
+#   - the new org again: its peer joins (genesis block from the orderer) and catches up, it sets its
+#     anchor peer, packages and installs its own chaincode package, starts its own chaincode
+#     service and approves the committed definition, so its peer endorses;
+#   - every member refreshes its connection profile (the new org's peer);
 #   - the ledger: an ESTP admin of a member org proposes the Organisation record, ESTP admins of
 #     further orgs approve it until a majority of the ACTIVE orgs did, and it is ACTIVE.
 # Channel steps are `estp admin …` commands (application/src/admin), ledger steps `estp consortium …`.
 # Every step checks first and does nothing when its work is done, so a second run changes nothing.
 
-ONBOARD_DIR="$FABRIC_HOME/channel" # definitions and update files (removed by network:clean)
 ONBOARD_CHANGED="$RUN_DIR/add-org.changed"
 
 # Inside a step: the run changed something (add-org.sh reports "nothing changed" otherwise).
 mark_changed() { : >"$ONBOARD_CHANGED"; }
-
-# The estp CLI of this worktree (= `npx estp`, without npx's start-up cost).
-estp_cli() { node "$ROOT_DIR/application/dist/cli/main.js" "$@"; }
 
 # A JSON field of stdin (dotted path), or "" when absent.
 json_field() { # <path>
@@ -30,8 +30,8 @@ json_field() { # <path>
   ' "$1"
 }
 
-org_definition_file() { echo "$ONBOARD_DIR/${ORG_MSP[$1]}.json"; }
-org_update_file() { echo "$ONBOARD_DIR/add-${ORG_MSP[$1]}.pb"; }
+org_definition_file() { echo "$(org_public "$1")/${ORG_MSP[$1]}.json"; } # written by org.sh export
+org_update_file() { echo "$CHANNEL_DIR/add-${ORG_MSP[$1]}.pb"; }
 
 # The member orgs whose votes make a majority (floor(n/2) + 1 of them, in topology order).
 majority_of() { # <org…>
@@ -39,30 +39,20 @@ majority_of() { # <org…>
   printf '%s\n' "${orgs[@]:0:$((${#orgs[@]} / 2 + 1))}"
 }
 
-# True when the channel configuration in force has <msp> in its Application group.
-channel_has_member() { # <msp>
-  local summary
-  summary=$(estp_cli admin config --org "${FOUNDING_ORGS[0]}" --json)
-  MSP=$1 node -e '
-    const summary = JSON.parse(require("fs").readFileSync(0, "utf8"));
-    process.exit(summary.applicationOrgs.some((org) => org.mspId === process.env.MSP) ? 0 : 1);
-  ' <<<"$summary"
-}
-
 # Step: the network is up (add-org works on the running network, it starts nothing founding).
 check_running_network() {
   local name org missing=()
   [[ -f $ROOT_DIR/application/dist/cli/main.js ]] || die "application/dist not built: run 'npm run build'"
   for name in $(process_names); do
-    [[ $name == ca.$NEW_ORG || $name == peer0.$NEW_ORG ]] && continue
+    [[ $(process_org "$name") == "$NEW_ORG" ]] && continue
     is_running "$name" || missing+=("$name")
   done
   ((${#missing[@]} == 0)) || die "the network is not running (${missing[*]} down): run 'npm run network:up' first"
-  [[ -f $CONNECTION_FILE ]] || die "no $CONNECTION_FILE: run 'npm run network:up' first"
-  load_cc_state
+  [[ -f $(profile_file "${FOUNDING_ORGS[0]}") ]] || die "no connection profiles: run 'npm run network:up' first"
+  load_cc_state "${FOUNDING_ORGS[0]}"
   export_peer_cli "${FOUNDING_ORGS[0]}"
   local sequence version
-  read -r sequence version <<<"$(committed_definition)"
+  read -r sequence version _ <<<"$(committed_definition)"
   [[ $version == "$CC_VERSION" ]] ||
     die "committed chaincode definition is $version (sequence $sequence), the packaged build $CC_VERSION: run 'npm run network:up' first"
   for org in "${CHANNEL_ORGS[@]}"; do
@@ -72,7 +62,7 @@ check_running_network() {
 }
 
 # Step: record the org as onboarding (its processes then belong to the network: down/clean
-# handle them) and regenerate the configuration, whose configtx.yaml now defines it.
+# handle them) and record its address with the network's settings.
 record_new_org() { # <org>
   local org=$1 state
   state=$(onboarded_state "$org")
@@ -80,40 +70,25 @@ record_new_org() { # <org>
     record_onboarded "$org" pending
     mark_changed
   fi
-  write_config >/dev/null
-  step_note "${state:-pending} in ${ONBOARDED_ORGS_FILE#"$ROOT_DIR"/}"
+  record_settings
+  step_note "${state:-pending} in ${ONBOARDED_ORGS_FILE#"$ROOT_DIR"/}, on $(org_address "$org")"
 }
 
-# Wrappers of the up.sh steps that note whether they changed anything.
-onboard_crypto() { # <org>
-  [[ -d $ORGS_DIR/$1/msp ]] || mark_changed
-  generate_org_crypto "$1"
-}
-onboard_ca() { # <org>
-  is_running "ca.$1" || mark_changed
-  start_ca "$1"
-}
-onboard_users() { # <org>
-  local entry u_org id roles
-  for entry in "${CA_USERS[@]}"; do
-    IFS=: read -r u_org id roles <<<"$entry"
-    [[ $u_org == "$1" ]] && ! user_enrolled "$1" "$id" && mark_changed
-  done
-  enroll_users "$1"
-}
-onboard_peer() { # <org>
-  is_running "peer0.$1" || mark_changed
-  start_peer "$1"
-}
-
-# Step: the org's definition, as the new org's admin produces it for the consortium.
-write_org_definition() { # <org>
-  local org=$1 file
-  file=$(org_definition_file "$org")
-  mkdir -p "$ONBOARD_DIR"
-  configtxgen -configPath "$CONFIG_DIR" -printOrg "${ORG_MSP[$org]}" >"$file.tmp"
-  mv "$file.tmp" "$file"
-  step_note "${file#"$ROOT_DIR"/}"
+# Whether the new org's own step (org.sh <command>) still has work to do, so the run changed it.
+note_new_org_work() { # <command> <org>
+  local org=$2 entry u_org id roles
+  case $1 in
+    crypto) org_crypto_complete "$org" || mark_changed ;;
+    ca) is_running "ca.$org" || mark_changed ;;
+    peer) is_running "peer0.$org" || mark_changed ;;
+    chaincode) { is_running "chaincode.$org" && export_peer_cli "$org" && approved_committed "$org"; } || mark_changed ;;
+    users)
+      for entry in "${CA_USERS[@]}"; do
+        IFS=: read -r u_org id roles <<<"$entry"
+        if [[ $u_org == "$org" ]] && ! user_enrolled "$org" "$id"; then mark_changed; fi
+      done
+      ;;
+  esac
 }
 
 # Step: a member org's admin computes the update from the current config block (none when the
@@ -164,24 +139,25 @@ submit_add_org_update() { # <org> <submitting org>
   fi
 }
 
-# Step: once the channel has the org, it is a member here too: connection.json gets its peer,
-# CA and users.
+# Step: once the channel has the org, it is a member here too (up, down and upgrades include it),
+# and it writes its own connection profile.
 record_member() { # <org>
   local org=$1
-  channel_has_member "${ORG_MSP[$org]}" || die "${ORG_MSP[$org]} is not in the channel configuration"
+  channel_has_member "${ORG_MSP[$org]}" "${FOUNDING_ORGS[0]}" ||
+    die "${ORG_MSP[$org]} is not in the channel configuration"
   if [[ $(onboarded_state "$org") != member ]]; then
     record_onboarded "$org" member
     mark_changed
   fi
   has_org "$org" "${CHANNEL_ORGS[@]}" || CHANNEL_ORGS+=("$org")
-  write_connection_profile
-  step_note "member in ${ONBOARDED_ORGS_FILE#"$ROOT_DIR"/}; ${CONNECTION_FILE#"$ROOT_DIR"/} has ${ORG_MSP[$org]}"
+  write_profile "$org"
+  step_note "member in ${ONBOARDED_ORGS_FILE#"$ROOT_DIR"/}; ${org}'s profile $(profile_file "$org" | sed "s|^$ROOT_DIR/||")"
 }
 
 # Step: the org's peer joins the channel and catches up (estp admin join).
 join_new_peer() { # <org>
   local result
-  step_log "$LOG_DIR/peer0.$1.log"
+  step_log "$(process_log "peer0.$1")"
   result=$(estp_cli admin join --org "$1" --json)
   echo "$result"
   [[ $(json_field alreadyJoined <<<"$result") == true ]] || mark_changed
@@ -206,7 +182,7 @@ set_anchor_peer() { # <org>
 check_heights() { # <org>
   local org=$1 deadline=$((SECONDS + 30)) heights
   while :; do
-    heights=$(estp_cli admin heights --json)
+    heights=$(estp_cli admin heights --org "$org" --json)
     if node -e '
       const rows = JSON.parse(require("fs").readFileSync(0, "utf8"));
       const heights = new Set(rows.map((row) => row.height));
@@ -221,38 +197,9 @@ check_heights() { # <org>
   step_note "all $(json_field length <<<"$heights") peers at height $(json_field 0.height <<<"$heights")"
 }
 
-# Step: install the chaincode package the other peers run on the new org's peer.
-onboard_install() { # <org>
-  load_cc_state
-  export_peer_cli "$1"
-  peer lifecycle chaincode queryinstalled --output json | grep -qF "\"$CC_PACKAGE_ID\"" || mark_changed
-  install_chaincode "$1"
-}
-
-# Step: the new org approves the COMMITTED definition (same sequence, same parameters, its own
-# package ID): no new sequence or commit, since neither the endorsement policy nor the collections
-# change — the MAJORITY policies grow with the channel's orgs by themselves.
-approve_committed_definition() { # <org>
-  local org=$1 msp=${ORG_MSP[$1]} json sequence version approved
-  load_cc_state
-  step_log "$LOG_DIR/peer0.$org.log"
-  export_peer_cli "$org"
-  json=$(peer lifecycle chaincode querycommitted -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" --output json)
-  read -r sequence version approved <<<"$(MSP=$msp node -e '
-    const d = JSON.parse(process.argv[1]);
-    console.log(d.sequence, d.version, d.approvals && d.approvals[process.env.MSP] ? "yes" : "no");
-  ' "$json")"
-  [[ $version == "$CC_VERSION" ]] || die "committed version $version differs from the package $CC_VERSION: run 'npm run network:up'"
-  if [[ $approved == yes ]]; then
-    step_note "already approved (sequence $sequence, $CC_LABEL)"
-    return 0
-  fi
-  local -a orderer
-  mapfile -t orderer < <(orderer_flags)
-  retry 3 2 peer lifecycle chaincode approveformyorg "${orderer[@]}" -C "$CHANNEL_NAME" \
-    -n "$CHAINCODE_NAME" -v "$CC_VERSION" --package-id "$CC_PACKAGE_ID" --sequence "$sequence"
-  mark_changed
-  step_note "sequence $sequence approved by $msp ($CC_LABEL)"
+# Step: a member org refreshes its connection profile, which now lists the new org's peer.
+refresh_profile() { # <member org>
+  write_profile "$1"
 }
 
 # The Organisation record's status on the ledger (as <org>'s ESTP admin), or NONE.

@@ -13,8 +13,11 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { summariseConfig } from '../../application/src/admin/config';
 import { currentConfig, ledgerHeights } from '../../application/src/admin/operations';
-import { loadConnection, resolveOrg } from '../../application/src/gateway/connection';
+import { fabricAdminOf } from '../../application/src/admin/signer';
+import { certificateRoles } from '../../application/src/gateway/ca';
 import { ChaincodeError } from '../../application/src/gateway/errors';
+import { identityFromWallet, walletLabels } from '../../application/src/gateway/identity';
+import { loadProfile } from '../../application/src/gateway/profile';
 import { Clients } from './support/estp';
 import {
   connect,
@@ -22,6 +25,7 @@ import {
   type GatewayConnection,
   loadNetwork,
   type NetworkInfo,
+  orgSettings,
 } from './support/network';
 import type {
   Account,
@@ -66,11 +70,11 @@ beforeAll(async () => {
 
 const connections: GatewayConnection[] = [];
 function gateway(org: string, user: string): GatewayConnection {
-  const connection = connect(org, user, network);
+  const connection = connect(org, user);
   connections.push(connection);
   return connection;
 }
-/** Clients with retries and a cross-peer barrier, over the connection that lists City (after beforeAll). */
+/** Clients with retries and a cross-peer barrier, over the profiles that list City (after beforeAll). */
 let clientsOnce: Clients | undefined;
 function clients(): Clients {
   clientsOnce ??= new Clients();
@@ -171,24 +175,31 @@ describe('onboarding CityMSP', () => {
     expect(second.stdout.match(/^\[\s*\d+\/\d+\] .* … ok/gm)?.length).toBeGreaterThanOrEqual(20);
   });
 
-  test('connection.json lists City with its peer, CA and users with their roles', () => {
-    const city = network.orgs[CITY];
-    expect(city?.peer.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(city?.ca.caName).toBe('ca-city');
+  test("City has its own profile (its peer on its own address, its CA) and wallet; the others' profiles list City's peer", () => {
+    const city = orgSettings('city');
+    expect(city.org.mspId).toBe(CITY);
+    expect(city.org.peer.endpoint).toMatch(/^127\.0\.4\.1:\d+$/);
+    expect(city.org.ca?.caName).toBe('ca-city');
+    const users = walletLabels(city.wallet).filter((label) =>
+      ['admin', 'auditor', 'member1', 'member2'].includes(label),
+    );
     expect(
-      Object.fromEntries(Object.entries(city?.users ?? {}).map(([name, user]) => [name, user.roles])),
-    ).toEqual({
-      admin: ['admin'],
-      auditor: ['auditor'],
-      member1: ['member'],
-      member2: ['member'],
-    });
+      Object.fromEntries(
+        users.map((user) => [
+          user,
+          certificateRoles(identityFromWallet(city.wallet, user)?.certificate ?? ''),
+        ]),
+      ),
+    ).toEqual({ admin: ['admin'], auditor: ['auditor'], member1: ['member'], member2: ['member'] });
+    for (const founder of ['utility', 'enterprise', 'community']) {
+      const profile = loadProfile(orgSettings(founder).profile.file);
+      expect(profile.orgs[CITY]?.peer.endpoint).toBe(city.org.peer.endpoint);
+    }
   });
 
   test('the channel configuration has CityMSP with its anchor peer', async () => {
     // When the configuration in force is read from the orderer (as a founding org's admin)
-    const connection = loadConnection();
-    const summary = summariseConfig(await currentConfig(connection, resolveOrg(connection, 'utility')));
+    const summary = summariseConfig(await currentConfig(fabricAdminOf(orgSettings('utility'))));
 
     // Then City is an application org, its peer its anchor peer
     expect(summary.applicationOrgs).toContainEqual({
@@ -199,11 +210,13 @@ describe('onboarding CityMSP', () => {
   });
 
   test("City's peer holds the whole ledger: its height equals every other peer's", async () => {
-    const connection = loadConnection();
-    let heights = await ledgerHeights(connection, Object.values(connection.orgs));
+    // Asked by City's own admin, from City's own directory
+    const admin = fabricAdminOf(orgSettings('city'));
+    const orgs = Object.values(admin.profile.orgs);
+    let heights = await ledgerHeights(admin, orgs);
     for (let attempt = 0; attempt < 20 && new Set(heights.map((row) => row.height)).size > 1; attempt++) {
       await sleep(500); // a block may be on its way to some peers
-      heights = await ledgerHeights(connection, Object.values(connection.orgs));
+      heights = await ledgerHeights(admin, orgs);
     }
     const city = heights.find((row) => row.mspId === CITY);
     expect(city?.height).toBeGreaterThan(0);

@@ -13,10 +13,9 @@ import type { LedgerReport } from '../../application/src/audit';
 import { sharedGrpcClients } from '../../application/src/gateway/grpc';
 import { LEDGER_CSV_HEADER, LEDGER_RECORD_KINDS } from '../support/ledger-csv';
 import { estp } from './support/cli';
-import { type GatewayConnection, connect, errorDetails, loadNetwork } from './support/network';
+import { type GatewayConnection, connect, errorDetails } from './support/network';
 import { type TradeView, type TradingDay, tradingDay } from './support/trading';
 
-const network = loadNetwork();
 const asAuditor = ['--org', 'utility', '--user', 'auditor'];
 let day: TradingDay;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -263,7 +262,7 @@ describe('estp audit report', () => {
 describe('an auditor cannot write', () => {
   let auditor: GatewayConnection;
   beforeAll(() => {
-    auditor = connect('utility', 'auditor', network);
+    auditor = connect('utility', 'auditor');
   });
   afterAll(() => {
     auditor.close();

@@ -27,8 +27,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { ensureIdentity } from '../../application/src/gateway/provision';
-import { resolveOrg } from '../../application/src/gateway/connection';
 import { parseResult } from '../../application/src/gateway/client';
+import { resolveSettings } from '../../application/src/gateway/settings';
 import { ChaincodeError } from '../../application/src/gateway/errors';
 import { NO_RETRY } from '../../application/src/gateway/retry';
 import { ROLES } from '../../chaincode/src/lib/caller';
@@ -630,11 +630,10 @@ async function ensureSuspended(actor: Actor): Promise<ParticipantView> {
 }
 
 async function prepareParticipants(): Promise<void> {
-  const connection = clients.connection;
   // Identities of orgs onboarded after the integration setup ran (e.g. CityMSP by add-org.test.ts).
   for (const org of fixture.orgs) {
     for (const enrolment of trustMatrixIdentities(org.name)) {
-      await ensureIdentity(connection, resolveOrg(connection, org.name), enrolment);
+      await ensureIdentity(resolveSettings({ org: org.name }), enrolment);
     }
   }
   const remember = (actor: Actor, record: ParticipantView) =>
@@ -763,7 +762,7 @@ beforeAll(async () => {
   const { records } = await auditor.evaluate('Consortium', 'ListOrganisations', {
     pageSize: 200,
   });
-  const active = records.filter((org) => org.status === 'ACTIVE' && clients.connection.orgs[org.mspId]);
+  const active = records.filter((org) => org.status === 'ACTIVE' && clients.network.orgs[org.mspId]);
   for (const org of active) {
     const declaration = declared.find((candidate) => candidate.mspId === org.mspId);
     expect({
@@ -781,7 +780,7 @@ beforeAll(async () => {
     .map((org) => declared.find((candidate) => candidate.mspId === org.mspId))
     .filter((org): org is Declaration => org !== undefined);
   fixture.orgs = active.map((org) => ({
-    name: clients.connection.orgs[org.mspId]?.name ?? org.mspId,
+    name: clients.network.orgs[org.mspId]?.name ?? org.mspId,
     mspId: org.mspId,
     capabilities: org.capabilities,
   }));

@@ -603,9 +603,13 @@ export class TestStub implements ChaincodeStub {
     // LevelDB peeks the key after the page: "" when the page reached the end of the range.
     const next = all[limit];
     this.recordRange(from, endKey, true, entries);
-    return {
-      iterator: new StubIterator(this.kvs(entries), this.openIterators),
-      metadata: { fetchedRecordsCount: entries.length, bookmark: next ? next[0] : '' },
-    };
+    const iterator = new StubIterator(this.kvs(entries), this.openIterators);
+    if (entries.length === 0 && !next) {
+      // fabric-shim reads the metadata only when the peer sent some bytes, and an all-default
+      // QueryResponseMetadata (no records, no bookmark) serialises to none: an empty last page
+      // comes without metadata, whatever the typings say (seen on the real network).
+      return { iterator } as unknown as StateQueryResponse<Iterators.StateQueryIterator>;
+    }
+    return { iterator, metadata: { fetchedRecordsCount: entries.length, bookmark: next ? next[0] : '' } };
   }
 }

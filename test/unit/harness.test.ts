@@ -369,9 +369,18 @@ describe('in-memory Fabric stub', () => {
       expect(walk[1]!.bookmark).toBe('');
     });
 
-    it('returns an empty page with an empty bookmark when nothing matches', async () => {
-      const walk = await pages(3, []);
-      expect(walk).toEqual([{ keys: [], bookmark: '', count: 0 }]);
+    it('returns an empty page without metadata when nothing matches, as the real shim does', async () => {
+      await composite('Rec');
+      const { result } = await ledger.transact(alice, async (ctx) => {
+        const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+          'Rec',
+          [],
+          3,
+          '',
+        );
+        return { keys: await drain(iterator), metadata };
+      });
+      expect(result).toEqual({ keys: [], metadata: undefined });
     });
 
     it('by range respects the end key and the empty start key', async () => {

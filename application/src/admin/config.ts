@@ -4,7 +4,7 @@
  * summary of its organisations, anchor peers and policies.
  */
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import type { ConnectionInfo } from '../gateway/connection';
+import type { ConnectionProfile } from '../gateway/profile';
 import { AdminError } from './errors';
 import { fetchBlock } from './orderer';
 import { sortedKeys } from '../protobuf';
@@ -77,14 +77,14 @@ export function lastConfigIndex(block: common.Block): number {
  * which is fetched and decoded. Signed by `signer`, who must satisfy the channel's Readers policy.
  */
 export async function fetchChannelConfig(
-  connection: ConnectionInfo,
+  profile: ConnectionProfile,
   signer: AdminSigner,
-  channel: string = connection.channel,
+  channel: string = profile.channel,
 ): Promise<ChannelConfig> {
-  const newest = await fetchBlock(connection, signer, channel, 'newest');
+  const newest = await fetchBlock(profile, signer, channel, 'newest');
   const index = lastConfigIndex(newest);
   const block =
-    index === newest.getHeader()?.getNumber() ? newest : await fetchBlock(connection, signer, channel, index);
+    index === newest.getHeader()?.getNumber() ? newest : await fetchBlock(profile, signer, channel, index);
   const { config } = configOfBlock(block);
   return { channel, blockNumber: index, config };
 }

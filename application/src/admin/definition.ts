@@ -6,10 +6,9 @@
  */
 import { common } from '@hyperledger/fabric-protos';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { ConnectionInfo } from '../gateway/connection';
 import { ConfigError } from '../gateway/errors';
 import { applicationGroup, mspIdOfGroup } from './config';
 import { AdminError } from './errors';
@@ -21,9 +20,13 @@ export interface OrgDefinition {
   readonly group: common.ConfigGroup;
 }
 
-/** The path of a Fabric tool: connection.json's `binDir`, else the PATH. */
-export function fabricTool(connection: ConnectionInfo, tool: string): string {
-  return connection.binDir ? path.join(connection.binDir, tool) : tool;
+/** Where `npm run network:up` builds the Fabric binaries (application/dist/admin → repo). */
+const BUILT_BIN_DIR = path.resolve(__dirname, '../../../.fabric/bin');
+
+/** The path of a Fabric tool: in `FABRIC_BIN`, else in the built `.fabric/bin`, else on the PATH. */
+export function fabricTool(tool: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env['FABRIC_BIN'] ?? (existsSync(path.join(BUILT_BIN_DIR, tool)) ? BUILT_BIN_DIR : undefined);
+  return dir === undefined ? tool : path.join(dir, tool);
 }
 
 /**
@@ -32,7 +35,7 @@ export function fabricTool(connection: ConnectionInfo, tool: string): string {
  * so the org is placed into a skeleton config as an Application org, encoded as `common.Config`,
  * and taken out again.
  */
-function encodeJson(connection: ConnectionInfo, file: string): common.ConfigGroup {
+function encodeJson(file: string): common.ConfigGroup {
   let org: unknown;
   try {
     org = JSON.parse(readFileSync(file, 'utf8'));
@@ -41,7 +44,7 @@ function encodeJson(connection: ConnectionInfo, file: string): common.ConfigGrou
   }
   const name = 'org';
   const skeleton = { channel_group: { groups: { Application: { groups: { [name]: org } } } } };
-  const tool = fabricTool(connection, 'configtxlator');
+  const tool = fabricTool('configtxlator');
   const directory = mkdtempSync(path.join(tmpdir(), 'estp-org-'));
   try {
     const input = path.join(directory, 'config.json');
@@ -83,7 +86,7 @@ function encodeJson(connection: ConnectionInfo, file: string): common.ConfigGrou
  * or binary `common.ConfigGroup`.
  * @throws {AdminError} BAD_ARTIFACT when it does not declare a Fabric MSP.
  */
-export function readOrgDefinition(connection: ConnectionInfo, file: string): OrgDefinition {
+export function readOrgDefinition(file: string): OrgDefinition {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -92,7 +95,7 @@ export function readOrgDefinition(connection: ConnectionInfo, file: string): Org
   }
   let group: common.ConfigGroup;
   if (Buffer.from(bytes).toString('utf8').trimStart().startsWith('{')) {
-    group = encodeJson(connection, file);
+    group = encodeJson(file);
   } else {
     try {
       group = common.ConfigGroup.deserializeBinary(bytes);

@@ -3,7 +3,7 @@
  * again: adding an org to the channel (compute the update from the current configuration, sign it
  * org by org, submit it), joining a peer and reading ledger heights.
  */
-import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import type { OrgInfo } from '../gateway/profile';
 import {
   anchorPeersOf,
   applicationGroup,
@@ -26,7 +26,7 @@ import type { OrgDefinition } from './definition';
 import { AdminError } from './errors';
 import { broadcast, fetchBlock } from './orderer';
 import { joinChannel, joinedChannels, peerHeight } from './peer';
-import { type AdminSigner, fabricAdminOf } from './signer';
+import type { AdminSigner, OrgAdmin } from './signer';
 
 /** How long to wait for a submitted update's block, or for a joined peer to catch up (ms). */
 export const DEFAULT_WAIT_MS = 60_000;
@@ -49,9 +49,9 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
-/** The channel's current configuration, read from the orderer as `org`'s Fabric admin. */
-export function currentConfig(connection: ConnectionInfo, org: OrgInfo): Promise<ChannelConfig> {
-  return fetchChannelConfig(connection, fabricAdminOf(org), connection.channel);
+/** The channel's current configuration, read from the orderer as the org's Fabric admin. */
+export function currentConfig({ profile, signer }: OrgAdmin): Promise<ChannelConfig> {
+  return fetchChannelConfig(profile, signer, profile.channel);
 }
 
 /** What {@link prepareAddOrg} found or wrote. */
@@ -69,30 +69,27 @@ export type AddOrgPlan =
 
 /**
  * Computes the update adding `definition`'s org to the Application group, from the configuration
- * in force (fetched by `org`'s Fabric admin). Nothing is signed or submitted.
+ * in force (fetched by the org's Fabric admin). Nothing is signed or submitted.
  */
-export async function prepareAddOrg(
-  connection: ConnectionInfo,
-  org: OrgInfo,
-  definition: OrgDefinition,
-): Promise<AddOrgPlan> {
-  const current = await currentConfig(connection, org);
+export async function prepareAddOrg(admin: OrgAdmin, definition: OrgDefinition): Promise<AddOrgPlan> {
+  const channel = admin.profile.channel;
+  const current = await currentConfig(admin);
   const members = applicationOrgs(current.config);
   if (members.includes(definition.mspId)) {
     return { alreadyMember: true, mspId: definition.mspId, configBlock: current.blockNumber };
   }
   const updated = withApplicationOrg(current.config, definition.mspId, definition.group);
-  const update = computeConfigUpdate(connection.channel, current.config, updated);
+  const update = computeConfigUpdate(channel, current.config, updated);
   return {
     alreadyMember: false,
     mspId: definition.mspId,
     configBlock: current.blockNumber,
     members,
-    file: encodeUpdateFile(connection.channel, update.serializeBinary()),
+    file: encodeUpdateFile(channel, update.serializeBinary()),
   };
 }
 
-/** Adds `signer`'s signature (an org's Fabric admin, {@link fabricAdminOf}) to an update file (offline). */
+/** Adds `signer`'s signature (an org's Fabric admin, see `fabricAdminOf`) to an update file (offline). */
 export async function signUpdateFile(
   signer: AdminSigner,
   file: Uint8Array,
@@ -116,26 +113,24 @@ export type SubmitOutcome =
     };
 
 /**
- * Submits a signed update as `org`'s Fabric admin and waits until the orderer has cut the new
+ * Submits a signed update as the org's Fabric admin and waits until the orderer has cut the new
  * configuration block. An update whose orgs are all members already is not submitted again.
  * @throws {AdminError} ORDERER_REJECTED with the orderer's reason (missing signatures, a stale
  *   read set after another update), TIMEOUT when no new configuration appears
  */
 export async function submitUpdateFile(
-  connection: ConnectionInfo,
-  org: OrgInfo,
+  { profile, signer }: OrgAdmin,
   file: Uint8Array,
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<SubmitOutcome> {
   const pending = decodeUpdateFile(file);
-  if (pending.channel !== connection.channel) {
+  if (pending.channel !== profile.channel) {
     throw new AdminError(
-      `the update is for channel ${pending.channel}, the connection's channel is ${connection.channel}`,
+      `the update is for channel ${pending.channel}, the profile's channel is ${profile.channel}`,
       'BAD_ARTIFACT',
     );
   }
-  const signer = fabricAdminOf(org);
-  const before = await fetchChannelConfig(connection, signer, pending.channel);
+  const before = await fetchChannelConfig(profile, signer, pending.channel);
   const added = orgsAddedBy(pending.update);
   const members = applicationOrgs(before.config);
   if (added.length > 0 && added.every((mspId) => members.includes(mspId))) {
@@ -145,12 +140,12 @@ export async function submitUpdateFile(
       configBlock: before.blockNumber,
     };
   }
-  const { orderer } = await broadcast(connection, await submissionEnvelope(pending, signer));
+  const { orderer } = await broadcast(profile, await submissionEnvelope(pending, signer));
   const after = await waitFor(
     `the configuration block of the update on ${pending.channel}`,
     timeoutMs,
     async () => {
-      const config = await fetchChannelConfig(connection, signer, pending.channel);
+      const config = await fetchChannelConfig(profile, signer, pending.channel);
       return config.config.getSequence() > before.config.getSequence() ? config : undefined;
     },
   );
@@ -168,29 +163,26 @@ export type AnchorOutcome =
     };
 
 /**
- * Sets `org`'s anchor peers (default: its peer's endpoint) in the channel configuration. Only the
+ * Sets the org's anchor peers (default: its peer's endpoint) in the channel configuration. Only the
  * org's own group changes, whose modification policy is the org's Admins: the org's Fabric admin
  * computes, signs and submits the update alone.
  */
 export async function setAnchorPeers(
-  connection: ConnectionInfo,
-  org: OrgInfo,
-  anchorPeers: readonly string[] = [org.peer.endpoint],
+  admin: OrgAdmin,
+  anchorPeers: readonly string[] = [admin.org.peer.endpoint],
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<AnchorOutcome> {
-  const current = await currentConfig(connection, org);
+  const { profile, org, signer } = admin;
+  const current = await currentConfig(admin);
   const group = applicationGroup(current.config).getGroupsMap().get(org.mspId);
-  if (!group) throw new AdminError(`${org.mspId} is not a member of ${connection.channel}`, 'BAD_ARTIFACT');
+  if (!group) throw new AdminError(`${org.mspId} is not a member of ${profile.channel}`, 'BAD_ARTIFACT');
   if (anchorPeersOf(group).join(' ') === anchorPeers.join(' ')) {
     return { changed: false, anchorPeers, configBlock: current.blockNumber };
   }
   const updated = withAnchorPeers(current.config, org.mspId, anchorPeers);
-  const update = computeConfigUpdate(connection.channel, current.config, updated);
-  const { file } = await signUpdateFile(
-    fabricAdminOf(org),
-    encodeUpdateFile(connection.channel, update.serializeBinary()),
-  );
-  const outcome = await submitUpdateFile(connection, org, file, timeoutMs);
+  const update = computeConfigUpdate(profile.channel, current.config, updated);
+  const { file } = await signUpdateFile(signer, encodeUpdateFile(profile.channel, update.serializeBinary()));
+  const outcome = await submitUpdateFile(admin, file, timeoutMs);
   if (!outcome.applied)
     throw new AdminError(`anchor peer update not applied: ${outcome.reason}`, 'NO_CHANGE');
   return { changed: true, anchorPeers, configBlock: outcome.configBlock, sequence: outcome.sequence };
@@ -206,23 +198,21 @@ export interface JoinOutcome {
 }
 
 /**
- * Joins `org`'s peer to the channel: the genesis block comes from the orderer (fetched by the
+ * Joins the org's peer to the channel: the genesis block comes from the orderer (fetched by the
  * org's Fabric admin, so the org must be a member already), then waits until the peer's ledger
  * has caught up with the orderer's height at that moment.
  */
 export async function joinPeer(
-  connection: ConnectionInfo,
-  org: OrgInfo,
+  { profile, org, signer }: OrgAdmin,
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<JoinOutcome> {
-  const signer = fabricAdminOf(org);
-  const channel = connection.channel;
+  const channel = profile.channel;
   const alreadyJoined = (await joinedChannels(org, signer)).includes(channel);
   if (!alreadyJoined) {
-    const genesis = await fetchBlock(connection, signer, channel, 0);
+    const genesis = await fetchBlock(profile, signer, channel, 0);
     await joinChannel(org, signer, genesis);
   }
-  const newest = await fetchBlock(connection, signer, channel, 'newest');
+  const newest = await fetchBlock(profile, signer, channel, 'newest');
   const ordererHeight = (newest.getHeader()?.getNumber() ?? 0) + 1;
   const height = await waitFor(
     `${org.peer.endpoint} to reach height ${ordererHeight}`,
@@ -244,9 +234,12 @@ export interface HeightRow {
   readonly error?: string;
 }
 
-/** The channel's height on each org's peer (asked by the org's own Fabric admin). */
+/**
+ * The channel's height on each given org's peer, asked by one org's Fabric admin (any member may
+ * read a peer's chain information: the channel's Readers policy).
+ */
 export async function ledgerHeights(
-  connection: ConnectionInfo,
+  { profile, signer }: OrgAdmin,
   orgs: readonly OrgInfo[],
 ): Promise<HeightRow[]> {
   return Promise.all(
@@ -255,7 +248,7 @@ export async function ledgerHeights(
         return {
           mspId: org.mspId,
           peer: org.peer.endpoint,
-          height: await peerHeight(org, fabricAdminOf(org), connection.channel),
+          height: await peerHeight(org, signer, profile.channel),
         };
       } catch (error) {
         return {

@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { common, orderer } from '@hyperledger/fabric-protos';
-import type { ConnectionInfo, OrdererInfo } from '../gateway/connection';
+import type { ConnectionProfile, OrdererInfo } from '../gateway/profile';
 import { ConfigError, UnavailableError } from '../gateway/errors';
 import { newPeerClient } from '../gateway/grpc';
 import { signedEnvelope } from './envelope';
@@ -43,14 +43,14 @@ const serializeEnvelope = (envelope: common.Envelope): Buffer => Buffer.from(env
 
 /** Runs `request` against each orderer in turn until one answers (unavailable ones are skipped). */
 async function onSomeOrderer<T>(
-  connection: ConnectionInfo,
+  profile: ConnectionProfile,
   request: (client: grpc.Client, orderer: OrdererInfo) => Promise<T>,
 ): Promise<T> {
-  if (connection.orderers.length === 0) {
-    throw new ConfigError(`${connection.file} names no orderers`);
+  if (profile.orderers.length === 0) {
+    throw new ConfigError(`${profile.file} names no orderers`);
   }
   let lastError: unknown;
-  for (const info of connection.orderers) {
+  for (const info of profile.orderers) {
     const client = newPeerClient(info);
     try {
       return await request(client, info);
@@ -74,13 +74,13 @@ async function onSomeOrderer<T>(
  * @throws {UnavailableError} when no orderer answers in time
  */
 export function fetchBlock(
-  connection: ConnectionInfo,
+  profile: ConnectionProfile,
   signer: AdminSigner,
   channel: string,
   position: BlockPosition,
   timeoutMs = ORDERER_TIMEOUT_MS,
 ): Promise<common.Block> {
-  return onSomeOrderer(connection, async (client, info) => {
+  return onSomeOrderer(profile, async (client, info) => {
     const seekInfo = new orderer.SeekInfo();
     seekInfo.setStart(seekPosition(position));
     seekInfo.setStop(seekPosition(position));
@@ -139,12 +139,12 @@ export function fetchBlock(
  * @throws {UnavailableError} when no orderer answers in time
  */
 export function broadcast(
-  connection: ConnectionInfo,
+  profile: ConnectionProfile,
   envelope: common.Envelope,
   timeoutMs = ORDERER_TIMEOUT_MS,
 ): Promise<{ orderer: string }> {
   return onSomeOrderer(
-    connection,
+    profile,
     (client, info) =>
       new Promise<{ orderer: string }>((resolve, reject) => {
         const call = client.makeBidiStreamRequest(

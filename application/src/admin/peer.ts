@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { OrgInfo } from '../gateway/connection';
+import type { OrgInfo } from '../gateway/profile';
 import { newPeerClient } from '../gateway/grpc';
 import { signedProposal } from './envelope';
 import { AdminError, unavailable } from './errors';

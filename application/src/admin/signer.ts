@@ -1,15 +1,15 @@
 /**
- * Fabric admin signing: an org's NodeOU admin (cryptogen `Admin@<org>`, `fabricAdmin` in
- * connection.json) signs channel configuration updates, deliver requests and peer administration
- * proposals. It is not an ESTP role: the ESTP `admin` users are CA-enrolled clients and cannot
- * change the channel.
+ * Fabric admin signing: an org's NodeOU admin (cryptogen `Admin@<org>`, in the org's own directory)
+ * signs channel configuration updates, deliver requests and peer administration proposals. It is
+ * not an ESTP role: the ESTP `admin` users are CA-enrolled clients and cannot change the channel.
  */
 import { hash, signers } from '@hyperledger/fabric-gateway';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import type { OrgInfo } from '../gateway/connection';
 import { ConfigError } from '../gateway/errors';
-import { identityFromFiles } from '../gateway/identity';
+import { fabricAdminIdentity } from '../gateway/identity';
+import type { ConnectionProfile, OrgInfo } from '../gateway/profile';
+import type { ClientSettings } from '../gateway/settings';
 
 /** Who signs, and how. */
 export interface AdminSigner {
@@ -40,23 +40,26 @@ export function newAdminSigner(mspId: string, certificatePem: string, privateKey
   };
 }
 
+/** An org's Fabric admin at work: the org, its profile (orderers, peers) and its signer. */
+export interface OrgAdmin {
+  readonly profile: ConnectionProfile;
+  readonly org: OrgInfo;
+  readonly signer: AdminSigner;
+}
+
 /**
- * The Fabric admin of an org, from connection.json's `fabricAdmin`.
- * @throws {ConfigError} when the org has none or its files cannot be read.
+ * The Fabric admin of the settings' org, from the org's own directory (its MSP in
+ * `<org home>/crypto/users/Admin@<domain>/msp`): a signature of an org only ever comes from files
+ * in that org's directory.
+ * @throws {ConfigError} when the org home has no Fabric admin or its files cannot be read.
  */
-export function fabricAdminOf(org: OrgInfo): AdminSigner {
-  if (!org.fabricAdmin) {
-    throw new ConfigError(
-      `connection.json names no fabricAdmin for ${org.mspId}: channel administration needs the org's Fabric admin`,
-    );
-  }
-  const { certificate, privateKey } = identityFromFiles(
-    org.mspId,
-    'fabricAdmin',
-    org.fabricAdmin.certPath,
-    org.fabricAdmin.keyPath,
-  );
-  return newAdminSigner(org.mspId, certificate, privateKey);
+export function fabricAdminOf(settings: ClientSettings): OrgAdmin {
+  const { certificate, privateKey } = fabricAdminIdentity(settings.orgHome, settings.org);
+  return {
+    profile: settings.profile,
+    org: settings.org,
+    signer: newAdminSigner(settings.org.mspId, certificate, privateKey),
+  };
 }
 
 /** A fresh signature header (creator + 24-byte random nonce). */

@@ -1,7 +1,7 @@
 /** Global options and the connection settings every command derives from them. */
 import type { ConnectOptions } from '../gateway/client';
-import { type ConnectionInfo, type OrgInfo, resolveOrg } from '../gateway/connection';
 import { UsageError } from '../gateway/errors';
+import { type ClientSettings, resolveSettings, type SettingsOptions } from '../gateway/settings';
 import type { OptionValue } from './argv';
 import type { GlobalOptions, OptionSpec } from './commands/types';
 import type { Output } from './io';
@@ -19,26 +19,27 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
     name: 'org',
     value: '<org>',
     env: 'ESTP_ORG',
-    description: 'utility | enterprise | community, or the MSP ID (env ESTP_ORG)',
+    description: "utility | enterprise | community, or the MSP ID (env ESTP_ORG; default: the profile's org)",
   },
   {
     name: 'user',
     value: '<name>',
     env: 'ESTP_USER',
-    description: 'wallet label or connection.json user, e.g. admin, member1 (env ESTP_USER)',
+    description: "a label in the org's wallet, e.g. admin, member1 (env ESTP_USER)",
   },
   { name: 'json', description: 'print the raw JSON result (for scripts)' },
   {
-    name: 'connection',
+    name: 'profile',
     value: '<path>',
-    env: 'ESTP_CONNECTION',
-    description: 'connection description (env ESTP_CONNECTION; default .fabric/connection.json)',
+    env: 'ESTP_PROFILE',
+    description:
+      'Fabric connection profile (env ESTP_PROFILE; default .fabric/orgs/<org>/connection-<org>.json)',
   },
   {
     name: 'wallet',
     value: '<dir>',
     env: 'ESTP_WALLET',
-    description: 'wallet root (env ESTP_WALLET; default .fabric/wallet)',
+    description: "the org's wallet (env ESTP_WALLET; default .fabric/orgs/<org>/wallet)",
   },
   { name: 'debug', description: 'print stack traces and error causes' },
   { name: 'help', description: 'this text (also -h)' },
@@ -81,14 +82,9 @@ export function globalOptions(
     debug: options.get('debug') === true,
     help: options.get('help') === true,
     version: options.get('version') === true,
-    connection: valueOf('connection'),
+    profile: valueOf('profile'),
     wallet: valueOf('wallet'),
   };
-}
-
-/** The orgs a command acts on: the one `--org` names, else every org of the connection. */
-export function selectedOrgs(connection: ConnectionInfo, global: GlobalOptions): OrgInfo[] {
-  return global.org === undefined ? Object.values(connection.orgs) : [resolveOrg(connection, global.org)];
 }
 
 /** A text option's value, `undefined` when absent. @throws {UsageError} when given without value. */
@@ -96,26 +92,49 @@ export function textOption(options: ReadonlyMap<string, OptionValue>, name: stri
   return text(options, name);
 }
 
+/** What the global options say about profile, org, wallet and user (the rest from the env). */
+function settingsOptionsOf(global: GlobalOptions): SettingsOptions {
+  return {
+    ...(global.org === undefined ? {} : { org: global.org }),
+    ...(global.user === undefined ? {} : { user: global.user }),
+    ...(global.profile === undefined ? {} : { profile: global.profile }),
+    ...(global.wallet === undefined ? {} : { wallet: global.wallet }),
+  };
+}
+
+/** ` (or set ESTP_ORG / …), or put defaults in <settings file>` for a missing option. */
+function missingHint(variables: readonly string[]): string {
+  const file = settingsPath();
+  const settings = file === undefined ? '' : `, or put defaults in ${file}`;
+  return ` (or set ${variables.join(' / ')}; --profile names the org too)${settings}`;
+}
+
 /**
- * The connect options for `--org`/`--user`.
- * @throws {UsageError} (with `usage`) when either is missing.
+ * The org's settings for a tool command (`--org` or `--profile` name the org; see resolveSettings).
+ * @throws {UsageError} (with `usage`) when neither names an org.
+ */
+export function settingsOf(global: GlobalOptions, usage?: string): ClientSettings {
+  if (global.org === undefined && global.profile === undefined) {
+    throw new UsageError(`--org required${missingHint(['ESTP_ORG', 'ESTP_PROFILE'])}`, usage);
+  }
+  return resolveSettings(settingsOptionsOf(global));
+}
+
+/**
+ * The connect options for `--org`/`--user` (or `--profile`/`--user`).
+ * @throws {UsageError} (with `usage`) when the user or both org and profile are missing.
  */
 export function connectOptionsOf(global: GlobalOptions, io: Output, usage?: string): ConnectOptions {
-  if (global.org === undefined || global.user === undefined) {
+  const noOrg = global.org === undefined && global.profile === undefined;
+  if (noOrg || global.user === undefined) {
     const missing: [string, string][] = [];
-    if (global.org === undefined) missing.push(['--org', 'ESTP_ORG']);
+    if (noOrg) missing.push(['--org', 'ESTP_ORG']);
     if (global.user === undefined) missing.push(['--user', 'ESTP_USER']);
     const flags = missing.map(([flag]) => flag).join(' and ');
-    const envs = missing.map(([, env]) => env).join(' / ');
-    const file = settingsPath();
-    const settings = file === undefined ? '' : `, or put defaults in ${file}`;
-    throw new UsageError(`${flags} required (or set ${envs})${settings}`, usage);
+    throw new UsageError(`${flags} required${missingHint(missing.map(([, variable]) => variable))}`, usage);
   }
   return {
-    org: global.org,
-    user: global.user,
-    ...(global.connection === undefined ? {} : { connection: global.connection }),
-    ...(global.wallet === undefined ? {} : { walletRoot: global.wallet }),
+    ...settingsOptionsOf(global),
     onRetry: (error, nextAttempt, delayMs) => {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'conflict';
       io.err(`${code}: resubmitting (attempt ${nextAttempt}) in ${delayMs} ms`);

@@ -4,9 +4,9 @@
  *
  *   ~/.config/estp/config.json   ($XDG_CONFIG_HOME/estp/config.json; ESTP_CONFIG names another
  *                                 file, ESTP_CONFIG='' none)
- *   { "org": "community", "user": "member1", "connection": "~/estp/.fabric/connection.json" }
+ *   { "user": "member1", "profile": "~/estp/.fabric/orgs/community/connection-community.json" }
  *
- * Its keys are the global options' names (`org`, `user`, `connection`, `wallet`, and any value
+ * Its keys are the global options' names (`org`, `user`, `profile`, `wallet`, and any value
  * option added to GLOBAL_OPTIONS later), so the file can never hold a setting no option has. A
  * flag beats the environment (`ESTP_ORG`, …), which beats the file. Paths are relative to the
  * file's directory; `~/` is the home directory.
@@ -18,7 +18,7 @@ import { ConfigError } from '../gateway/errors';
 import { didYouMean } from './suggest';
 
 /** Settings keys whose values are paths. */
-const PATH_KEYS: ReadonlySet<string> = new Set(['connection', 'wallet', 'profile']);
+const PATH_KEYS: ReadonlySet<string> = new Set(['profile', 'wallet']);
 
 /** The settings in force. */
 export interface Settings {

@@ -31,8 +31,9 @@ async function main(): Promise<number> {
   const session = new Session();
   session.out.raw(`ESTP demo trading day — run ${session.runTag}`);
   session.out.raw(
-    `channel ${session.connection.channel}, chaincode ${session.connection.chaincode}, ` +
-      `orgs ${Object.keys(session.connection.orgs).join(', ')} (${session.connection.file})`,
+    `channel ${session.profile.channel}, chaincode ${session.profile.chaincode}, ` +
+      `orgs ${Object.keys(session.profile.orgs).join(', ')}, each through its own profile and wallet ` +
+      '(.fabric/orgs/<org>)',
   );
   session.out.raw('Money in euros (the ledger counts integer cents), energy in kWh (the ledger counts Wh).');
   try {
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
     process.stderr.write(
       `demo stopped: ${formatError(error, { debug: process.env['ESTP_DEBUG'] === '1' })}\n`,
     );
-    process.stderr.write('peer and chaincode logs: .fabric/logs/\n');
+    process.stderr.write('peer and chaincode logs: .fabric/orgs/<org>/logs/\n');
     return exitCodeOf(error);
   } finally {
     await session.close();

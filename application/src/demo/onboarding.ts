@@ -10,8 +10,6 @@
  * - The utility's treasurer deposits each participant's opening balance.
  */
 import { createHash } from 'node:crypto';
-import { resolveOrg } from '../gateway/connection';
-import { walletDir, walletRoot } from '../gateway/identity';
 import { ensureIdentity } from '../gateway/provision';
 import {
   adminOf,
@@ -40,12 +38,9 @@ export class DemoError extends Error {
  * on the first run, reused from the wallet afterwards.
  */
 export async function ensureVerifier(session: Session): Promise<Actor> {
-  const org = resolveOrg(session.connection, VERIFIER.org);
-  const identity = await ensureIdentity(session.connection, org, {
-    user: VERIFIER.user,
-    roles: ['verifier'],
-  });
-  const where = walletDir(walletRoot(session.connection), org);
+  const settings = session.settings(VERIFIER.org);
+  const { org, wallet: where } = settings;
+  const identity = await ensureIdentity(settings, { user: VERIFIER.user, roles: ['verifier'] });
   const how =
     identity.outcome === 'wallet'
       ? `already in the wallet ${where}`

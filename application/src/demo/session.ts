@@ -1,11 +1,13 @@
 /**
- * What every step of the demo shares: the connection description, one gateway client per
- * (org, user) opened on first use and closed at the end, the run tag that makes this run's IDs
- * unique, and the printer.
+ * What every step of the demo shares: each org's settings (its connection profile and wallet,
+ * `.fabric/orgs/<org>`), one gateway client per (org, user) opened on first use and closed at the
+ * end, the run tag that makes this run's IDs unique, and the printer. The demo plays every org of
+ * this machine's network, each through its own profile, wallet and peer.
  */
 import { connect, type EstpClient, syncPeers } from '../gateway/client';
-import { type ConnectionInfo, loadConnection } from '../gateway/connection';
 import { ChaincodeError } from '../gateway/errors';
+import type { ConnectionProfile } from '../gateway/profile';
+import { type ClientSettings, resolveSettings } from '../gateway/settings';
 import { Printer } from './print';
 
 /** `D20261201T201805Z-3f2a`: UTC time of the run plus a random suffix, safe inside ledger IDs. */
@@ -26,24 +28,45 @@ export interface Actor {
   readonly user: string;
 }
 
+/** The org whose profile tells the demo the channel and its member orgs. */
+const HOST_ORG = 'utility';
+
 export class Session {
-  readonly connection: ConnectionInfo;
+  /** The channel, chaincode and member orgs, from the host org's profile. */
+  readonly profile: ConnectionProfile;
   readonly runTag: string;
   readonly out: Printer;
   readonly #clients = new Map<string, Promise<EstpClient>>();
+  readonly #settings = new Map<string, ClientSettings>();
 
-  constructor(options: { connection?: ConnectionInfo; runTag?: string; out?: Printer } = {}) {
-    this.connection = options.connection ?? loadConnection();
+  constructor(options: { runTag?: string; out?: Printer } = {}) {
+    this.profile = this.settings(HOST_ORG).profile;
     this.runTag = options.runTag ?? newRunTag();
     this.out = options.out ?? new Printer();
   }
 
-  /** The client of an actor, connected on first use (wallet identity first, then connection.json). */
+  /** An org's settings: its own profile and wallet (.fabric/orgs/<org>). */
+  settings(org: string): ClientSettings {
+    let settings = this.#settings.get(org);
+    if (!settings) {
+      settings = resolveSettings({ org });
+      this.#settings.set(org, settings);
+    }
+    return settings;
+  }
+
+  /** The client of an actor, connected on first use with the identity in its org's wallet. */
   client(actor: Actor): Promise<EstpClient> {
     const key = `${actor.org}/${actor.user}`;
     let client = this.#clients.get(key);
     if (!client) {
-      client = connect({ org: actor.org, user: actor.user, connection: this.connection });
+      const settings = this.settings(actor.org);
+      client = connect({
+        profile: settings.profile,
+        org: actor.org,
+        user: actor.user,
+        wallet: settings.wallet,
+      });
       this.#clients.set(key, client);
       // A failed connect is not cached, so a later step can try again.
       client.catch(() => this.#clients.delete(key));
@@ -57,9 +80,9 @@ export class Session {
    * ledger as it was a moment before.
    */
   async sync(): Promise<void> {
-    const readers = Object.values(this.connection.orgs)
-      .filter((org) => org.users['admin'] !== undefined)
-      .map((org) => this.client({ org: org.name, user: 'admin' }));
+    const readers = Object.values(this.profile.orgs).map((org) =>
+      this.client({ org: org.name, user: 'admin' }),
+    );
     await syncPeers(await Promise.all(readers));
   }
 

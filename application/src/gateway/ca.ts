@@ -1,23 +1,29 @@
 /**
  * Identities from an org's Fabric CA: registration (with the ESTP roles as the certificate
- * attribute `estp.role`) and enrolment into the org's file-system wallet.
+ * attribute `estp.role`) and enrolment into the org's wallet.
  *
- * Registration is done by the CA's bootstrap registrar from the connection description, or by any
- * identity of the org holding registrar rights (`--as`). The roles travel as one ecert attribute,
+ * Registration is done by the CA's registrar — the wallet entry `registrar`, which the network
+ * enrols into each org's wallet, so its secret stays in the org's directory — or by any identity
+ * of the org holding registrar rights (`--as`). The roles travel as one ecert attribute,
  * comma-separated (`estp.role=member,arbiter`), which is how the chaincode reads them.
  */
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type FabricCAServices from 'fabric-ca-client';
-import type { IdentityProvider, X509Identity } from 'fabric-network';
-import type { ConnectionInfo, OrgInfo } from './connection';
+import type { User } from 'fabric-common';
 import { ConfigError, EstpClientError, ExitCode, UnavailableError, UsageError } from './errors';
-import { openWallet, resolveIdentity, walletDir, walletRoot } from './identity';
+import { resolveIdentity, type SigningIdentity, writeWalletEntry } from './identity';
+import type { OrgInfo } from './profile';
 
-/** fabric-common's `User`, the identity fabric-ca-client signs requests with. */
-type User = Awaited<ReturnType<IdentityProvider['getUserContext']>>;
+/** The wallet label of the org's CA registrar (enrolled by `npm run network:up`). */
+export const REGISTRAR_LABEL = 'registrar';
 
-/** The ESTP roles (design §1–2). */
+/** An org's CA as its own tools reach it: the org (with its CA) and its wallet. */
+export interface OrgWallet {
+  readonly org: OrgInfo;
+  /** The org's wallet directory. */
+  readonly wallet: string;
+}
+
+/** The ESTP roles (docs/design.md#roles). */
 export const ESTP_ROLES = [
   'admin',
   'member',
@@ -83,9 +89,10 @@ export function caError(error: unknown, action: string, org: OrgInfo): EstpClien
 
 async function caService(org: OrgInfo): Promise<FabricCAServices> {
   const ca = org.ca;
-  if (!ca) throw new ConfigError(`${org.mspId} has no CA in the connection description`);
-  if (!existsSync(ca.tlsRootCertPath))
-    throw new ConfigError(`CA TLS root ${ca.tlsRootCertPath} does not exist`);
+  if (!ca)
+    throw new ConfigError(
+      `${org.mspId} has no CA in the connection profile (only the org's own profile names it)`,
+    );
   const { default: Services } = await import('fabric-ca-client');
   // fabric-ca-client gives up after 3 s without a byte on the socket; a CA hashing secrets with
   // bcrypt for several callers on a busy machine takes longer (seen: register timing out at 3 s).
@@ -94,22 +101,13 @@ async function caService(org: OrgInfo): Promise<FabricCAServices> {
     'connection-timeout',
     CA_SOCKET_TIMEOUT_MS,
   );
-  return new Services(
-    ca.url,
-    { trustedRoots: [readFileSync(ca.tlsRootCertPath, 'utf8')], verify: true },
-    ca.caName,
-  );
+  return new Services(ca.url, { trustedRoots: [ca.tlsRootCert], verify: true }, ca.caName);
 }
 
-/** A fabric-common `User` for an X.509 identity (what fabric-ca-client signs requests with). */
-async function userContext(identity: X509Identity, name: string): Promise<User> {
-  const { Wallets } = await import('fabric-network');
-  const wallet = await Wallets.newInMemoryWallet();
-  return wallet.getProviderRegistry().getProvider(identity.type).getUserContext(identity, name);
-}
-
-function x509(mspId: string, certificate: string, privateKey: string): X509Identity {
-  return { credentials: { certificate, privateKey }, mspId, type: 'X.509' };
+/** A fabric-common `User` for an identity (what fabric-ca-client signs requests with). */
+async function userContext(identity: SigningIdentity): Promise<User> {
+  const { User: Users } = await import('fabric-common');
+  return Users.createUser(identity.user, '', identity.mspId, identity.certificate, identity.privateKey);
 }
 
 /** The attributes a (re-)enrolment asks for: the ESTP roles and the CA's standard ones. */
@@ -117,12 +115,6 @@ const ENROLL_ATTRIBUTES = [ROLE_ATTRIBUTE, 'hf.EnrollmentID', 'hf.Type', 'hf.Aff
   name,
   optional: true,
 }));
-
-/** The wallet entry holds a private key: readable by its owner only. */
-function protectWalletEntry(directory: string, user: string): void {
-  chmodSync(directory, 0o700);
-  chmodSync(path.join(directory, `${user}.id`), 0o600);
-}
 
 /** The outcome of an enrolment. */
 export interface EnrollResult {
@@ -137,24 +129,20 @@ export interface EnrollResult {
 
 /**
  * Enrolls `user` with the org's CA into the org's wallet: with `secret` a first enrolment, without
- * one a re-enrolment of the identity `--user` resolves to today (wallet, then connection.json),
- * which renews its certificate. The wallet entry is replaced.
+ * one a re-enrolment of the wallet's identity `user`, which renews its certificate. The wallet
+ * entry is replaced.
  */
 export async function enroll(
-  connection: ConnectionInfo,
-  org: OrgInfo,
+  { org, wallet }: OrgWallet,
   user: string,
   secret: string | undefined,
-  root: string = walletRoot(connection),
 ): Promise<EnrollResult> {
   const ca = await caService(org);
   let response: FabricCAServices.IEnrollResponse;
   const method = secret === undefined ? 'reenroll' : 'enroll';
   try {
     if (secret === undefined) {
-      const current = await resolveIdentity(connection, org, user, root);
-      const context = await userContext(x509(org.mspId, current.certificate, current.privateKey), user);
-      response = await ca.reenroll(context, ENROLL_ATTRIBUTES);
+      response = await ca.reenroll(await userContext(resolveIdentity(wallet, org, user)), ENROLL_ATTRIBUTES);
     } else {
       response = await ca.enroll({
         enrollmentID: user,
@@ -165,11 +153,13 @@ export async function enroll(
   } catch (error) {
     throw caError(error, `${method} ${user}`, org);
   }
-  const directory = walletDir(root, org);
-  const wallet = await openWallet(directory);
-  await wallet.put(user, x509(org.mspId, response.certificate, response.key.toBytes()));
-  protectWalletEntry(directory, user);
-  return { mspId: org.mspId, user, wallet: directory, method, roles: certificateRoles(response.certificate) };
+  writeWalletEntry(wallet, {
+    mspId: org.mspId,
+    user,
+    certificate: response.certificate,
+    privateKey: response.key.toBytes(),
+  });
+  return { mspId: org.mspId, user, wallet, method, roles: certificateRoles(response.certificate) };
 }
 
 /** Options of {@link register}. */
@@ -178,7 +168,7 @@ export interface RegisterOptions {
   readonly roles: readonly string[];
   /** The enrolment secret; the CA generates one when absent. */
   readonly secret?: string;
-  /** Register as this identity of the org instead of the CA's bootstrap registrar. */
+  /** Register as this wallet identity of the org instead of the CA's registrar (`registrar`). */
   readonly as?: string;
   /** How many enrolments the secret allows (CA default 1; -1 = unlimited where the CA allows). */
   readonly maxEnrollments?: number;
@@ -196,43 +186,22 @@ export interface RegisterResult {
 }
 
 /**
+ * The registrar identity of the org: `as`, else the CA's registrar, from the org's wallet.
+ * @throws {ConfigError} when the wallet does not hold it.
+ */
+function registrarOf({ org, wallet }: OrgWallet, as: string | undefined): SigningIdentity {
+  return resolveIdentity(wallet, org, as ?? REGISTRAR_LABEL);
+}
+
+/**
  * Registers a new client identity with the org's CA, with `estp.role=<roles>` as an ecert attribute
  * and the org's affiliation (falling back to none when the CA does not know it).
  */
-export async function register(
-  connection: ConnectionInfo,
-  org: OrgInfo,
-  options: RegisterOptions,
-  root: string = walletRoot(connection),
-): Promise<RegisterResult> {
+export async function register(orgWallet: OrgWallet, options: RegisterOptions): Promise<RegisterResult> {
+  const { org } = orgWallet;
   const ca = await caService(org);
-  let registrar: User;
-  let registrarName: string;
-  try {
-    if (options.as === undefined) {
-      const bootstrap = org.ca?.registrar;
-      if (!bootstrap) {
-        throw new ConfigError(
-          `${org.mspId}'s CA has no registrar in ${connection.file}; use --as <user with registrar rights>`,
-        );
-      }
-      const enrollment = await ca.enroll({
-        enrollmentID: bootstrap.enrollmentId,
-        enrollmentSecret: bootstrap.enrollmentSecret,
-      });
-      registrarName = bootstrap.enrollmentId;
-      registrar = await userContext(
-        x509(org.mspId, enrollment.certificate, enrollment.key.toBytes()),
-        bootstrap.enrollmentId,
-      );
-    } else {
-      const identity = await resolveIdentity(connection, org, options.as, root);
-      registrarName = options.as;
-      registrar = await userContext(x509(org.mspId, identity.certificate, identity.privateKey), options.as);
-    }
-  } catch (error) {
-    throw caError(error, `enroll the registrar of ${org.mspId}`, org);
-  }
+  const registrarIdentity = registrarOf(orgWallet, options.as);
+  const registrar = await userContext(registrarIdentity);
 
   const request = (affiliation: string): FabricCAServices.IRegisterRequest => ({
     enrollmentID: options.user,
@@ -268,32 +237,23 @@ export async function register(
     secret,
     roles: options.roles,
     affiliation,
-    registrar: registrarName,
+    registrar: registrarIdentity.user,
   };
 }
 
 /**
  * Lets an identity the CA knows enrol again: sets its secret and unlimited enrolments, as the CA's
- * bootstrap registrar (identity service update). For an identity whose earlier enrolment was lost
- * (e.g. a wallet deleted, a run killed between enrolment and saving it).
+ * registrar (identity service update). For an identity whose earlier enrolment was lost (e.g. a
+ * wallet deleted, a run killed between enrolment and saving it).
  */
 export async function resetEnrollment(
-  connection: ConnectionInfo,
-  org: OrgInfo,
+  orgWallet: OrgWallet,
   options: { readonly user: string; readonly secret: string },
 ): Promise<void> {
+  const { org } = orgWallet;
   const ca = await caService(org);
-  const bootstrap = org.ca?.registrar;
-  if (!bootstrap) throw new ConfigError(`${org.mspId}'s CA has no registrar in ${connection.file}`);
+  const registrar = await userContext(registrarOf(orgWallet, undefined));
   try {
-    const enrollment = await ca.enroll({
-      enrollmentID: bootstrap.enrollmentId,
-      enrollmentSecret: bootstrap.enrollmentSecret,
-    });
-    const registrar = await userContext(
-      x509(org.mspId, enrollment.certificate, enrollment.key.toBytes()),
-      bootstrap.enrollmentId,
-    );
     // Empty fields are left as they are by the CA.
     await ca
       .newIdentityService()

@@ -21,10 +21,18 @@ import type { CallOptions } from '@grpc/grpc-js';
 import type { Page } from '@estp/chaincode';
 import type { ContractName } from '@estp/chaincode/declarations';
 import { common } from '@hyperledger/fabric-protos';
-import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from './connection';
-import { type CallContext, CommitFailedError, toClientError, UnavailableError, UsageError } from './errors';
+import {
+  type CallContext,
+  CommitFailedError,
+  ConfigError,
+  toClientError,
+  UnavailableError,
+  UsageError,
+} from './errors';
 import { type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
+import type { ConnectionProfile, OrgInfo } from './profile';
+import { resolveSettings, type SettingsOptions } from './settings';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
 import {
   type EvaluateName,
@@ -54,16 +62,12 @@ export const DEFAULT_DEADLINES: Deadlines = {
   commitStatusMs: 60_000,
 };
 
-/** Options of {@link connect}. */
-export interface ConnectOptions {
-  /** Org short name (`utility`) or MSP ID (`UtilityMSP`). */
-  readonly org: string;
-  /** A wallet label of the org, or a user of the org in the connection description. */
-  readonly user: string;
-  /** A loaded connection description, or the path of one; defaults to `loadConnection()`. */
-  readonly connection?: ConnectionInfo | string;
-  /** Wallet root directory (default `.fabric/wallet`, or `ESTP_WALLET`). */
-  readonly walletRoot?: string;
+/**
+ * Options of {@link connect}: which profile, org, wallet and user (see {@link resolveSettings}:
+ * e.g. `{ org: 'community', user: 'member1' }` uses `.fabric/orgs/community/connection-community.json`
+ * and the wallet `.fabric/orgs/community/wallet`), and how the client behaves.
+ */
+export interface ConnectOptions extends SettingsOptions {
   readonly deadlines?: Partial<Deadlines>;
   /** Resubmission after MVCC conflicts; default {@link DEFAULT_RETRY_POLICY}. */
   readonly retry?: RetryPolicy;
@@ -150,14 +154,12 @@ function transientData(options: TransactionOptions): Record<string, Uint8Array> 
 export class EstpClient {
   /** The caller's MSP ID, e.g. `CommunityMSP`. */
   readonly mspId: string;
-  /** The caller's user name (wallet label or connection.json user). */
+  /** The caller's user name (its wallet label). */
   readonly user: string;
-  /** Where the identity came from. */
-  readonly identitySource: SigningIdentity['source'];
   /** The org connected to. */
   readonly org: OrgInfo;
-  /** The connection description used. */
-  readonly connection: ConnectionInfo;
+  /** The connection profile used. */
+  readonly profile: ConnectionProfile;
 
   readonly #gateway: Gateway;
   readonly #network: Network;
@@ -169,7 +171,7 @@ export class EstpClient {
 
   /** @internal use {@link connect}. */
   constructor(fields: {
-    connection: ConnectionInfo;
+    profile: ConnectionProfile;
     org: OrgInfo;
     identity: SigningIdentity;
     gateway: Gateway;
@@ -177,13 +179,12 @@ export class EstpClient {
     retry: RetryPolicy;
     onRetry?: RetryHooks['onRetry'];
   }) {
-    this.connection = fields.connection;
+    this.profile = fields.profile;
     this.org = fields.org;
     this.mspId = fields.identity.mspId;
     this.user = fields.identity.user;
-    this.identitySource = fields.identity.source;
     this.#gateway = fields.gateway;
-    this.#network = fields.gateway.getNetwork(fields.connection.channel);
+    this.#network = fields.gateway.getNetwork(fields.profile.channel);
     this.#lease = fields.lease;
     this.#retry = fields.retry;
     this.#onRetry = fields.onRetry;
@@ -197,7 +198,7 @@ export class EstpClient {
   #contract(name: string): Contract {
     let contract = this.#contracts.get(name);
     if (!contract) {
-      contract = this.#network.getContract(this.connection.chaincode, name);
+      contract = this.#network.getContract(this.profile.chaincode, name);
       this.#contracts.set(name, contract);
     }
     return contract;
@@ -368,7 +369,7 @@ export class EstpClient {
   async chaincodeEvents(options: EventOptions = {}): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
     this.#assertOpen();
     try {
-      return await this.#network.getChaincodeEvents(this.connection.chaincode, {
+      return await this.#network.getChaincodeEvents(this.profile.chaincode, {
         ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
         ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
       });
@@ -387,7 +388,7 @@ export class EstpClient {
     try {
       const bytes = await this.#network
         .getContract('qscc')
-        .evaluateTransaction('GetChainInfo', this.connection.channel);
+        .evaluateTransaction('GetChainInfo', this.profile.channel);
       return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
     } catch (error) {
       throw toClientError(error, this.#context('qscc', 'GetChainInfo')) ?? error;
@@ -416,11 +417,11 @@ export class EstpClient {
 
   /**
    * The orgs to name as endorsers of a transaction carrying private (transient) data: the caller's
-   * own org first, then the other orgs of the connection description in MSP ID order, as many as a
+   * own org first, then the other orgs of the connection profile in MSP ID order, as many as a
    * majority of its orgs needs (2 of 3, 3 of 4).
    */
   majorityEndorsers(): string[] {
-    return majorityEndorsers(this.connection, this.mspId);
+    return majorityEndorsers(this.profile, this.mspId);
   }
 
   /** Closes the gateway and releases the shared gRPC client (closing it if unused). Idempotent. */
@@ -448,29 +449,30 @@ export async function syncPeers(clients: readonly EstpClient[], timeoutMs = 30_0
 }
 
 /**
- * A majority of the connection description's orgs, `mspId` first, then the others in MSP ID order:
- * the endorsers to name for a transaction with transient data (MAJORITY endorsement policy).
+ * A majority of the connection profile's orgs (the channel's members), `mspId` first, then the
+ * others in MSP ID order: the endorsers to name for a transaction with transient data (MAJORITY
+ * endorsement policy).
  */
-export function majorityEndorsers(connection: ConnectionInfo, mspId: string): string[] {
-  const others = Object.keys(connection.orgs)
+export function majorityEndorsers(profile: ConnectionProfile, mspId: string): string[] {
+  const others = Object.keys(profile.orgs)
     .filter((candidate) => candidate !== mspId)
     .sort();
-  const all = Object.keys(connection.orgs).length;
+  const all = Object.keys(profile.orgs).length;
   const needed = Math.floor(all / 2) + 1;
   return [mspId, ...others].slice(0, Math.max(1, needed));
 }
 
 /**
- * Connects to an org's peer gateway as one of its users: resolves the identity (wallet first, then
- * connection.json), leases the shared gRPC client of the peer and opens a gateway with the per-call
- * deadlines.
- * @throws {ConfigError} for an unknown org/user, a missing connection description or unreadable keys.
+ * Connects to an org's peer gateway as one of its users: resolves the profile and the org's wallet
+ * ({@link resolveSettings}), reads the user's identity from the wallet, leases the shared gRPC
+ * client of the org's peer and opens a gateway with the per-call deadlines.
+ * @throws {ConfigError} for an unknown org/user, a missing profile or unreadable keys.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- a promise API: every failure rejects, none throws
 export async function connect(options: ConnectOptions): Promise<EstpClient> {
-  const connection =
-    typeof options.connection === 'object' ? options.connection : loadConnection(options.connection);
-  const org = resolveOrg(connection, options.org);
-  const identity = await resolveIdentity(connection, org, options.user, options.walletRoot);
+  const { profile, org, wallet, user } = resolveSettings(options);
+  if (user === undefined) throw new ConfigError('no user: give --user (or ESTP_USER)');
+  const identity = resolveIdentity(wallet, org, user);
   const signer = gatewaySigner(identity);
   const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
   const lease = (options.pool ?? sharedGrpcClients).acquire(org.peer);
@@ -486,7 +488,7 @@ export async function connect(options: ConnectOptions): Promise<EstpClient> {
       chaincodeEventsOptions: withDeadline(deadlines.chaincodeEventsMs),
     });
     return new EstpClient({
-      connection,
+      profile,
       org,
       identity,
       gateway,

@@ -5,9 +5,7 @@
  * lease's `release()` closes it when the last user is done.
  */
 import * as grpc from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
-import type { PeerInfo } from './connection';
-import { ConfigError } from './errors';
+import type { PeerInfo } from './profile';
 
 /** A use of a shared client; call `release()` exactly once (later calls are ignored). */
 export interface GrpcLease {
@@ -22,19 +20,8 @@ interface Entry {
 
 /** Creates a TLS gRPC client for a peer, checking its certificate against the org's TLS root. */
 export function newPeerClient(peer: PeerInfo): grpc.Client {
-  let tlsRoot: Buffer;
-  try {
-    tlsRoot = readFileSync(peer.tlsRootCertPath);
-  } catch (cause) {
-    throw new ConfigError(
-      `cannot read the TLS root certificate ${peer.tlsRootCertPath}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
-  }
-  return new grpc.Client(peer.endpoint, grpc.credentials.createSsl(tlsRoot), {
-    // The peer's certificate names its host alias; we dial 127.0.0.1.
+  return new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert)), {
+    // The peer's certificate names its host alias (and its address and host name).
     'grpc.ssl_target_name_override': peer.hostAlias,
     'grpc.default_authority': peer.hostAlias,
   });
@@ -51,7 +38,7 @@ export class GrpcClientPool {
 
   /** A lease on the shared client for `peer`, creating the client on first use. */
   acquire(peer: PeerInfo): GrpcLease {
-    const key = `${peer.endpoint}|${peer.hostAlias}|${peer.tlsRootCertPath}`;
+    const key = `${peer.endpoint}|${peer.hostAlias}|${peer.tlsRootCert}`;
     let entry = this.#entries.get(key);
     if (!entry) {
       entry = { client: this.#create(peer), users: 0 };

@@ -4,17 +4,24 @@
  *
  * A wallet entry is reused as it is. Otherwise the user is registered with the org's CA (an
  * "already registered" refusal is fine) and enrolled. The enrolment secret is derived from the
- * CA registrar's secret and the user's name (HMAC-SHA256), so a later run — or another machine
- * with the same connection description — can enrol the same identity again without having kept
- * the secret. Identities are registered with unlimited enrolments (the network's CAs allow it,
- * `registry.maxenrollments: -1`); one registered otherwise, or whose enrolment was lost, is reset
- * by the registrar (secret and enrolment limit) and enrolled again.
+ * private key of the org's CA registrar (its wallet entry) and the user's name (HMAC-SHA256), so a
+ * later run can enrol the same identity again without having kept the secret. Identities are
+ * registered with unlimited enrolments (the network's CAs allow it, `registry.maxenrollments: -1`);
+ * one registered otherwise, or whose enrolment was lost, or registered while the registrar had
+ * another key, is reset by the registrar (secret and enrolment limit) and enrolled again.
  */
 import { createHmac } from 'node:crypto';
-import { CaRejectedError, certificateRoles, enroll, register, resetEnrollment } from './ca';
-import type { ConnectionInfo, OrgInfo } from './connection';
+import {
+  CaRejectedError,
+  certificateRoles,
+  enroll,
+  type OrgWallet,
+  register,
+  REGISTRAR_LABEL,
+  resetEnrollment,
+} from './ca';
+import { identityFromWallet, resolveIdentity, type SigningIdentity } from './identity';
 import { ConfigError } from './errors';
-import { identityFromWallet, walletDir, walletRoot } from './identity';
 
 /** What {@link ensureIdentity} did. */
 export interface EnsuredIdentity {
@@ -28,14 +35,11 @@ export interface EnsuredIdentity {
 
 /**
  * The enrolment secret {@link ensureIdentity} registers `user` with: an HMAC of the user under the
- * CA registrar's secret.
- * @throws {ConfigError} when the connection description has no registrar for the org.
+ * private key of the org's CA registrar.
  */
-export function provisioningSecret(org: OrgInfo, user: string): string {
-  const registrar = org.ca?.registrar;
-  if (!registrar) throw new ConfigError(`${org.mspId}'s CA has no registrar in the connection description`);
-  return createHmac('sha256', registrar.enrollmentSecret)
-    .update(`estp-provision/${org.mspId}/${user}`)
+export function provisioningSecret(registrar: SigningIdentity, user: string): string {
+  return createHmac('sha256', registrar.privateKey)
+    .update(`estp-provision/${registrar.mspId}/${user}`)
     .digest('hex')
     .slice(0, 32);
 }
@@ -47,11 +51,10 @@ export function provisioningSecret(org: OrgInfo, user: string): string {
  * @throws {CaRejectedError} when the CA refuses (e.g. the user was registered with another secret).
  */
 export async function ensureIdentity(
-  connection: ConnectionInfo,
-  org: OrgInfo,
+  orgWallet: OrgWallet,
   options: { readonly user: string; readonly roles: readonly string[] },
-  root: string = walletRoot(connection),
 ): Promise<EnsuredIdentity> {
+  const { org, wallet } = orgWallet;
   const check = (roles: readonly string[], where: string): void => {
     const missing = options.roles.filter((role) => !roles.includes(role));
     if (missing.length > 0) {
@@ -60,28 +63,28 @@ export async function ensureIdentity(
       );
     }
   };
-  const existing = await identityFromWallet(walletDir(root, org), options.user);
+  const existing = identityFromWallet(wallet, options.user);
   if (existing) {
     const roles = certificateRoles(existing.certificate);
     check(roles, 'wallet');
     return { mspId: org.mspId, user: options.user, outcome: 'wallet', roles };
   }
-  const secret = provisioningSecret(org, options.user);
+  const secret = provisioningSecret(resolveIdentity(wallet, org, REGISTRAR_LABEL), options.user);
   let outcome: EnsuredIdentity['outcome'] = 'registered';
   try {
-    await register(connection, org, { user: options.user, roles: options.roles, secret, maxEnrollments: -1 });
+    await register(orgWallet, { user: options.user, roles: options.roles, secret, maxEnrollments: -1 });
   } catch (error) {
     if (!(error instanceof CaRejectedError && /already registered/i.test(error.message))) throw error;
     outcome = 'enrolled';
   }
   let enrolled;
   try {
-    enrolled = await enroll(connection, org, options.user, secret, root);
+    enrolled = await enroll(orgWallet, options.user, secret);
   } catch (error) {
     // Enrolled before, but the wallet entry was never written (or was deleted): allow it again.
     if (!(outcome === 'enrolled' && error instanceof CaRejectedError)) throw error;
-    await resetEnrollment(connection, org, { user: options.user, secret });
-    enrolled = await enroll(connection, org, options.user, secret, root);
+    await resetEnrollment(orgWallet, { user: options.user, secret });
+    enrolled = await enroll(orgWallet, options.user, secret);
   }
   check(enrolled.roles, 'CA');
   return { mspId: org.mspId, user: options.user, outcome, roles: enrolled.roles };

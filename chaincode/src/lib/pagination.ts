@@ -30,6 +30,14 @@ export interface Page<T> {
   bookmark: string;
 }
 
+/**
+ * The bookmark of a page. fabric-shim leaves `metadata` out when the peer's QueryResponseMetadata is
+ * all defaults — an empty last page — although its typings say it is always there.
+ */
+export function bookmarkOf(metadata: { readonly bookmark: string } | undefined): string {
+  return metadata?.bookmark ?? '';
+}
+
 /** Lists records of `type` in key order. */
 export async function listRecords<T>(
   ctx: Context,
@@ -46,7 +54,7 @@ export async function listRecords<T>(
   );
   const records: T[] = [];
   for await (const { value } of results(iterator)) records.push(fromBytes<T>(value));
-  return { records, bookmark: metadata.bookmark };
+  return { records, bookmark: bookmarkOf(metadata) };
 }
 
 /**
@@ -80,5 +88,5 @@ export async function listByIndex<T>(
     const record = await readRecord<T>(ctx, type, id);
     if (record !== undefined) records.push(record);
   }
-  return { records, bookmark: metadata.bookmark };
+  return { records, bookmark: bookmarkOf(metadata) };
 }

@@ -4,7 +4,14 @@
 import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
-import { DEFAULT_PAGE_SIZE, type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
+import {
+  bookmarkOf,
+  DEFAULT_PAGE_SIZE,
+  type Page,
+  listByIndex,
+  listRecords,
+  pageFields,
+} from '../lib/pagination';
 import { readRecord } from '../lib/state';
 import { isoOf } from '../lib/time';
 import { results } from '../lib/iterate';
@@ -168,8 +175,9 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
       if (createdAt >= fromIso) ids.push(tradeId);
     }
     if (pastEnd) break;
-    if (metadata.bookmark !== '') {
-      inner = metadata.bookmark;
+    const next = bookmarkOf(metadata);
+    if (next !== '') {
+      inner = next;
       if (ids.length === size) {
         bookmark = `${day}|${inner}`;
         break;

@@ -6,8 +6,10 @@
 
 ORG_MSP[city]=CityMSP
 ORG_NAME[city]=City
-# Port block 4: peer base+400, chaincode +401, operations +402, CA +404, CA operations +405.
+# Port block 4: peer base+400, peer chaincode listener +401, operations +402, CA +404,
+# CA operations +405, chaincode service +406; its own address (ESTP_CITY_ADDRESS / ESTP_CITY_HOST).
 ORG_BLOCK[city]=4
+ORG_ADDRESS[city]=127.0.4.1
 # Its Organisation record on the ledger, as its admission proposal states it
 # (Consortium:ProposeOrganisation; capabilities as in config/topology.sh, docs/trust.md).
 ORG_DISPLAY_NAME[city]='City energy management office'

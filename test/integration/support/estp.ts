@@ -8,15 +8,18 @@ import {
   connect,
   type ConnectOptions,
   type EstpClient,
+  type SubmitResult,
   syncPeers,
 } from '../../../application/src/gateway/client';
-import { type ConnectionInfo, loadConnection } from '../../../application/src/gateway/connection';
 import { ChaincodeError } from '../../../application/src/gateway/errors';
+import { identityFromWallet } from '../../../application/src/gateway/identity';
+import { resolveSettings } from '../../../application/src/gateway/settings';
 import { sharedGrpcClients } from '../../../application/src/gateway/grpc';
 import { type MarketTimes, marketTimes, type Pacing } from '../../../application/src/demo/timeline';
 import type { ContractName } from '../../../chaincode/src/declarations';
 import type { InputOf, PagesName, ResultOf } from '../../../application/src/gateway/transactions';
 import type { Account, Commodity, Page, Participant, TotalsResult } from '../../../chaincode/src/records';
+import { loadNetwork, type NetworkInfo } from './network';
 
 /** A run-unique tag for market, offer and reference IDs: `T<ms in base 36><random>`. */
 export function newRunTag(): string {
@@ -31,14 +34,18 @@ export interface Actor {
   readonly user: string;
 }
 
-/** The clients of one suite; `closeAll()` in afterAll. */
+/**
+ * The clients of one suite, each through its org's own profile and wallet; `closeAll()` in
+ * afterAll.
+ */
 export class Clients {
-  readonly connection: ConnectionInfo;
+  /** The channel's members, from the host org's profile. */
+  readonly network: NetworkInfo;
   readonly #open: EstpClient[] = [];
   readonly #cached = new Map<string, Promise<EstpClient>>();
 
-  constructor(connection: ConnectionInfo = loadConnection()) {
-    this.connection = connection;
+  constructor(network: NetworkInfo = loadNetwork()) {
+    this.network = network;
   }
 
   /** The (cached) client of an actor with the default deadlines and retry policy. */
@@ -53,16 +60,8 @@ export class Clients {
   }
 
   /** A new client with its own options (deadlines, retry policy, onRetry), closed by closeAll. */
-  async open(
-    actor: Actor,
-    options: Omit<ConnectOptions, 'org' | 'user' | 'connection'> = {},
-  ): Promise<EstpClient> {
-    const client = await connect({
-      ...options,
-      org: actor.org,
-      user: actor.user,
-      connection: this.connection,
-    });
+  async open(actor: Actor, options: Omit<ConnectOptions, 'org' | 'user'> = {}): Promise<EstpClient> {
+    const client = await connect({ ...options, org: actor.org, user: actor.user });
     this.#open.push(client);
     return client;
   }
@@ -72,9 +71,7 @@ export class Clients {
    * that goes through another org's peer than the step before (see EstpClient.waitForBlock).
    */
   async sync(): Promise<void> {
-    const readers = Object.values(this.connection.orgs).map((org) =>
-      this.of({ org: org.name, user: 'admin' }),
-    );
+    const readers = Object.values(this.network.orgs).map((org) => this.of({ org: org.name, user: 'admin' }));
     await syncPeers(await Promise.all(readers));
   }
 
@@ -176,8 +173,8 @@ export async function ensureActive(
  * arbiters rule and add evidence only as ACTIVE participants of ACTIVE orgs (docs/trust.md).
  */
 export async function ensureArbiters(clients: Clients): Promise<void> {
-  for (const org of Object.values(clients.connection.orgs)) {
-    if (!org.users['arbiter']) continue;
+  for (const org of Object.values(clients.network.orgs)) {
+    if (!identityFromWallet(resolveSettings({ org: org.name }).wallet, 'arbiter')) continue;
     await ensureActive(
       clients,
       { org: org.name, user: 'arbiter' },
@@ -236,10 +233,18 @@ export async function openElectricityMarket(
   marketId: string,
   offersMs: number,
 ): Promise<Timeline> {
+  const { times } = await openElectricityMarketAs(await clients.of(MARKET_OPERATOR), marketId, offersMs);
+  return times;
+}
+
+/** {@link openElectricityMarket} as `client` (an ESTP admin), with the committed transaction. */
+export async function openElectricityMarketAs(
+  client: EstpClient,
+  marketId: string,
+  offersMs: number,
+): Promise<{ times: Timeline; committed: SubmitResult }> {
   const times = timeline({ offersMs });
-  await (
-    await clients.of(MARKET_OPERATOR)
-  ).submit('Market', 'OpenMarket', {
+  const committed = await client.submitText('Market', 'OpenMarket', {
     marketId,
     commodity: 'ELECTRICITY',
     gridZone: 'ZONE-A',
@@ -247,7 +252,7 @@ export async function openElectricityMarket(
     deliveryEnd: times.deliveryEnd,
     gateClosure: times.gateClosure,
   });
-  return times;
+  return { times, committed };
 }
 
 /** Waits until this machine's clock (which stamps the transactions) is past `time` by a margin. */

@@ -1,7 +1,8 @@
 /**
- * Test-only access to the local ESTP network: the connection description written by
- * `network/scripts/up.sh` (.fabric/connection.json) and gateway connections as any enrolled user.
- * The application has its own client in application/src; this one only serves the integration tests.
+ * Test-only access to the local ESTP network: the connection profiles `network/scripts/up.sh`
+ * writes per org (.fabric/orgs/<org>/connection-<org>.json) and raw fabric-gateway connections as
+ * any identity of an org's wallet. The application has its own client in application/src; this one
+ * only serves the integration tests, which play every org of this machine's network.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -13,80 +14,24 @@ import {
   signers,
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { resolveIdentity } from '../../../application/src/gateway/identity';
+import type { ConnectionProfile } from '../../../application/src/gateway/profile';
+import { type ClientSettings, resolveSettings } from '../../../application/src/gateway/settings';
 
-export interface PeerInfo {
-  /** host:port of the peer's gRPC (gateway) endpoint. */
-  readonly endpoint: string;
-  /** A name in the peer's TLS certificate (the certificate also names 127.0.0.1 and localhost). */
-  readonly hostAlias: string;
-  readonly tlsRootCertPath: string;
-  /** Operations service (https): /healthz, /metrics. */
-  readonly operations: string;
+/** The network as one org's profile describes it: channel, chaincode, the member orgs' peers. */
+export type NetworkInfo = ConnectionProfile;
+
+/** The org whose profile the tests read the channel and its members from. */
+export const HOST_ORG = 'utility';
+
+/** Loads the host org's profile; fails with a hint when the network was never brought up. */
+export function loadNetwork(): NetworkInfo {
+  return resolveSettings({ org: HOST_ORG }).profile;
 }
 
-export interface CaInfo {
-  readonly url: string;
-  readonly caName: string;
-  readonly tlsRootCertPath: string;
-  readonly registrar: { readonly enrollmentId: string; readonly enrollmentSecret: string };
-}
-
-export interface UserInfo {
-  readonly certPath: string;
-  readonly keyPath: string;
-  /** The ESTP roles in the certificate attribute estp.role. */
-  readonly roles: readonly string[];
-}
-
-export interface OrgInfo {
-  readonly mspId: string;
-  /** Short name: utility, enterprise, community. */
-  readonly name: string;
-  readonly peer: PeerInfo;
-  readonly ca: CaInfo;
-  readonly users: Readonly<Record<string, UserInfo>>;
-  /** The org's Fabric admin (NodeOU admin) used for channel and lifecycle commands. */
-  readonly fabricAdmin: { readonly certPath: string; readonly keyPath: string; readonly mspPath: string };
-}
-
-export interface OrdererInfo {
-  readonly endpoint: string;
-  readonly hostAlias: string;
-  readonly tlsRootCertPath: string;
-  readonly adminEndpoint: string;
-}
-
-export interface NetworkInfo {
-  readonly channel: string;
-  readonly chaincode: string;
-  /** By MSP ID. */
-  readonly orgs: Readonly<Record<string, OrgInfo>>;
-  readonly orderers: readonly OrdererInfo[];
-  readonly binDir: string;
-  readonly fabricCfgPath: string;
-}
-
-/** Where up.sh writes the connection description (override with ESTP_CONNECTION). */
-export const CONNECTION_FILE = path.resolve(__dirname, '../../../.fabric/connection.json');
-
-/** Loads the connection description; fails with a hint when the network was never brought up. */
-export function loadNetwork(file = process.env['ESTP_CONNECTION'] ?? CONNECTION_FILE): NetworkInfo {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new Error(`${file} not found: bring the network up with 'npm run network:up'`, { cause });
-  }
-  return JSON.parse(text) as NetworkInfo;
-}
-
-/** An org by short name (`community`) or MSP ID (`CommunityMSP`). */
-export function orgOf(network: NetworkInfo, org: string): OrgInfo {
-  const found = network.orgs[org] ?? Object.values(network.orgs).find((candidate) => candidate.name === org);
-  if (!found) throw new Error(`unknown org ${org}; known: ${Object.keys(network.orgs).join(', ')}`);
-  return found;
+/** An org's own settings (its profile, wallet and directory) by short name or MSP ID. */
+export function orgSettings(org: string): ClientSettings {
+  return resolveSettings({ org });
 }
 
 /** Per-call deadlines (ms): a stuck network fails the test instead of hanging it. */
@@ -102,21 +47,10 @@ export interface GatewayConnection {
   close(): void;
 }
 
-/** Connects to `org`'s peer gateway as the CA-enrolled `user` of that org. */
-export function connect(org: string, user: string, network = loadNetwork()): GatewayConnection {
-  const info = orgOf(network, org);
-  const userInfo = info.users[user];
-  if (!userInfo) {
-    throw new Error(`no user ${user} in ${info.mspId}; known: ${Object.keys(info.users).join(', ')}`);
-  }
-  return connectAs(
-    org,
-    {
-      certificate: readFileSync(userInfo.certPath, 'utf8'),
-      privateKey: readFileSync(userInfo.keyPath, 'utf8'),
-    },
-    network,
-  );
+/** Connects to `org`'s peer gateway as the identity `user` of that org's wallet. */
+export function connect(org: string, user: string): GatewayConnection {
+  const settings = orgSettings(org);
+  return connectAs(org, resolveIdentity(settings.wallet, settings.org, user));
 }
 
 /** PEM credentials of an identity of an org (e.g. one a test enrolled itself). */
@@ -126,13 +60,13 @@ export interface Credentials {
 }
 
 /** Connects to `org`'s peer gateway as the identity with these credentials (of that org's MSP). */
-export function connectAs(org: string, credentials: Credentials, network = loadNetwork()): GatewayConnection {
-  const info = orgOf(network, org);
+export function connectAs(org: string, credentials: Credentials): GatewayConnection {
+  const { profile: network, org: info } = orgSettings(org);
   const identity: Identity = { mspId: info.mspId, credentials: Buffer.from(credentials.certificate) };
   const signer: Signer = signers.newPrivateKeySigner(createPrivateKey(credentials.privateKey));
   const client = new grpc.Client(
     info.peer.endpoint,
-    grpc.credentials.createSsl(readFileSync(info.peer.tlsRootCertPath)),
+    grpc.credentials.createSsl(Buffer.from(info.peer.tlsRootCert)),
     { 'grpc.ssl_target_name_override': info.peer.hostAlias },
   );
   try {

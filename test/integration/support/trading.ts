@@ -21,11 +21,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type EstpClient, connect } from '../../../application/src/gateway/client';
+import { type EstpClient, connect, syncPeers } from '../../../application/src/gateway/client';
 import { enroll, register } from '../../../application/src/gateway/ca';
-import { type ConnectionInfo, loadConnection, resolveOrg } from '../../../application/src/gateway/connection';
-import { resolveIdentity } from '../../../application/src/gateway/identity';
-import { CONNECTION_FILE, connectAs } from './network';
+import { identityFromWallet, resolveIdentity } from '../../../application/src/gateway/identity';
+import { connectAs, loadNetwork, type NetworkInfo, orgSettings } from './network';
 import type { Trade } from '../../../chaincode/src/records';
 
 /** A tag unique to this test run, in every ID the sequence creates. */
@@ -66,20 +65,38 @@ async function until(ms: number): Promise<void> {
 }
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Clients by `org/user`, connected once and closed at the end. */
+/**
+ * Clients by `org/user`, connected once and closed at the end: the sequence's own members from
+ * their temporary wallets, everyone else from their org's wallet.
+ */
 class Clients {
   private readonly open = new Map<string, Promise<EstpClient>>();
 
   constructor(
-    private readonly connection: ConnectionInfo,
+    private readonly network: NetworkInfo,
     private readonly walletRoot: string,
   ) {}
+
+  /**
+   * Waits until every org's peer has committed every block any of them has: before a step taken
+   * through another org's peer than the step before (a commit is reported by the submitter's peer).
+   */
+  async sync(): Promise<void> {
+    const readers = Object.values(this.network.orgs).map((org) => this.get(org.name, 'admin'));
+    await syncPeers(await Promise.all(readers));
+  }
+
+  /** The temporary wallet of `org`, for the members this sequence enrols. */
+  walletOf(org: string): string {
+    return path.join(this.walletRoot, org);
+  }
 
   get(org: string, user: string): Promise<EstpClient> {
     const key = `${org}/${user}`;
     let client = this.open.get(key);
     if (!client) {
-      client = connect({ org, user, connection: this.connection, walletRoot: this.walletRoot });
+      const own = identityFromWallet(this.walletOf(org), user) !== undefined;
+      client = connect({ org, user, ...(own ? { wallet: this.walletOf(org) } : {}) });
       this.open.set(key, client);
     }
     return client;
@@ -90,17 +107,13 @@ class Clients {
   }
 }
 
-/** Enrols a new member of `org` with the org's CA into `walletRoot`. */
-async function newMember(
-  connection: ConnectionInfo,
-  walletRoot: string,
-  org: string,
-  label: string,
-): Promise<Member> {
-  const info = resolveOrg(connection, org);
+/** Enrols a new member of `org`, registered by the org's CA registrar, into a temporary wallet. */
+async function newMember(clients: Clients, org: string, label: string): Promise<Member> {
+  const settings = orgSettings(org);
+  const info = settings.org;
   const user = `aud-${RUN_TAG}-${label}`;
-  const { secret } = await register(connection, info, { user, roles: ['member'] }, walletRoot);
-  await enroll(connection, info, user, secret, walletRoot);
+  const { secret } = await register(settings, { user, roles: ['member'] });
+  await enroll({ org: info, wallet: clients.walletOf(org) }, user, secret);
   return {
     org,
     user,
@@ -114,7 +127,7 @@ async function newMember(
  * A majority of the channel's orgs, `mspId` first: the gateway sends transient data only to the
  * orgs it is told to, and MAJORITY Endorsement needs 2 of 3 (3 of 4 once a fourth org joined).
  */
-function majorityWith(connection: ConnectionInfo, mspId: string): string[] {
+function majorityWith(connection: NetworkInfo, mspId: string): string[] {
   const orgs = [mspId, 'UtilityMSP', ...Object.keys(connection.orgs).sort()];
   return [...new Set(orgs)]
     .filter((org) => org in connection.orgs)
@@ -123,17 +136,12 @@ function majorityWith(connection: ConnectionInfo, mspId: string): string[] {
 
 /** Participant:Register with the verification data, endorsed by a majority led by the member's org. */
 async function registerParticipant(
-  connection: ConnectionInfo,
-  walletRoot: string,
+  connection: NetworkInfo,
+  clients: Clients,
   member: Member,
   gridZone: string,
 ): Promise<void> {
-  const identity = await resolveIdentity(
-    connection,
-    resolveOrg(connection, member.org),
-    member.user,
-    walletRoot,
-  );
+  const identity = resolveIdentity(clients.walletOf(member.org), orgSettings(member.org).org, member.user);
   const gateway = connectAs(member.org, identity);
   try {
     await gateway.contract('Participant').submit('Register', {
@@ -165,20 +173,18 @@ async function clearFully(client: EstpClient, marketId: string): Promise<void> {
 }
 
 /** The neutral orgs' arbiters that must agree on a ruling between members of `partyMsp`. */
-async function neutralArbiters(
-  client: EstpClient,
-  connection: ConnectionInfo,
-  partyMsp: string,
-): Promise<string[]> {
+async function neutralArbiters(client: EstpClient, partyMsp: string): Promise<string[]> {
   const orgs = await client.evaluate('Consortium', 'ListOrganisations', { pageSize: 200 });
   const neutral = orgs.records
     .filter((org) => org.status === 'ACTIVE' && org.mspId !== partyMsp)
     .map((org) => org.mspId);
-  const withArbiter = neutral.filter((mspId) => connection.orgs[mspId]?.users['arbiter'] !== undefined);
+  const withArbiter = neutral.filter(
+    (mspId) => identityFromWallet(orgSettings(mspId).wallet, 'arbiter') !== undefined,
+  );
   const required = Math.min(2, neutral.length);
   if (withArbiter.length < required) {
     throw new Error(
-      `a ruling needs arbiters of ${required} of [${neutral.join(', ')}]; connection.json has ${withArbiter.length}`,
+      `a ruling needs arbiters of ${required} of [${neutral.join(', ')}]; their wallets have ${withArbiter.length}`,
     );
   }
   return withArbiter.slice(0, required);
@@ -186,7 +192,7 @@ async function neutralArbiters(
 
 /** Runs the trading sequence (about 30 s). `log` receives one line per step. */
 export async function tradingDay(log: (line: string) => void = () => undefined): Promise<TradingDay> {
-  const connection = loadConnection(process.env['ESTP_CONNECTION'] ?? CONNECTION_FILE);
+  const connection = loadNetwork();
   const walletRoot = mkdtempSync(path.join(tmpdir(), 'estp-audit-wallet-'));
   const clients = new Clients(connection, walletRoot);
   const gridZone = `Z-${RUN_TAG}`;
@@ -196,18 +202,19 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
   try {
     const startedAt = Date.now() - 1000;
     // One at a time: a CA (sqlite) answers parallel registrations slowly enough to time out.
-    const seller = await newMember(connection, walletRoot, 'enterprise', 's');
-    const buyerA = await newMember(connection, walletRoot, 'community', 'a');
-    const buyerB = await newMember(connection, walletRoot, 'community', 'b');
-    const sellerB = await newMember(connection, walletRoot, 'community', 'c');
+    const seller = await newMember(clients, 'enterprise', 's');
+    const buyerA = await newMember(clients, 'community', 'a');
+    const buyerB = await newMember(clients, 'community', 'b');
+    const sellerB = await newMember(clients, 'community', 'c');
     const members = [seller, buyerA, buyerB, sellerB];
     log(`enrolled ${members.map((m) => m.participantId).join(', ')}`);
-    await Promise.all(members.map((m) => registerParticipant(connection, walletRoot, m, gridZone)));
+    await Promise.all(members.map((m) => registerParticipant(connection, clients, m, gridZone)));
     await Promise.all(
       members.map(async (m) =>
         (await clients.get(m.org, 'admin')).submit('Participant', 'Approve', { id: m.participantId }),
       ),
     );
+    await clients.sync();
     const treasurer = await clients.get('utility', 'treasurer');
     await Promise.all(
       members.map((m) =>
@@ -218,6 +225,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
         }),
       ),
     );
+    await clients.sync();
     log('registered, approved and funded');
 
     const gateClosure = Date.now() + 7_000;
@@ -262,7 +270,9 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     log(`market ${marketId} open with 4 offers; bilateral trade ${accepted.trade.id}`);
 
     await until(gateClosure + 300);
+    await clients.sync();
     await clearFully(await clients.get(buyerA.org, buyerA.user), marketId);
+    await clients.sync();
     const listed = await (
       await clients.get('utility', 'auditor')
     ).evaluate('Settlement', 'ListTrades', { marketId, pageSize: 200 });
@@ -284,7 +294,8 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       claim: `audit test ${RUN_TAG}: meter under-read`,
       evidenceHash: sha256(`evidence ${RUN_TAG}`),
     });
-    for (const mspId of await neutralArbiters(treasurer, connection, buyerA.mspId)) {
+    await clients.sync();
+    for (const mspId of await neutralArbiters(treasurer, buyerA.mspId)) {
       await (
         await clients.get(mspId, 'arbiter')
       ).submit('Dispute', 'Rule', {
@@ -293,6 +304,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
         penalty: 20,
         reason: 'meter log',
       });
+      await clients.sync(); // the next arbiter's peer must see this ruling to agree with it
     }
     log(`dispute on ${disputed.id} ruled`);
 
@@ -317,9 +329,9 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     const projectId = `P-${RUN_TAG}`;
     const owner = await clients.get(buyerB.org, buyerB.user);
     const verifier = await clients.get('enterprise', 'verifier');
-    // Each step goes through another org's peer than the one before: it waits until that peer has
-    // committed the block of the step before (EstpClient.waitForBlock), or it would not see it.
-    const project = await owner.submitText('Settlement', 'RegisterSavingsProject', {
+    // Each step goes through another org's peer than the one before: every org's peer first
+    // commits the block of the step before (clients.sync), or the next would not see it.
+    await owner.submit('Settlement', 'RegisterSavingsProject', {
       projectId,
       title: 'Audit test heat pumps',
       method: 'IPMVP Option C',
@@ -327,14 +339,14 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       gridZone,
       evidenceHash: sha256(`project ${RUN_TAG}`),
     });
-    await verifier.waitForBlock(project.blockNumber);
-    const issued = await verifier.submitText('Settlement', 'IssueCertificates', {
+    await clients.sync();
+    await verifier.submit('Settlement', 'IssueCertificates', {
       projectId,
       batchId: 'B1',
       quantityWh: 5_000,
       evidenceHash: sha256(`m&v ${RUN_TAG}`),
     });
-    await owner.waitForBlock(issued.blockNumber);
+    await clients.sync();
     await owner.submit('Settlement', 'RetireCertificates', {
       retirementId: `R-${RUN_TAG}`,
       quantityWh: 1_500,
@@ -347,6 +359,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     log('certificates issued and retired; withdrawal done');
 
     await until(reportDeadline + disputeWindowMs + 300);
+    await clients.sync();
     const settled: TradeView[] = [];
     for (const trade of [full, short, disputed]) {
       settled.push(await treasurer.submit('Settlement', 'Settle', { tradeId: trade.id }));

@@ -1,7 +1,8 @@
 /**
  * `estp admin …`: Fabric channel administration as separate org admins do it, one step per
- * command, each signed by the org's Fabric admin (`fabricAdmin` in connection.json, the NodeOU
- * admin — not an ESTP role). Onboarding an org (docs/onboarding.md):
+ * command, each signed by the org's Fabric admin (the NodeOU admin in the org's own directory,
+ * `.fabric/orgs/<org>/crypto/users/Admin@…` — not an ESTP role). Onboarding an org
+ * (docs/onboarding.md):
  *
  *   estp admin add-org --org utility --definition CityMSP.json --out add-CityMSP.pb
  *   estp admin sign    --org utility    --file add-CityMSP.pb
@@ -28,25 +29,22 @@ import {
   signUpdateFile,
   submitUpdateFile,
 } from '../../admin/operations';
-import { fabricAdminOf } from '../../admin/signer';
-import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
+import { fabricAdminOf, type OrgAdmin } from '../../admin/signer';
 import { ConfigError, UsageError } from '../../gateway/errors';
-import { selectedOrgs, textOption } from '../context';
+import { resolveOrg } from '../../gateway/profile';
+import { settingsOf, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand, ToolContext } from './types';
-
-function connectionOf(context: ToolContext): ConnectionInfo {
-  return loadConnection(context.global.connection);
-}
 
 function requireOption(value: string | undefined, flag: string, usage: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`, usage);
   return value;
 }
 
-function orgOf(context: ToolContext, connection: ConnectionInfo, usage: string): OrgInfo {
-  return resolveOrg(connection, requireOption(context.global.org, '--org', usage));
+/** The Fabric admin of `--org` (or of `--profile`'s org), from that org's own directory. */
+function adminOf(context: ToolContext, usage: string): OrgAdmin {
+  return fabricAdminOf(settingsOf(context.global, usage));
 }
 
 function timeoutOf(context: ToolContext, usage: string): number {
@@ -90,12 +88,11 @@ const configCommand: ToolCommand = {
   options: [{ name: 'out', value: '<path>', description: 'also save the configuration block (binary)' }],
   run: async (context) => {
     const usage = toolUsage(configCommand, adminCommand);
-    const connection = connectionOf(context);
-    const org = orgOf(context, connection, usage);
-    const current = await currentConfig(connection, org);
+    const admin = adminOf(context, usage);
+    const current = await currentConfig(admin);
     const file = textOption(context.options, 'out');
     if (file !== undefined) {
-      const block = await fetchBlock(connection, fabricAdminOf(org), connection.channel, current.blockNumber);
+      const block = await fetchBlock(admin.profile, admin.signer, admin.profile.channel, current.blockNumber);
       writeFileAtomically(file, block.serializeBinary());
     }
     const summary = summariseConfig(current);
@@ -138,17 +135,17 @@ const addOrgCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(addOrgCommand, adminCommand);
-    const connection = connectionOf(context);
-    const org = orgOf(context, connection, usage);
+    const admin = adminOf(context, usage);
+    const channel = admin.profile.channel;
     const definitionFile = requireOption(textOption(context.options, 'definition'), '--definition', usage);
     const file = requireOption(textOption(context.options, 'out'), '--out', usage);
-    const definition = readOrgDefinition(connection, definitionFile);
-    const plan = await prepareAddOrg(connection, org, definition);
+    const definition = readOrgDefinition(definitionFile);
+    const plan = await prepareAddOrg(admin, definition);
     if (plan.alreadyMember) {
       out(
         context,
         { mspId: plan.mspId, alreadyMember: true, configBlock: plan.configBlock },
-        `${plan.mspId} is already a member of ${connection.channel} (configuration block ${plan.configBlock}): no update written`,
+        `${plan.mspId} is already a member of ${channel} (configuration block ${plan.configBlock}): no update written`,
       );
       return 0;
     }
@@ -157,7 +154,7 @@ const addOrgCommand: ToolCommand = {
     out(
       context,
       { mspId: plan.mspId, alreadyMember: false, configBlock: plan.configBlock, members: plan.members, file },
-      `wrote ${file}: adds ${plan.mspId} to ${connection.channel} (from configuration block ${plan.configBlock}); ` +
+      `wrote ${file}: adds ${plan.mspId} to ${channel} (from configuration block ${plan.configBlock}); ` +
         `now collect the signatures of ${plan.members.join(', ')} admins (MAJORITY: ${needed}) with \`estp admin sign\``,
     );
     return 0;
@@ -172,10 +169,8 @@ const signCommand: ToolCommand = {
   options: [{ name: 'file', value: '<path>', description: 'the update file, rewritten with the signature' }],
   run: async (context) => {
     const usage = toolUsage(signCommand, adminCommand);
-    const connection = connectionOf(context);
-    const org = orgOf(context, connection, usage);
+    const { org, signer } = adminOf(context, usage);
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
-    const signer = fabricAdminOf(org);
     const signed = await signUpdateFile(signer, readFile(file, 'update file'));
     if (signed.added) writeFileAtomically(file, signed.file);
     const signatures = signaturesOf(signed.pending);
@@ -204,14 +199,13 @@ const submitCommand: ToolCommand = {
   options: [{ name: 'file', value: '<path>', description: 'the signed update file' }, TIMEOUT_OPTION],
   run: async (context) => {
     const usage = toolUsage(submitCommand, adminCommand);
-    const connection = connectionOf(context);
-    const org = orgOf(context, connection, usage);
+    const admin = adminOf(context, usage); // fails on a missing admin before reading anything
+    const { org } = admin;
     const file = requireOption(textOption(context.options, 'file'), '--file', usage);
     const timeoutMs = timeoutOf(context, usage);
-    fabricAdminOf(org); // fail on a missing admin before reading anything
     const bytes = readFile(file, 'update file');
     const pending = decodeUpdateFile(bytes);
-    const outcome = await submitUpdateFile(connection, org, bytes, timeoutMs);
+    const outcome = await submitUpdateFile(admin, bytes, timeoutMs);
     const adds = orgsAddedBy(pending.update);
     if (!outcome.applied) {
       out(context, outcome, `not submitted: ${outcome.reason} (configuration block ${outcome.configBlock})`);
@@ -236,13 +230,13 @@ const joinCommand: ToolCommand = {
   options: [TIMEOUT_OPTION],
   run: async (context) => {
     const usage = toolUsage(joinCommand, adminCommand);
-    const connection = connectionOf(context);
-    const org = orgOf(context, connection, usage);
-    const outcome = await joinPeer(connection, org, timeoutOf(context, usage));
+    const admin = adminOf(context, usage);
+    const { org } = admin;
+    const outcome = await joinPeer(admin, timeoutOf(context, usage));
     out(
       context,
       { mspId: org.mspId, peer: org.peer.endpoint, ...outcome },
-      `${org.peer.hostAlias} ${outcome.alreadyJoined ? 'was already on' : 'joined'} ${connection.channel}; ` +
+      `${org.peer.hostAlias} ${outcome.alreadyJoined ? 'was already on' : 'joined'} ${admin.profile.channel}; ` +
         `height ${outcome.height} (orderer ${outcome.ordererHeight})`,
     );
     return 0;
@@ -258,17 +252,17 @@ const anchorPeerCommand: ToolCommand = {
     {
       name: 'endpoint',
       value: '<host:port>',
-      description: "the anchor peer (default: the org's peer in connection.json); repeat with commas",
+      description: "the anchor peer (default: the org's peer in its profile); several with commas",
     },
     TIMEOUT_OPTION,
   ],
   run: async (context) => {
     const usage = toolUsage(anchorPeerCommand, adminCommand);
-    const connection = connectionOf(context);
-    const org = orgOf(context, connection, usage);
+    const admin = adminOf(context, usage);
+    const { org } = admin;
     const endpoint = textOption(context.options, 'endpoint');
     const endpoints = endpoint === undefined ? [org.peer.endpoint] : endpoint.split(',').map((e) => e.trim());
-    const outcome = await setAnchorPeers(connection, org, endpoints, timeoutOf(context, usage));
+    const outcome = await setAnchorPeers(admin, endpoints, timeoutOf(context, usage));
     out(
       context,
       { mspId: org.mspId, ...outcome },
@@ -282,13 +276,17 @@ const anchorPeerCommand: ToolCommand = {
 
 const heightsCommand: ToolCommand = {
   name: 'heights',
-  description: "the channel's ledger height on each org's peer (all orgs, or --org)",
-  synopsis: 'estp admin heights [--org <org>] [--json]',
-  examples: ['estp admin heights', 'estp admin heights --org community --json'],
-  options: [],
+  description:
+    "the channel's ledger height on each member org's peer (or --of <org>), asked by --org's admin",
+  synopsis: 'estp admin heights --org <org> [--of <org>] [--json]',
+  examples: ['estp admin heights --org utility', 'estp admin heights --org city --of community --json'],
+  options: [{ name: 'of', value: '<org>', description: "only this org's peer" }],
   run: async (context) => {
-    const connection = connectionOf(context);
-    const rows = await ledgerHeights(connection, selectedOrgs(connection, context.global));
+    const usage = toolUsage(heightsCommand, adminCommand);
+    const admin = adminOf(context, usage);
+    const of = textOption(context.options, 'of');
+    const orgs = of === undefined ? Object.values(admin.profile.orgs) : [resolveOrg(admin.profile, of)];
+    const rows = await ledgerHeights(admin, orgs);
     out(
       context,
       rows,

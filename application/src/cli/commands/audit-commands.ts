@@ -100,8 +100,8 @@ const verifyCommand: ToolCommand = {
       const show = progress(io, 'verifying');
       let result: ChannelVerifyReport;
       try {
-        result = await verifyChannel(qsccOf(client), client.connection.channel, {
-          chaincodeName: client.connection.chaincode,
+        result = await verifyChannel(qsccOf(client), client.profile.channel, {
+          chaincodeName: client.profile.chaincode,
           ...(from === undefined ? {} : { from }),
           ...(to === undefined ? {} : { to }),
           onProgress: (read, number) => {
@@ -185,7 +185,7 @@ const historyCommand: ToolCommand = {
       });
       const origins = await originsOf(
         qsccOf(client),
-        client.connection.channel,
+        client.profile.channel,
         history.versions.map((version) => version.txId),
       );
       return {

@@ -1,22 +1,13 @@
-/** `estp identity enroll|register|list`: CA identities and the org wallets. */
+/** `estp identity enroll|register|list`: CA identities and the org's wallet. */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { certificateRoles, enroll, parseRoles, register } from '../../gateway/ca';
-import { type ConnectionInfo, loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
 import { UsageError } from '../../gateway/errors';
-import { identityFromWallet, walletDir, walletLabels, walletRoot } from '../../gateway/identity';
-import { selectedOrgs, textOption } from '../context';
+import { identityFromWallet, walletLabels } from '../../gateway/identity';
+import type { ClientSettings } from '../../gateway/settings';
+import { settingsOf, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
-import type { ToolCommand, ToolContext } from './types';
-
-function connectionOf(context: ToolContext): ConnectionInfo {
-  return loadConnection(context.global.connection);
-}
-
-function rootOf(context: ToolContext, connection: ConnectionInfo): string {
-  return context.global.wallet ?? walletRoot(connection);
-}
+import type { ToolCommand } from './types';
 
 function required(value: string | undefined, flag: string, usage: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`, usage);
@@ -40,16 +31,10 @@ const enrollCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(enrollCommand, identityCommand);
-    const connection = connectionOf(context);
-    const org = resolveOrg(connection, required(context.global.org, '--org', usage));
+    const settings = settingsOf(context.global, usage);
+    const { org } = settings;
     const user = required(context.global.user, '--user', usage);
-    const result = await enroll(
-      connection,
-      org,
-      user,
-      textOption(context.options, 'secret'),
-      rootOf(context, connection),
-    );
+    const result = await enroll(settings, user, textOption(context.options, 'secret'));
     if (context.global.json) {
       context.io.out(JSON.stringify(result));
     } else {
@@ -82,15 +67,15 @@ const registerCommand: ToolCommand = {
     {
       name: 'as',
       value: '<user>',
-      description: "register as this org identity instead of the CA's registrar",
+      description: "register as this wallet identity of the org instead of the CA's registrar",
     },
     { name: 'max-enrollments', value: '<n>', description: 'enrolments the secret allows (CA default 1)' },
     { name: 'enroll', description: 'also enroll the new identity into the wallet' },
   ],
   run: async (context) => {
     const usage = toolUsage(registerCommand, identityCommand);
-    const connection = connectionOf(context);
-    const org = resolveOrg(connection, required(context.global.org, '--org', usage));
+    const settings = settingsOf(context.global, usage);
+    const { org } = settings;
     const user = required(context.global.user, '--user', usage);
     const roles = parseRoles(required(textOption(context.options, 'roles'), '--roles', usage));
     const secret = textOption(context.options, 'secret');
@@ -98,23 +83,15 @@ const registerCommand: ToolCommand = {
     const max = textOption(context.options, 'max-enrollments');
     if (max !== undefined && !/^-?\d+$/.test(max))
       throw new UsageError('--max-enrollments must be a whole number', usage);
-    const root = rootOf(context, connection);
-    const result = await register(
-      connection,
-      org,
-      {
-        user,
-        roles,
-        ...(secret === undefined ? {} : { secret }),
-        ...(as === undefined ? {} : { as }),
-        ...(max === undefined ? {} : { maxEnrollments: Number(max) }),
-      },
-      root,
-    );
+    const result = await register(settings, {
+      user,
+      roles,
+      ...(secret === undefined ? {} : { secret }),
+      ...(as === undefined ? {} : { as }),
+      ...(max === undefined ? {} : { maxEnrollments: Number(max) }),
+    });
     const enrolled =
-      context.options.get('enroll') === true
-        ? await enroll(connection, org, user, result.secret, root)
-        : undefined;
+      context.options.get('enroll') === true ? await enroll(settings, user, result.secret) : undefined;
     if (context.global.json) {
       context.io.out(JSON.stringify({ ...result, ...(enrolled ? { wallet: enrolled.wallet } : {}) }));
     } else {
@@ -133,13 +110,11 @@ const registerCommand: ToolCommand = {
 interface IdentityRow {
   org: string;
   user: string;
-  source: string;
   roles: string;
   expires: string;
 }
 
-function certificateFacts(pem: string | undefined): { roles: string[]; expires: string } {
-  if (pem === undefined) return { roles: [], expires: '' };
+function certificateFacts(pem: string): { roles: string[]; expires: string } {
   try {
     const expires = new Date(new X509Certificate(pem).validTo).toISOString().slice(0, 10);
     return { roles: certificateRoles(pem), expires };
@@ -148,60 +123,30 @@ function certificateFacts(pem: string | undefined): { roles: string[]; expires: 
   }
 }
 
-async function orgRows(org: OrgInfo, root: string): Promise<IdentityRow[]> {
-  const directory = walletDir(root, org);
-  const labels = walletLabels(directory);
-  const names = [...new Set([...labels, ...Object.keys(org.users)])].sort();
-  const rows: IdentityRow[] = [];
-  for (const user of names) {
-    const configured = org.users[user];
-    if (labels.includes(user)) {
-      const identity = await identityFromWallet(directory, user);
-      const facts = certificateFacts(identity?.certificate);
-      rows.push({
-        org: org.name,
-        user,
-        source: configured ? 'wallet (overrides connection.json)' : 'wallet',
-        roles: facts.roles.join(','),
-        expires: facts.expires,
-      });
-    } else if (configured) {
-      let pem: string | undefined;
-      try {
-        pem = readFileSync(configured.certPath, 'utf8');
-      } catch {
-        pem = undefined;
-      }
-      const facts = certificateFacts(pem);
-      rows.push({
-        org: org.name,
-        user,
-        source: pem === undefined ? 'connection.json (certificate missing)' : 'connection.json',
-        roles: (facts.roles.length > 0 ? facts.roles : configured.roles).join(','),
-        expires: facts.expires,
-      });
-    }
-  }
-  return rows;
+function walletRows({ org, wallet }: ClientSettings): IdentityRow[] {
+  return walletLabels(wallet).map((user) => {
+    const identity = identityFromWallet(wallet, user);
+    const facts = identity ? certificateFacts(identity.certificate) : { roles: [], expires: '' };
+    return { org: org.name, user, roles: facts.roles.join(','), expires: facts.expires };
+  });
 }
 
 const listCommand: ToolCommand = {
   name: 'list',
-  description: 'the identities --user can name, per org: wallet entries first, then connection.json users',
-  synopsis: 'estp identity list [--org <org>]',
-  examples: ['estp identity list', 'estp identity list --org utility --json'],
+  description: "the identities in the org's wallet (what --user can name), with their roles",
+  synopsis: 'estp identity list --org <org>',
+  examples: ['estp identity list --org utility', 'estp identity list --org community --json'],
   options: [],
+  // eslint-disable-next-line @typescript-eslint/require-await -- a tool command resolves to its exit code
   run: async (context) => {
-    const connection = connectionOf(context);
-    const orgs = selectedOrgs(connection, context.global);
-    const root = rootOf(context, connection);
-    const rows: IdentityRow[] = [];
-    for (const org of orgs) rows.push(...(await orgRows(org, root)));
+    const usage = toolUsage(listCommand, identityCommand);
+    const settings = settingsOf(context.global, usage);
+    const rows = walletRows(settings);
     if (context.global.json) {
       context.io.out(JSON.stringify(rows));
     } else {
       context.io.out(formatTable(rows.map((row) => ({ ...row }))));
-      context.io.out(`wallets: ${root}/<org>`);
+      context.io.out(`wallet: ${settings.wallet}`);
     }
     return 0;
   },

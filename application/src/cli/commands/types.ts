@@ -90,9 +90,9 @@ export interface GlobalOptions {
   readonly debug: boolean;
   readonly help: boolean;
   readonly version: boolean;
-  /** `--connection` (else `ESTP_CONNECTION`, else `<repo>/.fabric/connection.json`). */
-  readonly connection: string | undefined;
-  /** `--wallet` root (else `ESTP_WALLET`, else `.fabric/wallet`). */
+  /** `--profile`: a common connection profile (else `ESTP_PROFILE`, else the org's own). */
+  readonly profile: string | undefined;
+  /** `--wallet`: the org's wallet directory (else `ESTP_WALLET`, else the org's own). */
   readonly wallet: string | undefined;
 }
 

@@ -1,9 +1,9 @@
 /**
  * `estp admin …` without a network: usage errors exit 2 before anything is dialled or written, an
- * org without a Fabric admin is a configuration error, and a file that is not a config update is
- * refused before any signing.
+ * org whose own directory holds no Fabric admin is a configuration error, and a file that is not a
+ * config update is refused before any signing.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import 'reflect-metadata';
@@ -21,10 +21,13 @@ async function estp(...argv: string[]): Promise<{ code: number; out: string; err
 }
 
 let dir: string;
-let connection: string;
+let profile: string;
+/** An org home holding Utility's Fabric admin, and one holding none. */
+let utilityHome: string;
+let emptyHome: string;
 
-/** A Fabric admin's certificate and key files (self-signed P-256, as cryptogen issues them). */
-async function writeAdminFiles(): Promise<void> {
+/** A Fabric admin's MSP in an org home (self-signed P-256, as cryptogen issues it). */
+async function writeAdminMsp(home: string): Promise<void> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
@@ -36,33 +39,48 @@ async function writeAdminFiles(): Promise<void> {
     signingAlgorithm: algorithm,
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  writeFileSync(path.join(dir, 'admin-cert.pem'), certificate.toString('pem'));
+  const msp = path.join(home, 'crypto/users/Admin@utility.estp.local/msp');
+  mkdirSync(path.join(msp, 'signcerts'), { recursive: true });
+  mkdirSync(path.join(msp, 'keystore'));
+  writeFileSync(path.join(msp, 'signcerts/Admin@utility.estp.local-cert.pem'), certificate.toString('pem'));
   writeFileSync(
-    path.join(dir, 'admin-key.pem'),
+    path.join(msp, 'keystore/priv_sk'),
     `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`,
   );
 }
 
+/** Runs the CLI with ESTP_ORG_HOME set to `home` (the org's own directory). */
+async function estpIn(home: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const before = process.env['ESTP_ORG_HOME'];
+  process.env['ESTP_ORG_HOME'] = home;
+  try {
+    return await estp(...argv, '--profile', profile);
+  } finally {
+    if (before === undefined) delete process.env['ESTP_ORG_HOME'];
+    else process.env['ESTP_ORG_HOME'] = before;
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'estp-admin-'));
-  await writeAdminFiles();
-  connection = path.join(dir, 'connection.json');
-  const org = (mspId: string, name: string, withAdmin: boolean) => ({
-    mspId,
-    name,
-    peer: { endpoint: '127.0.0.1:1', hostAlias: `peer0.${name}`, tlsRootCertPath: 'tls.pem' },
-    users: {},
-    ...(withAdmin
-      ? { fabricAdmin: { certPath: 'admin-cert.pem', keyPath: 'admin-key.pem', mspPath: 'msp' } }
-      : {}),
-  });
+  utilityHome = path.join(dir, 'utility');
+  emptyHome = path.join(dir, 'city');
+  mkdirSync(emptyHome);
+  await writeAdminMsp(utilityHome);
+  profile = path.join(dir, 'connection-utility.json');
+  const pem = '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n';
+  const node = { url: 'grpcs://127.0.0.1:1', tlsCACerts: { pem } };
   writeFileSync(
-    connection,
+    profile,
     JSON.stringify({
-      channel: 'estp',
-      chaincode: 'estp',
-      orgs: { UtilityMSP: org('UtilityMSP', 'utility', true), CityMSP: org('CityMSP', 'city', false) },
-      orderers: [{ endpoint: '127.0.0.1:1', hostAlias: 'orderer1', tlsRootCertPath: 'tls.pem' }],
+      client: { organization: 'Utility' },
+      organizations: {
+        Utility: { mspid: 'UtilityMSP', peers: ['peer0.utility'] },
+        City: { mspid: 'CityMSP', peers: ['peer0.city'] },
+      },
+      channels: { estp: { orderers: ['orderer1'], chaincodes: ['estp'] } },
+      peers: { 'peer0.utility': node, 'peer0.city': node },
+      orderers: { orderer1: node },
     }),
   );
 });
@@ -81,32 +99,29 @@ describe('estp admin', () => {
 
   test.each([
     [['admin', 'add-org', '--org', 'utility', '--out', 'u.pb'], '--definition is required'],
-    [['admin', 'sign', '--file', 'u.pb'], '--org is required'],
+    [['admin', 'sign', '--org', 'utility'], '--file is required'],
     [['admin', 'submit', '--org', 'utility', '--file', 'u.pb', '--timeout', 'soon'], '--timeout must be'],
     [['admin', 'join', '--org', 'utility', '--wait'], 'unknown option --wait'],
     [['admin', 'promote'], 'unknown command "admin promote"'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
-    const { code, err } = await estp(...argv, '--connection', connection);
+    const { code, err } = await estpIn(utilityHome, ...argv);
     expect(code).toBe(2);
     expect(err).toContain(message);
   });
 
-  test('an org without a Fabric admin in connection.json cannot sign (exit 2)', async () => {
-    // Given a City entry without fabricAdmin, When City's admin would sign
-    const { code, err } = await estp(
-      'admin',
-      'sign',
-      '--org',
-      'city',
-      '--file',
-      'u.pb',
-      '--connection',
-      connection,
-    );
-
-    // Then the configuration error names the missing admin
+  test('without --org or a profile, no admin signs (exit 2)', async () => {
+    const { code, err } = await estp('admin', 'sign', '--file', 'u.pb');
     expect(code).toBe(2);
-    expect(err).toContain('names no fabricAdmin for CityMSP');
+    expect(err).toContain('--org required');
+  });
+
+  test('an org whose directory holds no Fabric admin cannot sign (exit 2)', async () => {
+    // Given City's org home without its Fabric admin, When City's admin would sign
+    const { code, err } = await estpIn(emptyHome, 'admin', 'sign', '--org', 'city', '--file', 'u.pb');
+
+    // Then the configuration error names the missing admin and where it looked
+    expect(code).toBe(2);
+    expect(err).toContain(`no Fabric admin of CityMSP in ${path.join(emptyHome, 'crypto/users')}`);
   });
 
   test('a file that is not a config update is refused and left unchanged (exit 2)', async () => {
@@ -115,16 +130,7 @@ describe('estp admin', () => {
     writeFileSync(file, 'definitely not protobuf');
 
     // When utility's admin signs it
-    const { code, err } = await estp(
-      'admin',
-      'sign',
-      '--org',
-      'utility',
-      '--file',
-      file,
-      '--connection',
-      connection,
-    );
+    const { code, err } = await estpIn(utilityHome, 'admin', 'sign', '--org', 'utility', '--file', file);
 
     // Then nothing is signed: the file is refused as what it is, and stays as it was
     expect(code).toBe(2);

@@ -129,13 +129,18 @@ describe('the settings file', () => {
 
   test('gives the defaults of the global options; the environment beats it, a flag beats both', () => {
     const file = settingsFile(
-      JSON.stringify({ org: 'community', user: 'member1', connection: 'net/connection.json', wallet: '~/w' }),
+      JSON.stringify({
+        org: 'community',
+        user: 'member1',
+        profile: 'net/connection-community.json',
+        wallet: '~/w',
+      }),
     );
     const env = { ESTP_CONFIG: file };
     expect(globalOptions(new Map(), env)).toMatchObject({
       org: 'community',
       user: 'member1',
-      connection: path.join(dir, 'net/connection.json'),
+      profile: path.join(dir, 'net/connection-community.json'),
       wallet: path.join(process.env['HOME'] ?? '', 'w'),
     });
     expect(globalOptions(new Map(), { ...env, ESTP_USER: 'admin' })).toMatchObject({

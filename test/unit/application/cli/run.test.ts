@@ -12,6 +12,7 @@ import { eventJson, eventLine, payloadSummary } from '../../../../application/sr
 import { CONTRACT_GROUPS, findGroup, findTransaction } from '../../../../application/src/cli/commands';
 import { normaliseName } from '../../../../application/src/cli/argv';
 import { run } from '../../../../application/src/cli/run';
+import { writeWalletEntry } from '../../../../application/src/gateway/identity';
 import { testCa, testIdentity } from '../../../support/certs';
 
 /** Runs the CLI and captures what it prints. */
@@ -84,7 +85,7 @@ describe('usage errors exit 2', () => {
     [['market', 'sell'], 'market has no transaction "sell"'],
     [['market'], 'market needs a transaction'],
     [['market', 'list', 'extra'], 'unexpected argument "extra"'],
-    [['consortium', 'list', '--user', 'admin'], '--org required (or set ESTP_ORG)'],
+    [['consortium', 'list', '--user', 'admin'], '--org required (or set ESTP_ORG;'],
     [['participant', 'get', '--all', '--org', 'u', '--user', 'a'], '--all is only for list queries'],
     [['participant', 'get', '--input', '[]', '--org', 'u', '--user', 'a'], 'must be a JSON object'],
     [['identity'], 'identity needs a command'],
@@ -131,7 +132,7 @@ describe('usage errors exit 2', () => {
     expect((await estp('market', 'sell')).err).toContain('estp call Market <Transaction>');
   });
 
-  test('a missing connection description says to start the network', async () => {
+  test('a missing connection profile says to start the network', async () => {
     const { code, err } = await estp(
       'consortium',
       'list',
@@ -139,12 +140,12 @@ describe('usage errors exit 2', () => {
       'utility',
       '--user',
       'admin',
-      '--connection',
+      '--profile',
       '/nonexistent/c.json',
     );
     expect(code).toBe(2);
     expect(err).toBe(
-      'error: no connection description at /nonexistent/c.json: network not running? run `npm run network:up`',
+      'error: no connection profile at /nonexistent/c.json: network not running? run `npm run network:up`',
     );
   });
 });
@@ -152,15 +153,21 @@ describe('usage errors exit 2', () => {
 describe('against a local directory without a network', () => {
   let dir: string;
   let port: number;
+  let profile: string;
+  let wallet: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'estp-cli-'));
     const ca = await testCa('UtilityMSP');
     const admin = await testIdentity('UtilityMSP', 'admin', ['admin']);
-    writeFileSync(path.join(dir, 'tls.pem'), ca.certificate.toString('pem'));
-    writeFileSync(path.join(dir, 'cert.pem'), admin.certificatePem);
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    writeFileSync(path.join(dir, 'key.pem'), key.export({ type: 'pkcs8', format: 'pem' }));
+    wallet = path.join(dir, 'wallet');
+    writeWalletEntry(wallet, {
+      mspId: 'UtilityMSP',
+      user: 'admin',
+      certificate: admin.certificatePem,
+      privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
     // A port nothing listens on: bind one, then close it.
     port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -170,18 +177,19 @@ describe('against a local directory without a network', () => {
         });
       });
     });
-    const org = {
-      mspId: 'UtilityMSP',
-      name: 'utility',
-      peer: {
-        endpoint: `127.0.0.1:${port}`,
-        hostAlias: 'peer0.utility.estp.local',
-        tlsRootCertPath: 'tls.pem',
-      },
-      users: { admin: { certPath: 'cert.pem', keyPath: 'key.pem', roles: ['admin'] } },
-    };
-    const connection = { channel: 'estp', chaincode: 'estp', orgs: { UtilityMSP: org }, orderers: [] };
-    writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(connection));
+    const peer = 'peer0.utility.estp.local';
+    profile = path.join(dir, 'connection-utility.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        client: { organization: 'Utility' },
+        organizations: { Utility: { mspid: 'UtilityMSP', peers: [peer] } },
+        channels: { estp: { orderers: [], chaincodes: ['estp'] } },
+        peers: {
+          [peer]: { url: `grpcs://127.0.0.1:${port}`, tlsCACerts: { pem: ca.certificate.toString('pem') } },
+        },
+      }),
+    );
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -191,12 +199,12 @@ describe('against a local directory without a network', () => {
     const { code, err } = await estp(
       'consortium',
       'list',
-      '--org',
-      'utility',
       '--user',
       'admin',
-      '--connection',
-      path.join(dir, 'connection.json'),
+      '--profile',
+      profile,
+      '--wallet',
+      wallet,
     );
 
     expect(code).toBe(3);
@@ -208,7 +216,7 @@ describe('against a local directory without a network', () => {
     );
   });
 
-  test('an unknown user exits 2 listing the known ones', async () => {
+  test('an unknown user exits 2 listing the wallet labels', async () => {
     const { code, err } = await estp(
       'participant',
       'self',
@@ -216,25 +224,21 @@ describe('against a local directory without a network', () => {
       'UtilityMSP',
       '--user',
       'eve',
-      '--connection',
-      path.join(dir, 'connection.json'),
+      '--profile',
+      profile,
+      '--wallet',
+      wallet,
     );
     expect(code).toBe(2);
     expect(err).toContain('known: admin');
   });
 
-  test('identity list shows connection.json users with the roles in their certificates', async () => {
-    const { code, out } = await estp(
-      'identity',
-      'list',
-      '--connection',
-      path.join(dir, 'connection.json'),
-      '--json',
-    );
+  test("identity list shows the wallet's identities with the roles in their certificates", async () => {
+    const { code, out } = await estp('identity', 'list', '--profile', profile, '--wallet', wallet, '--json');
 
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual([
-      { org: 'utility', user: 'admin', source: 'connection.json', roles: 'admin', expires: '2035-01-01' },
+      { org: 'utility', user: 'admin', roles: 'admin', expires: '2035-01-01' },
     ]);
   });
 });

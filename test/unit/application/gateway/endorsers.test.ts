@@ -3,21 +3,24 @@
  * other orgs' peers on its own): the caller's org plus enough others for a MAJORITY policy.
  */
 import { majorityEndorsers } from '../../../../application/src/gateway/client';
-import type { ConnectionInfo, OrgInfo } from '../../../../application/src/gateway/connection';
+import type { ConnectionProfile, OrgInfo } from '../../../../application/src/gateway/profile';
 import { endorsingOrgsOf } from '../../../../application/src/cli/commands/transaction';
 import { UsageError } from '../../../../application/src/gateway/errors';
 
-function connectionOf(...mspIds: string[]): ConnectionInfo {
+function connectionOf(...mspIds: string[]): ConnectionProfile {
   const orgs: Record<string, OrgInfo> = {};
   for (const mspId of mspIds) {
-    orgs[mspId] = {
-      mspId,
-      name: mspId.toLowerCase(),
-      peer: { endpoint: '127.0.0.1:1', hostAlias: 'peer', tlsRootCertPath: '/tls.pem' },
-      users: {},
-    };
+    const peer = { endpoint: '127.0.0.1:1', hostAlias: 'peer', tlsRootCert: 'tls' };
+    orgs[mspId] = { mspId, name: mspId.toLowerCase(), peers: [peer], peer };
   }
-  return { file: '/c.json', channel: 'estp', chaincode: 'estp', orgs, orderers: [] };
+  return {
+    file: '/c.json',
+    channel: 'estp',
+    chaincode: 'estp',
+    clientMspId: mspIds[0] ?? '',
+    orgs,
+    orderers: [],
+  };
 }
 
 describe('majorityEndorsers', () => {

@@ -1,23 +1,25 @@
 /**
- * Identities: `--user` resolves to the org's wallet entry first, then to the connection
- * description's user; roles are read from the Fabric CA attribute in the certificate.
+ * Identities: `--user` names an entry of the org's wallet, read and written in the Fabric SDKs'
+ * file-system wallet format (`<label>.id`, so wallets of fabric-network stay usable); the org's
+ * Fabric admin comes from its own directory; roles are read from the Fabric CA attribute in the
+ * certificate.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { X509Identity } from 'fabric-network';
 import { caError, certificateRoles, parseRoles } from '../../../../application/src/gateway/ca';
-import { type ConnectionInfo, parseConnection } from '../../../../application/src/gateway/connection';
 import { ConfigError, UsageError } from '../../../../application/src/gateway/errors';
 import { GrpcClientPool } from '../../../../application/src/gateway/grpc';
 import {
+  fabricAdminIdentity,
   gatewaySigner,
-  openWallet,
+  identityFromWallet,
   resolveIdentity,
   walletLabels,
-  walletRoot,
+  writeWalletEntry,
 } from '../../../../application/src/gateway/identity';
+import type { OrgInfo, PeerInfo } from '../../../../application/src/gateway/profile';
 import { testIdentity } from '../../../support/certs';
 
 function keyPem(): string {
@@ -26,103 +28,154 @@ function keyPem(): string {
     .toString();
 }
 
-describe('resolveIdentity', () => {
-  let dir: string;
-  let connection: ConnectionInfo;
-  let connectionCert: string;
-  let walletCert: string;
+const peer = (endpoint: string): PeerInfo => ({ endpoint, hostAlias: 'peer0', tlsRootCert: 'tls' });
+
+function orgOf(mspId: string): OrgInfo {
+  const gateway = peer('127.0.3.1:7300');
+  return {
+    mspId,
+    name: mspId.replace(/MSP$/, '').toLowerCase(),
+    peers: [gateway],
+    peer: gateway,
+    ca: { url: 'https://127.0.1.1:7104', caName: 'ca', tlsRootCert: 'tls' },
+  };
+}
+
+describe('the wallet', () => {
+  let wallet: string;
+  let certificate: string;
+  const community = orgOf('CommunityMSP');
 
   beforeAll(async () => {
-    connectionCert = (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem;
-    walletCert = (await testIdentity('CommunityMSP', 'member1', ['member', 'arbiter'])).certificatePem;
+    certificate = (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem;
   });
-
   beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'estp-identity-'));
-    mkdirSync(path.join(dir, 'users'));
-    writeFileSync(path.join(dir, 'users/cert.pem'), connectionCert);
-    writeFileSync(path.join(dir, 'users/key.pem'), keyPem());
-    connection = parseConnection(
-      {
-        channel: 'estp',
-        chaincode: 'estp',
-        orgs: {
-          CommunityMSP: {
-            mspId: 'CommunityMSP',
-            name: 'community',
-            peer: { endpoint: '127.0.0.1:7300', hostAlias: 'peer0', tlsRootCertPath: 'tls.pem' },
-            users: { member1: { certPath: 'users/cert.pem', keyPath: 'users/key.pem', roles: ['member'] } },
-          },
-        },
-        orderers: [],
-      },
-      path.join(dir, 'connection.json'),
-    );
+    wallet = path.join(mkdtempSync(path.join(tmpdir(), 'estp-wallet-')), 'wallet');
   });
   afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(path.dirname(wallet), { recursive: true, force: true });
   });
 
-  const community = () => connection.orgs['CommunityMSP']!;
+  test('an entry written is read back, owner-only, in the file-system wallet format', () => {
+    // Given member1 written into the org's wallet
+    const privateKey = keyPem();
+    const file = writeWalletEntry(wallet, {
+      mspId: 'CommunityMSP',
+      user: 'member1',
+      certificate,
+      privateKey,
+    });
 
-  test('a connection.json user is found when the wallet has no entry', async () => {
-    const identity = await resolveIdentity(connection, community(), 'member1');
-
-    expect(identity).toMatchObject({ mspId: 'CommunityMSP', user: 'member1', source: 'connection' });
-    expect(identity.certificate).toBe(connectionCert);
+    // Then it is <label>.id with the fabric-network document, readable by its owner only
+    expect(file).toBe(path.join(wallet, 'member1.id'));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      credentials: { certificate, privateKey },
+      mspId: 'CommunityMSP',
+      type: 'X.509',
+      version: 1,
+    });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(wallet).mode & 0o777).toBe(0o700);
+    // And --user member1 resolves to it, with a usable signer
+    const identity = resolveIdentity(wallet, community, 'member1');
+    expect(identity).toEqual({ mspId: 'CommunityMSP', user: 'member1', certificate, privateKey });
     expect(() => gatewaySigner(identity)).not.toThrow();
   });
 
-  test('a wallet entry of the same name wins over connection.json', async () => {
-    // Given an enrolled wallet identity in .fabric/wallet/community
-    const wallet = await openWallet(path.join(walletRoot(connection, {}), 'community'));
-    const entry: X509Identity = {
-      type: 'X.509',
+  test('an entry fabric-network wrote is read as it is', () => {
+    // Given the exact bytes fabric-network's FileSystemWallet writes
+    mkdirSync(wallet);
+    const privateKey = keyPem();
+    writeFileSync(
+      path.join(wallet, 'load-01.id'),
+      JSON.stringify({
+        credentials: { certificate, privateKey },
+        mspId: 'CommunityMSP',
+        type: 'X.509',
+        version: 1,
+      }),
+    );
+    expect(identityFromWallet(wallet, 'load-01')).toEqual({
       mspId: 'CommunityMSP',
-      credentials: { certificate: walletCert, privateKey: keyPem() },
-    };
-    await wallet.put('member1', entry);
-
-    // When --user member1 is resolved
-    const identity = await resolveIdentity(connection, community(), 'member1', walletRoot(connection, {}));
-
-    // Then the wallet's certificate is used
-    expect(identity).toMatchObject({ source: 'wallet', certificate: walletCert });
-    expect(walletLabels(path.join(dir, 'wallet/community'))).toEqual(['member1']);
+      user: 'load-01',
+      certificate,
+      privateKey,
+    });
+    expect(walletLabels(wallet)).toEqual(['load-01']);
   });
 
-  test('a wallet entry of another MSP is refused', async () => {
-    const wallet = await openWallet(path.join(dir, 'wallet/community'));
-    const entry: X509Identity = {
-      type: 'X.509',
-      mspId: 'UtilityMSP',
-      credentials: { certificate: walletCert, privateKey: keyPem() },
-    };
-    await wallet.put('member9', entry);
-
-    await expect(
-      resolveIdentity(connection, community(), 'member9', path.join(dir, 'wallet')),
-    ).rejects.toThrow('belongs to UtilityMSP, not CommunityMSP');
-  });
-
-  test('an unknown user lists the known ones and how to enroll', async () => {
-    const attempt = resolveIdentity(connection, community(), 'nobody', path.join(dir, 'wallet'));
-    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
-    await expect(attempt).rejects.toThrow(
-      /no identity "nobody" for CommunityMSP .*known: member1 \(enroll one with/,
+  test('a label the wallet lacks is undefined, and resolving it lists the known labels', () => {
+    writeWalletEntry(wallet, { mspId: 'CommunityMSP', user: 'member1', certificate, privateKey: keyPem() });
+    expect(identityFromWallet(wallet, 'nobody')).toBeUndefined();
+    expect(() => resolveIdentity(wallet, community, 'nobody')).toThrow(
+      new ConfigError(
+        `no identity "nobody" for CommunityMSP in the wallet ${wallet}; known: member1 (enroll one with \`estp identity enroll\`)`,
+      ),
     );
   });
 
-  test('an unreadable key file is a configuration error naming it', async () => {
-    rmSync(path.join(dir, 'users/key.pem'));
-    await expect(
-      resolveIdentity(connection, community(), 'member1', path.join(dir, 'wallet')),
-    ).rejects.toThrow(`cannot read private key ${path.join(dir, 'users/key.pem')}`);
+  test('an entry of another MSP is refused', () => {
+    writeWalletEntry(wallet, { mspId: 'UtilityMSP', user: 'member9', certificate, privateKey: keyPem() });
+    expect(() => resolveIdentity(wallet, community, 'member9')).toThrow(
+      'belongs to UtilityMSP, not CommunityMSP',
+    );
   });
 
-  test('the wallet root is ESTP_WALLET or wallet/ next to the connection description', () => {
-    expect(walletRoot(connection, {})).toBe(path.join(dir, 'wallet'));
-    expect(walletRoot(connection, { ESTP_WALLET: '/w' })).toBe('/w');
+  test.each([
+    ['not JSON', '{', 'is not valid JSON'],
+    [
+      'another identity type',
+      JSON.stringify({ type: 'HSM-X.509', mspId: 'CommunityMSP' }),
+      'has type HSM-X.509',
+    ],
+    [
+      'no private key',
+      JSON.stringify({ type: 'X.509', mspId: 'CommunityMSP', credentials: { certificate: 'c' } }),
+      'must hold credentials.certificate and credentials.privateKey',
+    ],
+  ])('an entry that is %s is a configuration error naming the file', (_case, text, message) => {
+    mkdirSync(wallet);
+    writeFileSync(path.join(wallet, 'bad.id'), text);
+    expect(() => identityFromWallet(wallet, 'bad')).toThrow(ConfigError);
+    expect(() => identityFromWallet(wallet, 'bad')).toThrow(`wallet entry ${path.join(wallet, 'bad.id')} `);
+    expect(() => identityFromWallet(wallet, 'bad')).toThrow(message);
+  });
+
+  test('a label that would leave the wallet directory is refused', () => {
+    expect(() => identityFromWallet(wallet, '../utility/wallet/admin')).toThrow(
+      'is not a usable wallet label',
+    );
+  });
+});
+
+describe("the org's Fabric admin", () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(path.join(tmpdir(), 'estp-org-home-'));
+  });
+  afterEach(() => {
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("is read from the org home's crypto/users/Admin@<domain>/msp", () => {
+    const msp = path.join(home, 'crypto/users/Admin@utility.estp.local/msp');
+    mkdirSync(path.join(msp, 'signcerts'), { recursive: true });
+    mkdirSync(path.join(msp, 'keystore'));
+    writeFileSync(path.join(msp, 'signcerts/Admin@utility.estp.local-cert.pem'), 'CERT');
+    writeFileSync(path.join(msp, 'keystore/priv_sk'), 'KEY');
+
+    expect(fabricAdminIdentity(home, orgOf('UtilityMSP'))).toEqual({
+      mspId: 'UtilityMSP',
+      user: 'Admin@utility.estp.local',
+      certificate: 'CERT',
+      privateKey: 'KEY',
+    });
+  });
+
+  test('an org home without one says where it looked', () => {
+    expect(() => fabricAdminIdentity(home, orgOf('UtilityMSP'))).toThrow(
+      `no Fabric admin of UtilityMSP in ${path.join(home, 'crypto/users')}`,
+    );
   });
 });
 
@@ -152,21 +205,7 @@ describe('roles', () => {
 });
 
 describe('caError', () => {
-  const org = parseConnection(
-    {
-      channel: 'c',
-      chaincode: 'c',
-      orgs: {
-        UtilityMSP: {
-          mspId: 'UtilityMSP',
-          name: 'utility',
-          peer: { endpoint: 'h:1', hostAlias: 'h', tlsRootCertPath: '/t' },
-          ca: { url: 'https://127.0.0.1:7104', caName: 'ca', tlsRootCertPath: '/t' },
-        },
-      },
-    },
-    '/c.json',
-  ).orgs['UtilityMSP']!;
+  const org = orgOf('UtilityMSP');
 
   test('the CA refusing names the CA and its message (exit 1)', () => {
     const error = caError(
@@ -183,9 +222,9 @@ describe('caError', () => {
   });
 
   test('an unreachable CA is exit 3', () => {
-    const error = caError(new Error('connect ECONNREFUSED 127.0.0.1:7104'), 'enroll x', org);
+    const error = caError(new Error('connect ECONNREFUSED 127.0.1.1:7104'), 'enroll x', org);
     expect(error).toMatchObject({ code: 'CA_UNAVAILABLE', exitCode: 3 });
-    expect(error.message).toContain('the CA of UtilityMSP at https://127.0.0.1:7104 is unreachable');
+    expect(error.message).toContain('the CA of UtilityMSP at https://127.0.1.1:7104 is unreachable');
   });
 });
 
@@ -194,8 +233,6 @@ describe('GrpcClientPool', () => {
   function fakeClient(log: string[], endpoint: string) {
     return { close: () => log.push(`closed ${endpoint}`) } as unknown as import('@grpc/grpc-js').Client;
   }
-  const peer = (endpoint: string) => ({ endpoint, hostAlias: 'peer0', tlsRootCertPath: '/tls.pem' });
-
   test('gateways to the same peer share one client, closed when the last lease is released', () => {
     const log: string[] = [];
     const pool = new GrpcClientPool((info) => {
