@@ -310,6 +310,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       }),
     ]);
     log('delivery reported');
+    await clients.sync(); // the disputing buyer's peer must see the report
 
     // The bilateral trade is between two Community members, so every other ACTIVE org is neutral.
     await (
