@@ -5,11 +5,12 @@
  * Two measurements per size:
  * - **auction** — the pure core (market/auction.ts): sort both sides and match them.
  * - **ClearMarket** — the real transactions on the unit-test ledger (test/support: in-memory stub,
- *   real X.509 caller): the first transaction reads both sides of the order book, runs the auction
- *   and applies the first batch; every further transaction applies the next batch of at most
- *   `batchSize` pairs/closures. Reported: the first transaction, the mean and slowest later
- *   batch, the number of transactions and the total. The stub re-sorts its key space after each
- *   commit that precedes a range scan, which a LevelDB peer does not do; that cost is included.
+ *   real X.509 caller): pricing steps walk at most 4 × batchSize book entries per side each, then
+ *   each transaction applies the next batch of at most `batchSize` pairs/closures (market/clear.ts).
+ *   Reported: the pricing transactions, the first transaction, the mean and slowest later one, the
+ *   most book entries one transaction took from a range, the number of transactions and the
+ *   total. The stub re-sorts its key space after each commit that precedes a range scan, which a
+ *   LevelDB peer does not do; that cost is included, and shown apart.
  *
  * The book is seeded directly (records written as PostOffer writes them), not through 100k PostOffer
  * transactions. Options: `ESTP_BENCH_SIZES=1000,10000` limits the sizes, `ESTP_BENCH_BATCH=2000`
@@ -28,6 +29,7 @@ import { DEFAULT_CLEARING_BATCH } from '../../chaincode/src/market/clear';
 import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer } from '../../chaincode/src/market/model';
 import { emptyAccount } from '../../chaincode/src/lib/accounts';
 import type { Account } from '../../chaincode/src/lib/accounts';
+import type { Participant } from '../../chaincode/src/participant/model';
 import { TestLedger } from '../support/fixture';
 import { WorldState } from '../support/stub';
 import { activeParticipant, bootstrapConsortium } from '../support/world';
@@ -124,6 +126,10 @@ interface ClearingRun {
   /** Σ write-set bytes of all the clearing's transactions (≈ one transaction clearing it all). */
   totalWriteBytes: number;
   transactions: number;
+  /** Transactions that walked the book to price the auction. */
+  pricing: number;
+  /** The most book entries one transaction took from one range read. */
+  maxTaken: number;
   totalMs: number;
   trades: number;
   price: number | undefined;
@@ -181,7 +187,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
         await writeRecord(ctx, RecordType.Offer, offer.id, offer);
         await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
         await writeIndex(ctx, OFFERS_BY_OWNER, [offer.owner, offer.id]);
-        await putBookEntry(ctx, offer);
+        await putBookEntry(ctx, market, offer);
         const account = accounts.get(o.owner) ?? { ...emptyAccount(o.owner, iso), available: 0, minted: 0 };
         account.escrowed += locked;
         account.minted += locked;
@@ -189,8 +195,28 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
       }
     });
   }
+  // The traders' accounts, and their participant records: the clearing trades only ACTIVE owners.
   await ledger.transact(clerk, async (ctx) => {
-    for (const account of accounts.values()) await writeRecord(ctx, RecordType.Account, account.id, account);
+    for (const account of accounts.values()) {
+      await writeRecord(ctx, RecordType.Account, account.id, account);
+      const participant: Participant = {
+        id: account.id,
+        mspId: 'CommunityMSP',
+        enrollmentId: account.id.split(':')[1] ?? '',
+        displayName: account.id,
+        kind: 'PROSUMER',
+        commodities: ['ELECTRICITY'],
+        gridZone: 'Z',
+        meterIds: [],
+        requestedMeterIds: [],
+        capacityW: 0,
+        status: 'ACTIVE',
+        verificationHash: '0'.repeat(64),
+        registeredAt: iso,
+        updatedAt: iso,
+      };
+      await writeRecord(ctx, RecordType.Participant, participant.id, participant);
+    }
   });
 
   ledger.setTime(market.gateClosureMs);
@@ -198,6 +224,8 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
   const own: number[] = [];
   let maxWriteBytes = 0;
   let totalWriteBytes = 0;
+  let pricing = 0;
+  let maxTaken = 0;
   let last: ClearMarketResult | undefined;
   const t0 = performance.now();
   do {
@@ -214,6 +242,8 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
     for (const [key, written] of tx.writes) bytes += Buffer.byteLength(key) + (written?.length ?? 0);
     maxWriteBytes = Math.max(maxWriteBytes, bytes);
     totalWriteBytes += bytes;
+    if (tx.result.batch.priced > 0) pricing += 1;
+    maxTaken = Math.max(maxTaken, ...tx.ranges.map((range) => range.consumed));
     last = tx.result;
   } while (!last.batch.done);
   const totalMs = performance.now() - t0;
@@ -227,6 +257,8 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
     batchMeanMs: later.length ? later.reduce((a, b) => a + b, 0) / later.length : 0,
     batchMaxMs: later.length ? Math.max(...later) : 0,
     transactions: times.length,
+    pricing,
+    maxTaken,
     totalMs,
     trades: last.clearing.trades,
     price: last.clearing.price,
@@ -248,6 +280,8 @@ async function main(): Promise<void> {
       'volume MWh',
       'price',
       'ClearMarket txs',
+      'pricing txs',
+      'max entries taken / range',
       'first tx ms',
       'later tx mean ms',
       'later tx max ms',
@@ -257,7 +291,7 @@ async function main(): Promise<void> {
       'total ms',
     ]),
   );
-  console.log(row(Array.from({ length: 13 }, () => '---')));
+  console.log(row(Array.from({ length: 15 }, () => '---')));
   for (const n of SIZES) {
     const pure = benchAuction(generate(n, 0));
     const clearing = await benchClearMarket(n);
@@ -272,6 +306,8 @@ async function main(): Promise<void> {
         pure.volume / 1e6,
         pure.price ?? '—',
         clearing.transactions,
+        clearing.pricing,
+        clearing.maxTaken,
         clearing.firstMs,
         clearing.batchMeanMs,
         clearing.batchMaxMs,

@@ -3,7 +3,7 @@
  * 10 000) from the integration tests' 50 traders into one market through the gateway, then clears
  * it with ClearMarket transactions until the last batch, and prints a table: posting throughput,
  * and per ClearMarket transaction its wall time (endorsement by a majority of peers, ordering,
- * commit), trades written and offers closed. The batch bound keeps every transaction far inside
+ * commit), book entries its pricing read, trades written and offers closed. The batch bound keeps every transaction far inside
  * the peer's 30 s chaincode execute timeout (core.yaml `chaincode.executetimeout`).
  *
  * Not a test: numbers depend on the machine. Each trader posts its offers one after another (every
@@ -93,6 +93,8 @@ async function postOffers(traders: readonly EstpClient[], marketId: string, coun
 interface BatchRow {
   batch: number;
   ms: number;
+  /** Book entries the step's pricing read. */
+  priced: number;
   trades: number;
   closed: number;
 }
@@ -109,10 +111,14 @@ async function clear(marketId: string): Promise<{ rows: BatchRow[]; result: Clea
     rows.push({
       batch: result.batch.number,
       ms: performance.now() - started,
+      priced: result.batch.priced,
       trades: result.batch.trades,
       closed: result.batch.offersClosed,
     });
-    log(`  batch ${result.batch.number}: ${result.batch.trades} trades, ${result.batch.offersClosed} closed`);
+    log(
+      `  batch ${result.batch.number}: priced ${result.batch.priced}, ${result.batch.trades} trades, ` +
+        `${result.batch.offersClosed} closed`,
+    );
     if (result.batch.done) return { rows, result };
   }
 }
@@ -179,9 +185,9 @@ async function main(): Promise<void> {
   console.log('\nper transaction (submit → committed):\n');
   console.log(
     table([
-      ['batch', 'ms', 'trades', 'offers closed'],
-      ['---', '---', '---', '---'],
-      ...rows.map((row) => [row.batch, Math.round(row.ms), row.trades, row.closed]),
+      ['batch', 'ms', 'book entries priced', 'trades', 'offers closed'],
+      ['---', '---', '---', '---', '---'],
+      ...rows.map((row) => [row.batch, Math.round(row.ms), row.priced, row.trades, row.closed]),
     ]),
   );
 }

@@ -105,7 +105,7 @@ describe('concurrency on the real network', () => {
           offerId: `${RUN}-o${index + 1}`,
           marketId: MARKET,
           side: index % 2 === 0 ? 'BUY' : 'SELL',
-          quantityWh: 2_000 + 100 * index,
+          quantityWh: 1_000 * (2 + (index % 5)),
           price: 10 + (index % 25),
         }),
       ),
@@ -231,8 +231,9 @@ describe('concurrency on the real network', () => {
     // And minted − burned = available + escrowed over the whole ledger
     const { conservation } = await totals(clients);
     expect(conservation.money.balanced).toBe(true);
-    expect(conservation.money.minted - conservation.money.burned).toBe(
-      conservation.money.available + conservation.money.escrowed,
+    const money = conservation.money;
+    expect(BigInt(money.minted) - BigInt(money.burned)).toBe(
+      BigInt(money.available) + BigInt(money.escrowed),
     );
   });
 });

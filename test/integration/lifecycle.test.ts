@@ -154,6 +154,9 @@ describe('the ESTP lifecycle across three orgs', () => {
       batchId: 'b1',
       quantityWh: 50_000,
       evidenceHash: 'b'.repeat(64),
+      // the savings of the last 30 days, measured and over
+      periodStart: Date.now() - 30 * 86_400_000,
+      periodEnd: Date.now() - 60_000,
     });
 
     // Then the community peer sees them held by the saver

@@ -126,6 +126,11 @@ const DISPUTANT: Actor = { org: 'community', user: 'trust-disputant' };
 const PRICE = 100; // minor units per kWh
 const KWH = 1_000;
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+/**
+ * The savings period certificates are issued for: the last minute, over. A project's periods may
+ * not overlap, so a later run's period (a later minute) never overlaps an earlier run's.
+ */
+const pastPeriod = () => ({ periodStart: Date.now() - 61_000, periodEnd: Date.now() - 1_000 });
 
 /** What the fixture prepared (filled in by beforeAll). */
 const fixture = {
@@ -379,6 +384,7 @@ const ROWS: readonly Row[] = [
       batchId: `${RUN}-B`,
       quantityWh: KWH,
       evidenceHash: hash(`${RUN} m&v`),
+      ...pastPeriod(),
     }),
     probes: () => [historyOf('SavingsProject', fixture.makerProject), account(id(MAKER.org, MAKER.user))],
     phase: 'open',
@@ -614,6 +620,7 @@ async function ensureCertificates(actor: Actor, mspId: string, minimumWh: number
     batchId: `${RUN}-fix`,
     quantityWh: 10 * minimumWh,
     evidenceHash: hash(`${projectId} fixture`),
+    ...pastPeriod(),
   });
 }
 

@@ -13,8 +13,9 @@ import { createHash } from 'node:crypto';
 import { type Contract, Context, JSONSerializer } from 'fabric-contract-api';
 import { ClientIdentity, ChaincodeStub as ShimStub } from 'fabric-shim';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { setPeerClock } from '../../chaincode/src/lib/time';
 import { type IdentityOptions, type TestIdentity, testIdentity } from './certs';
-import { type RangeRead, type TransactionRecord, TestStub, WorldState } from './stub';
+import { type RangeRead, TOTAL_QUERY_LIMIT, type TransactionRecord, TestStub, WorldState } from './stub';
 
 export type { TestIdentity, IdentityOptions } from './certs';
 export type { RangeRead, TransactionRecord } from './stub';
@@ -34,6 +35,11 @@ export interface TxOptions {
   txId?: string;
   /** MSP of the endorsing peer (`stub.getMspID()`); default the caller's MSP. */
   peerMspId?: string;
+  /**
+   * The endorsing peer's clock while the transaction runs, ms; default the transaction timestamp
+   * (a peer whose clock agrees). The chaincode refuses timestamps far from it (lib/time.ts).
+   */
+  peerClockMs?: number;
 }
 
 export interface TxResult<T> {
@@ -65,6 +71,8 @@ export interface DispatchResult {
 export interface LedgerOptions {
   /** Fail a transaction that leaves a query iterator open (default true). */
   failOnOpenIterators?: boolean;
+  /** The peer's `ledger.state.totalQueryLimit` (default 100 000, as on the peer). */
+  totalQueryLimit?: number;
 }
 
 const defaultSerializers = {
@@ -104,17 +112,21 @@ function transactionNames(contract: Contract): string[] {
 }
 
 export class TestLedger {
-  private readonly world = new WorldState();
+  private readonly world: WorldState;
   private readonly committedTxIds = new Set<string>();
   private clock = DEFAULT_TIME_MS;
   private txCount = 0;
   /** The record of the last transaction run (committed or not). */
   last: TransactionRecord | undefined;
 
-  private constructor(private readonly options: Required<LedgerOptions>) {}
+  private constructor(private readonly options: Required<LedgerOptions>) {
+    this.world = new WorldState(options.totalQueryLimit);
+  }
 
   static create(options: LedgerOptions = {}): Promise<TestLedger> {
-    return Promise.resolve(new TestLedger({ failOnOpenIterators: true, ...options }));
+    return Promise.resolve(
+      new TestLedger({ failOnOpenIterators: true, totalQueryLimit: TOTAL_QUERY_LIMIT, ...options }),
+    );
   }
 
   /** A client identity with a real certificate (cached per process). */
@@ -185,7 +197,13 @@ export class TestLedger {
   ): Promise<DispatchResult> {
     const chaincode = chaincodeOf(contracts);
     const stub = this.newStub(fcn, args, caller, options);
-    const response = await chaincode.Invoke(stub);
+    setPeerClock(() => options.peerClockMs ?? stub.record.timestampMs);
+    let response: Awaited<ReturnType<ChaincodeFromContract['Invoke']>>;
+    try {
+      response = await chaincode.Invoke(stub);
+    } finally {
+      setPeerClock(undefined);
+    }
     this.last = stub.record;
     this.checkIterators(stub, fcn);
     if (response.status === 200 && options.commit !== false) this.commit(stub.record);
@@ -327,7 +345,13 @@ export class TestLedger {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     settable.setClientIdentity(new ClientIdentity(stub));
     this.last = stub.record;
-    const result = await body(ctx);
+    setPeerClock(() => options.peerClockMs ?? stub.record.timestampMs);
+    let result: T;
+    try {
+      result = await body(ctx);
+    } finally {
+      setPeerClock(undefined);
+    }
     this.checkIterators(stub, fcn);
     return { stub, result };
   }

@@ -9,6 +9,14 @@
  *   partial composite key query is the prefix range `[prefix, prefix + U+10FFFF)`;
  * - paginated queries return `bookmark` = the next key after the page, or "" when none remains
  *   (LevelDB peeks the next key), and fail like the peer's txSimulator when mixed with writes;
+ * - the paging metadata travels as a protobuf message that is left out when empty, so a page with
+ *   no records (and hence no bookmark) comes back as `{ iterator }` with NO `metadata`, and a page
+ *   size of 0 without a bookmark is an unpaginated query (no metadata either);
+ * - an unpaginated range returns at most the peer's `totalQueryLimit` entries and then ends as if
+ *   the range were exhausted (the peer gives no sign that it cut the result);
+ * - query results are `{ key, value }` (fabric-shim sets no `namespace`); an unpaginated range
+ *   reaches the chaincode in batches of 100 (the peer's maxResultLimit), and the read set records
+ *   the keys of the batches fetched, not the whole range;
  * - only the last `setEvent` is kept; history is newest first.
  *
  * Composite keys use fabric-shim's own `createCompositeKey`/`splitCompositeKey`. Anything a
@@ -32,8 +40,13 @@ import Long from 'long';
 const COMPOSITEKEY_NS = '\x00';
 const EMPTY_KEY_SUBSTITUTE = '\x01';
 const MAX_UNICODE_RUNE_VALUE = '\u{10ffff}';
-/** The peer's `ledger.state.totalQueryLimit` default: the page size used when none is given. */
+/**
+ * The peer's `ledger.state.totalQueryLimit` default: the most entries one range query returns
+ * (a page size above it is cut to it, and an unpaginated range silently ends there).
+ */
 export const TOTAL_QUERY_LIMIT = 100_000;
+/** The peer's maxResultLimit: an unpaginated range reaches the chaincode this many entries at a time. */
+export const QUERY_BATCH = 100;
 
 /** The txSimulator's errors, verbatim. */
 export const PAGINATED_AFTER_WRITE =
@@ -54,8 +67,10 @@ export interface RangeRead {
   /** "" = unbounded. */
   readonly endKey: string;
   readonly paginated: boolean;
-  /** The keys the scan returned. */
+  /** The keys the peer fetched for the chaincode (whole batches of 100, or the whole page). */
   readonly keys: readonly string[];
+  /** How many entries the chaincode took with `next()`. */
+  consumed: number;
 }
 
 /** Everything a transaction read, wrote and emitted. */
@@ -100,10 +115,16 @@ function notSupported(what: string): never {
 
 /** The committed world state, history and private data of the test channel. */
 export class WorldState {
+  /** The peer's `totalQueryLimit` this ledger simulates (smaller values let tests reach it). */
+  readonly totalQueryLimit: number;
   private readonly values = new Map<string, Buffer>();
   private sorted: { key: string; bytes: Buffer }[] | undefined;
   private readonly versions = new Map<string, KeyVersion[]>();
   private readonly collections = new Map<string, Map<string, Buffer>>();
+
+  constructor(totalQueryLimit = TOTAL_QUERY_LIMIT) {
+    this.totalQueryLimit = totalQueryLimit;
+  }
 
   /** The committed value, or undefined. */
   get(key: string): Buffer | undefined {
@@ -192,18 +213,33 @@ class StubIterator<T> implements Iterators.CommonIterator<T> {
   private position = 0;
   private closed = false;
 
+  /**
+   * @param fetched called with the index of each item the peer sends before it is taken (the
+   *   iterator fetches `batch` items at a time, the first batch at once).
+   */
   constructor(
     private readonly items: readonly T[],
     private readonly open: Set<StubIterator<unknown>>,
+    private readonly batch = Number.MAX_SAFE_INTEGER,
+    private readonly fetched: (index: number) => void = () => undefined,
+    private readonly taken: () => void = () => undefined,
   ) {
     open.add(this);
+    this.fetch();
+  }
+
+  private fetch(): void {
+    const end = Math.min(this.items.length, this.position + this.batch);
+    for (let index = this.position; index < end; index += 1) this.fetched(index);
   }
 
   next(): Promise<Iterators.NextResult<T>> {
     if (this.closed) return Promise.reject(new Error('iterator used after close()'));
+    if (this.position > 0 && this.position % this.batch === 0) this.fetch();
     const item = this.items[this.position];
     if (item === undefined) return Promise.resolve({ done: true } as Iterators.NextResult<T>);
     this.position += 1;
+    this.taken();
     return Promise.resolve({ value: item, done: false });
   }
 
@@ -571,20 +607,39 @@ export class TestStub implements ChaincodeStub {
     return writes;
   }
 
-  private recordRange(startKey: string, endKey: string, paginated: boolean, entries: [string, Buffer][]) {
-    const keys = entries.map(([key]) => key);
-    for (const key of keys) this.record.reads.add(key);
-    this.record.ranges.push({ startKey, endKey, paginated, keys });
+  /** An iterator over `entries` that records the range, its fetched keys and what is taken. */
+  private rangeOver(
+    startKey: string,
+    endKey: string,
+    paginated: boolean,
+    entries: [string, Buffer][],
+  ): StubIterator<Iterators.KV> {
+    const range: RangeRead & { keys: string[] } = { startKey, endKey, paginated, keys: [], consumed: 0 };
+    this.record.ranges.push(range);
+    return new StubIterator(
+      this.kvs(entries),
+      this.openIterators,
+      paginated ? Number.MAX_SAFE_INTEGER : QUERY_BATCH,
+      (index) => {
+        const key = entries[index]![0];
+        range.keys.push(key);
+        this.record.reads.add(key);
+      },
+      () => {
+        range.consumed += 1;
+      },
+    );
   }
 
+  /** fabric-shim's query results carry only `key` and `value`, whatever the typings say. */
   private kvs(entries: [string, Buffer][]): Iterators.KV[] {
-    return entries.map(([key, value]) => ({ namespace: '', key, value }));
+    return entries.map(([key, value]) => ({ key, value }) as unknown as Iterators.KV);
   }
 
+  /** An unpaginated range: at most totalQueryLimit entries, then it just ends (as on the peer). */
   private rangeIterator(startKey: string, endKey: string): Iterators.StateQueryIterator {
-    const entries = this.world.range(startKey, endKey);
-    this.recordRange(startKey, endKey, false, entries);
-    return new StubIterator(this.kvs(entries), this.openIterators);
+    const entries = this.world.range(startKey, endKey).slice(0, this.world.totalQueryLimit);
+    return this.rangeOver(startKey, endKey, false, entries);
   }
 
   private page(
@@ -593,23 +648,29 @@ export class TestStub implements ChaincodeStub {
     pageSize: number,
     bookmark: string,
   ): StateQueryResponse<Iterators.StateQueryIterator> {
+    // The peer treats page size 0 without a bookmark as no pagination at all (no metadata).
+    if (pageSize === 0 && bookmark === '') {
+      return {
+        iterator: this.rangeIterator(startKey, endKey),
+      } as StateQueryResponse<Iterators.StateQueryIterator>;
+    }
     if (this.writePerformed) throw new Error(PAGINATED_AFTER_WRITE);
     this.paginatedQueriesPerformed = true;
     // The peer resumes at the bookmark (the first key of the next page).
     const from = bookmark || startKey;
-    const limit = pageSize > 0 && pageSize < TOTAL_QUERY_LIMIT ? Math.floor(pageSize) : TOTAL_QUERY_LIMIT;
+    const cap = this.world.totalQueryLimit;
+    const limit = pageSize > 0 && pageSize < cap ? Math.floor(pageSize) : cap;
     const all = this.world.range(from, endKey);
     const entries = all.slice(0, limit);
     // LevelDB peeks the key after the page: "" when the page reached the end of the range.
     const next = all[limit];
-    this.recordRange(from, endKey, true, entries);
-    const iterator = new StubIterator(this.kvs(entries), this.openIterators);
-    if (entries.length === 0 && !next) {
-      // fabric-shim reads the metadata only when the peer sent some bytes, and an all-default
-      // QueryResponseMetadata (no records, no bookmark) serialises to none: an empty last page
-      // comes without metadata, whatever the typings say (seen on the real network).
+    const iterator = this.rangeOver(from, endKey, true, entries);
+    const metadata = { fetchedRecordsCount: entries.length, bookmark: next ? next[0] : '' };
+    // QueryResponseMetadata is a protobuf message: with count 0 and an empty bookmark it encodes
+    // to no bytes, and fabric-shim then sets no `metadata` at all (handler.js handleGetQueryResult).
+    if (metadata.fetchedRecordsCount === 0 && metadata.bookmark === '') {
       return { iterator } as unknown as StateQueryResponse<Iterators.StateQueryIterator>;
     }
-    return { iterator, metadata: { fetchedRecordsCount: entries.length, bookmark: next ? next[0] : '' } };
+    return { iterator, metadata };
   }
 }

@@ -16,6 +16,7 @@ import { CONTRACTS, type ContractDeclaration } from '../../chaincode/src/declara
 import { type AnyDeclaration, inputSummary } from '../../chaincode/src/lib/declaration';
 import { ErrorCode } from '../../chaincode/src/lib/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../chaincode/src/lib/pagination';
+import { TX_TIME_TOLERANCE_MS } from '../../chaincode/src/lib/time';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Loads a chaincode source module by path (the tool runs under ts-node or ts-jest). */
@@ -247,7 +248,9 @@ export function renderReference(): string {
     'and holds the role as a capability, and the caller is not a SUSPENDED or REVOKED participant',
     '([trust.md](trust.md)); further rules (same org, ACTIVE participant, ownership, neutral org,',
     "independent meter) are in the errors column. Each transaction's fields, with their units, follow",
-    "its contract's table; times are ms since the epoch or ISO-8601 UTC text.",
+    "its contract's table; times are ms since the epoch or ISO-8601 UTC text. Every transaction, queries",
+    `included, fails with ESTP_BAD_TIMESTAMP when its timestamp is more than ${TX_TIME_TOLERANCE_MS / 1000} s from the endorsing`,
+    "peer's clock ([trust.md](trust.md#ledger-time)).",
     '',
   ];
   for (const [contractName, contract] of Object.entries(CONTRACTS) as [string, ContractDeclaration][]) {

@@ -1,18 +1,21 @@
 /**
  * The pure call auction (chaincode/src/market/auction.ts): examples, then fast-check properties —
- * limits respected, volume maximal, one uniform price, independence of the input order, and
- * conservation of quantities.
+ * limits respected, volume maximal, one uniform price, independence of the input order,
+ * conservation of quantities, minimum fills honoured, and the walk resumable slice by slice.
  */
 import fc from 'fast-check';
 import {
   type AuctionResult,
+  EMPTY_WALK,
   type Order,
+  type WalkState,
   clearingPrice,
   compareAsks,
   compareBids,
   compareIds,
   matchOrders,
   runAuction,
+  walk,
 } from '../../chaincode/src/market/auction';
 
 const RUNS = 500;
@@ -267,6 +270,109 @@ describe('runAuction properties', () => {
         expect(pairs).toEqual(
           full.pairs.map((p) => [full.bids[p.bid]!.id, full.asks[p.ask]!.id, p.quantity]),
         );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('minimum fills', () => {
+  /** A small book whose orders may carry a minimum fill (quantities small enough to brute-force). */
+  const minOrders = fc.array(
+    fc.record({
+      price: fc.integer({ min: 0, max: 12 }),
+      quantity: fc.integer({ min: 1, max: 40 }),
+      time: fc.integer({ min: 0, max: 3 }),
+      minFill: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+    }),
+    { maxLength: 12 },
+  );
+  const minBook = fc.tuple(minOrders, minOrders).map(([bids, asks]) => ({
+    bids: bids.map((o, n) => ({ ...o, id: `b${n}` })),
+    asks: asks.map((o, n) => ({ ...o, id: `a${n}` })),
+  }));
+
+  /** Each order's fill when the sorted sides trade `volume` front to front. */
+  const fillsAt = (sorted: readonly Order[], volume: number) => {
+    let start = 0;
+    return sorted.map((o) => {
+      const fill = Math.max(0, Math.min(o.quantity, volume - start));
+      start += o.quantity;
+      return fill;
+    });
+  };
+  const respects = (sorted: readonly Order[], volume: number) =>
+    fillsAt(sorted, volume).every(
+      (fill, n) => fill === 0 || fill === sorted[n]!.quantity || fill >= (sorted[n]!.minFill ?? 0),
+    );
+
+  test('Given an all-or-nothing marginal bid, Then the auction stops before it, never skipping it', () => {
+    const result = runAuction(
+      [{ ...order('b1', 120, 1000) }, { ...order('b2', 100, 2000), minFill: 2000 }, order('b3', 99, 5000)],
+      [order('s1', 80, 1500), order('s2', 90, 1000)],
+    );
+    // Divisibly b1 takes 1 000 and b2 1 500 of its 2 000; b2 wants all or nothing: cut back to 1 000.
+    expect(result.volume).toBe(1000);
+    expect(result.price).toBe(100); // marginal pair b1 (120) and s1 (80)
+    expect(result.bidRemaining).toEqual([0, 2000, 5000]);
+  });
+
+  test('property: no order trades less than its minimum, and the volume is the largest that respects them', () => {
+    fc.assert(
+      fc.property(minBook, ({ bids, asks }) => {
+        const result = runAuction(bids, asks);
+        const divisible = runAuction(
+          bids.map((o) => ({ ...o, minFill: undefined })),
+          asks.map((o) => ({ ...o, minFill: undefined })),
+        );
+        // every fill is 0, the whole order, or at least its minimum
+        expect(respects(result.bids, result.volume) && respects(result.asks, result.volume)).toBe(true);
+        // the volume is the largest ≤ the divisible volume at which both sides respect the minimums
+        let largest = 0;
+        for (let v = 0; v <= divisible.volume; v += 1) {
+          if (respects(result.bids, v) && respects(result.asks, v)) largest = v;
+        }
+        expect(result.volume).toBe(largest);
+        // and still nobody trades beyond its limit
+        for (const pair of result.pairs) {
+          expect(result.bids[pair.bid]!.price).toBeGreaterThanOrEqual(result.price!);
+          expect(result.asks[pair.ask]!.price).toBeLessThanOrEqual(result.price!);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('property: walking the book in slices across "transactions" gives the same volume and price', () => {
+    fc.assert(
+      fc.property(minBook, fc.integer({ min: 1, max: 4 }), ({ bids, asks }, slice) => {
+        const whole = runAuction(bids, asks);
+        const sortedBids = [...bids].sort(compareBids);
+        const sortedAsks = [...asks].sort(compareAsks);
+        let state: WalkState = EMPTY_WALK;
+        let b = 0;
+        let a = 0;
+        for (let calls = 0; calls < 1000; calls += 1) {
+          const bidSlice = sortedBids.slice(b, b + slice);
+          const askSlice = sortedAsks.slice(a, a + slice);
+          const step = walk(
+            state,
+            bidSlice,
+            askSlice,
+            b + slice >= sortedBids.length,
+            a + slice >= sortedAsks.length,
+          );
+          // the state survives a round trip through the ledger's JSON
+          state = JSON.parse(JSON.stringify(step.state)) as WalkState;
+          b += step.bidsTaken;
+          a += step.asksTaken;
+          if (step.outcome === 'done') break;
+        }
+        expect(state.best.volume).toBe(whole.volume);
+        expect([state.best.bidPrice, state.best.askPrice]).toEqual([
+          whole.marginalBidPrice,
+          whole.marginalAskPrice,
+        ]);
       }),
       { numRuns: RUNS },
     );

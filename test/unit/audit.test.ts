@@ -8,7 +8,9 @@ import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import { MAX_HISTORY_LIMIT, type RecordHistory } from '../../chaincode/src/audit/history';
 import { TOTALS_SECTIONS, type Totals } from '../../chaincode/src/audit/totals';
 import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
+import { MAX_ACCOUNT_TOTAL } from '../../chaincode/src/lib/money';
 import type { Page } from '../../chaincode/src/lib/pagination';
+import { emptyAccount } from '../../chaincode/src/lib/accounts';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import { adminOf, bootstrapConsortium, registerParticipant } from '../support/world';
 
@@ -273,6 +275,27 @@ describe('Audit', () => {
           money: { minted: 0, burned: 0, available: 0, escrowed: 0, balanced: true },
           certificates: { issuedWh: 0, retiredWh: 0, heldWh: 0, escrowedWh: 0, balanced: true },
         },
+      });
+    });
+
+    it("stays exact beyond 2⁵³ and beyond the peer's totalQueryLimit: BigInt sums, paged reads", async () => {
+      // Given ten accounts each minted the per-account cap (Σ 10¹⁶ > 2⁵³), written directly
+      await ledger.transact(auditor, async (ctx) => {
+        for (let n = 0; n < 10; n += 1) {
+          const id = `CommunityMSP:whale${n}`;
+          const whale = { ...emptyAccount(id, ''), available: MAX_ACCOUNT_TOTAL, minted: MAX_ACCOUNT_TOTAL };
+          await ctx.stub.putState(
+            ctx.stub.createCompositeKey('Account', [id]),
+            Buffer.from(JSON.stringify(whale)),
+          );
+        }
+      });
+      // When the auditor reads the totals
+      const totals = await ledger.evaluate<Totals>(audit, 'Totals', auditor, {});
+      // Then they are exact decimal strings beyond the safe range, and still balance
+      expect(totals.conservation).toMatchObject({
+        accounts: 10,
+        money: { minted: '10000000000000000', available: '10000000000000000', burned: 0, balanced: true },
       });
     });
 

@@ -60,6 +60,17 @@ describe('Dispute', () => {
     ).result.trade;
   }
 
+  /** The meter reports `deliveredWh` at delivery end: the trade can now be disputed. */
+  async function deliver(tradeId = trade.id, deliveredWh = 5000): Promise<void> {
+    world.ledger.setTime(Math.max(world.ledger.now(), market.deliveryEndMs));
+    await world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
+      tradeId,
+      deliveredWh,
+      meterId: 'MTR-B',
+      readingHash: HASH,
+    });
+  }
+
   async function expectRejected(run: Promise<unknown>, code: RegExp): Promise<void> {
     const before = world.ledger.state();
     await expect(run).rejects.toThrow(code);
@@ -77,13 +88,7 @@ describe('Dispute', () => {
 
   describe('Open', () => {
     it('a party opens a dispute within the window; the trade freezes', async () => {
-      world.ledger.setTime(market.deliveryEndMs);
-      await world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
-        tradeId: trade.id,
-        deliveredWh: 5000,
-        meterId: 'MTR-B',
-        readingHash: HASH,
-      });
+      await deliver();
       const tx = await open(bob);
       expect(tx.result).toMatchObject({
         id: trade.id,
@@ -96,16 +101,32 @@ describe('Dispute', () => {
         status: 'DISPUTED',
         disputedFrom: 'DELIVERED',
       });
+      expect(tx.result.rulingDeadlineMs).toBe(market.rulingDeadlineMs);
       expect(tx.event?.name).toBe(EventName.DisputeOpened);
       world.ledger.setTime(market.settleAfterMs);
       await expectRejected(
         world.ledger.submit(settlement, 'Settle', alice, { tradeId: trade.id }),
-        /ESTP_ILLEGAL_STATE: trade .* is DISPUTED: frozen/,
+        /ESTP_ILLEGAL_STATE: trade .* is DISPUTED: frozen until the dispute is ruled or lapses at its ruling deadline/,
       );
       await expectRejected(open(alice), /ESTP_ILLEGAL_STATE: trade .* is DISPUTED/);
     });
 
+    it('only once the delivery is reported or the report deadline has passed', async () => {
+      // Given a MATCHED trade without a meter report
+      // When a party disputes it before the report deadline, there is nothing to dispute yet
+      world.ledger.setTime(market.reportDeadlineMs);
+      await expectRejected(
+        open(alice),
+        /ESTP_TOO_EARLY: trade .* can be disputed once its delivery is reported or its report deadline .* has passed/,
+      );
+      // Then once the deadline passed without a report, it can
+      world.ledger.setTime(market.reportDeadlineMs + 1);
+      expect((await open(alice)).result.status).toBe('OPEN');
+      expect(world.ledger.readRecord<Trade>('Trade', trade.id)?.disputedFrom).toBe('MATCHED');
+    });
+
     it('rejects non-parties, other roles, late disputes and certificate trades', async () => {
+      await deliver();
       const carol = await trader(world, 'UtilityMSP', 'carol');
       await expectRejected(open(carol), /ESTP_FORBIDDEN: UtilityMSP:carol is not a party/);
       await expectRejected(open(world.arbiters.UtilityMSP), /requires estp.role member/);
@@ -136,6 +157,8 @@ describe('Dispute', () => {
         batchId: 'B',
         quantityWh: 1000,
         evidenceHash: HASH,
+        periodStart: 0,
+        periodEnd: 1000,
       });
       const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
       const buy = await post(world, alice, {
@@ -153,6 +176,8 @@ describe('Dispute', () => {
   });
 
   describe('AddEvidence', () => {
+    beforeEach(() => deliver());
+
     it('parties and neutral arbiters add evidence; others cannot', async () => {
       await open(alice);
       const tx = await world.ledger.submit<Dispute>(disputes, 'AddEvidence', bob, {
@@ -190,20 +215,83 @@ describe('Dispute', () => {
       );
     });
 
-    it('holds at most 50 entries', async () => {
+    it('holds at most 20 entries per side, so no side can fill the record for another', async () => {
+      // Given a dispute opened by the buyer (its first entry)
       await open(alice);
-      for (let n = 1; n < 50; n += 1) {
-        await world.ledger.submit(disputes, 'AddEvidence', alice, { tradeId: trade.id, evidenceHash: HASH2 });
-      }
+      const add = (who: TestIdentity) =>
+        world.ledger.submit<Dispute>(disputes, 'AddEvidence', who, {
+          tradeId: trade.id,
+          evidenceHash: HASH2,
+        });
+      for (let n = 1; n < 20; n += 1) await add(alice);
+      // When the buyer adds a 21st entry, it is refused
       await expectRejected(
-        world.ledger.submit(disputes, 'AddEvidence', alice, { tradeId: trade.id, evidenceHash: HASH2 }),
-        /holds the maximum of 50 evidence entries/,
+        add(alice),
+        /ESTP_LIMIT_EXCEEDED: the buyer added the maximum of 20 evidence entries to dispute/,
       );
+      // Then the seller and a neutral organisation's arbiters still have their own 20 each
+      for (let n = 0; n < 20; n += 1) await add(bob);
+      await expectRejected(add(bob), /the seller added the maximum of 20/);
+      const last = await add(world.arbiters.UtilityMSP);
+      expect(last.result.evidence).toHaveLength(41);
+    });
+  });
+
+  describe('Disputes end', () => {
+    it('rulings and evidence are refused from the ruling deadline; Settle then lets the meter report stand', async () => {
+      // Given a dispute on a trade whose meter reported 5 000 of 10 000 Wh
+      await deliver(trade.id, 5000);
+      await open(alice);
+      const deadline = market.rulingDeadlineMs!;
+      expect(deadline).toBe(market.settleAfterMs + 7 * 24 * HOUR);
+      // When the arbiters have not agreed by the deadline
+      world.ledger.setTime(deadline - 1);
+      await expectRejected(
+        world.ledger.submit(settlement, 'Settle', bob, { tradeId: trade.id }),
+        /ESTP_ILLEGAL_STATE: trade .* is DISPUTED: frozen/,
+      );
+      world.ledger.setTime(deadline);
+      await expectRejected(
+        ruling(world.arbiters.UtilityMSP, 9000, 0),
+        /ESTP_TOO_LATE: rulings on .* closed at its ruling deadline/,
+      );
+      await expectRejected(
+        world.ledger.submit(disputes, 'AddEvidence', bob, { tradeId: trade.id, evidenceHash: HASH2 }),
+        /ESTP_TOO_LATE: evidence on .* closed at its ruling deadline/,
+      );
+      // Then Settle applies the default outcome: the meter report stands (5 000 Wh; the shortfall
+      // penalty min(collateral 100, value(5 000 − 200, 100) = 480) takes the whole collateral)
+      const settled = await world.ledger.submit<Trade>(settlement, 'Settle', bob, { tradeId: trade.id });
+      expect(settled.result).toMatchObject({
+        status: 'SETTLED',
+        settlement: { basis: 'DELIVERED', deliveredWh: 5000, paid: 500, buyerRefund: 500, penalty: 100 },
+      });
+      expect(world.ledger.readRecord<Dispute>('Dispute', trade.id)).toMatchObject({
+        status: 'LAPSED',
+        lapsedAt: settled.result.settlement?.settledAt,
+      });
+      checkInvariants(world);
+    });
+
+    it('a lapsed dispute on a trade without a report settles as a default', async () => {
+      world.ledger.setTime(market.reportDeadlineMs + 1);
+      await open(bob);
+      world.ledger.setTime(market.rulingDeadlineMs!);
+      const settled = await world.ledger.submit<Trade>(settlement, 'Settle', alice, { tradeId: trade.id });
+      expect(settled.result.settlement).toMatchObject({ basis: 'DEFAULTED', deliveredWh: 0, paid: 0 });
+      expect(settled.result.defaultedAt).toBe(new Date(market.rulingDeadlineMs!).toISOString());
+      checkInvariants(world);
+    });
+
+    it('a market can shorten the ruling window', async () => {
+      const quick = await openMarket(world, 'M2', { rulingWindowMs: 60_000 });
+      expect(quick.rulingDeadlineMs).toBe(quick.settleAfterMs + 60_000);
     });
   });
 
   describe('Rule', () => {
     it('parties of two orgs: the one neutral org rules; the ruling drives settlement after the notice window', async () => {
+      await deliver();
       await open(alice);
       await expectRejected(
         ruling(world.arbiters.CommunityMSP, 0, 0),
@@ -259,8 +347,9 @@ describe('Dispute', () => {
     });
 
     it('parties of one org: arbiters of two neutral orgs must submit the same ruling', async () => {
-      const carol = await trader(world, 'CommunityMSP', 'carol', 1_000_000);
+      const carol = await trader(world, 'CommunityMSP', 'carol', 1_000_000, { meterIds: ['MTR-C'] });
       const local = await matched(alice, carol);
+      world.ledger.setTime(market.reportDeadlineMs + 1);
       await open(carol, local.id);
       const first = await ruling(world.arbiters.UtilityMSP, 8000, 0, local.id);
       expect(first.result.status).toBe('OPEN');
@@ -280,6 +369,7 @@ describe('Dispute', () => {
     });
 
     it('an arbiter of an organisation that is not ACTIVE cannot rule', async () => {
+      await deliver();
       await open(alice);
       const outsider = await world.ledger.identity('CityMSP', 'arbiter', ['arbiter']);
       await expectRejected(
@@ -291,6 +381,7 @@ describe('Dispute', () => {
     it('an arbiter rules only as an ACTIVE participant: unregistered, PENDING and SUSPENDED arbiters are refused', async () => {
       // Given an open dispute between Community and Enterprise, and Utility (neutral) arbiters that
       // are not registered, PENDING or SUSPENDED
+      await deliver();
       await open(alice);
       const unregistered = await world.ledger.identity('UtilityMSP', 'arbiter2', ['arbiter']);
       const pending = await world.ledger.identity('UtilityMSP', 'arbiter3', ['arbiter']);
@@ -327,6 +418,7 @@ describe('Dispute', () => {
 
   describe('Get and List', () => {
     it('reads disputes by trade and by party', async () => {
+      await deliver();
       await open(alice);
       const got = await world.ledger.evaluate<Dispute>(disputes, 'Get', bob, { tradeId: trade.id });
       expect(got.claim).toBe('meter under-read');

@@ -168,7 +168,9 @@ describe('in-memory Fabric stub', () => {
         await ctx.stub.deleteState('c');
       });
       expect([...result.reads].sort()).toEqual(['b', 'c', 'zz']);
-      expect(result.ranges).toEqual([{ startKey: 'b', endKey: '', paginated: false, keys: ['b', 'c'] }]);
+      expect(result.ranges).toEqual([
+        { startKey: 'b', endKey: '', paginated: false, keys: ['b', 'c'], consumed: 2 },
+      ]);
       expect(new Map([...result.writes].map(([k, v]) => [k, text(v)]))).toEqual(
         new Map([
           ['x', '2'],
@@ -312,6 +314,53 @@ describe('in-memory Fabric stub', () => {
       expect(result).toEqual(['a', 'b', 'c']);
     });
 
+    it('return { key, value } results, with no namespace, like fabric-shim', async () => {
+      await seed({ a: '1' });
+      const { result } = await ledger.transact(alice, async (ctx) =>
+        (await drain(await ctx.stub.getStateByRange('', ''))).map((kv) => Object.keys(kv).sort()),
+      );
+      expect(result).toEqual([['key', 'value']]);
+    });
+
+    it('reach the chaincode in batches of 100: the read set holds the batches fetched, not the whole range', async () => {
+      // Given 250 keys
+      await ledger.transact(alice, async (ctx) => {
+        for (let n = 0; n < 250; n += 1)
+          await ctx.stub.putState(`k${n.toString().padStart(3, '0')}`, bytes('1'));
+      });
+      // When a scan takes 5 of them, and another 101
+      const take = (count: number) =>
+        ledger.transact(
+          alice,
+          async (ctx) => {
+            const iterator = await ctx.stub.getStateByRange('k', 'l');
+            for (let n = 0; n < count; n += 1) await iterator.next();
+            await iterator.close();
+          },
+          { commit: false },
+        );
+      const five = await take(5);
+      const many = await take(101);
+      // Then the peer fetched one batch for the first and two for the second
+      expect(five.ranges.map((r) => [r.keys.length, r.consumed])).toEqual([[100, 5]]);
+      expect(five.reads.size).toBe(100);
+      expect(many.ranges.map((r) => [r.keys.length, r.consumed])).toEqual([[200, 101]]);
+    });
+
+    it('end silently at the totalQueryLimit, as the peer cuts an unpaginated range', async () => {
+      // Given a peer whose totalQueryLimit is 2 and three keys
+      const small = await TestLedger.create({ totalQueryLimit: 2 });
+      await small.transact(alice, async (ctx) => {
+        for (const key of ['a', 'b', 'c']) await ctx.stub.putState(key, bytes('1'));
+      });
+      // When the whole range is read without pagination
+      const { result } = await small.transact(alice, async (ctx) =>
+        (await drain(await ctx.stub.getStateByRange('', ''))).map((kv) => kv.key),
+      );
+      // Then only the first two come back, and nothing says the result was cut
+      expect(result).toEqual(['a', 'b']);
+    });
+
     it('fail a transaction that leaves an iterator open', async () => {
       await seed({ a: '1' });
       await expect(
@@ -340,10 +389,12 @@ describe('in-memory Fabric stub', () => {
             bookmark,
           );
           const items = await drain(iterator);
+          // fabric-shim leaves `metadata` out when the page is empty: see the test below.
+          const found = metadata as typeof metadata | undefined;
           return {
             keys: items.map((kv) => ctx.stub.splitCompositeKey(kv.key).attributes[0]!),
-            bookmark: metadata.bookmark,
-            count: metadata.fetchedRecordsCount,
+            bookmark: found?.bookmark ?? '',
+            count: found?.fetchedRecordsCount ?? 0,
           };
         });
         walk.push(result);
@@ -369,18 +420,55 @@ describe('in-memory Fabric stub', () => {
       expect(walk[1]!.bookmark).toBe('');
     });
 
-    it('returns an empty page without metadata when nothing matches, as the real shim does', async () => {
-      await composite('Rec');
+    it('returns an empty page with NO metadata when nothing matches, as fabric-shim does', async () => {
+      // Given records of another type only
+      await composite('Other', 'o1');
+      // When a page of an empty range is read
       const { result } = await ledger.transact(alice, async (ctx) => {
+        const response = await ctx.stub.getStateByPartialCompositeKeyWithPagination('Rec', [], 3, '');
+        const items = await drain(response.iterator);
+        return { keys: Object.keys(response), items: items.length };
+      });
+      // Then the answer is { iterator } alone: the peer's QueryResponseMetadata (count 0, bookmark
+      // "") encodes to no bytes, and fabric-shim's handler only sets metadata for non-empty bytes
+      expect(result).toEqual({ keys: ['iterator'], items: 0 });
+    });
+
+    it('keeps the metadata of a non-empty last page (count, empty bookmark)', async () => {
+      const walk = await pages(3, ['r1']);
+      expect(walk).toEqual([{ keys: ['r1'], bookmark: '', count: 1 }]);
+    });
+
+    it('treats page size 0 without a bookmark as an unpaginated query (no metadata, writes allowed)', async () => {
+      await composite('Rec', 'r1', 'r2');
+      const { result } = await ledger.transact(alice, async (ctx) => {
+        const response = await ctx.stub.getStateByPartialCompositeKeyWithPagination('Rec', [], 0, '');
+        const items = await drain(response.iterator);
+        await ctx.stub.putState('k', bytes('v'));
+        return { keys: Object.keys(response), items: items.length };
+      });
+      expect(result).toEqual({ keys: ['iterator'], items: 2 });
+    });
+
+    it('cuts a page at the totalQueryLimit and returns the next key as bookmark', async () => {
+      const small = await TestLedger.create({ totalQueryLimit: 2 });
+      await small.transact(alice, async (ctx) => {
+        for (const id of ['r1', 'r2', 'r3'])
+          await ctx.stub.putState(ctx.stub.createCompositeKey('Rec', [id]), bytes('x'));
+      });
+      const { result } = await small.transact(alice, async (ctx) => {
         const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
           'Rec',
           [],
-          3,
+          10,
           '',
         );
-        return { keys: await drain(iterator), metadata };
+        return { items: (await drain(iterator)).length, metadata };
       });
-      expect(result).toEqual({ keys: [], metadata: undefined });
+      expect(result).toEqual({
+        items: 2,
+        metadata: { fetchedRecordsCount: 2, bookmark: '\x00Rec\x00r3\x00' },
+      });
     });
 
     it('by range respects the end key and the empty start key', async () => {

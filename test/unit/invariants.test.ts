@@ -6,8 +6,10 @@
  *
  *   minted − burned = Σ available + Σ escrowed;   issued − retired = Σ held + Σ escrowed,
  *
- * and every account's escrow equals what its open offers and unsettled trades lock. A rejected
- * transaction must be a typed ESTP error (a rule), never a crash, and must leave no trace.
+ * and every account's escrow equals what its open offers and unsettled trades lock; no trade,
+ * escrow or collateral is worth nothing while its quantity is positive. Owners are suspended and
+ * reinstated at random, so the clearing skips their offers. A rejected transaction must be a typed
+ * ESTP error (a rule), never a crash, and must leave no trace.
  */
 import fc from 'fast-check';
 import { conservationTotals } from '../../chaincode/src/settlement/totals';
@@ -15,6 +17,7 @@ import type { Dispute } from '../../chaincode/src/dispute/model';
 import type { Market, Offer } from '../../chaincode/src/market/model';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import type { TestIdentity } from '../support/fixture';
+import { adminOf, participantContract } from '../support/world';
 import {
   HASH,
   HOUR,
@@ -56,9 +59,16 @@ const op = fc.oneof(
       who,
       market: fc.integer({ min: 0, max: 1 }),
       side: fc.constantFrom('BUY' as const, 'SELL' as const),
-      quantityWh: fc.integer({ min: 1, max: 5_000 }),
+      // mostly on the markets' 1 kWh step, sometimes off it (refused)
+      quantityWh: fc.oneof(
+        { weight: 9, arbitrary: fc.integer({ min: 1, max: 5 }).map((kwh) => kwh * 1000) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }) },
+      ),
       price: fc.integer({ min: 0, max: 300 }),
-      minFillWh: fc.option(fc.integer({ min: 1, max: 2_000 }), { nil: undefined }),
+      minFillWh: fc.option(
+        fc.integer({ min: 1, max: 3 }).map((kwh) => kwh * 1000),
+        { nil: undefined },
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick }) },
@@ -68,7 +78,7 @@ const op = fc.oneof(
       kind: fc.constant('accept' as const),
       who,
       pick,
-      quantityWh: fc.integer({ min: 1, max: 3_000 }),
+      quantityWh: fc.integer({ min: 1, max: 3 }).map((kwh) => kwh * 1000),
     }),
   },
   {
@@ -82,7 +92,7 @@ const op = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('time' as const), phase: fc.integer({ min: 1, max: 5 }) }),
+    arbitrary: fc.record({ kind: fc.constant('time' as const), phase: fc.integer({ min: 1, max: 6 }) }),
   },
   {
     weight: 2,
@@ -104,6 +114,7 @@ const op = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('settle' as const), pick }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('suspend' as const), who }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -128,7 +139,10 @@ interface Scenario {
   traders: TestIdentity[];
   verifier: TestIdentity;
   markets: Market[];
-  /** Phase times: gate closure, delivery end, report deadline + 1, settleAfter, settleAfter + notice. */
+  /**
+   * Phase times: gate closure, delivery end, report deadline + 1, settleAfter, settleAfter + notice,
+   * the ruling deadline (disputes lapse).
+   */
   phases: number[];
   counter: number;
 }
@@ -166,6 +180,7 @@ async function scenario(): Promise<Scenario> {
       energy.reportDeadlineMs + 1,
       energy.settleAfterMs,
       energy.settleAfterMs + 2 * HOUR,
+      energy.rulingDeadlineMs!,
     ],
     counter: 0,
   };
@@ -276,12 +291,26 @@ async function run(s: Scenario, o: Op): Promise<void> {
       if (target) await ledger.submit(settlement, 'Settle', person(0), { tradeId: target.id });
       return;
     }
+    case 'suspend': {
+      // the trader's org admin suspends it, or reinstates it when it is suspended
+      const target = person(o.who);
+      const admin = await adminOf(ledger, target.mspId);
+      const status = ledger.readRecord<{ status: string }>('Participant', target.participantId)?.status;
+      await ledger.submit(participantContract, status === 'SUSPENDED' ? 'Reinstate' : 'Suspend', admin, {
+        id: target.participantId,
+        reason: 'random',
+      });
+      return;
+    }
     case 'issue':
       await ledger.submit(settlement, 'IssueCertificates', s.verifier, {
         projectId: `P${o.who}`,
         batchId: ref,
         quantityWh: o.quantityWh,
         evidenceHash: HASH,
+        // one period per batch, consecutive: a project's periods never overlap
+        periodStart: s.counter * 1000,
+        periodEnd: (s.counter + 1) * 1000,
       });
       return;
     case 'retire':
@@ -317,9 +346,18 @@ describe('conservation invariants under random transaction sequences', () => {
             }
             checkInvariants(s.world);
           }
-          // Drive every market and trade to its end: clear, then settle everything settleable.
+          // Drive every market and trade to its end: clear, then settle everything (disputes lapse).
           const { ledger } = s.world;
-          ledger.setTime(Math.max(ledger.now(), s.phases[4]!));
+          ledger.setTime(Math.max(ledger.now(), s.phases[5]!));
+          for (const person of s.traders) {
+            const status = ledger.readRecord<{ status: string }>('Participant', person.participantId)?.status;
+            if (status === 'SUSPENDED') {
+              await ledger.submit(participantContract, 'Reinstate', await adminOf(ledger, person.mspId), {
+                id: person.participantId,
+                reason: 'end',
+              });
+            }
+          }
           for (const market of s.markets) {
             while (ledger.readRecord<Market>('Market', market.id)?.status !== 'CLEARED') {
               await ledger.submit(markets, 'ClearMarket', s.traders[0]!, {
@@ -334,7 +372,6 @@ describe('conservation invariants under random transaction sequences', () => {
               step < 2 && ledger.readRecord<Trade>('Trade', trade.id)?.status !== 'SETTLED';
               step += 1
             ) {
-              if (ledger.readRecord<Trade>('Trade', trade.id)?.status === 'DISPUTED') break;
               await ledger.submit(settlement, 'Settle', s.traders[0]!, { tradeId: trade.id });
             }
           }
@@ -344,17 +381,32 @@ describe('conservation invariants under random transaction sequences', () => {
           ).result;
           expect(totals.money.balanced).toBe(true);
           expect(totals.certificates.balanced).toBe(true);
-          // Only disputed trades may still hold escrow.
-          const open = ledger.records<Trade>('Trade').filter((t) => t.status !== 'SETTLED');
-          expect(open.every((t) => t.status === 'DISPUTED')).toBe(true);
-          expect(totals.money.escrowed).toBe(open.reduce((sum, t) => sum + t.value + t.collateral, 0));
+          // Disputes end: every trade settled, nothing is left in escrow.
+          expect(ledger.records<Trade>('Trade').filter((t) => t.status !== 'SETTLED')).toEqual([]);
+          expect(totals.money.escrowed).toBe(0);
           expect(totals.certificates.escrowedWh).toBe(0);
+          // No positive quantity changed hands for nothing.
+          for (const trade of ledger.records<Trade>('Trade')) {
+            expect([trade.id, trade.value >= 1]).toEqual([trade.id, true]);
+            if (trade.commodity !== 'SAVINGS_CERT')
+              expect([trade.id, trade.collateral >= 1]).toEqual([trade.id, true]);
+          }
         }),
         { numRuns: RUNS },
       );
       if (process.env.ESTP_SHOW_OUTCOMES) console.log([...outcomes.entries()].sort());
       // The sequences exercised the successful paths, not only rejections.
-      for (const kind of ['post', 'accept', 'clear', 'report', 'settle', 'dispute', 'deposit', 'issue']) {
+      for (const kind of [
+        'post',
+        'accept',
+        'clear',
+        'report',
+        'settle',
+        'dispute',
+        'deposit',
+        'issue',
+        'suspend',
+      ]) {
         expect([kind, outcomes.get(`${kind}:ok`) ?? 0]).not.toEqual([kind, 0]);
       }
     },

@@ -10,7 +10,13 @@ import type { Market, Offer } from '../../chaincode/src/market/model';
 import { type Account, emptyAccount } from '../../chaincode/src/lib/accounts';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import { TestLedger, type TestIdentity } from '../support/fixture';
-import { activeParticipant, adminOf, bootstrapConsortium, type Profile } from '../support/world';
+import {
+  activeParticipant,
+  adminOf,
+  bootstrapConsortium,
+  participantContract,
+  type Profile,
+} from '../support/world';
 
 export const markets = new MarketContract();
 export const settlement = new SettlementContract();
@@ -103,6 +109,14 @@ export async function openMarket(
     ...overrides,
   });
   return result;
+}
+
+/** The participant's org admin suspends it (its offers are then skipped by the clearing). */
+export async function suspend(world: TradingWorld, who: TestIdentity, reason = 'audit'): Promise<void> {
+  await world.ledger.submit(participantContract, 'Suspend', await adminOf(world.ledger, who.mspId), {
+    id: who.participantId,
+    reason,
+  });
 }
 
 export async function post(

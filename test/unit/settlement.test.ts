@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { EventName } from '../../chaincode/src/lib/events';
+import { MAX_ACCOUNT_TOTAL, MAX_OPERATION_AMOUNT } from '../../chaincode/src/lib/money';
 import type { Page } from '../../chaincode/src/lib/pagination';
 import type { Market } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
@@ -21,6 +22,7 @@ import {
   openMarket,
   post,
   settlement,
+  suspend,
   trader,
   tradingWorld,
 } from './market-world';
@@ -143,6 +145,58 @@ describe('Settlement', () => {
         world.ledger.submit(settlement, 'Deposit', world.treasurer, { ...input, accountId: 'alice' }),
         /accountId must be a participant ID/,
       );
+    });
+
+    it('caps one Deposit or Withdraw at 10¹² minor units (the 9 007 199 254 640 000 deposit that bricked Totals)', async () => {
+      const huge = { accountId: alice.participantId, amount: 9_007_199_254_640_000, reference: 'brick' };
+      await expectRejected(
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, huge),
+        /ESTP_INVALID_INPUT: amount must be ≤ 1000000000000/,
+      );
+      await expectRejected(
+        world.ledger.submit(settlement, 'Withdraw', world.treasurer, {
+          ...huge,
+          amount: MAX_OPERATION_AMOUNT + 1,
+        }),
+        /ESTP_INVALID_INPUT: amount must be ≤ 1000000000000/,
+      );
+      const deposited = await world.ledger.submit<{ account: Account }>(
+        settlement,
+        'Deposit',
+        world.treasurer,
+        {
+          ...huge,
+          amount: MAX_OPERATION_AMOUNT,
+        },
+      );
+      expect(deposited.result.account.minted).toBe(1_000_000 + MAX_OPERATION_AMOUNT);
+    });
+
+    it("caps an account's lifetime minted, burned, issued and retired totals at 10¹⁵", async () => {
+      // Given an account that has been minted almost the per-account cap over its life
+      await world.ledger.transact(world.admin, async (ctx) => {
+        const key = world.ledger.key('Account', alice.participantId);
+        const near = {
+          ...account(world, alice.participantId),
+          minted: MAX_ACCOUNT_TOTAL - 10,
+          available: MAX_ACCOUNT_TOTAL - 10,
+        };
+        await ctx.stub.putState(key, Buffer.from(JSON.stringify(near)));
+      });
+      const deposit = (amount: number, reference: string) =>
+        world.ledger.submit(settlement, 'Deposit', world.treasurer, {
+          accountId: alice.participantId,
+          amount,
+          reference,
+        });
+      // When a deposit would pass it, it is refused; up to it, it is accepted
+      await expectRejected(
+        deposit(11, 'over'),
+        /ESTP_LIMIT_EXCEEDED: account CommunityMSP:alice minted would reach 1000000000000001, above the per-account cap of 1000000000000000/,
+      );
+      await deposit(10, 'exact');
+      expect(account(world, alice.participantId).minted).toBe(MAX_ACCOUNT_TOTAL);
+      expect(Number.isSafeInteger(MAX_ACCOUNT_TOTAL * 9)).toBe(true);
     });
 
     it('escrowed credits cannot be withdrawn', async () => {
@@ -484,14 +538,20 @@ describe('Settlement', () => {
       });
     });
 
-    const issue = (who: TestIdentity, batchId: string, quantityWh: number, extra: object = {}) =>
-      world.ledger.submit<{ account: Account }>(settlement, 'IssueCertificates', who, {
+    let periods = 0;
+    /** Issues a batch for the next period of P1 (consecutive periods of 1 s from the epoch). */
+    const issue = (who: TestIdentity, batchId: string, quantityWh: number, extra: object = {}) => {
+      periods += 1;
+      return world.ledger.submit<{ account: Account }>(settlement, 'IssueCertificates', who, {
         projectId: 'P1',
         batchId,
         quantityWh,
         evidenceHash: HASH,
+        periodStart: (periods - 1) * 1000,
+        periodEnd: periods * 1000,
         ...extra,
       });
+    };
 
     it('registers a project of an ACTIVE member; its ID is unique', async () => {
       const project = world.ledger.readRecord<SavingsProject>('SavingsProject', 'P1');
@@ -538,8 +598,8 @@ describe('Settlement', () => {
       );
       await expectRejected(issue(alice, 'B3', 1), /requires estp.role verifier/);
       await expectRejected(
-        issue(verifier, 'B3', 1, { periodStart: 10, periodEnd: 5 }),
-        /periodEnd must not be before periodStart/,
+        issue(verifier, 'B3', 1, { periodStart: 10_000, periodEnd: 10_000 }),
+        /periodEnd must be after periodStart/,
       );
       await expectRejected(
         world.ledger.submit(settlement, 'IssueCertificates', verifier, {
@@ -547,10 +607,42 @@ describe('Settlement', () => {
           batchId: 'B',
           quantityWh: 1,
           evidenceHash: HASH,
+          periodStart: 0,
+          periodEnd: 1,
         }),
         /ESTP_NOT_FOUND: SavingsProject P9/,
       );
       checkInvariants(world);
+    });
+
+    it('periods of one project never overlap, have ended, and need both ends', async () => {
+      // Given P1 certified for [0, 1 s)
+      await issue(verifier, 'B1', 1000, { periodStart: 0, periodEnd: 1000 });
+      expect(world.ledger.readRecord<SavingsProject>('SavingsProject', 'P1')?.certifiedUntilMs).toBe(1000);
+      // When a batch claims a period that starts inside it, or one that has not ended yet
+      await expectRejected(
+        issue(verifier, 'B2', 1000, { periodStart: 999, periodEnd: 5000 }),
+        /ESTP_INVALID_INPUT: periodStart must not be before 1970-01-01T00:00:01.000Z: P1's savings are certified until then, and periods may not overlap/,
+      );
+      await expectRejected(
+        issue(verifier, 'B2', 1000, { periodStart: 1000, periodEnd: world.ledger.now() + 1 }),
+        /ESTP_INVALID_INPUT: periodEnd must not be after the transaction time .*: savings are certified once measured/,
+      );
+      await expectRejected(
+        issue(verifier, 'B2', 1000, { periodStart: undefined }),
+        /ESTP_INVALID_INPUT: periodStart is required/,
+      );
+      // Then the next period, starting where the last ended, is certified
+      await issue(verifier, 'B2', 1000, { periodStart: 1000, periodEnd: 2000 });
+      expect(world.ledger.readRecord<SavingsProject>('SavingsProject', 'P1')?.issuedWh).toBe(2000);
+    });
+
+    it('certificates go only to an ACTIVE owner', async () => {
+      await suspend(world, bob);
+      await expectRejected(
+        issue(verifier, 'B1', 1000),
+        /ESTP_FORBIDDEN: certificates go only to ACTIVE participants of ACTIVE organisations; EnterpriseMSP:bob is SUSPENDED/,
+      );
     });
 
     it('retired certificates are burned, recorded, and can never be offered again', async () => {
@@ -576,15 +668,15 @@ describe('Settlement', () => {
       );
       const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
       await expectRejected(
-        post(world, bob, { offerId: 'c', marketId: certs.id, side: 'SELL', quantityWh: 401, price: 1 }),
-        /ESTP_INSUFFICIENT_FUNDS/,
+        post(world, bob, { offerId: 'c', marketId: certs.id, side: 'SELL', quantityWh: 1000, price: 1 }),
+        /ESTP_INSUFFICIENT_FUNDS: SELL c needs 1000 Wh of certificates; EnterpriseMSP:bob holds 400/,
       );
       checkInvariants(world);
     });
 
     it('certificates bought bilaterally are delivered at once against payment', async () => {
       await issue(verifier, 'B1', 1000);
-      const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT' });
+      const certs = await openMarket(world, 'C1', { commodity: 'SAVINGS_CERT', quantityStepWh: 500 });
       const buy = await post(world, alice, {
         offerId: 'cb',
         marketId: certs.id,

@@ -150,6 +150,8 @@ describe('trust', () => {
           batchId: 'B1',
           quantityWh: 1_000_000,
           evidenceHash: HASH,
+          periodStart: 0,
+          periodEnd: 1000,
         }),
         /ESTP_FORBIDDEN: CommunityMSP does not hold the capability verifier/,
       );
@@ -160,6 +162,8 @@ describe('trust', () => {
           batchId: 'B1',
           quantityWh: 1,
           evidenceHash: HASH,
+          periodStart: 0,
+          periodEnd: 1000,
         }),
         /must be issued by a verifier of another organisation than EnterpriseMSP/,
       );

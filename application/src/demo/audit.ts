@@ -41,15 +41,18 @@ export async function auditTotals(session: Session): Promise<boolean> {
   const auditor = await session.client(AUDITOR);
   const totals = await auditor.evaluate('Audit', 'Totals');
   const { money, certificates, accounts } = totals.conservation;
+  // Totals are exact decimal strings beyond 2⁵³ − 1; the demo's ledger stays far below that.
+  const euro = (amount: number | string): string => euros(Number(amount));
+  const energy = (wh: number | string): string => kwh(Number(wh));
   const mark = (ok: boolean): string => (ok ? 'balanced ✓' : 'NOT BALANCED ✗');
   session.out.line(`as of ${totals.asOf}, over ${accounts} accounts (every run on this ledger):`);
   session.out.line(
-    `money:        minted ${euros(money.minted)} − burned ${euros(money.burned)} = ` +
-      `available ${euros(money.available)} + escrowed ${euros(money.escrowed)}   ${mark(money.balanced)}`,
+    `money:        minted ${euro(money.minted)} − burned ${euro(money.burned)} = ` +
+      `available ${euro(money.available)} + escrowed ${euro(money.escrowed)}   ${mark(money.balanced)}`,
   );
   session.out.line(
-    `certificates: issued ${kwh(certificates.issuedWh)} − retired ${kwh(certificates.retiredWh)} = ` +
-      `held ${kwh(certificates.heldWh)} + escrowed ${kwh(certificates.escrowedWh)}   ${mark(certificates.balanced)}`,
+    `certificates: issued ${energy(certificates.issuedWh)} − retired ${energy(certificates.retiredWh)} = ` +
+      `held ${energy(certificates.heldWh)} + escrowed ${energy(certificates.escrowedWh)}   ${mark(certificates.balanced)}`,
   );
   const counts = Object.entries(totals.records)
     .filter(([, count]) => count > 0)

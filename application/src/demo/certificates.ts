@@ -29,16 +29,33 @@ export async function issueSavingsCertificates(session: Session, verifier: Actor
   session.out.line(`${owner.participantId} registers project ${projectId} (baseline ${kwh(BASELINE_WH)})`);
 
   const issuer = await session.client(verifier);
+  const period = lastQuarter(Date.now());
   const { account } = await issuer.submit('Settlement', 'IssueCertificates', {
     projectId,
-    batchId: 'Q3',
+    batchId: period.name,
+    periodStart: period.start,
+    periodEnd: period.end,
     quantityWh: ISSUED_WH,
-    evidenceHash: sha256(`${projectId}: M&V report Q3`),
-    evidenceUri: 'https://example.org/estp-demo/brewery/mv-report-q3.pdf',
+    evidenceHash: sha256(`${projectId}: M&V report ${period.name}`),
+    evidenceUri: `https://example.org/estp-demo/brewery/mv-report-${period.name}.pdf`,
   });
   session.out.line(
-    `${issuer.participantId} verifies the savings and issues ${kwh(ISSUED_WH)} saved → the brewery holds ${kwh(account.certificatesHeldWh)}`,
+    `${issuer.participantId} verifies the savings of ${period.name} and issues ${kwh(ISSUED_WH)} saved → the brewery holds ${kwh(account.certificatesHeldWh)}`,
   );
+}
+
+/** The last calendar quarter that ended before `now` (certificates are issued for past savings). */
+function lastQuarter(now: number): { name: string; start: number; end: number } {
+  const date = new Date(now);
+  const quarter = Math.floor(date.getUTCMonth() / 3);
+  const end = Date.UTC(date.getUTCFullYear(), quarter * 3, 1);
+  const start = new Date(end);
+  start.setUTCMonth(start.getUTCMonth() - 3);
+  return {
+    name: `${start.getUTCFullYear()}-Q${Math.floor(start.getUTCMonth() / 3) + 1}`,
+    start: start.getTime(),
+    end,
+  };
 }
 
 /** The district-heating company retires certificates it bought. */

@@ -27,6 +27,11 @@ export interface DayMarket {
   readonly id: string;
   readonly commodity: Commodity;
   readonly label: string;
+  /**
+   * Quantities trade in multiples of this (default 1 kWh). Heat trades in 5 kWh steps: at its low
+   * prices (5–7 c/kWh) one step must still be worth ≥ 1 cent of collateral (docs/trading.md).
+   */
+  readonly quantityStepWh?: number;
 }
 
 /** The markets of the day: one delivery interval of electricity and of heat, and certificates. */
@@ -38,7 +43,13 @@ export function dayMarkets(session: Session): DayMarket[] {
       commodity: 'ELECTRICITY',
       label: 'electricity, ZONE-A, midday interval',
     },
-    { key: 'HEAT', id: session.id('HEAT-A'), commodity: 'HEAT', label: 'heat, ZONE-A, midday interval' },
+    {
+      key: 'HEAT',
+      id: session.id('HEAT-A'),
+      commodity: 'HEAT',
+      label: 'heat, ZONE-A, midday interval, 5 kWh steps',
+      quantityStepWh: 5_000,
+    },
     {
       key: 'CERT',
       id: session.id('CERT'),
@@ -114,6 +125,7 @@ export async function openMarkets(
         reportDeadline: times.reportDeadline,
         disputeWindowMs: times.disputeWindowMs,
         rulingNoticeMs: times.rulingNoticeMs,
+        quantityStepWh: market.quantityStepWh,
       }),
     ),
   );

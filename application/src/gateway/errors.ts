@@ -41,6 +41,8 @@ export const CHAINCODE_ERROR_CODES = [
   'ESTP_INSUFFICIENT_FUNDS',
   'ESTP_TOO_EARLY',
   'ESTP_TOO_LATE',
+  'ESTP_BAD_TIMESTAMP',
+  'ESTP_LIMIT_EXCEEDED',
 ] as const;
 export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
 

@@ -7,8 +7,8 @@
 import type { Context } from 'fabric-contract-api';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import type { Json } from '../lib/json';
-import { results } from '../lib/iterate';
 import { RECORD_TYPES, type RecordType } from '../lib/keys';
+import { countEntries } from '../lib/pagination';
 import { type ConservationTotals, conservationTotals } from '../settlement/totals';
 import { txTimeIso } from '../lib/time';
 import { requireAuditor } from './access';
@@ -35,20 +35,22 @@ export const Totals = transaction({
   contract: 'Audit',
   name: 'Totals',
   kind: 'evaluate',
-  summary: 'Ledger-wide totals: records per type and the conservation of money and certificates.',
+  summary:
+    'Ledger-wide totals: records per type and the conservation of money and certificates, exact at any size (a figure beyond 2⁵³ − 1 is a decimal string).',
   input: {},
   output: result<Totals>('`{ asOf, records: { <RecordType>: count }, conservation }`'),
   errors: { ESTP_FORBIDDEN: 'unless the caller has the auditor or admin role' },
   example: {},
 });
 
-/** `records`: how many records of each type the world state holds now (incl. approval records). */
+/**
+ * `records`: how many records of each type the world state holds now (incl. approval records),
+ * read page by page so the counts stay exact beyond the peer's totalQueryLimit.
+ */
 export async function countRecords(ctx: Context): Promise<Record<RecordType, number>> {
   const counts = {} as Record<RecordType, number>;
   for (const type of RECORD_TYPES) {
-    let count = 0;
-    for await (const _ of results(ctx.stub.getStateByPartialCompositeKey(type, []))) count += 1;
-    counts[type] = count;
+    counts[type] = await countEntries(ctx, type, []);
   }
   return counts;
 }

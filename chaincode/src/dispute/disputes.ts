@@ -1,10 +1,14 @@
 /**
  * Disputes: Open, AddEvidence, Rule, Get, List.
  *
- * - A party (buyer or seller) opens a dispute on an energy trade that is MATCHED, DELIVERED or
- *   DEFAULTED, before the market's settleAfter (report deadline + dispute window), with a claim and
- *   an evidence hash (+ URI). The trade becomes DISPUTED: Settle rejects it until it is ruled.
- * - Parties, and arbiters of neutral organisations, add evidence while the dispute is OPEN.
+ * - A party (buyer or seller) opens a dispute on an energy trade once there is something to dispute:
+ *   its delivery was reported (DELIVERED) or its report deadline passed (MATCHED without a report,
+ *   or DEFAULTED), and before the market's settleAfter (report deadline + dispute window), with a
+ *   claim and an evidence hash (+ URI). The trade becomes DISPUTED: Settle rejects it until it is
+ *   ruled or the dispute lapses.
+ * - Parties, and arbiters of neutral organisations, add evidence while the dispute is OPEN and the
+ *   ruling deadline has not passed, at most {@link MAX_EVIDENCE_PER_PARTY} entries per side (the
+ *   buyer, the seller, each neutral organisation's arbiters).
  * - Arbiters (role `arbiter`) rule: a delivered quantity (≤ traded) and a penalty (≤ the trade's
  *   collateral). Neutral organisations are the ACTIVE Organisation records other than the parties'
  *   organisations. The ruling is agreed when arbiters of min(2, #neutral) neutral organisations
@@ -13,15 +17,25 @@
  *   agree. Each organisation has one vote: a later ruling of one of its arbiters replaces it.
  * - Once agreed, the dispute and the trade are RULED; the ruling is final (Settle may run) after the
  *   market's rulingNoticeMs, and then drives settlement.
+ * - Disputes end: rulings are accepted until the market's ruling deadline (settleAfter +
+ *   rulingWindowMs). A dispute still OPEN then lapses: Settle applies the default outcome — the
+ *   meter report stands, or with no report the trade settles as a default (settlement/delivery.ts).
  */
 import type { Context } from 'fabric-contract-api';
 import { requireRole } from '../lib/caller';
-import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } from '../lib/errors';
+import {
+  ForbiddenError,
+  IllegalStateError,
+  InvalidInputError,
+  LimitExceededError,
+  TooEarlyError,
+  TooLateError,
+} from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
 import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
-import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
+import { isoOf, txTimeAfter, txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { sha256Hex, text } from '../lib/validate';
 import { amount, participantId, quantityWh, tradeRef, uri } from '../lib/fields';
@@ -29,7 +43,8 @@ import { activeMspIds, allOrganisations } from '../consortium/model';
 import { getMarketRecord } from '../market/markets';
 import { requireActiveParticipant } from '../participant/model';
 import { getTradeRecord } from '../settlement/delivery';
-import { DISPUTES_BY_PARTY, type Dispute, MAX_EVIDENCE, type Vote } from './model';
+import type { Market } from '../market/model';
+import { DISPUTES_BY_PARTY, type Dispute, MAX_EVIDENCE_PER_PARTY, type Vote } from './model';
 
 /** MSP IDs of the ACTIVE organisations, sorted. */
 export async function activeOrganisations(ctx: Context): Promise<string[]> {
@@ -55,7 +70,8 @@ export const Open = transaction({
   contract: 'Dispute',
   name: 'Open',
   kind: 'submit',
-  summary: 'Opens a dispute on a trade (a party), freezing it until it is ruled.',
+  summary:
+    'Opens a dispute on a trade (a party) once its delivery is reported or its report deadline has passed, freezing it until it is ruled or lapses at the ruling deadline.',
   input: {
     tradeId: TRADE_ID,
     claim: text({ max: 2000 }).describe('what is disputed'),
@@ -67,7 +83,9 @@ export const Open = transaction({
     ESTP_FORBIDDEN: 'not a party',
     ESTP_NOT_FOUND: '',
     ESTP_ILLEGAL_STATE: '',
+    ESTP_TOO_EARLY: 'a MATCHED trade before its report deadline: nothing to dispute yet',
     ESTP_TOO_LATE: 'after the window',
+    ESTP_BAD_TIMESTAMP: "before the market's or trade's latest recorded transaction",
   },
   example: {
     tradeId: EXAMPLE_TRADE,
@@ -81,7 +99,9 @@ export const Open = transaction({
  * @throws {ForbiddenError} without the member role, or not a party to the trade.
  * @throws {NotFoundError} unknown trade.
  * @throws {IllegalStateError} a certificate trade, or not MATCHED, DELIVERED or DEFAULTED.
+ * @throws {TooEarlyError} a MATCHED trade before its report deadline (nothing to dispute yet).
  * @throws {TooLateError} at or after the end of the dispute window.
+ * @throws {BadTimestampError} timestamp before the latest one recorded on the market or trade.
  */
 export async function openDispute(ctx: Context, request: InputOf<typeof Open>): Promise<Dispute> {
   const caller = await requireRole(ctx, 'member');
@@ -100,7 +120,13 @@ export async function openDispute(ctx: Context, request: InputOf<typeof Open>): 
     );
   }
   const market = await getMarketRecord(ctx, trade.marketId);
-  if (txTimeMs(ctx) >= market.settleAfterMs) {
+  const nowMs = txTimeAfter(ctx, { [`market ${market.id}`]: market, [`trade ${trade.id}`]: trade });
+  if (trade.status === 'MATCHED' && nowMs <= market.reportDeadlineMs) {
+    throw new TooEarlyError(
+      `trade ${trade.id} can be disputed once its delivery is reported or its report deadline ${isoOf(market.reportDeadlineMs)} has passed`,
+    );
+  }
+  if (nowMs >= market.settleAfterMs) {
     throw new TooLateError(`the dispute window of ${trade.id} closed at ${isoOf(market.settleAfterMs)}`);
   }
   await assertAbsent(ctx, RecordType.Dispute, trade.id);
@@ -117,6 +143,7 @@ export async function openDispute(ctx: Context, request: InputOf<typeof Open>): 
     evidence: [{ hash: request.evidenceHash, uri: request.evidenceUri, by: caller.participantId, at }],
     votes: {},
     status: 'OPEN',
+    rulingDeadlineMs: market.rulingDeadlineMs,
     openedAt: at,
     updatedAt: at,
   };
@@ -140,7 +167,8 @@ export const AddEvidence = transaction({
   contract: 'Dispute',
   name: 'AddEvidence',
   kind: 'submit',
-  summary: 'Adds evidence to an open dispute (a party or a neutral arbiter, an ACTIVE participant).',
+  summary:
+    'Adds evidence to an open dispute (a party or a neutral arbiter, an ACTIVE participant) before the ruling deadline, at most 20 entries per side.',
   input: {
     tradeId: TRADE_ID,
     evidenceHash: EVIDENCE_HASH,
@@ -151,7 +179,10 @@ export const AddEvidence = transaction({
   errors: {
     ESTP_FORBIDDEN: 'neither, or not ACTIVE',
     ESTP_NOT_FOUND: '',
-    ESTP_ILLEGAL_STATE: 'ruled or full',
+    ESTP_ILLEGAL_STATE: 'ruled or lapsed',
+    ESTP_TOO_LATE: 'at or after the ruling deadline',
+    ESTP_LIMIT_EXCEEDED: "the caller's side (buyer, seller, a neutral org's arbiters) added its 20 entries",
+    ESTP_BAD_TIMESTAMP: "before the dispute's latest recorded transaction",
   },
   example: {
     tradeId: EXAMPLE_TRADE,
@@ -161,11 +192,38 @@ export const AddEvidence = transaction({
 });
 
 /**
+ * Which side of a dispute an entry or caller speaks for: the buyer, the seller, or the arbiters of
+ * one neutral organisation (by MSP ID). Each side has its own evidence allowance.
+ */
+function sideOf(dispute: Dispute, participantId: string): string {
+  if (participantId === dispute.buyer) return 'buyer';
+  if (participantId === dispute.seller) return 'seller';
+  return `arbiters of ${participantId.slice(0, participantId.indexOf(':'))}`;
+}
+
+/**
+ * Refuses a dispute transaction once the market's ruling deadline has passed.
+ * @throws {TooLateError}
+ */
+function requireBeforeRulingDeadline(dispute: Dispute, nowMs: number, what: string): void {
+  const deadline = dispute.rulingDeadlineMs;
+  if (deadline !== undefined && nowMs >= deadline) {
+    throw new TooLateError(
+      `${what} on ${dispute.id} closed at its ruling deadline ${isoOf(deadline)}; the dispute lapses and Settle applies the default outcome`,
+    );
+  }
+}
+
+/**
  * Adds evidence to an OPEN dispute (a party with the member role, or an arbiter of a neutral
- * organisation), an ACTIVE participant.
+ * organisation), an ACTIVE participant, before the ruling deadline; each side adds at most
+ * MAX_EVIDENCE_PER_PARTY entries.
  * @throws {ForbiddenError} neither a party nor a neutral arbiter; not an ACTIVE participant.
  * @throws {NotFoundError} unknown dispute.
- * @throws {IllegalStateError} the dispute is RULED, or holds the maximum evidence entries.
+ * @throws {IllegalStateError} the dispute is RULED or LAPSED.
+ * @throws {TooLateError} at or after the ruling deadline.
+ * @throws {LimitExceededError} the caller's side has added its maximum of entries.
+ * @throws {BadTimestampError} timestamp before the latest one recorded on the dispute.
  */
 export async function addEvidence(ctx: Context, request: InputOf<typeof AddEvidence>): Promise<Dispute> {
   const caller = await requireRole(ctx, 'member', 'arbiter');
@@ -181,9 +239,13 @@ export async function addEvidence(ctx: Context, request: InputOf<typeof AddEvide
   }
   await requireActiveParticipant(ctx, caller);
   if (dispute.status !== 'OPEN') throw new IllegalStateError(`dispute ${dispute.id} is ${dispute.status}`);
-  if (dispute.evidence.length >= MAX_EVIDENCE) {
-    throw new IllegalStateError(
-      `dispute ${dispute.id} holds the maximum of ${MAX_EVIDENCE} evidence entries`,
+  const nowMs = txTimeAfter(ctx, { [`dispute ${dispute.id}`]: dispute });
+  requireBeforeRulingDeadline(dispute, nowMs, 'evidence');
+  const side = sideOf(dispute, caller.participantId);
+  const added = dispute.evidence.filter((entry) => sideOf(dispute, entry.by) === side).length;
+  if (added >= MAX_EVIDENCE_PER_PARTY) {
+    throw new LimitExceededError(
+      `the ${side} added the maximum of ${MAX_EVIDENCE_PER_PARTY} evidence entries to dispute ${dispute.id}`,
     );
   }
   const at = txTimeIso(ctx);
@@ -210,7 +272,7 @@ export const Rule = transaction({
   name: 'Rule',
   kind: 'submit',
   summary:
-    "Submits an arbiter organisation's ruling (an ACTIVE participant of a neutral ACTIVE org); agreed rulings make the trade RULED.",
+    "Submits an arbiter organisation's ruling (an ACTIVE participant of a neutral ACTIVE org) before the market's ruling deadline; agreed rulings make the trade RULED.",
   input: {
     tradeId: TRADE_ID,
     deliveredWh: quantityWh(0).describe('the delivered quantity the ruling fixes (≤ the traded quantity)'),
@@ -224,7 +286,9 @@ export const Rule = transaction({
     ESTP_INVALID_INPUT: 'quantity/penalty out of range',
     ESTP_FORBIDDEN: 'party org, not arbiter, or not an ACTIVE participant',
     ESTP_NOT_FOUND: '',
-    ESTP_ILLEGAL_STATE: 'already ruled',
+    ESTP_ILLEGAL_STATE: 'already ruled or lapsed',
+    ESTP_TOO_LATE: "at or after the market's ruling deadline (the dispute lapses)",
+    ESTP_BAD_TIMESTAMP: "before the market's, trade's or dispute's latest recorded transaction",
   },
   example: { tradeId: EXAMPLE_TRADE, deliveredWh: 4500, penalty: 120, reason: 'meter log shows 4.5 kWh' },
 });
@@ -236,7 +300,9 @@ export const Rule = transaction({
  * @throws {ForbiddenError} without the arbiter role; of a party's organisation (while neutral ones
  *   exist); not an ACTIVE participant (an arbiter is one, of an ACTIVE organisation).
  * @throws {NotFoundError} unknown dispute.
- * @throws {IllegalStateError} the dispute is already RULED; no ACTIVE organisation is recorded.
+ * @throws {IllegalStateError} the dispute is already RULED or LAPSED; no ACTIVE organisation is recorded.
+ * @throws {TooLateError} at or after the market's ruling deadline.
+ * @throws {BadTimestampError} timestamp before the latest one recorded on the market, trade or dispute.
  */
 export async function rule(ctx: Context, request: InputOf<typeof Rule>): Promise<Dispute> {
   const caller = await requireRole(ctx, 'arbiter');
@@ -244,6 +310,13 @@ export async function rule(ctx: Context, request: InputOf<typeof Rule>): Promise
   if (dispute.status !== 'OPEN')
     throw new IllegalStateError(`dispute ${dispute.id} is already ${dispute.status}`);
   const trade = await getTradeRecord(ctx, dispute.tradeId);
+  const market: Market = await getMarketRecord(ctx, trade.marketId);
+  const nowMs = txTimeAfter(ctx, {
+    [`market ${market.id}`]: market,
+    [`trade ${trade.id}`]: trade,
+    [`dispute ${dispute.id}`]: dispute,
+  });
+  requireBeforeRulingDeadline(dispute, nowMs, 'rulings');
   if (request.deliveredWh > trade.quantityWh) {
     throw new InvalidInputError('deliveredWh', `must be ≤ the traded ${trade.quantityWh} Wh`);
   }
@@ -277,8 +350,7 @@ export async function rule(ctx: Context, request: InputOf<typeof Rule>): Promise
   });
   const agreed = agreeing.length >= required;
   if (agreed) {
-    const market = await getMarketRecord(ctx, trade.marketId);
-    const finalAtMs = txTimeMs(ctx) + market.rulingNoticeMs;
+    const finalAtMs = nowMs + market.rulingNoticeMs;
     dispute.status = 'RULED';
     dispute.ruling = {
       deliveredWh: vote.deliveredWh,

@@ -20,8 +20,11 @@ export interface Vote {
   at: string;
 }
 
-/** OPEN (the trade is frozen) → RULED (enough neutral organisations agreed). */
-export type DisputeStatus = 'OPEN' | 'RULED';
+/**
+ * OPEN (the trade is frozen) → RULED (enough neutral organisations agreed in time) or LAPSED (the
+ * market's ruling deadline passed without an agreed ruling: Settle applied the default outcome).
+ */
+export type DisputeStatus = 'OPEN' | 'RULED' | 'LAPSED';
 
 export interface Dispute {
   /** = tradeId */
@@ -38,6 +41,10 @@ export interface Dispute {
   /** Votes by arbiter organisation (MSP ID). */
   votes: Record<string, Vote>;
   status: DisputeStatus;
+  /** Rulings are accepted until this ledger time (the market's ruling deadline); absent: none. */
+  rulingDeadlineMs?: number;
+  /** When Settle applied the default outcome of a lapsed dispute. */
+  lapsedAt?: string;
   ruling?: {
     deliveredWh: number;
     penalty: number;
@@ -54,5 +61,8 @@ export interface Dispute {
 /** Index of disputes by party: `(dispute~party, participantId, tradeId)`. */
 export const DISPUTES_BY_PARTY = 'dispute~party';
 
-/** Most evidence entries one dispute holds. */
-export const MAX_EVIDENCE = 50;
+/**
+ * Most evidence entries one side of a dispute adds: the buyer, the seller, and the arbiters of each
+ * neutral organisation each have their own allowance, so no side can fill the record for another.
+ */
+export const MAX_EVIDENCE_PER_PARTY = 20;

@@ -9,9 +9,9 @@
  * burns, issues or retires explicitly), so the book itself cannot create or destroy a unit.
  */
 import type { Context } from 'fabric-contract-api';
-import { IllegalStateError, InsufficientFundsError } from './errors';
+import { IllegalStateError, InsufficientFundsError, LimitExceededError } from './errors';
 import { RecordType } from './keys';
-import { add } from './money';
+import { MAX_ACCOUNT_TOTAL, add } from './money';
 import { readRecord, writeRecord } from './state';
 
 /**
@@ -58,6 +58,23 @@ export function emptyAccount(id: string, now: string): Account {
 /** Reads an account; a participant without one has a zero account. */
 export async function readAccount(ctx: Context, id: string, now: string): Promise<Account> {
   return (await readRecord<Account>(ctx, RecordType.Account, id)) ?? emptyAccount(id, now);
+}
+
+type LifetimeTotal = 'minted' | 'burned' | 'certificatesIssuedWh' | 'certificatesRetiredWh';
+
+/**
+ * The account's lifetime `field` plus `amount`, refused above {@link MAX_ACCOUNT_TOTAL}: the per-account
+ * cap that keeps every account total a safe integer.
+ * @throws {LimitExceededError}
+ */
+function capped(account: Account, field: LifetimeTotal, amount: number): number {
+  const total = account[field] + amount;
+  if (total > MAX_ACCOUNT_TOTAL) {
+    throw new LimitExceededError(
+      `account ${account.id} ${field} would reach ${total}, above the per-account cap of ${MAX_ACCOUNT_TOTAL}`,
+    );
+  }
+  return total;
 }
 
 function checked(value: number, field: string, id: string): number {
@@ -153,17 +170,21 @@ export class AccountBook {
     });
   }
 
-  /** Deposit: new credits (the treasurer received off-chain money). */
+  /**
+   * Deposit: new credits (the treasurer received off-chain money).
+   * @throws {LimitExceededError} the account's lifetime minted would pass the cap.
+   */
   async mint(id: string, amount: number): Promise<Account> {
     return this.change(id, (account) => {
+      account.minted = capped(account, 'minted', amount);
       account.available = add(account.available, amount, 'available');
-      account.minted = add(account.minted, amount, 'minted');
     });
   }
 
   /**
    * Withdraw: credits leave the ledger (the treasurer pays out off-chain).
    * @throws {InsufficientFundsError}
+   * @throws {LimitExceededError} the account's lifetime burned would pass the cap.
    */
   async burn(id: string, amount: number): Promise<Account> {
     return this.change(id, (account) => {
@@ -172,8 +193,8 @@ export class AccountBook {
           `withdrawal of ${amount} exceeds ${id}'s available ${account.available}`,
         );
       }
+      account.burned = capped(account, 'burned', amount);
       account.available -= amount;
-      account.burned = add(account.burned, amount, 'burned');
     });
   }
 
@@ -245,17 +266,21 @@ export class AccountBook {
     });
   }
 
-  /** New certificates for a verified project (IssueCertificates). */
+  /**
+   * New certificates for a verified project (IssueCertificates).
+   * @throws {LimitExceededError} the account's lifetime issued certificates would pass the cap.
+   */
   async issueCertificates(id: string, quantityWh: number): Promise<Account> {
     return this.change(id, (account) => {
+      account.certificatesIssuedWh = capped(account, 'certificatesIssuedWh', quantityWh);
       account.certificatesHeldWh = add(account.certificatesHeldWh, quantityWh, 'certificatesHeldWh');
-      account.certificatesIssuedWh = add(account.certificatesIssuedWh, quantityWh, 'certificatesIssuedWh');
     });
   }
 
   /**
    * Burns held certificates (RetireCertificates): they never trade again.
    * @throws {InsufficientFundsError}
+   * @throws {LimitExceededError} the account's lifetime retired certificates would pass the cap.
    */
   async retireCertificates(id: string, quantityWh: number): Promise<Account> {
     return this.change(id, (account) => {
@@ -264,8 +289,8 @@ export class AccountBook {
           `retiring ${quantityWh} Wh needs as many held certificates; ${id} holds ${account.certificatesHeldWh}`,
         );
       }
+      account.certificatesRetiredWh = capped(account, 'certificatesRetiredWh', quantityWh);
       account.certificatesHeldWh -= quantityWh;
-      account.certificatesRetiredWh = add(account.certificatesRetiredWh, quantityWh, 'certificatesRetiredWh');
     });
   }
 

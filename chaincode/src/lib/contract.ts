@@ -6,8 +6,19 @@ import { Contract, type Context, Param, Returns, Transaction } from 'fabric-cont
 import { type AnyDeclaration, type InputOf, type OutputOf, inputSummary } from './declaration';
 import { InvalidInputError } from './errors';
 import { toCanonicalJson } from './json';
+import { refuseSkewedTimestamp } from './time';
 
 export abstract class EstpContract extends Contract {
+  /**
+   * Before every transaction: refuse to endorse a timestamp far from this peer's clock (the one
+   * documented clock read, lib/time.ts).
+   * @throws {BadTimestampError}
+   */
+  override beforeTransaction(ctx: Context): Promise<void> {
+    refuseSkewedTimestamp(ctx);
+    return Promise.resolve();
+  }
+
   /** A misspelt transaction name fails with the same typed error as any other bad input. */
   override unknownTransaction(ctx: Context): Promise<void> {
     const { fcn } = ctx.stub.getFunctionAndParameters();

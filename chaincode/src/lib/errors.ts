@@ -14,6 +14,8 @@ export const ErrorCode = {
   InsufficientFunds: 'ESTP_INSUFFICIENT_FUNDS',
   TooEarly: 'ESTP_TOO_EARLY',
   TooLate: 'ESTP_TOO_LATE',
+  BadTimestamp: 'ESTP_BAD_TIMESTAMP',
+  LimitExceeded: 'ESTP_LIMIT_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -85,5 +87,26 @@ export class TooEarlyError extends EstpError {
 export class TooLateError extends EstpError {
   constructor(message: string) {
     super(ErrorCode.TooLate, message);
+  }
+}
+
+/**
+ * The transaction timestamp cannot be trusted: too far from the endorsing peer's clock, or before
+ * the latest transaction time recorded on the record it acts on (docs/trust.md, "Ledger time").
+ */
+export class BadTimestampError extends EstpError {
+  constructor(message: string) {
+    super(ErrorCode.BadTimestamp, message);
+  }
+}
+
+/**
+ * A documented bound was reached: a per-account cap, a per-party evidence limit, or a range read
+ * that may have been cut at the peer's totalQueryLimit (docs/trust.md, "Money rules and caps" and
+ * "Bounded work").
+ */
+export class LimitExceededError extends EstpError {
+  constructor(message: string) {
+    super(ErrorCode.LimitExceeded, message);
   }
 }

@@ -4,7 +4,7 @@
  * units (Wh, minor units, minor units per kWh, basis points).
  */
 import { InvalidInputError } from './errors';
-import { MAX_PRICE, MAX_QUANTITY_WH } from './money';
+import { MAX_OPERATION_AMOUNT, MAX_PRICE, MAX_QUANTITY_WH } from './money';
 import { int, rule, text } from './validate';
 
 /** An MSP ID: a letter, then letters, digits, `.` or `-` (64 characters at most). */
@@ -37,18 +37,47 @@ export function participantId() {
   });
 }
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z$/;
 
 /** Latest accepted time: 9999-12-31T23:59:59.999Z. */
-const MAX_TIME_MS = 253_402_300_799_999;
+export const MAX_TIME_MS = 253_402_300_799_999;
+
+/**
+ * Parses an ISO-8601 UTC time strictly: a real calendar date (no February 30), hours 00–23 (no
+ * 24:00), minutes and seconds 00–59, from 1970 on. JavaScript's Date.parse would roll February 30
+ * over to March and read 24:00 as the next midnight.
+ */
+function parseIsoUtc(value: string, path: string): number {
+  const match = ISO_UTC.exec(value);
+  if (!match) throw new InvalidInputError(path, 'must be ms since the epoch or an ISO-8601 UTC time (…Z)');
+  // Absent optional groups (seconds, milliseconds) are undefined at run time, whatever the typings say.
+  const group = (index: number): string => match[index] ?? '';
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((index) =>
+    Number(group(index)),
+  ) as [number, number, number, number, number, number];
+  const millis = Number(group(7).padEnd(3, '0'));
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const date = new Date(ms);
+  const exact =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() + 1 === month &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  if (!exact) throw new InvalidInputError(path, `is not a valid UTC calendar time: ${value}`);
+  if (ms < 0) throw new InvalidInputError(path, 'must not be before 1970-01-01T00:00:00Z');
+  return ms;
+}
 
 /**
  * A point in ledger time: integer ms since the epoch, or an ISO-8601 UTC string
- * (`2026-01-01T12:00:00Z`, optional seconds and milliseconds). Parsed to ms.
+ * (`2026-01-01T12:00:00Z`, optional seconds and milliseconds) of a real calendar date from 1970 on.
+ * Parsed to ms.
  */
 export function timeMs() {
   return rule<number, number | string>({
-    constraint: 'ms since the epoch or ISO-8601 UTC time (…Z)',
+    constraint: 'ms since the epoch or ISO-8601 UTC time (…Z) of a real calendar date from 1970 on',
     schema: {
       anyOf: [
         { type: 'integer', minimum: 0, maximum: MAX_TIME_MS },
@@ -57,14 +86,7 @@ export function timeMs() {
     },
     flag: 'time',
     parse: (value, path) => {
-      if (typeof value === 'string' && !/^\d+$/.test(value)) {
-        if (!ISO_UTC.test(value)) {
-          throw new InvalidInputError(path, 'must be ms since the epoch or an ISO-8601 UTC time (…Z)');
-        }
-        const ms = Date.parse(value);
-        if (!Number.isSafeInteger(ms)) throw new InvalidInputError(path, 'is not a valid date');
-        return ms;
-      }
+      if (typeof value === 'string' && !/^\d+$/.test(value)) return parseIsoUtc(value, path);
       return int({ min: 0, max: MAX_TIME_MS }).parse(value, path);
     },
   });
@@ -88,6 +110,11 @@ export function price() {
 /** An amount of money in minor units, ≥ `min` (default 1). */
 export function amount(min = 1) {
   return int({ min, unit: 'minor units' });
+}
+
+/** The amount one Deposit or Withdraw moves, in minor units (1 – 10¹², lib/money.ts's cap). */
+export function treasuryAmount() {
+  return int({ min: 1, max: MAX_OPERATION_AMOUNT, unit: 'minor units' });
 }
 
 /** Basis points 0 – 10 000. */

@@ -1,18 +1,35 @@
 /**
- * Paginated list queries over composite keys. Fabric allows paginated queries only in read-only
- * transactions (the peer refuses writes after one), so only `@Transaction(false)` queries use these;
- * transactions that write iterate with the unpaginated iterators instead.
+ * Range reads over composite keys, in one place, as the real peer answers them:
+ *
+ * - **Pages** ({@link readPage}) for list queries. Fabric allows paginated queries only in
+ *   read-only transactions (the peer refuses writes after one), so only `@Transaction(false)`
+ *   queries use them. The peer's paging metadata is a protobuf message that fabric-shim leaves
+ *   out when it is empty: a page with no records comes back WITHOUT `metadata`, which means "no
+ *   further page" (bookmark "").
+ * - **Scans** ({@link scan}, {@link scanRange}) for transactions that write: an unpaginated
+ *   iterator, always closed. The peer returns at most `ledger.state.totalQueryLimit` entries per
+ *   range query and then ends the range as if it were exhausted, so a scan that reaches that many
+ *   entries fails instead of trusting a result that may have been cut.
+ * - **Paged scans** ({@link scanPages}, {@link countEntries}) for read-only queries that must see a
+ *   whole range of any size (Audit:Totals): page after page, each below the limit.
  */
 import type { Context } from 'fabric-contract-api';
-import { InvalidInputError } from './errors';
-import { fromBytes } from './json';
+import { InvalidInputError, LimitExceededError } from './errors';
 import { results } from './iterate';
+import { fromBytes } from './json';
 import type { RecordType } from './keys';
 import { readRecord } from './state';
 import { int, text } from './validate';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;
+/**
+ * The peer's `ledger.state.totalQueryLimit` (core.yaml default, not changed by network/): the most
+ * entries one range query returns.
+ */
+export const TOTAL_QUERY_LIMIT = 100_000;
+/** Page size of {@link scanPages}: well below {@link TOTAL_QUERY_LIMIT}. */
+const SCAN_PAGE_SIZE = 10_000;
 
 /** Pagination fields every list input accepts. */
 export const pageFields = {
@@ -30,12 +47,120 @@ export interface Page<T> {
   bookmark: string;
 }
 
+/** One ledger entry of a range read. */
+export interface Entry {
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
 /**
- * The bookmark of a page. fabric-shim leaves `metadata` out when the peer's QueryResponseMetadata is
- * all defaults — an empty last page — although its typings say it is always there.
+ * One page of the entries under the partial composite key `(objectType, …attributes)`, in key
+ * order, and the bookmark of the next page ("" on the last one).
+ * @throws {InvalidInputError} when `bookmark` does not lie in the range (the peer would resume
+ *   there and read keys of other records).
  */
-export function bookmarkOf(metadata: { readonly bookmark: string } | undefined): string {
-  return metadata?.bookmark ?? '';
+export async function readPage(
+  ctx: Context,
+  objectType: string,
+  attributes: readonly string[],
+  pageSize: number,
+  bookmark: string,
+): Promise<{ entries: Entry[]; bookmark: string }> {
+  const prefix = ctx.stub.createCompositeKey(objectType, [...attributes]);
+  if (bookmark !== '' && !bookmark.startsWith(prefix)) {
+    throw new InvalidInputError(
+      'bookmark',
+      'is not a bookmark of this query (pass the one the previous page returned)',
+    );
+  }
+  const response = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    objectType,
+    [...attributes],
+    pageSize,
+    bookmark,
+  );
+  const entries: Entry[] = [];
+  for await (const { key, value } of results(response.iterator)) entries.push({ key, value });
+  // fabric-shim sets `metadata` only when the peer's QueryResponseMetadata has any bytes: an empty
+  // page (0 records, bookmark "") has none, whatever the typings say.
+  const metadata = response.metadata as typeof response.metadata | undefined;
+  return { entries, bookmark: metadata?.bookmark ?? '' };
+}
+
+/**
+ * The entries of an unpaginated range query, its iterator closed however the loop ends.
+ * @throws {LimitExceededError} when the range reaches the peer's totalQueryLimit: the peer would
+ *   end it there silently, so the result could be incomplete.
+ */
+async function* limited(
+  query: ReturnType<Context['stub']['getStateByRange']>,
+  range: string,
+): AsyncGenerator<Entry> {
+  let count = 0;
+  for await (const { key, value } of results(query)) {
+    count += 1;
+    if (count >= TOTAL_QUERY_LIMIT) {
+      throw new LimitExceededError(
+        `the range ${range} reached the peer's totalQueryLimit of ${TOTAL_QUERY_LIMIT} entries; its result may be cut`,
+      );
+    }
+    yield { key, value };
+  }
+}
+
+/**
+ * Every entry under `(objectType, …attributes)` with an unpaginated iterator (allowed in
+ * transactions that write).
+ * @throws {LimitExceededError} when the range reaches the peer's totalQueryLimit.
+ */
+export function scan(ctx: Context, objectType: string, attributes: readonly string[]): AsyncGenerator<Entry> {
+  return limited(
+    ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes]),
+    [objectType, ...attributes].join('/'),
+  );
+}
+
+/**
+ * Every entry of the simple-key range [startKey, endKey) with an unpaginated iterator. Unlike a
+ * partial composite key, a simple-key range can start anywhere, so a walk can resume after the
+ * last key it read (market/book.ts).
+ * @throws {LimitExceededError} when the range reaches the peer's totalQueryLimit.
+ */
+export function scanRange(ctx: Context, startKey: string, endKey: string): AsyncGenerator<Entry> {
+  return limited(ctx.stub.getStateByRange(startKey, endKey), `[${startKey}, ${endKey})`);
+}
+
+/**
+ * Every entry under `(objectType, …attributes)`, page after page (read-only queries only): exact
+ * for ranges of any size.
+ */
+export async function* scanPages(
+  ctx: Context,
+  objectType: string,
+  attributes: readonly string[],
+): AsyncGenerator<Entry> {
+  let bookmark = '';
+  do {
+    const page = await readPage(ctx, objectType, attributes, SCAN_PAGE_SIZE, bookmark);
+    yield* page.entries;
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+}
+
+/** How many entries lie under `(objectType, …attributes)`, counted page by page (read-only queries). */
+export async function countEntries(
+  ctx: Context,
+  objectType: string,
+  attributes: readonly string[],
+): Promise<number> {
+  let count = 0;
+  let bookmark = '';
+  do {
+    const page = await readPage(ctx, objectType, attributes, SCAN_PAGE_SIZE, bookmark);
+    count += page.entries.length;
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return count;
 }
 
 /** Lists records of `type` in key order. */
@@ -45,16 +170,8 @@ export async function listRecords<T>(
   pageSize: number | undefined,
   bookmark: string | undefined,
 ): Promise<Page<T>> {
-  const size = pageSize ?? DEFAULT_PAGE_SIZE;
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    type,
-    [],
-    size,
-    bookmark ?? '',
-  );
-  const records: T[] = [];
-  for await (const { value } of results(iterator)) records.push(fromBytes<T>(value));
-  return { records, bookmark: bookmarkOf(metadata) };
+  const page = await readPage(ctx, type, [], pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
+  return { records: page.entries.map((entry) => fromBytes<T>(entry.value)), bookmark: page.bookmark };
 }
 
 /**
@@ -69,24 +186,14 @@ export async function listByIndex<T>(
   pageSize: number | undefined,
   bookmark: string | undefined,
 ): Promise<Page<T>> {
-  const size = pageSize ?? DEFAULT_PAGE_SIZE;
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    index,
-    [...prefix],
-    size,
-    bookmark ?? '',
-  );
-  const ids: string[] = [];
-  for await (const { key } of results(iterator)) {
-    const { attributes } = ctx.stub.splitCompositeKey(key);
-    const id = attributes[attributes.length - 1];
-    if (id === undefined) throw new InvalidInputError('index', `entry ${key} has no id`);
-    ids.push(id);
-  }
+  const page = await readPage(ctx, index, prefix, pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
   const records: T[] = [];
-  for (const id of ids) {
+  for (const entry of page.entries) {
+    const { attributes } = ctx.stub.splitCompositeKey(entry.key);
+    const id = attributes[attributes.length - 1];
+    if (id === undefined) throw new InvalidInputError('index', `entry ${entry.key} has no id`);
     const record = await readRecord<T>(ctx, type, id);
     if (record !== undefined) records.push(record);
   }
-  return { records, bookmark: bookmarkOf(metadata) };
+  return { records, bookmark: page.bookmark };
 }

@@ -6,13 +6,15 @@ import { requireRole } from '../lib/caller';
 import { InvalidInputError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
+import { minimumPrice } from '../lib/money';
 import { type Page, listByIndex, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, readRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, int, oneOf } from '../lib/validate';
 import { COMMODITIES } from '../participant/model';
-import { bps, durationMs, price, timeMs } from '../lib/fields';
+import { MAX_TIME_MS, bps, durationMs, price, quantityWh, timeMs } from '../lib/fields';
+import { BOOK_VERSION } from './book';
 import { type ClearingResult, MARKET_DEFAULTS, MARKETS_BY_COMMODITY, type Market } from './model';
 
 const MARKET_ID = id().describe('the market (its ID, chosen when it was opened)');
@@ -22,7 +24,7 @@ export const OpenMarket = transaction({
   name: 'OpenMarket',
   kind: 'submit',
   summary:
-    'Opens a market (admin role): gateClosure ≤ deliveryStart < deliveryEnd ≤ reportDeadline, gate closure in the future.',
+    'Opens a market (admin role): gateClosure ≤ deliveryStart < deliveryEnd ≤ reportDeadline, gate closure in the future; quantities trade in multiples of quantityStepWh at prices from a floor at which one step is worth ≥ 1 minor unit (and, for energy, locks ≥ 1 of collateral).',
   input: {
     marketId: id().describe('market ID (client-chosen, unique)'),
     commodity: oneOf(COMMODITIES).describe('what is traded'),
@@ -37,21 +39,36 @@ export const OpenMarket = transaction({
     rulingNoticeMs: durationMs()
       .orUndefined()
       .describe('an agreed ruling is final this long after it (default 0)'),
-    priceFloor: price().orUndefined().describe('lowest offer price accepted'),
+    rulingWindowMs: durationMs()
+      .orUndefined()
+      .describe(
+        'arbiters rule until this long after the dispute window; then disputes lapse (default 7 days)',
+      ),
+    quantityStepWh: quantityWh()
+      .orUndefined()
+      .describe('quantities, minimum fills and bilateral fills are multiples of it (default 1000)'),
+    priceFloor: price()
+      .orUndefined()
+      .describe(
+        'lowest offer price accepted (default: the lowest at which one step is worth ≥ 1 and locks ≥ 1)',
+      ),
     priceCap: price().orUndefined().describe('highest offer price accepted'),
     tickSize: int({ min: 1, max: 1_000_000, unit: 'minor units per kWh' })
       .orUndefined()
       .describe('price step (default 1)'),
     collateralBps: bps()
       .orUndefined()
-      .describe("energy sellers' collateral, of value(quantity, limit) (default 1000)"),
+      .describe(
+        "energy sellers' collateral, of value(quantity, limit) (default 1000; at least 1 on energy markets)",
+      ),
     toleranceBps: bps()
       .orUndefined()
       .describe('delivery shortfall without penalty, of the traded quantity (default 200)'),
   },
   output: result<Market>('the market'),
   errors: {
-    ESTP_INVALID_INPUT: 'inconsistent times or price limits',
+    ESTP_INVALID_INPUT:
+      'inconsistent times, invalid calendar dates, a step and floor worth less than 1 minor unit, or price limits',
     ESTP_FORBIDDEN: 'no admin role',
     ESTP_ALREADY_EXISTS: 'market ID taken',
   },
@@ -70,7 +87,10 @@ export type OpenMarketInput = InputOf<typeof OpenMarket>;
 /**
  * Opens a market (admin role). Times are ledger time; the gate closure must lie in the future and
  * gateClosure ≤ deliveryStart < deliveryEnd ≤ reportDeadline (default deliveryEnd + 24 h).
- * @throws {InvalidInputError} on inconsistent times or price limits.
+ * Quantities trade in multiples of `quantityStepWh` (default 1 kWh) at prices from `priceFloor`,
+ * which must make the smallest fill worth ≥ 1 minor unit and, for energy, lock ≥ 1 unit of
+ * collateral; without one the floor is the smallest such price (lib/money.ts minimumPrice).
+ * @throws {InvalidInputError} on inconsistent times, steps or price limits.
  * @throws {ForbiddenError} without the admin role.
  * @throws {AlreadyExistsError} when the market ID is taken.
  */
@@ -79,6 +99,27 @@ export async function openMarket(ctx: Context, request: OpenMarketInput): Promis
   const reportDeadline = request.reportDeadline ?? request.deliveryEnd + MARKET_DEFAULTS.reportDelayMs;
   const disputeWindowMs = request.disputeWindowMs ?? MARKET_DEFAULTS.disputeWindowMs;
   const tickSize = request.tickSize ?? MARKET_DEFAULTS.tickSize;
+  const quantityStepWh = request.quantityStepWh ?? MARKET_DEFAULTS.quantityStepWh;
+  const collateralBps = request.collateralBps ?? MARKET_DEFAULTS.collateralBps;
+  const lowest = minimumPrice(
+    quantityStepWh,
+    tickSize,
+    request.commodity === 'SAVINGS_CERT' ? undefined : collateralBps,
+  );
+  const priceFloor = request.priceFloor ?? lowest;
+  if (priceFloor < lowest) {
+    throw new InvalidInputError(
+      'priceFloor',
+      `must be ≥ ${lowest}: at a lower price the smallest fill (quantityStepWh ${quantityStepWh} Wh) would be worth` +
+        (request.commodity === 'SAVINGS_CERT'
+          ? ''
+          : ` or lock as collateral (collateralBps ${collateralBps})`) +
+        ' less than 1 minor unit',
+    );
+  }
+  if (request.priceCap !== undefined && request.priceCap < priceFloor) {
+    throw new InvalidInputError('priceCap', `must not be below the price floor ${priceFloor}`);
+  }
   if (request.gateClosure <= now) {
     throw new InvalidInputError('gateClosure', `must be after the transaction time ${isoOf(now)}`);
   }
@@ -91,15 +132,9 @@ export async function openMarket(ctx: Context, request: OpenMarketInput): Promis
   if (reportDeadline < request.deliveryEnd) {
     throw new InvalidInputError('reportDeadline', 'must not be before deliveryEnd');
   }
-  if (!Number.isSafeInteger(reportDeadline + disputeWindowMs)) {
-    throw new InvalidInputError('disputeWindowMs', 'ends beyond the largest time');
-  }
-  if (
-    request.priceFloor !== undefined &&
-    request.priceCap !== undefined &&
-    request.priceFloor > request.priceCap
-  ) {
-    throw new InvalidInputError('priceFloor', 'must not exceed priceCap');
+  const rulingWindowMs = request.rulingWindowMs ?? MARKET_DEFAULTS.rulingWindowMs;
+  if (reportDeadline + disputeWindowMs + rulingWindowMs > MAX_TIME_MS) {
+    throw new InvalidInputError('rulingWindowMs', 'ends beyond the latest accepted time');
   }
   for (const field of ['priceFloor', 'priceCap'] as const) {
     const limit = request[field];
@@ -121,12 +156,15 @@ export async function openMarket(ctx: Context, request: OpenMarketInput): Promis
     disputeWindowMs,
     settleAfterMs: reportDeadline + disputeWindowMs,
     rulingNoticeMs: request.rulingNoticeMs ?? MARKET_DEFAULTS.rulingNoticeMs,
-    priceFloor: request.priceFloor,
+    rulingDeadlineMs: reportDeadline + disputeWindowMs + rulingWindowMs,
+    priceFloor,
     priceCap: request.priceCap,
     tickSize,
-    collateralBps: request.collateralBps ?? MARKET_DEFAULTS.collateralBps,
+    quantityStepWh,
+    collateralBps,
     toleranceBps: request.toleranceBps ?? MARKET_DEFAULTS.toleranceBps,
     status: 'OPEN',
+    bookVersion: BOOK_VERSION,
     openedBy: caller.participantId,
     openedAt: at,
     updatedAt: at,

@@ -5,6 +5,7 @@
  * time (the transaction timestamp) in ms since the epoch.
  */
 import type { Commodity } from '../participant/model';
+import type { WalkState } from './auction';
 
 export const SIDES = ['BUY', 'SELL'] as const;
 export type Side = (typeof SIDES)[number];
@@ -16,6 +17,8 @@ export type MarketStatus = 'OPEN' | 'CLEARING' | 'CLEARED';
 export const MARKET_DEFAULTS = {
   /** Price tick, minor units per kWh. */
   tickSize: 1,
+  /** Quantities trade in multiples of 1 kWh. */
+  quantityStepWh: 1000,
   /** Collateral of an energy SELL offer: 10 % of value(quantity, limit price). */
   collateralBps: 1_000,
   /** Delivery shortfall up to 2 % of the traded quantity carries no penalty. */
@@ -26,6 +29,11 @@ export const MARKET_DEFAULTS = {
   disputeWindowMs: 24 * 60 * 60 * 1000,
   /** A dispute ruling is final (and the trade can settle) this long after it is agreed. */
   rulingNoticeMs: 0,
+  /**
+   * Arbiters have until settleAfter + this to agree on a ruling; then the dispute lapses and the
+   * trade settles on the default outcome (the meter report stands, or the default).
+   */
+  rulingWindowMs: 7 * 24 * 60 * 60 * 1000,
 } as const;
 
 export interface Market {
@@ -42,16 +50,33 @@ export interface Market {
   /** reportDeadlineMs + disputeWindowMs: disputes are opened before it, trades settle from it. */
   settleAfterMs: number;
   rulingNoticeMs: number;
-  /** Optional limits on offer prices, minor units per kWh (inclusive). */
+  /**
+   * settleAfterMs + rulingWindowMs: disputes not ruled by then lapse, and Settle applies the
+   * default outcome. Absent on markets opened before rulings had a deadline (no deadline).
+   */
+  rulingDeadlineMs?: number;
+  /**
+   * Lowest offer price, minor units per kWh (inclusive): at it one quantity step is worth ≥ 1 minor
+   * unit and, for energy, locks ≥ 1 unit of collateral. Absent only on markets opened before floors
+   * were required.
+   */
   priceFloor?: number;
+  /** Optional highest offer price, minor units per kWh (inclusive). */
   priceCap?: number;
   /** Offer prices must be multiples of the tick; the clearing price is too. */
   tickSize: number;
+  /**
+   * Offer quantities, minimum fills and bilateral fills are multiples of this many Wh, so every
+   * fill is worth at least one step at the floor. Absent on markets opened before steps (1 Wh).
+   */
+  quantityStepWh?: number;
   /** Collateral of energy SELL offers, basis points of value(quantity, limit). */
   collateralBps: number;
   /** Delivery shortfall tolerance, basis points of the traded quantity. */
   toleranceBps: number;
   status: MarketStatus;
+  /** Layout of the market's order book keys (market/book.ts); absent on markets opened before 2. */
+  bookVersion?: number;
   openedBy: string;
   openedAt: string;
   updatedAt: string;
@@ -94,11 +119,15 @@ export interface Offer {
   updatedAt: string;
 }
 
-export type ClearingPhase = 'MATCHING' | 'RELEASING' | 'DONE';
+/**
+ * PRICING: the auction walks the book to find its volume and price. MATCHING: batches turn the
+ * volume into trades. RELEASING: batches close the offers left. DONE: the market is CLEARED.
+ */
+export type ClearingPhase = 'PRICING' | 'MATCHING' | 'RELEASING' | 'DONE';
 
 /**
  * The market's published clearing result (docs/design.md#markets: queryable clearing price and volume), also
- * the progress of a clearing applied in batches.
+ * the progress of a clearing applied in bounded steps (market/clear.ts).
  */
 export interface ClearingResult {
   /** The market ID. */
@@ -108,26 +137,41 @@ export interface ClearingResult {
   gridZone: string;
   deliveryStartMs: number;
   deliveryEndMs: number;
-  /** Uniform clearing price, minor units per kWh; absent when no bid crossed an ask. */
+  /** Uniform clearing price, minor units per kWh; absent while PRICING and when nothing crossed. */
   price?: number;
-  /** Matched volume, Wh. */
+  /** Volume the auction trades, Wh (known once PRICING is over). */
   volumeWh: number;
-  bids: number;
-  asks: number;
-  bidVolumeWh: number;
-  askVolumeWh: number;
+  /** Prices of the marginal (last matched) bid and ask. */
   marginalBidPrice?: number;
   marginalAskPrice?: number;
   phase: ClearingPhase;
+  /** While PRICING: the walk over the book so far (market/auction.ts) and where each side resumes. */
+  pricing?: {
+    walk: WalkState;
+    /** The last book key of each side the walk took. */
+    bidsAfter?: string;
+    asksAfter?: string;
+    /** Book entries read by the pricing so far. */
+    read: number;
+  };
   /** Volume turned into trades so far. */
   matchedWh: number;
   /** Σ value of the trades created so far, minor units. */
   tradedValue: number;
   trades: number;
+  /** Offers the clearing closed (FILLED or EXPIRED), in all and per side. */
   offersClosed: number;
+  bids: number;
+  asks: number;
+  /** Offers skipped (closed, escrow released) because their owner was no longer ACTIVE. */
+  skipped: number;
+  /** ClearMarket transactions so far. */
   batches: number;
-  computedAt: string;
-  computedBy: string;
+  startedAt: string;
+  startedBy: string;
+  /** When the pricing finished (the price and volume were published), and who ran that step. */
+  pricedAt?: string;
+  pricedBy?: string;
   clearedAt?: string;
   updatedAt: string;
 }

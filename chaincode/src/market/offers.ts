@@ -19,7 +19,7 @@ import { RecordType } from '../lib/keys';
 import { collateral, value } from '../lib/money';
 import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
-import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
+import { isoOf, txTimeAfter, txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, oneOf } from '../lib/validate';
 import {
@@ -59,6 +59,17 @@ export async function requireTrader(ctx: Context, caller: Caller, market: Market
   return participant;
 }
 
+/**
+ * A quantity must be a multiple of the market's quantity step (so every fill is worth ≥ 1 minor unit).
+ * @throws {InvalidInputError}
+ */
+function requireStep(market: Market, field: string, quantity: number): void {
+  const step = market.quantityStepWh ?? 1;
+  if (quantity % step !== 0) {
+    throw new InvalidInputError(field, `must be a multiple of the market's quantity step ${step} Wh`);
+  }
+}
+
 function requireBeforeGateClosure(market: Market, now: number, what: string): void {
   if (market.status !== 'OPEN' || now >= market.gateClosureMs) {
     throw new TooLateError(
@@ -96,15 +107,21 @@ export const PostOffer = transaction({
     offerId: id().describe('offer ID (client-chosen, unique per owner: posting it twice is rejected)'),
     marketId: id().describe('the market'),
     side: oneOf(SIDES).describe('BUY (a bid) or SELL (an ask)'),
-    quantityWh: quantityWh().describe('quantity of energy, or of certificates (Wh saved)'),
-    price: price().describe('limit price'),
-    minFillWh: quantityWh().orUndefined().describe('smallest fill accepted'),
+    quantityWh: quantityWh().describe(
+      "quantity of energy, or of certificates (Wh saved): a multiple of the market's quantity step",
+    ),
+    price: price().describe("limit price, at least the market's floor"),
+    minFillWh: quantityWh()
+      .orUndefined()
+      .describe('smallest fill accepted, bilaterally and in the auction (a multiple of the step)'),
   },
   output: result<Offer>('the offer, with what it locks'),
   errors: {
+    ESTP_INVALID_INPUT: "a quantity off the market's step, a price below its floor or off its tick",
     ESTP_FORBIDDEN: 'no member role, not ACTIVE, wrong commodity/zone',
     ESTP_NOT_FOUND: 'market',
     ESTP_TOO_LATE: 'after gate closure',
+    ESTP_BAD_TIMESTAMP: "before the market's latest recorded transaction",
     ESTP_ALREADY_EXISTS: 'offerId reused',
     ESTP_INSUFFICIENT_FUNDS: '',
   },
@@ -122,7 +139,8 @@ export type PostOfferInput = InputOf<typeof PostOffer>;
  * Posts an offer (member role, ACTIVE, before gate closure). BUY locks value(quantity, price);
  * an energy SELL locks collateral(quantity, price, market.collateralBps); a certificate SELL locks
  * `quantityWh` of held certificates.
- * @throws {InvalidInputError} bad fields; price off the market's floor/cap/tick; minFillWh > quantity.
+ * @throws {InvalidInputError} bad fields; price off the market's floor/cap/tick; quantity or minFillWh
+ *   not a multiple of the market's quantity step; minFillWh > quantity.
  * @throws {ForbiddenError} no member role; not ACTIVE; wrong commodity or grid zone.
  * @throws {NotFoundError} unknown market.
  * @throws {TooLateError} at or after gate closure.
@@ -135,7 +153,7 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   }
   const caller = await requireRole(ctx, 'member');
   const market = await getMarketRecord(ctx, request.marketId);
-  const nowMs = txTimeMs(ctx);
+  const nowMs = txTimeAfter(ctx, { [`market ${market.id}`]: market });
   requireBeforeGateClosure(market, nowMs, 'offers');
   if (market.priceFloor !== undefined && request.price < market.priceFloor) {
     throw new InvalidInputError('price', `must be ≥ the market's price floor ${market.priceFloor}`);
@@ -146,6 +164,8 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   if (request.price % market.tickSize !== 0) {
     throw new InvalidInputError('price', `must be a multiple of the market's tick ${market.tickSize}`);
   }
+  requireStep(market, 'quantityWh', request.quantityWh);
+  if (request.minFillWh !== undefined) requireStep(market, 'minFillWh', request.minFillWh);
   const participant = await requireTrader(ctx, caller, market);
   const ledgerId = offerLedgerId(participant.id, request.offerId);
   await assertAbsent(ctx, RecordType.Offer, ledgerId);
@@ -188,7 +208,7 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   await writeRecord(ctx, RecordType.Offer, offer.id, offer);
   await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
   await writeIndex(ctx, OFFERS_BY_OWNER, [offer.owner, offer.id]);
-  await putBookEntry(ctx, offer);
+  await putBookEntry(ctx, market, offer);
   await accounts.flush();
   emitEvent(ctx, EventName.OfferPosted, {
     offerId: offer.id,
@@ -218,6 +238,7 @@ export const CancelOffer = transaction({
     ESTP_NOT_FOUND: '',
     ESTP_ILLEGAL_STATE: 'not OPEN',
     ESTP_TOO_LATE: '',
+    ESTP_BAD_TIMESTAMP: "before the market's or offer's latest recorded transaction",
   },
   example: { id: 'CommunityMSP:member1/O-1' },
 });
@@ -244,11 +265,12 @@ export async function cancelOffer(ctx: Context, request: InputOf<typeof CancelOf
   }
   if (offer.status !== 'OPEN') throw new IllegalStateError(`offer ${offer.id} is ${offer.status}, not OPEN`);
   const market = await getMarketRecord(ctx, offer.marketId);
-  requireBeforeGateClosure(market, txTimeMs(ctx), 'cancellation');
+  const nowMs = txTimeAfter(ctx, { [`market ${market.id}`]: market, [`offer ${offer.id}`]: offer });
+  requireBeforeGateClosure(market, nowMs, 'cancellation');
   const now = txTimeIso(ctx);
   const accounts = new AccountBook(ctx, now);
   const released = { money: offer.moneyLocked, certificatesWh: offer.certificatesLockedWh };
-  await deleteBookEntry(ctx, offer);
+  await deleteBookEntry(ctx, market, offer);
   await closeOffer(accounts, offer, 'CANCELLED', now);
   await writeRecord(ctx, RecordType.Offer, offer.id, offer);
   await accounts.flush();
@@ -268,41 +290,48 @@ export const AcceptOffer = transaction({
   name: 'AcceptOffer',
   kind: 'submit',
   summary:
-    'Fills an open offer immediately at its price (bilateral), any quantity up to its remainder and at least its minimum fill.',
+    "Fills an open offer immediately at its price (bilateral), any multiple of the market's quantity step up to its remainder and at least its minimum fill.",
   input: {
     id: OFFER_REF,
     quantityWh: quantityWh().describe('quantity to take'),
     acceptId: id()
       .orUndefined()
-      .describe('your ID for this fill (client-chosen): a resubmission is then rejected, not filled twice'),
+      .describe(
+        'your ID for this fill of this offer (client-chosen): a resubmission is then rejected, not filled twice',
+      ),
   },
   output: result<AcceptResult>('the trade and the offer after the fill'),
   errors: {
-    ESTP_INVALID_INPUT: 'quantity',
+    ESTP_INVALID_INPUT: "quantity above the remainder, below the minimum fill or off the market's step",
     ESTP_FORBIDDEN: 'own offer, not ACTIVE, wrong commodity/zone, owner or its org not ACTIVE',
     ESTP_NOT_FOUND: '',
     ESTP_ILLEGAL_STATE: 'not OPEN',
     ESTP_TOO_LATE: '',
+    ESTP_BAD_TIMESTAMP: "before the market's or offer's latest recorded transaction",
     ESTP_INSUFFICIENT_FUNDS: '',
-    ESTP_ALREADY_EXISTS: "the caller's fill with this acceptId exists",
+    ESTP_ALREADY_EXISTS: "the caller's fill of this offer with this acceptId exists",
   },
   example: { id: 'EnterpriseMSP:steelworks/HEAT-SELL-1', quantityWh: 20000, acceptId: 'fill-1' },
 });
 
 /**
  * The ID of a bilateral trade: `<marketId>/a/<txId>`, or with a client-chosen `acceptId`
- * `<marketId>/a/<SHA-256 of "<taker>/<acceptId>">`, so that a resubmitted AcceptOffer (say after
- * a client-side timeout) finds its trade and is rejected instead of filling the offer twice.
+ * `<marketId>/a/<SHA-256 of "<taker>/<offer ID>/<acceptId>">`, so that a resubmitted AcceptOffer
+ * (say after a client-side timeout) finds its trade and is rejected instead of filling the offer
+ * twice. The acceptId is scoped to its taker and its offer: the same acceptId on another offer is
+ * another fill.
  */
 export function bilateralTradeId(
-  marketId: string,
+  offer: Pick<Offer, 'id' | 'marketId'>,
   taker: string,
   acceptId: string | undefined,
   txId: string,
 ): string {
   const suffix =
-    acceptId === undefined ? txId : createHash('sha256').update(`${taker}/${acceptId}`).digest('hex');
-  return `${marketId}/a/${suffix}`;
+    acceptId === undefined
+      ? txId
+      : createHash('sha256').update(`${taker}/${offer.id}/${acceptId}`).digest('hex');
+  return `${offer.marketId}/a/${suffix}`;
 }
 
 /** What AcceptOffer returns: the trade and the offer after the fill. */
@@ -317,7 +346,7 @@ export interface AcceptResult {
  * min(minFillWh, remaining). The taker locks its side from available (buyer: value(q, price); energy
  * seller: collateral(q, price, bps)); certificates and their payment move at once.
  * With `acceptId` (client-chosen, per taker) the fill is idempotent: see {@link bilateralTradeId}.
- * @throws {InvalidInputError} quantity above the remainder or below the minimum fill.
+ * @throws {InvalidInputError} quantity above the remainder, below the minimum fill or off the quantity step.
  * @throws {ForbiddenError} no member role; not ACTIVE; own offer; wrong commodity/zone; owner or its org no longer ACTIVE.
  * @throws {AlreadyExistsError} the caller's fill with this `acceptId` was made already.
  * @throws {NotFoundError} unknown offer.
@@ -332,16 +361,17 @@ export async function acceptOffer(ctx: Context, request: InputOf<typeof AcceptOf
     throw new ForbiddenError(`offer ${offer.id} is the caller's own; cancel it instead`);
   }
   const txId = ctx.stub.getTxID();
-  const tradeId = bilateralTradeId(offer.marketId, caller.participantId, request.acceptId, txId);
+  const tradeId = bilateralTradeId(offer, caller.participantId, request.acceptId, txId);
   // Before the status check: a retry of a fill that emptied the offer must say "already done".
   if (request.acceptId !== undefined) await assertAbsent(ctx, RecordType.Trade, tradeId);
   if (offer.status !== 'OPEN') throw new IllegalStateError(`offer ${offer.id} is ${offer.status}, not OPEN`);
   const market = await getMarketRecord(ctx, offer.marketId);
-  const nowMs = txTimeMs(ctx);
+  const nowMs = txTimeAfter(ctx, { [`market ${market.id}`]: market, [`offer ${offer.id}`]: offer });
   requireBeforeGateClosure(market, nowMs, 'bilateral fills');
   if (request.quantityWh > offer.remainingWh) {
     throw new InvalidInputError('quantityWh', `must be ≤ the offer's remaining ${offer.remainingWh} Wh`);
   }
+  requireStep(market, 'quantityWh', request.quantityWh);
   const minimum = Math.min(offer.minFillWh ?? 1, offer.remainingWh);
   if (request.quantityWh < minimum) {
     throw new InvalidInputError('quantityWh', `must be ≥ the offer's minimum fill ${minimum} Wh`);
@@ -370,10 +400,10 @@ export async function acceptOffer(ctx: Context, request: InputOf<typeof AcceptOf
     txId,
   });
   if (offer.remainingWh === 0) {
-    await deleteBookEntry(ctx, offer);
+    await deleteBookEntry(ctx, market, offer);
     await closeOffer(accounts, offer, 'FILLED', now);
   } else {
-    await putBookEntry(ctx, offer);
+    await putBookEntry(ctx, market, offer);
   }
   await writeRecord(ctx, RecordType.Offer, offer.id, offer);
   await accounts.flush();

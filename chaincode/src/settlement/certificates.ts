@@ -4,7 +4,9 @@
  *
  * - A member registers a project (baseline, measurement-and-verification method, evidence hash).
  * - A verifier of ANOTHER organisation than the project owner's issues certificates for verified
- *   savings into the owner's account; Σ issued never exceeds the project's baseline.
+ *   savings of a past period into the ACTIVE owner's account; Σ issued never exceeds the project's
+ *   baseline, and a project's periods never overlap: each batch's period starts at or after the end
+ *   of the project's latest one, so the same savings cannot be certified twice.
  * - Certificates change hands only through trades on SAVINGS_CERT markets (the call auction or
  *   AcceptOffer), which deliver them at once against payment; there is no free transfer.
  * - The holder retires (burns) certificates to claim the savings; the retirement record keeps the
@@ -17,11 +19,11 @@ import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
 import { add } from '../lib/money';
 import { assertAbsent, mustReadRecord, writeRecord } from '../lib/state';
-import { txTimeIso } from '../lib/time';
+import { isoOf, txTimeAfter, txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, sha256Hex, text } from '../lib/validate';
 import { quantityWh, timeMs, uri } from '../lib/fields';
-import { getParticipant, requireActiveParticipant } from '../participant/model';
+import { getParticipant, inactiveReason, requireActiveParticipant } from '../participant/model';
 import { AccountBook } from '../lib/accounts';
 import type { Account } from '../lib/accounts';
 import type { CertificateBatch, CertificateRetirement, SavingsProject } from './model';
@@ -98,22 +100,27 @@ export const IssueCertificates = transaction({
   contract: 'Settlement',
   name: 'IssueCertificates',
   kind: 'submit',
-  summary: "Issues certificates (Wh saved) to a project's owner (verifier role, of another organisation).",
+  summary:
+    "Issues certificates (Wh saved) for a past period to a project's ACTIVE owner (verifier role, of another organisation); a project's periods never overlap.",
   input: {
     projectId: PROJECT_ID,
     batchId: id().describe('certificate batch ID (client-chosen, unique per project)'),
     quantityWh: quantityWh().describe('savings certified'),
     evidenceHash: EVIDENCE_HASH,
     evidenceUri: EVIDENCE_URI,
-    periodStart: timeMs().orUndefined().describe('start of the savings period'),
-    periodEnd: timeMs().orUndefined().describe('end of the savings period'),
+    periodStart: timeMs().describe(
+      "start of the savings period (not before the end of the project's previous one)",
+    ),
+    periodEnd: timeMs().describe('end of the savings period (exclusive; over by the transaction time)'),
   },
   output: result<IssueResult>("the batch and the owner's account"),
   errors: {
-    ESTP_INVALID_INPUT: 'beyond the baseline',
-    ESTP_FORBIDDEN: '',
+    ESTP_INVALID_INPUT: 'beyond the baseline; a period not over, empty, or overlapping a certified one',
+    ESTP_FORBIDDEN: "the project owner's own organisation, or an owner (or its org) not ACTIVE",
     ESTP_NOT_FOUND: '',
     ESTP_ALREADY_EXISTS: 'batch',
+    ESTP_BAD_TIMESTAMP: "before the project's latest recorded transaction",
+    ESTP_LIMIT_EXCEEDED: "the owner's lifetime issued certificates would pass 10¹⁵",
   },
   example: {
     projectId: 'BREWERY-HEAT-RECOVERY',
@@ -132,29 +139,43 @@ export interface IssueResult {
 }
 
 /**
- * Issues certificates for verified savings of a project to its owner (verifier role, not of the
- * owner's organisation). The batch ID is the verifier's idempotency key per project.
- * @throws {InvalidInputError} periodEnd before periodStart; issuance beyond the project's baseline.
- * @throws {ForbiddenError} without the verifier role, or of the project owner's organisation.
+ * Issues certificates for verified savings of a project over [periodStart, periodEnd) to its owner
+ * (verifier role, not of the owner's organisation; the owner ACTIVE). The period must have ended
+ * and must start at or after the end of the project's latest certified period. The batch ID is the
+ * verifier's idempotency key per project.
+ * @throws {InvalidInputError} periodEnd not after periodStart, or in the future; a period that
+ *   overlaps the project's certified ones; issuance beyond the project's baseline.
+ * @throws {ForbiddenError} without the verifier role, of the project owner's organisation, or the
+ *   owner is not ACTIVE.
  * @throws {NotFoundError} unknown project.
  * @throws {AlreadyExistsError} the batch ID was used for this project.
+ * @throws {LimitExceededError} the owner's lifetime issued certificates would pass the per-account cap.
  */
 export async function issueCertificates(
   ctx: Context,
   request: InputOf<typeof IssueCertificates>,
 ): Promise<IssueResult> {
-  if (
-    request.periodStart !== undefined &&
-    request.periodEnd !== undefined &&
-    request.periodEnd < request.periodStart
-  ) {
-    throw new InvalidInputError('periodEnd', 'must not be before periodStart');
+  if (request.periodEnd <= request.periodStart) {
+    throw new InvalidInputError('periodEnd', 'must be after periodStart');
   }
   const caller = await requireRole(ctx, 'verifier');
   const project = await mustReadRecord<SavingsProject>(ctx, RecordType.SavingsProject, request.projectId);
   if (caller.mspId === project.ownerMspId) {
     throw new ForbiddenError(
       `certificates of ${project.id} must be issued by a verifier of another organisation than ${project.ownerMspId}`,
+    );
+  }
+  const nowMs = txTimeAfter(ctx, { [`project ${project.id}`]: project });
+  if (request.periodEnd > nowMs) {
+    throw new InvalidInputError(
+      'periodEnd',
+      `must not be after the transaction time ${isoOf(nowMs)}: savings are certified once measured`,
+    );
+  }
+  if (project.certifiedUntilMs !== undefined && request.periodStart < project.certifiedUntilMs) {
+    throw new InvalidInputError(
+      'periodStart',
+      `must not be before ${isoOf(project.certifiedUntilMs)}: ${project.id}'s savings are certified until then, and periods may not overlap`,
     );
   }
   const batchKey = `${project.id}/${request.batchId}`;
@@ -166,7 +187,12 @@ export async function issueCertificates(
       `would bring ${project.id}'s certificates to ${issuedWh} Wh, above its baseline ${project.baselineWh} Wh`,
     );
   }
-  await getParticipant(ctx, project.owner);
+  const ownerInactive = await inactiveReason(ctx, await getParticipant(ctx, project.owner));
+  if (ownerInactive !== undefined) {
+    throw new ForbiddenError(
+      `certificates go only to ACTIVE participants of ACTIVE organisations; ${ownerInactive}`,
+    );
+  }
   const at = txTimeIso(ctx);
   const accounts = new AccountBook(ctx, at);
   const account = await accounts.issueCertificates(project.owner, request.quantityWh);
@@ -185,6 +211,7 @@ export async function issueCertificates(
     issuedAt: at,
   };
   project.issuedWh = issuedWh;
+  project.certifiedUntilMs = request.periodEnd;
   project.updatedAt = at;
   await writeRecord(ctx, RecordType.CertificateBatch, batch.id, batch);
   await writeRecord(ctx, RecordType.SavingsProject, project.id, project);
@@ -212,7 +239,12 @@ export const RetireCertificates = transaction({
     purpose: text({ max: 500 }).orUndefined().describe('the claim'),
   },
   output: result<RetireResult>("the retirement and the holder's account"),
-  errors: { ESTP_FORBIDDEN: '', ESTP_ALREADY_EXISTS: '', ESTP_INSUFFICIENT_FUNDS: '' },
+  errors: {
+    ESTP_FORBIDDEN: '',
+    ESTP_ALREADY_EXISTS: '',
+    ESTP_INSUFFICIENT_FUNDS: '',
+    ESTP_LIMIT_EXCEEDED: "the holder's lifetime retired certificates would pass 10¹⁵",
+  },
   example: { retirementId: 'R-2026-1', quantityWh: 1000000, purpose: '2026 sustainability report' },
 });
 

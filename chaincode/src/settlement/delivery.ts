@@ -13,15 +13,19 @@
  *     SETTLED as a default once settleAfter has passed;
  *   - DELIVERED or DEFAULTED from settleAfter → SETTLED (rules.ts);
  *   - RULED from the ruling's final time → SETTLED by the ruling;
- *   - DISPUTED is frozen; SETTLED is final.
+ *   - DISPUTED is frozen until the market's ruling deadline; from then the dispute LAPSES and the
+ *     trade settles on the default outcome: the meter report stands, or without one the trade
+ *     settles as a default (zero delivered);
+ *   - SETTLED is final.
  */
 import type { Context } from 'fabric-contract-api';
+import type { Dispute } from '../dispute/model';
 import { requireRole } from '../lib/caller';
 import { ForbiddenError, IllegalStateError, TooEarlyError, TooLateError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
 import { mustReadRecord, writeRecord } from '../lib/state';
-import { isoOf, txTimeIso, txTimeMs } from '../lib/time';
+import { isoOf, txTimeAfter, txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, sha256Hex } from '../lib/validate';
 import { quantityWh, tradeRef, uri } from '../lib/fields';
@@ -58,6 +62,7 @@ export const ReportDelivery = transaction({
     ESTP_ILLEGAL_STATE: '',
     ESTP_TOO_EARLY: 'before delivery end',
     ESTP_TOO_LATE: 'after the report deadline',
+    ESTP_BAD_TIMESTAMP: "before the market's or trade's latest recorded transaction",
   },
   example: {
     tradeId: 'ELEC-ZONE-A-2026-06-01T10/c/00000001',
@@ -88,7 +93,7 @@ export async function reportDelivery(ctx: Context, request: InputOf<typeof Repor
     );
   }
   const market = await getMarketRecord(ctx, trade.marketId);
-  const now = txTimeMs(ctx);
+  const now = txTimeAfter(ctx, { [`market ${market.id}`]: market, [`trade ${trade.id}`]: trade });
   if (now < market.deliveryEndMs) {
     throw new TooEarlyError(
       `delivery of ${trade.id} is reported from delivery end ${isoOf(market.deliveryEndMs)}`,
@@ -137,14 +142,15 @@ export const Settle = transaction({
   name: 'Settle',
   kind: 'submit',
   summary:
-    "Advances a trade's settlement (member or treasurer role): declares a default, or pays out after the dispute window / the ruling's final time.",
+    "Advances a trade's settlement (member or treasurer role): declares a default, or pays out after the dispute window / the ruling's final time; from the ruling deadline a disputed trade settles on the default outcome (the meter report stands).",
   input: { tradeId: TRADE_ID },
   output: result<Trade>('the trade after this step'),
   errors: {
     ESTP_FORBIDDEN: '',
     ESTP_NOT_FOUND: '',
-    ESTP_ILLEGAL_STATE: 'disputed or settled',
+    ESTP_ILLEGAL_STATE: 'disputed (before its ruling deadline) or settled',
     ESTP_TOO_EARLY: '',
+    ESTP_BAD_TIMESTAMP: "before the market's or trade's latest recorded transaction",
   },
   example: { tradeId: 'ELEC-ZONE-A-2026-06-01T10/c/00000001' },
 });
@@ -153,22 +159,21 @@ export const Settle = transaction({
  * Advances a trade's settlement by one step (member or treasurer role; see the module comment).
  * @throws {ForbiddenError} without the member or treasurer role.
  * @throws {NotFoundError} unknown trade.
- * @throws {IllegalStateError} DISPUTED (frozen) or already SETTLED.
+ * @throws {IllegalStateError} DISPUTED before the ruling deadline (frozen), or already SETTLED.
  * @throws {TooEarlyError} before the report deadline, the end of the dispute window, or the ruling's final time.
+ * @throws {BadTimestampError} timestamp before the latest one recorded on the market or trade.
  */
 export async function settle(ctx: Context, request: InputOf<typeof Settle>): Promise<Trade> {
   await requireRole(ctx, 'member', 'treasurer');
   const trade = await getTradeRecord(ctx, request.tradeId);
   if (trade.status === 'SETTLED') throw new IllegalStateError(`trade ${trade.id} is already SETTLED`);
-  if (trade.status === 'DISPUTED') {
-    throw new IllegalStateError(`trade ${trade.id} is DISPUTED: frozen until the dispute is ruled`);
-  }
   const market = await getMarketRecord(ctx, trade.marketId);
-  const nowMs = txTimeMs(ctx);
+  const nowMs = txTimeAfter(ctx, { [`market ${market.id}`]: market, [`trade ${trade.id}`]: trade });
   const at = txTimeIso(ctx);
   let basis: TradeSettlement['basis'];
   let measuredWh = 0;
   let ruledPenalty: number | undefined;
+  let lapsed: Dispute | undefined;
   switch (trade.status) {
     case 'MATCHED':
       if (nowMs <= market.reportDeadlineMs) {
@@ -201,6 +206,26 @@ export async function settle(ctx: Context, request: InputOf<typeof Settle>): Pro
       basis = trade.status;
       measuredWh = trade.delivery?.deliveredWh ?? 0;
       break;
+    case 'DISPUTED': {
+      const deadline = market.rulingDeadlineMs;
+      if (deadline === undefined || nowMs < deadline) {
+        throw new IllegalStateError(
+          `trade ${trade.id} is DISPUTED: frozen until the dispute is ruled` +
+            (deadline === undefined ? '' : ` or lapses at its ruling deadline ${isoOf(deadline)}`),
+        );
+      }
+      // The dispute lapsed without an agreed ruling: the default outcome applies.
+      lapsed = await mustReadRecord<Dispute>(ctx, RecordType.Dispute, trade.id);
+      txTimeAfter(ctx, { [`dispute ${lapsed.id}`]: lapsed });
+      if (trade.delivery) {
+        basis = 'DELIVERED';
+        measuredWh = trade.delivery.deliveredWh;
+      } else {
+        basis = 'DEFAULTED';
+        trade.defaultedAt ??= at;
+      }
+      break;
+    }
     case 'RULED': {
       const ruling = trade.ruling;
       if (!ruling) throw new IllegalStateError(`trade ${trade.id} is RULED without a ruling`);
@@ -239,6 +264,12 @@ export async function settle(ctx: Context, request: InputOf<typeof Settle>): Pro
   trade.status = 'SETTLED';
   trade.updatedAt = at;
   await writeRecord(ctx, RecordType.Trade, trade.id, trade);
+  if (lapsed) {
+    lapsed.status = 'LAPSED';
+    lapsed.lapsedAt = at;
+    lapsed.updatedAt = at;
+    await writeRecord(ctx, RecordType.Dispute, lapsed.id, lapsed);
+  }
   await accounts.flush();
   emitEvent(ctx, EventName.TradeSettled, {
     tradeId: trade.id,

@@ -107,6 +107,11 @@ export interface SavingsProject {
   evidenceUri?: string;
   /** Σ certificates issued for the project, Wh saved. */
   issuedWh: number;
+  /**
+   * End of the latest certified period (ms, exclusive): the next batch's period starts at or after
+   * it, so periods never overlap. Absent until the first batch.
+   */
+  certifiedUntilMs?: number;
   registeredAt: string;
   updatedAt: string;
 }
@@ -123,6 +128,7 @@ export interface CertificateBatch {
   verifierMspId: string;
   evidenceHash: string;
   evidenceUri?: string;
+  /** The certified period [start, end), ms; absent on batches issued before periods were required. */
   periodStartMs?: number;
   periodEndMs?: number;
   issuedAt: string;

@@ -5,30 +5,33 @@
  * - certificates: issued − retired = Σ held + Σ escrowed.
  *
  * Minted/burned and issued/retired are kept per account (so Deposit and IssueCertificates write no
- * global key); their sums are the ledger's totals. Reads every account with an unpaginated
- * iterator (always closed); meant for read-only evaluation.
+ * global key); their sums are the ledger's totals. The accounts are read page by page (exact for any
+ * number of accounts, beyond the peer's totalQueryLimit too) and summed with BigInt, so no size of
+ * ledger can make the totals fail or round: a figure is a JSON number while it is a safe integer
+ * and its exact decimal string beyond (docs/trust.md, "Money rules and caps"). Read-only queries
+ * only (paginated reads).
  */
 import type { Context } from 'fabric-contract-api';
 import { fromBytes } from '../lib/json';
-import { results } from '../lib/iterate';
 import { RecordType } from '../lib/keys';
-import { add } from '../lib/money';
+import { type ExactAmount, exactAmount } from '../lib/money';
+import { scanPages } from '../lib/pagination';
 import type { Account } from '../lib/accounts';
 
 export type MoneyTotals = {
-  minted: number;
-  burned: number;
-  available: number;
-  escrowed: number;
+  minted: ExactAmount;
+  burned: ExactAmount;
+  available: ExactAmount;
+  escrowed: ExactAmount;
   /** minted − burned = available + escrowed */
   balanced: boolean;
 };
 
 export type CertificateTotals = {
-  issuedWh: number;
-  retiredWh: number;
-  heldWh: number;
-  escrowedWh: number;
+  issuedWh: ExactAmount;
+  retiredWh: ExactAmount;
+  heldWh: ExactAmount;
+  escrowedWh: ExactAmount;
   /** issued − retired = held + escrowed */
   balanced: boolean;
 };
@@ -39,30 +42,44 @@ export type ConservationTotals = {
   certificates: CertificateTotals;
 };
 
-/** Sums every account's balances and mint/burn, issue/retire totals. */
+/** Sums every account's balances and mint/burn, issue/retire totals, exactly. */
 export async function conservationTotals(ctx: Context): Promise<ConservationTotals> {
-  const money = { minted: 0, burned: 0, available: 0, escrowed: 0 };
-  const certificates = { issuedWh: 0, retiredWh: 0, heldWh: 0, escrowedWh: 0 };
+  let minted = 0n;
+  let burned = 0n;
+  let available = 0n;
+  let escrowed = 0n;
+  let issued = 0n;
+  let retired = 0n;
+  let held = 0n;
+  let certificatesEscrowed = 0n;
   let accounts = 0;
-  for await (const { value } of results(ctx.stub.getStateByPartialCompositeKey(RecordType.Account, []))) {
-    const account = fromBytes<Account>(value);
+  for await (const entry of scanPages(ctx, RecordType.Account, [])) {
+    const account = fromBytes<Account>(entry.value);
     accounts += 1;
-    money.minted = add(money.minted, account.minted);
-    money.burned = add(money.burned, account.burned);
-    money.available = add(money.available, account.available);
-    money.escrowed = add(money.escrowed, account.escrowed);
-    certificates.issuedWh = add(certificates.issuedWh, account.certificatesIssuedWh);
-    certificates.retiredWh = add(certificates.retiredWh, account.certificatesRetiredWh);
-    certificates.heldWh = add(certificates.heldWh, account.certificatesHeldWh);
-    certificates.escrowedWh = add(certificates.escrowedWh, account.certificatesEscrowedWh);
+    minted += BigInt(account.minted);
+    burned += BigInt(account.burned);
+    available += BigInt(account.available);
+    escrowed += BigInt(account.escrowed);
+    issued += BigInt(account.certificatesIssuedWh);
+    retired += BigInt(account.certificatesRetiredWh);
+    held += BigInt(account.certificatesHeldWh);
+    certificatesEscrowed += BigInt(account.certificatesEscrowedWh);
   }
   return {
     accounts,
-    money: { ...money, balanced: money.minted - money.burned === money.available + money.escrowed },
+    money: {
+      minted: exactAmount(minted),
+      burned: exactAmount(burned),
+      available: exactAmount(available),
+      escrowed: exactAmount(escrowed),
+      balanced: minted - burned === available + escrowed,
+    },
     certificates: {
-      ...certificates,
-      balanced:
-        certificates.issuedWh - certificates.retiredWh === certificates.heldWh + certificates.escrowedWh,
+      issuedWh: exactAmount(issued),
+      retiredWh: exactAmount(retired),
+      heldWh: exactAmount(held),
+      escrowedWh: exactAmount(certificatesEscrowed),
+      balanced: issued - retired === held + certificatesEscrowed,
     },
   };
 }

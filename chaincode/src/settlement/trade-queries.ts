@@ -5,16 +5,15 @@ import type { Context } from 'fabric-contract-api';
 import { InvalidInputError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import {
-  bookmarkOf,
   DEFAULT_PAGE_SIZE,
   type Page,
   listByIndex,
   listRecords,
   pageFields,
+  readPage,
 } from '../lib/pagination';
 import { readRecord } from '../lib/state';
 import { isoOf } from '../lib/time';
-import { results } from '../lib/iterate';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id } from '../lib/validate';
 import { participantId, timeMs, tradeRef } from '../lib/fields';
@@ -156,17 +155,12 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
   const ids: string[] = [];
   let bookmark = '';
   for (;;) {
-    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-      TRADES_BY_DAY,
-      [day],
-      size - ids.length,
-      inner,
-    );
+    const page = await readPage(ctx, TRADES_BY_DAY, [day], size - ids.length, inner);
     let pastEnd = false;
-    for await (const { key } of results(iterator)) {
-      const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(key).attributes;
+    for (const entry of page.entries) {
+      const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(entry.key).attributes;
       if (createdAt === undefined || tradeId === undefined) {
-        throw new InvalidInputError('index', `entry ${key} is not (day, time, tradeId)`);
+        throw new InvalidInputError('index', `entry ${entry.key} is not (day, time, tradeId)`);
       }
       if (createdAt >= toIso) {
         pastEnd = true; // entries are in time order: nothing later is in the period
@@ -175,9 +169,8 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
       if (createdAt >= fromIso) ids.push(tradeId);
     }
     if (pastEnd) break;
-    const next = bookmarkOf(metadata);
-    if (next !== '') {
-      inner = next;
+    if (page.bookmark !== '') {
+      inner = page.bookmark;
       if (ids.length === size) {
         bookmark = `${day}|${inner}`;
         break;

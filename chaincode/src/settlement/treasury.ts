@@ -12,7 +12,7 @@ import { assertAbsent, writeRecord } from '../lib/state';
 import { txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id } from '../lib/validate';
-import { amount, participantId } from '../lib/fields';
+import { participantId, treasuryAmount } from '../lib/fields';
 import { getParticipant } from '../participant/model';
 import { AccountBook, readAccount } from '../lib/accounts';
 import type { Account } from '../lib/accounts';
@@ -20,7 +20,7 @@ import type { TreasuryOperation } from './model';
 
 const TREASURY_INPUT = {
   accountId: participantId().describe('the participant whose account it is'),
-  amount: amount().describe('settlement credits'),
+  amount: treasuryAmount().describe('settlement credits (at most 10¹² per operation)'),
   reference: id().describe(
     'payment reference (client-chosen, unique per account: a retry is rejected, not applied twice)',
   ),
@@ -38,7 +38,7 @@ export const Deposit = transaction({
   summary: "Mints credits into a participant's account (treasurer role) when its money arrives.",
   input: TREASURY_INPUT,
   output: result<TreasuryResult>('the account and the operation'),
-  errors: TREASURY_ERRORS,
+  errors: { ...TREASURY_ERRORS, ESTP_LIMIT_EXCEEDED: "the account's lifetime minted would pass 10¹⁵" },
   example: { accountId: 'CommunityMSP:member1', amount: 50000, reference: 'SEPA-2026-0001' },
 });
 
@@ -49,7 +49,11 @@ export const Withdraw = transaction({
   summary: "Burns credits from a participant's available balance (treasurer role) when it is paid out.",
   input: TREASURY_INPUT,
   output: result<TreasuryResult>('the account and the operation'),
-  errors: { ...TREASURY_ERRORS, ESTP_INSUFFICIENT_FUNDS: '' },
+  errors: {
+    ...TREASURY_ERRORS,
+    ESTP_INSUFFICIENT_FUNDS: '',
+    ESTP_LIMIT_EXCEEDED: "the account's lifetime burned would pass 10¹⁵",
+  },
   example: { accountId: 'CommunityMSP:member1', amount: 20000, reference: 'PAYOUT-2026-0001' },
 });
 export type TreasuryInput = InputOf<typeof Deposit>;

@@ -32,6 +32,12 @@ export const RETRY = {
   seller: { org: 'enterprise', user: 'e2e-retry-seller' },
 } as const satisfies Record<string, Actor>;
 
+/** The dishonest-client suite (attacks.test.ts): a buyer and a seller of a bilateral trade. */
+export const ATTACK = {
+  buyer: { org: 'community', user: 'e2e-attack-buyer' },
+  seller: { org: 'enterprise', user: 'e2e-attack-seller' },
+} as const satisfies Record<string, Actor>;
+
 export const EVENTS = { holder: { org: 'community', user: 'e2e-events' } } as const satisfies Record<
   string,
   Actor
@@ -60,6 +66,7 @@ export const E2E_MEMBERS: readonly Actor[] = [
   ...Object.values(LIFECYCLE),
   ...Object.values(ACCESS),
   ...Object.values(RETRY),
+  ...Object.values(ATTACK),
   ...Object.values(EVENTS),
   ...LOADERS,
 ];

@@ -10,10 +10,10 @@
  * 2. one ELECTRICITY market whose gate closes a few seconds ahead (ledger time is the client's
  *    proposal time): an Enterprise SELL and two Community BUYs for the call auction, and a
  *    bilateral fill between two Community members;
- * 3. the auction cleared after gate closure (2 trades at 105/kWh), the bilateral trade disputed
- *    and ruled by the arbiters of two neutral orgs, meter reports (one full, one short), then
- *    every trade settled after the dispute window (one penalty from the shortfall, one from the
- *    ruling);
+ * 3. the auction cleared after gate closure (2 trades at 105/kWh), meter reports (one full, one
+ *    short, and the bilateral trade's), the bilateral trade disputed and ruled by the arbiters of
+ *    two neutral orgs, then every trade settled after the dispute window (one penalty from the
+ *    shortfall, one from the ruling);
  * 4. certificates issued for a savings project by Enterprise's verifier and partly retired, and a
  *    withdrawal by the treasurer.
  */
@@ -230,8 +230,9 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
 
     const gateClosure = Date.now() + 7_000;
     const deliveryEnd = gateClosure + 1_000;
-    const reportDeadline = deliveryEnd + 5_000;
-    const disputeWindowMs = 2_000;
+    // reports, then the dispute on a reported trade: room for both on a loaded machine
+    const reportDeadline = deliveryEnd + 8_000;
+    const disputeWindowMs = 4_000;
     await (
       await clients.get('utility', 'admin')
     ).submit('Market', 'OpenMarket', {
@@ -285,8 +286,33 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     }
     log(`cleared: ${auction.map((t) => `${t.id} ${t.quantityWh} Wh @ ${t.price}`).join(', ')}`);
 
-    // The bilateral trade is between two Community members, so every other ACTIVE org is neutral.
+    await until(deliveryEnd + 300);
+    const meter = await clients.get('utility', 'meter');
     const disputed = accepted.trade;
+    await Promise.all([
+      meter.submit('Settlement', 'ReportDelivery', {
+        tradeId: full.id,
+        deliveredWh: full.quantityWh,
+        meterId: seller.meterId,
+        readingHash: sha256(`reading ${full.id}`),
+      }),
+      meter.submit('Settlement', 'ReportDelivery', {
+        tradeId: short.id,
+        deliveredWh: short.quantityWh / 2,
+        meterId: seller.meterId,
+        readingHash: sha256(`reading ${short.id}`),
+      }),
+      meter.submit('Settlement', 'ReportDelivery', {
+        tradeId: disputed.id,
+        deliveredWh: disputed.quantityWh,
+        meterId: sellerB.meterId,
+        readingHash: sha256(`reading ${disputed.id}`),
+      }),
+    ]);
+    log('delivery reported');
+    await clients.sync(); // the disputing buyer's peer must see the report
+
+    // The bilateral trade is between two Community members, so every other ACTIVE org is neutral.
     await (
       await clients.get(buyerA.org, buyerA.user)
     ).submit('Dispute', 'Open', {
@@ -308,24 +334,6 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     }
     log(`dispute on ${disputed.id} ruled`);
 
-    await until(deliveryEnd + 300);
-    const meter = await clients.get('utility', 'meter');
-    await Promise.all([
-      meter.submit('Settlement', 'ReportDelivery', {
-        tradeId: full.id,
-        deliveredWh: full.quantityWh,
-        meterId: seller.meterId,
-        readingHash: sha256(`reading ${full.id}`),
-      }),
-      meter.submit('Settlement', 'ReportDelivery', {
-        tradeId: short.id,
-        deliveredWh: short.quantityWh / 2,
-        meterId: seller.meterId,
-        readingHash: sha256(`reading ${short.id}`),
-      }),
-    ]);
-    log('delivery reported');
-
     const projectId = `P-${RUN_TAG}`;
     const owner = await clients.get(buyerB.org, buyerB.user);
     const verifier = await clients.get('enterprise', 'verifier');
@@ -345,6 +353,8 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       batchId: 'B1',
       quantityWh: 5_000,
       evidenceHash: sha256(`m&v ${RUN_TAG}`),
+      periodStart: startedAt - 30 * 86_400_000,
+      periodEnd: startedAt,
     });
     await clients.sync();
     await owner.submit('Settlement', 'RetireCertificates', {

@@ -19,8 +19,8 @@ export interface ReconciliationCheck {
   readonly description: string;
   /** From the records (operations, offers, trades). */
   readonly records: number;
-  /** From Audit:Totals (the accounts). */
-  readonly totals: number;
+  /** From Audit:Totals (the accounts): a number, or an exact decimal string beyond 2⁵³ − 1. */
+  readonly totals: number | string;
   readonly ok: boolean;
 }
 
@@ -60,7 +60,7 @@ export function reconcile(snapshot: LedgerSnapshot): { ok: boolean; checks: Reco
         n(trade.settlement.penalty) + n(trade.settlement.collateralReleased) !== n(trade.collateral)),
   ).length;
   // [name, what is compared, the figure from the records, the same figure in Audit:Totals]
-  const figures: [string, string, number, number][] = [
+  const figures: [string, string, number, number | string][] = [
     ['money.minted', 'Σ Deposit operations = minted', deposits, money.minted],
     ['money.burned', 'Σ Withdraw operations = burned', withdrawals, money.burned],
     [
@@ -101,7 +101,8 @@ export function reconcile(snapshot: LedgerSnapshot): { ok: boolean; checks: Reco
     description,
     records,
     totals,
-    ok: records === totals,
+    // Audit:Totals is exact at any size (a decimal string beyond 2⁵³ − 1): compare as integers.
+    ok: Number.isSafeInteger(records) && BigInt(records) === BigInt(totals),
   }));
   return { ok: checks.every((c) => c.ok), checks };
 }

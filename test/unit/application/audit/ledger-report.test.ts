@@ -104,6 +104,20 @@ async function tradingDay(): Promise<Scenario> {
   });
   const [full, short, disputed] = trades as [Trade, Trade, Trade];
 
+  world.ledger.setTime(market.deliveryEndMs);
+  for (const [trade, deliveredWh] of [
+    [full, 10_000],
+    [short, 5_000],
+    [disputed, 8_000],
+  ] as const) {
+    await world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
+      tradeId: trade.id,
+      deliveredWh,
+      meterId: 'MTR-B',
+      readingHash: HASH,
+    });
+  }
+  // the buyer disputes the reported delivery; a neutral arbiter rules
   await world.ledger.submit(disputes, 'Open', alice, {
     tradeId: disputed.id,
     claim: 'meter fault',
@@ -115,18 +129,6 @@ async function tradingDay(): Promise<Scenario> {
     penalty: 30,
     reason: 'logs',
   });
-  world.ledger.setTime(market.deliveryEndMs);
-  for (const [trade, deliveredWh] of [
-    [full, 10_000],
-    [short, 5_000],
-  ] as const) {
-    await world.ledger.submit(settlement, 'ReportDelivery', world.meter, {
-      tradeId: trade.id,
-      deliveredWh,
-      meterId: 'MTR-B',
-      readingHash: HASH,
-    });
-  }
   world.ledger.setTime(market.settleAfterMs);
   for (const trade of trades) await world.ledger.submit(settlement, 'Settle', alice, { tradeId: trade.id });
 
@@ -143,6 +145,8 @@ async function tradingDay(): Promise<Scenario> {
     batchId: 'B1',
     quantityWh: 7_000,
     evidenceHash: HASH,
+    periodStart: 0,
+    periodEnd: 1000,
   });
   await world.ledger.submit(settlement, 'RetireCertificates', alice, {
     retirementId: 'R1',
@@ -180,7 +184,7 @@ describe('the ledger report', () => {
     expect(report.sums.treasury).toEqual({
       deposits: report.totals.money.minted,
       withdrawals: report.totals.money.burned,
-      net: report.totals.money.minted - report.totals.money.burned,
+      net: Number(report.totals.money.minted) - Number(report.totals.money.burned),
     });
     expect(report.sums.certificates).toEqual({
       issuedWh: report.totals.certificates.issuedWh,

@@ -4,7 +4,9 @@
  */
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { CommitError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
+import { ErrorCode } from '../../../../chaincode/src/lib/errors';
 import {
+  CHAINCODE_ERROR_CODES,
   ChaincodeError,
   CommitFailedError,
   ConfigError,
@@ -45,6 +47,10 @@ function gatewayErrorLike(name: string, code: number, message: string, transacti
 }
 
 describe('chaincode rejections', () => {
+  test('the client knows every code the chaincode declares, and no other', () => {
+    expect([...CHAINCODE_ERROR_CODES].sort()).toEqual(Object.values(ErrorCode).sort());
+  });
+
   test('an ESTP code in the peer details becomes a ChaincodeError naming the peer and org', () => {
     // Given an endorsement refused by the chaincode on one peer
     const error = endorseError([
