@@ -1,0 +1,188 @@
+/**
+ * The ESTP web service of one org (`estp serve --org O`, docs/web.md): the REST API over the
+ * application library, its OpenAPI document, live events, the meter gateway, audit, and the
+ * dashboard — one Node process on a loopback address.
+ *
+ * It holds only its own org's identities: API keys of the org's key file map to users of the org,
+ * each acting through one gateway connection opened on first use and reused (identities.ts).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import { ApiKeyStore, apiKeysFile } from './api-keys';
+import { auditRoutes } from './audit';
+import { RequestContext, type Route, type ServiceState } from './context';
+import { type DisplaySettings, displaySettings } from './display';
+import { eventRoutes } from './events';
+import { httpFailureOf, Router, sendFailure, WebError } from './http';
+import { IdentityPool } from './identities';
+import { marketViewRoutes } from './market-view';
+import { meterRoutes } from './meter';
+import { loadDashboard, staticRoutes } from './static';
+import { statusRoutes } from './status';
+import { transactionRoutes } from './transactions';
+
+/** The default port: `ESTP_WEB_PORT`, else the network's port base (`ESTP_PORT_BASE`, 7000) + 80. */
+export function defaultWebPort(env: NodeJS.ProcessEnv = process.env): number {
+  const explicit = env['ESTP_WEB_PORT'];
+  if (explicit !== undefined && explicit !== '') return Number(explicit);
+  const base = env['ESTP_PORT_BASE'];
+  return (base === undefined || base === '' ? 7000 : Number(base)) + 80;
+}
+
+/** Options of {@link WebService.start}. */
+export interface WebServiceOptions {
+  readonly connection: ConnectionInfo;
+  /** The org this service acts for. */
+  readonly org: OrgInfo;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default {@link defaultWebPort}; 0 picks a free port. */
+  readonly port?: number;
+  /** The API key file (default: {@link apiKeysFile}). */
+  readonly keysFile?: string;
+  readonly walletRoot?: string;
+  readonly display?: DisplaySettings;
+  /** The built dashboard directory (default application/dist/dashboard). */
+  readonly dashboardDir?: string;
+  /** Where the service's log lines go (default stderr). */
+  readonly log?: (line: string) => void;
+  /** One log line per request. */
+  readonly accessLog?: boolean;
+  readonly version?: string;
+}
+
+/** A running web service. */
+export class WebService {
+  readonly url: string;
+  readonly state: ServiceState;
+  readonly #server: Server;
+  readonly #shutdown: AbortController;
+
+  private constructor(url: string, state: ServiceState, server: Server, shutdown: AbortController) {
+    this.url = url;
+    this.state = state;
+    this.#server = server;
+    this.#shutdown = shutdown;
+  }
+
+  /**
+   * Loads the key file and the dashboard, then listens.
+   * @throws {ConfigError} for a bad key file or an unbuilt dashboard; the listen error (EADDRINUSE).
+   */
+  static async start(options: WebServiceOptions): Promise<WebService> {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const shutdown = new AbortController();
+    const keysFile = options.keysFile ?? apiKeysFile(options.connection, options.org);
+    const state: ServiceState = {
+      connection: options.connection,
+      org: options.org,
+      pool: new IdentityPool({
+        connection: options.connection,
+        org: options.org,
+        ...(options.walletRoot === undefined ? {} : { walletRoot: options.walletRoot }),
+      }),
+      keys: new ApiKeyStore(keysFile, options.org.mspId),
+      display: options.display ?? displaySettings(),
+      log,
+      shutdown: shutdown.signal,
+      lastVerify: undefined,
+      verifying: false,
+      streams: 0,
+    };
+    const routes: Route[] = [
+      ...statusRoutes(),
+      ...transactionRoutes(),
+      ...marketViewRoutes(),
+      ...meterRoutes(),
+      ...eventRoutes(),
+      ...auditRoutes(),
+      ...staticRoutes(loadDashboard(options.dashboardDir), options.version ?? '0.1.0'),
+    ];
+    const router = new Router(routes);
+    const server = createServer((req, res) => {
+      void answer(state, router, req, res, options.accessLog === true);
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? defaultWebPort(), host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return new WebService(`http://${shownHost}:${port}/`, state, server, shutdown);
+  }
+
+  /**
+   * Stops listening, ends event streams and verifications, and closes the service's gateway
+   * connections (the shared gRPC clients close with their last user).
+   */
+  async close(): Promise<void> {
+    this.#shutdown.abort();
+    const closed = new Promise<void>((resolve) =>
+      this.#server.close(() => {
+        resolve();
+      }),
+    );
+    this.#server.closeIdleConnections();
+    await this.state.pool.close();
+    const timer = setTimeout(() => {
+      this.#server.closeAllConnections();
+    }, 2_000);
+    await closed;
+    clearTimeout(timer);
+  }
+}
+
+async function answer(
+  state: ServiceState,
+  router: Router<RequestContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  accessLog: boolean,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  let context: RequestContext | undefined;
+  try {
+    const url = new URL(req.url ?? '/', 'http://service.invalid');
+    context = new RequestContext(state, req, res, url);
+    const found = router.match(req.method ?? 'GET', url.pathname);
+    if (!found.route) {
+      if (found.allowed.length > 0) {
+        throw new WebError(
+          405,
+          'ESTP_METHOD_NOT_ALLOWED',
+          `${req.method ?? ''} is not allowed here: use ${found.allowed.join(' or ')}`,
+          {
+            Allow: found.allowed.join(', '),
+          },
+        );
+      }
+      throw new WebError(
+        404,
+        'ESTP_NO_ROUTE',
+        `no route ${url.pathname} (the API is described at /api/docs)`,
+      );
+    }
+    await found.route.handle(context, found.params);
+  } catch (error) {
+    const failure = httpFailureOf(error);
+    if (failure.internal)
+      state.log(
+        `${req.method ?? ''} ${req.url ?? ''}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+    if (!res.headersSent) sendFailure(res, failure);
+    else res.end();
+  } finally {
+    if (accessLog) {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const who = context?.authenticated?.participantId ?? '-';
+      state.log(
+        `${new Date().toISOString()} ${req.method ?? ''} ${req.url ?? ''} ${res.statusCode} ${ms.toFixed(1)}ms ${who}`,
+      );
+    }
+  }
+}

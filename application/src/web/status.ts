@@ -1,0 +1,97 @@
+/**
+ * The service's own routes: `GET /api/health` (no key needed: what the service is and how to show
+ * money), `GET /api/me` (the caller: identity, roles, participant record) and `GET /api/chain`
+ * (chain health: the channel's height on every org's peer, and the last verification this service
+ * ran).
+ */
+import type { Participant } from '@estp/chaincode';
+import { peerHeight } from '../admin/peer';
+import { certificateRoles } from '../gateway/ca';
+import { ChaincodeError } from '../gateway/errors';
+import type { ChainAnswer, HealthAnswer, MeAnswer, PeerHealth } from './api-types';
+import type { RequestContext, Route, ServiceState } from './context';
+import { sendJson } from './http';
+
+/** How long one peer may take to answer a height query. */
+const HEIGHT_TIMEOUT_MS = 3_000;
+/** Heights are cached this long, however many dashboards ask. */
+const HEIGHT_CACHE_MS = 2_000;
+
+function health(context: RequestContext): void {
+  const { org, connection, display } = context.service;
+  const answer: HealthAnswer = {
+    status: 'ok',
+    service: 'estp-web',
+    org: { mspId: org.mspId, name: org.name },
+    channel: connection.channel,
+    chaincode: connection.chaincode,
+    display,
+  };
+  sendJson(context.res, 200, answer);
+}
+
+async function me(context: RequestContext): Promise<void> {
+  const caller = context.caller();
+  const client = await caller.client();
+  const identity = await context.service.pool.identity(caller.key.user);
+  let participant: Participant | null = null;
+  try {
+    participant = await client.evaluate<Participant>('Participant', 'Self');
+  } catch (error) {
+    if (!(error instanceof ChaincodeError && error.code === 'ESTP_NOT_FOUND')) throw error;
+  }
+  const answer: MeAnswer = {
+    participantId: caller.participantId,
+    user: caller.key.user,
+    org: { mspId: context.service.org.mspId, name: context.service.org.name },
+    key: { id: caller.key.id, label: caller.key.label, readOnly: caller.key.readOnly },
+    roles: certificateRoles(identity.certificate),
+    participant,
+  };
+  sendJson(context.res, 200, answer);
+}
+
+const heightCache = new WeakMap<ServiceState, { at: number; peers: Promise<PeerHealth[]> }>();
+
+async function chain(context: RequestContext): Promise<void> {
+  const caller = context.caller();
+  const { connection, pool } = context.service;
+  const now = Date.now();
+  let cached = heightCache.get(context.service);
+  if (!cached || now - cached.at > HEIGHT_CACHE_MS) {
+    const signer = await pool.signer(caller.key.user);
+    const peers = Promise.all(
+      Object.values(connection.orgs).map(async (org): Promise<PeerHealth> => {
+        try {
+          return {
+            mspId: org.mspId,
+            peer: org.peer.endpoint,
+            height: await peerHeight(org, signer, connection.channel, HEIGHT_TIMEOUT_MS),
+          };
+        } catch (error) {
+          return {
+            mspId: org.mspId,
+            peer: org.peer.endpoint,
+            error: error instanceof Error ? error.message : String(error),
+          };
+        }
+      }),
+    );
+    cached = { at: now, peers };
+    heightCache.set(context.service, cached);
+  }
+  const answer: ChainAnswer = {
+    channel: connection.channel,
+    peers: await cached.peers,
+    lastVerify: context.service.lastVerify ?? null,
+  };
+  sendJson(context.res, 200, answer);
+}
+
+export function statusRoutes(): Route[] {
+  return [
+    { method: 'GET', path: '/api/health', handle: health },
+    { method: 'GET', path: '/api/me', handle: me },
+    { method: 'GET', path: '/api/chain', handle: chain },
+  ];
+}
