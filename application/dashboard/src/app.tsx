@@ -7,6 +7,7 @@ import type { EventMessage, HealthAnswer, MeAnswer } from '../../src/web/api-typ
 import { Api, ApiError, fetchHealth } from './api';
 import type { Currency } from './format';
 import { type Language, LOCALES, type MessageKey, preferredLanguage, translator } from './i18n';
+import { parseRoute, type View, VIEWS } from './route';
 import { AppContext, type AppState, type LiveState, type ReceivedEvent, type Topic, topicsOf } from './state';
 import { AccountView } from './views/account';
 import { ChainView } from './views/chain';
@@ -22,18 +23,6 @@ const LANGUAGE_STORAGE = 'estp.language';
 const CURRENCY_STORAGE = 'estp.currency';
 const MAX_EVENTS = 200;
 const RECONNECT_MS = 2_000;
-
-/** The views, by the first segment of the `#/…` route. */
-const VIEWS = ['markets', 'trades', 'account', 'disputes', 'consortium', 'chain', 'live'] as const;
-type View = (typeof VIEWS)[number];
-
-/** `#/markets/<id>` → the view and the rest. */
-export function parseRoute(hash: string): { view: View; id: string | undefined } {
-  const [first = '', ...rest] = hash.replace(/^#\/?/, '').split('/');
-  const view = (VIEWS as readonly string[]).includes(first) ? (first as View) : 'markets';
-  const id = rest.length > 0 ? decodeURIComponent(rest.join('/')) : undefined;
-  return { view, id };
-}
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);

@@ -79,3 +79,32 @@ export function dateTime(value: string | number | undefined, locale: string): st
 export function shortId(id: string, prefix: string): string {
   return prefix !== '' && id.startsWith(`${prefix}/`) ? id.slice(prefix.length + 1) : id;
 }
+
+/** One value as text: primitives as they are, anything else as JSON. */
+function valueText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
+}
+
+/** Capabilities as text, whatever their shape: a list, or named entries (`name` when true). */
+export function capabilitiesText(capabilities: unknown): string {
+  if (capabilities === undefined || capabilities === null) return '—';
+  const parts = Array.isArray(capabilities)
+    ? capabilities.map(valueText)
+    : typeof capabilities === 'object'
+      ? Object.entries(capabilities as Record<string, unknown>).map(([name, value]) =>
+          value === true ? name : `${name}: ${valueText(value)}`,
+        )
+      : [valueText(capabilities)];
+  return parts.join(', ') || '—';
+}
+
+/** `offerId=O-1 side=BUY …`: the payload's top-level fields. */
+export function payloadSummary(payload: unknown): string {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return JSON.stringify(payload);
+  return Object.entries(payload)
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join(' ');
+}

@@ -9,41 +9,9 @@ import type { EventMessage, HealthAnswer, MeAnswer } from '../../src/web/api-typ
 import type { Api } from './api';
 import type { Currency, MoneyFormat } from './format';
 import type { Language, Translate } from './i18n';
+import type { Topic } from './topics';
 
-/** What the views reload on. */
-export type Topic = 'markets' | 'trades' | 'account' | 'disputes' | 'orgs' | 'chain';
-
-/** The topics an event touches, from its name (`estp.offer.posted` → markets). */
-export function topicsOf(eventName: string): Topic[] {
-  const [, family = ''] = eventName.split('.');
-  const topics: Topic[] = ['chain'];
-  switch (family) {
-    case 'market':
-      topics.push('markets', 'trades');
-      break;
-    case 'offer':
-      topics.push('markets', 'account', ...(eventName.endsWith('.accepted') ? (['trades'] as const) : []));
-      break;
-    case 'trade':
-      topics.push('trades', 'markets', 'account');
-      break;
-    case 'account':
-    case 'certificates':
-    case 'savings':
-      topics.push('account', 'trades');
-      break;
-    case 'dispute':
-      topics.push('disputes', 'trades');
-      break;
-    case 'organisation':
-      topics.push('orgs');
-      break;
-    case 'participant':
-      topics.push('account');
-      break;
-  }
-  return topics;
-}
+export { type Topic, topicsOf } from './topics';
 
 export type LiveState = 'live' | 'reconnecting' | 'offline';
 

@@ -3,32 +3,13 @@
  * on the ledger); older records do not, and show a dash.
  */
 import type { Organisation } from '@estp/chaincode';
+import { capabilitiesText } from '../format';
 import { ledgerTerm } from '../i18n';
 import { useApp, useLedger } from '../state';
 import { type Column, Ledger, LoadState, type Page, Status, Table } from './common';
 
 /** An organisation record, which may have capabilities. */
 type OrganisationRecord = Organisation & { readonly capabilities?: unknown };
-
-/** One value as text: primitives as they are, anything else as JSON. */
-function valueText(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : JSON.stringify(value);
-}
-
-/** Capabilities as text, whatever their shape: a list, or named entries (`name` when true). */
-export function capabilitiesText(capabilities: unknown): string {
-  if (capabilities === undefined || capabilities === null) return '—';
-  const parts = Array.isArray(capabilities)
-    ? capabilities.map(valueText)
-    : typeof capabilities === 'object'
-      ? Object.entries(capabilities as Record<string, unknown>).map(([name, value]) =>
-          value === true ? name : `${name}: ${valueText(value)}`,
-        )
-      : [valueText(capabilities)];
-  return parts.join(', ') || '—';
-}
 
 export function ConsortiumView() {
   const { api, t } = useApp();

@@ -4,8 +4,9 @@
  * matched volume as a vertical one. Plain SVG drawn from the book's cumulative levels.
  */
 import type { ClearingResult } from '@estp/chaincode';
-import type { BookLevel, MarketBook } from '../../../src/web/api-types';
+import type { MarketBook } from '../../../src/web/api-types';
 import { energy, pricePerKwh } from '../format';
+import { stepPoints, ticks } from '../geometry';
 import { useApp } from '../state';
 
 const WIDTH = 640;
@@ -13,34 +14,6 @@ const HEIGHT = 340;
 const MARGIN = { left: 84, right: 16, top: 16, bottom: 44 } as const;
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
-
-/** The step points of one side: flat at each level's price up to its cumulative quantity. */
-export function stepPoints(
-  levels: readonly BookLevel[],
-  end: 'down' | 'up',
-  top: number,
-): [number, number][] {
-  const first = levels[0];
-  if (!first) return [];
-  const points: [number, number][] = [[0, first.price]];
-  levels.forEach((level, index) => {
-    points.push([level.cumulativeWh, level.price]);
-    const next = levels[index + 1];
-    points.push([level.cumulativeWh, next ? next.price : end === 'down' ? 0 : top]);
-  });
-  return points;
-}
-
-/** Round tick values from 0 to `max` (about `count` of them). */
-export function ticks(max: number, count = 4): number[] {
-  if (max <= 0) return [0];
-  const raw = max / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? raw;
-  const values: number[] = [];
-  for (let value = 0; value <= max + step / 1000; value += step) values.push(Math.round(value));
-  return values;
-}
 
 export function StepCurves(props: { readonly book: MarketBook; readonly clearing: ClearingResult | null }) {
   const { t, money, locale } = useApp();

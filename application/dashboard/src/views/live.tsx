@@ -1,17 +1,8 @@
 /** The live event stream: newest first, each event's name translated and its payload summarised. */
-import { dateTime } from '../format';
+import { dateTime, payloadSummary } from '../format';
 import { ledgerTerm } from '../i18n';
 import { type ReceivedEvent, useApp } from '../state';
 import { type Column, Ledger, Table } from './common';
-
-/** `offerId=O-1 side=BUY …`: the payload's top-level fields. */
-export function payloadSummary(payload: unknown): string {
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
-    return JSON.stringify(payload);
-  return Object.entries(payload)
-    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-    .join(' ');
-}
 
 export function LiveView() {
   const { t, events, locale } = useApp();

@@ -1,0 +1,127 @@
+/**
+ * `estp api-key create|list|revoke` and `estp serve`'s usage errors, without a network: a key is
+ * printed once (stdout only, for scripts), only for an identity the org has, and listed without
+ * its hash; mistakes exit 2 before anything is written or started.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { run } from '../../../../application/src/cli/run';
+import { testIdentity } from '../../../support/certs';
+
+async function estp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let dir: string;
+let keysFile: string;
+let common: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'estp-api-key-'));
+  mkdirSync(path.join(dir, 'users'));
+  writeFileSync(
+    path.join(dir, 'users/cert.pem'),
+    (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem,
+  );
+  writeFileSync(
+    path.join(dir, 'users/key.pem'),
+    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  );
+  writeFileSync(
+    path.join(dir, 'connection.json'),
+    JSON.stringify({
+      channel: 'estp',
+      chaincode: 'estp',
+      orgs: {
+        CommunityMSP: {
+          mspId: 'CommunityMSP',
+          name: 'community',
+          peer: { endpoint: '127.0.0.1:9', hostAlias: 'peer0', tlsRootCertPath: 'tls.pem' },
+          users: { member1: { certPath: 'users/cert.pem', keyPath: 'users/key.pem', roles: ['member'] } },
+        },
+      },
+      orderers: [],
+    }),
+  );
+  keysFile = path.join(dir, 'keys.json');
+  common = [
+    '--org',
+    'community',
+    '--connection',
+    path.join(dir, 'connection.json'),
+    '--wallet',
+    path.join(dir, 'wallet'),
+    '--keys-file',
+    keysFile,
+  ];
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('create prints only the key on stdout; list shows it without key or hash; revoke ends it', async () => {
+  const created = await estp(
+    'api-key',
+    'create',
+    ...common,
+    '--user',
+    'member1',
+    '--label',
+    'billing',
+    '--read-only',
+  );
+  expect(created.code).toBe(0);
+  expect(created.out).toMatch(/^estp_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+  expect(created.err).toContain('(read-only)');
+  const id = created.out.split('_')[1] ?? '';
+
+  const listed = await estp('api-key', 'list', ...common, '--json');
+  expect(JSON.parse(listed.out)).toEqual([
+    expect.objectContaining({ id, user: 'member1', label: 'billing', readOnly: true }),
+  ]);
+  expect(listed.out).not.toContain('sha256');
+
+  expect((await estp('api-key', 'revoke', ...common, '--id', id)).code).toBe(0);
+  const file = JSON.parse(readFileSync(keysFile, 'utf8')) as { keys: { revokedAt?: string }[] };
+  expect(file.keys[0]?.revokedAt).toEqual(expect.any(String));
+});
+
+test('a key for an identity the org does not have is refused, exit 2, nothing written', async () => {
+  const before = existsSync(keysFile) ? readFileSync(keysFile, 'utf8') : '';
+
+  const result = await estp('api-key', 'create', ...common, '--user', 'nobody');
+
+  expect(result.code).toBe(2);
+  expect(result.err).toContain('no identity "nobody"');
+  expect(existsSync(keysFile) ? readFileSync(keysFile, 'utf8') : '').toBe(before);
+});
+
+test.each([
+  [['api-key', 'revoke', '--id', 'ffffffffffff'], 'no active key ffffffffffff'],
+  [['api-key', 'create'], '--user is required'],
+  [['api-key', 'create', '--user', 'member1', '--read-only=yes'], '--read-only takes no value'],
+  [['serve', '--port', 'http'], '--port must be a port number'],
+  [['serve', '--cny-per-eur', '-1'], 'CNY per EUR rate'],
+])('%j exits 2: %s', async (argv, message) => {
+  const result = await estp(...argv, ...common);
+
+  expect(result.code).toBe(2);
+  expect(result.err).toContain(message);
+});
+
+test('serve and api-key need --org', async () => {
+  const saved = process.env['ESTP_ORG'];
+  delete process.env['ESTP_ORG'];
+  const result = await estp('serve', '--connection', path.join(dir, 'connection.json'));
+  if (saved !== undefined) process.env['ESTP_ORG'] = saved;
+
+  expect(result.code).toBe(2);
+  expect(result.err).toContain('--org is required');
+});
