@@ -3,7 +3,7 @@
  * the views behind `#/…` routes, and the live event stream that keeps them current.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { EventMessage, HealthAnswer, MeAnswer } from '../../src/web/api-types';
+import type { ChainAnswer, EventMessage, HealthAnswer, MeAnswer } from '../../src/web/api-types';
 import { Api, ApiError, fetchHealth } from './api';
 import type { Currency } from './format';
 import { type Language, LOCALES, type MessageKey, preferredLanguage, translator } from './i18n';
@@ -23,6 +23,8 @@ const LANGUAGE_STORAGE = 'estp.language';
 const CURRENCY_STORAGE = 'estp.currency';
 const MAX_EVENTS = 200;
 const RECONNECT_MS = 2_000;
+/** Blocks of history the live feed starts with. */
+const RECENT_BLOCKS = 10;
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -76,11 +78,18 @@ function useLiveEvents(api: Api | undefined): {
     const stopped = (): boolean => stop.signal.aborted;
     let lastEventId: string | undefined;
     const run = async (): Promise<void> => {
+      // The feed opens with the events of the last few blocks; only newer ones make views reload.
+      const height = await api.get<ChainAnswer>('/api/chain').then(
+        (chain) => Math.max(0, ...chain.peers.map((peer) => peer.height ?? 0)),
+        () => 0,
+      );
+      const fromBlock = Math.max(0, height - RECENT_BLOCKS);
       while (!stopped()) {
         try {
           setLive('live');
           await api.stream('/api/events', {
             lastEventId,
+            ...(lastEventId === undefined ? { params: { fromBlock } } : {}),
             signal: stop.signal,
             onMessage: (message) => {
               if (message.event !== 'message' || message.id === undefined) return;
@@ -91,6 +100,7 @@ function useLiveEvents(api: Api | undefined): {
                 receivedAt: Date.now(),
               };
               setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS));
+              if (event.blockNumber < height) return;
               setVersions((previous) => {
                 const next = { ...previous };
                 for (const topic of topicsOf(event.name)) next[topic] += 1;
