@@ -3,6 +3,7 @@
  * identity pool, the API keys, display settings) and, per request, the URL and the caller.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { EstpClient } from '../gateway/client';
 import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
 import { type ApiKeyEntry, type ApiKeyStore, presentedKey } from './api-keys';
@@ -45,6 +46,8 @@ export class RequestContext {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly url: URL;
+  /** When the request arrived (performance.now()). */
+  readonly started = performance.now();
   #caller: Caller | undefined;
 
   constructor(service: ServiceState, req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -52,6 +55,15 @@ export class RequestContext {
     this.req = req;
     this.res = res;
     this.url = url;
+  }
+
+  /**
+   * A `Server-Timing` header value: the time spent waiting for the ledger (the gateway call) and
+   * the web layer's own time (everything else since the request arrived), in ms.
+   */
+  serverTiming(ledgerMs: number): string {
+    const web = performance.now() - this.started - ledgerMs;
+    return `ledger;dur=${ledgerMs.toFixed(2)}, web;dur=${web.toFixed(2)}`;
   }
 
   /** The caller if the request was authenticated, without asking for a key. */

@@ -57,7 +57,11 @@ export function sseMessage(fields: { id?: string; event?: string; data: string }
   return `${lines.join('\n')}\n\n`;
 }
 
-/** Starts an SSE answer on the response and returns a writer that waits when the client lags. */
+/**
+ * Starts an SSE answer on the response and returns a writer that waits while the client lags —
+ * until the buffer drains or the connection closes (a client gone mid-write must not leave the
+ * stream's reader waiting for ever).
+ */
 export function openEventStream(context: RequestContext): (text: string) => Promise<void> {
   const { res } = context;
   res.writeHead(200, {
@@ -70,15 +74,17 @@ export function openEventStream(context: RequestContext): (text: string) => Prom
   res.flushHeaders();
   return (text) =>
     new Promise((resolve) => {
-      if (res.destroyed || res.writableEnded) {
+      if (res.destroyed || res.writableEnded || res.write(text)) {
         resolve();
         return;
       }
-      if (res.write(text)) resolve();
-      else
-        res.once('drain', () => {
-          resolve();
-        });
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
     });
 }
 

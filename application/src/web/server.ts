@@ -100,7 +100,8 @@ export class WebService {
       ...staticRoutes(loadDashboard(options.dashboardDir), options.version ?? '0.1.0'),
     ];
     const router = new Router(routes);
-    const server = createServer((req, res) => {
+    // No Nagle delay on small answers (Node's default, said out loud: latency is the point).
+    const server = createServer({ noDelay: true }, (req, res) => {
       void answer(state, router, req, res, options.accessLog === true);
     });
     const host = options.host ?? '127.0.0.1';

@@ -10,6 +10,7 @@
  * committed submission is refused with 409 `ESTP_ALREADY_EXISTS` and changes nothing, and a 504
  * `COMMIT_STATUS_UNKNOWN` is safe to retry with the same ID.
  */
+import { performance } from 'node:perf_hooks';
 import { allPages } from '../cli/commands/transaction';
 import { parseResult } from '../gateway/client';
 import type { SubmitAnswer } from './api-types';
@@ -112,8 +113,10 @@ async function answerQuery(
     sendJson(context.res, 200, pages);
     return;
   }
+  const called = performance.now();
   const text = await client.evaluateText(entry.contract, entry.transaction, input);
-  sendJson(context.res, 200, text.trim() === '' ? 'null' : text);
+  const timing = context.serverTiming(performance.now() - called);
+  sendJson(context.res, 200, text.trim() === '' ? 'null' : text, { 'Server-Timing': timing });
 }
 
 /** Splits a submission body into the input and its transient data (base64 values). */
@@ -154,6 +157,7 @@ async function answerSubmit(
   const { input, transient } = transientOf(entry, body);
   const client = await caller.client();
   // The gateway does not pass transient data to other orgs' peers unless told which may see it.
+  const called = performance.now();
   const result = await client.submitText(entry.contract, entry.transaction, withPathFields(input, params), {
     ...(transient ? { transient, endorsingOrganizations: client.majorityEndorsers() } : {}),
   });
@@ -163,7 +167,10 @@ async function answerSubmit(
     blockNumber: Number(result.blockNumber),
     attempts: result.attempts,
   };
-  sendJson(context.res, 200, answer, { 'ESTP-Transaction-Id': result.transactionId });
+  sendJson(context.res, 200, answer, {
+    'ESTP-Transaction-Id': result.transactionId,
+    'Server-Timing': context.serverTiming(performance.now() - called),
+  });
 }
 
 /** Answers a catalogue transaction called with its method. */

@@ -120,6 +120,9 @@ export const serveCommand: ToolCommand = {
     context.io.err('stopping…');
     await service.close();
     sharedGrpcClients.closeAll();
+    // A clean close leaves nothing open; should a peer stream linger anyway, it must not keep a
+    // stopped service's process alive.
+    setTimeout(() => process.exit(0), 5_000).unref();
     return 0;
   },
 };
