@@ -30,7 +30,7 @@ import {
 } from '../integration/support/estp';
 import globalSetup from '../integration/support/global-setup';
 import { LOADERS, loadTraderProfile } from '../integration/support/identities';
-import { webPort } from '../integration/support/web';
+import { CHROMIUM, CHROMIUM_FLAGS, webPort } from '../integration/support/web';
 
 const QUERIES = Number(process.env['ESTP_BENCH_QUERIES'] ?? 400);
 const SUBMITS = Number(process.env['ESTP_BENCH_SUBMITS'] ?? 96);
@@ -180,17 +180,9 @@ function serve(keysFile: string): Promise<{ url: string; login: string; child: C
 /** The dashboard's first load in fresh browser contexts, to its markets table; ms each. */
 async function pageLoads(url: string, key: string, marketId: string): Promise<number[]> {
   const browser = await chromium.launch({
-    executablePath: process.env['ESTP_CHROMIUM'] ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
   const times: number[] = [];
   try {

@@ -21,19 +21,8 @@ import { Session } from '../../application/src/demo/session';
 import { displaySettings } from '../../application/src/web/display';
 import { ESTP_MAIN } from './support/cli';
 import { allPages, Clients, newRunTag, TREASURER } from './support/estp';
-import { webPort } from './support/web';
+import { CHROMIUM, CHROMIUM_FLAGS, webPort } from './support/web';
 
-const CHROMIUM = process.env['ESTP_CHROMIUM'] ?? '/usr/bin/chromium';
-/** The flags this machine's Chromium needs (no sandbox as root, no network calls of its own). */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts', 'web');
 const RUN = newRunTag();
 const EUR = { currency: 'EUR', locale: 'en-GB', display: displaySettings() } as const;
@@ -69,10 +58,9 @@ function serve(): Promise<string> {
   );
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`estp serve printed no login URL in 30 s:\n${output}`)),
-      30_000,
-    );
+    const timer = setTimeout(() => {
+      reject(new Error(`estp serve printed no login URL in 30 s:\n${output}`));
+    }, 30_000);
     const read = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /dashboard {2}(http:\/\/\S+#key=\S+)/.exec(output);
@@ -103,7 +91,7 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(path.join(dir, 'chromium'), {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS],
     viewport: { width: 1280, height: 900 },
   });
   page = browser.pages()[0] ?? (await browser.newPage());
@@ -134,7 +122,7 @@ function uiText(): Promise<string> {
     clone.querySelectorAll('[data-ledger], noscript').forEach((element) => {
       element.remove();
     });
-    return clone.textContent ?? '';
+    return clone.textContent;
   });
 }
 

@@ -5,30 +5,8 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { OpenApiDocument as Document, OpenApiOperation as Operation } from '../../src/web/api-types';
 import './style.css';
-
-interface Parameter {
-  readonly name: string;
-  readonly in: 'query' | 'path' | 'header';
-  readonly required?: boolean;
-  readonly description?: string;
-}
-
-interface Operation {
-  readonly operationId: string;
-  readonly summary: string;
-  readonly description?: string;
-  readonly tags: readonly string[];
-  readonly parameters?: readonly Parameter[];
-  readonly requestBody?: { readonly content: Record<string, { readonly schema: unknown }> };
-  readonly responses: Record<string, unknown>;
-}
-
-interface Document {
-  readonly info: { readonly title: string; readonly version: string; readonly description: string };
-  readonly tags: readonly { readonly name: string; readonly description: string }[];
-  readonly paths: Record<string, Record<string, Operation>>;
-}
 
 interface Entry {
   readonly method: string;

@@ -164,3 +164,53 @@ export interface SearchAnswer {
   readonly transaction: TransactionSummary | null;
   readonly records: readonly { readonly type: string; readonly id: string; readonly record: unknown }[];
 }
+
+/** A JSON Schema, in the subset OpenAPI 3.0's Schema Object shares with it. */
+export interface JsonSchema {
+  readonly type?: 'object' | 'string' | 'integer' | 'number' | 'boolean' | 'array';
+  readonly description?: string;
+  readonly format?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly items?: JsonSchema;
+  readonly oneOf?: readonly JsonSchema[];
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly example?: unknown;
+}
+
+/** A parameter of an OpenAPI operation. */
+export interface OpenApiParameter {
+  readonly name: string;
+  readonly in: 'query' | 'path' | 'header';
+  readonly required?: boolean;
+  readonly description?: string;
+  readonly schema?: JsonSchema;
+  readonly content?: Readonly<Record<string, { readonly schema: JsonSchema }>>;
+}
+
+/** An OpenAPI operation (the parts the service writes). */
+export interface OpenApiOperation {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly parameters?: readonly OpenApiParameter[];
+  readonly requestBody?: {
+    readonly required?: boolean;
+    readonly content: Readonly<Record<string, { readonly schema: unknown }>>;
+  };
+  readonly responses: Readonly<Record<string, unknown>>;
+  readonly security?: readonly Record<string, readonly string[]>[];
+}
+
+/** `GET /api/openapi.json` (the parts the service writes are typed). */
+export interface OpenApiDocument {
+  readonly openapi: '3.0.3';
+  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly paths: Record<string, Record<string, OpenApiOperation>>;
+  readonly components: Record<string, unknown>;
+  readonly security: readonly Record<string, readonly string[]>[];
+  readonly tags: readonly { readonly name: string; readonly description: string }[];
+}

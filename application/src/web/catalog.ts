@@ -19,21 +19,9 @@ import { market } from '../cli/commands/market';
 import { participant } from '../cli/commands/participant';
 import { settlement } from '../cli/commands/settlement';
 import type { ContractGroup, FieldSpec, TransactionSpec } from '../cli/commands/types';
+import type { JsonSchema } from './api-types';
 
-/** A JSON Schema, in the subset OpenAPI 3.0's Schema Object shares with it. */
-export interface JsonSchema {
-  readonly type?: 'object' | 'string' | 'integer' | 'number' | 'boolean' | 'array';
-  readonly description?: string;
-  readonly format?: string;
-  readonly properties?: Readonly<Record<string, JsonSchema>>;
-  readonly required?: readonly string[];
-  readonly items?: JsonSchema;
-  readonly oneOf?: readonly JsonSchema[];
-  readonly additionalProperties?: boolean | JsonSchema;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly example?: unknown;
-}
+export type { JsonSchema } from './api-types';
 
 /** One transient-data entry a submission may carry (not recorded on the ledger). */
 export interface TransientEntry {

@@ -3,40 +3,16 @@
  * Transaction operations and their aliases are generated from the catalogue (catalog.ts), so the
  * document lists exactly what the routes serve; the service's own routes are described here.
  */
-import { CATALOG, type CatalogTransaction, catalogEntry, type JsonSchema } from './catalog';
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  OpenApiOperation as Operation,
+  OpenApiParameter as Parameter,
+} from './api-types';
+import { CATALOG, type CatalogTransaction, catalogEntry } from './catalog';
 import { MAX_STREAMS } from './events';
 import { MAX_BATCH } from './meter';
 import { ALIASES, aliasEntry, MAX_ALL_RECORDS, methodOf, TRANSIENT_FIELD } from './transactions';
-
-/** An OpenAPI document (only the parts this module writes are typed). */
-export interface OpenApiDocument {
-  readonly openapi: '3.0.3';
-  readonly info: { readonly title: string; readonly version: string; readonly description: string };
-  readonly paths: Record<string, Record<string, Operation>>;
-  readonly components: Record<string, unknown>;
-  readonly security: readonly Record<string, readonly string[]>[];
-  readonly tags: readonly { readonly name: string; readonly description: string }[];
-}
-
-interface Parameter {
-  readonly name: string;
-  readonly in: 'query' | 'path' | 'header';
-  readonly required?: boolean;
-  readonly description?: string;
-  readonly schema?: JsonSchema;
-  readonly content?: Record<string, { readonly schema: JsonSchema }>;
-}
-
-interface Operation {
-  readonly operationId: string;
-  readonly summary: string;
-  readonly description?: string;
-  readonly tags: readonly string[];
-  readonly parameters?: readonly Parameter[];
-  readonly requestBody?: unknown;
-  readonly responses: Record<string, unknown>;
-  readonly security?: readonly Record<string, readonly string[]>[];
-}
 
 const ERROR_SCHEMA: JsonSchema = {
   type: 'object',

@@ -6,6 +6,23 @@
 import { parseEventStream, type StreamMessage } from '../../../application/dashboard/src/api';
 import { defaultWebPort } from '../../../application/src/web/server';
 
+/** Debian's Chromium (test/scripts/ensure-browser.sh installs it), or `ESTP_CHROMIUM`. */
+export const CHROMIUM = process.env['ESTP_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/**
+ * The flags this machine's Chromium needs besides headless mode and a fresh profile: no sandbox (CI
+ * runs as root), no GPU, and no network calls of its own (the machine's closed network refuses them).
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** The web port of a suite: the service's default port + `offset` (1, 2, …). */
 export function webPort(offset: number): number {
   return defaultWebPort() + offset;
@@ -79,9 +96,9 @@ export class WebClient {
   ): Promise<StreamMessage[]> {
     const stop = new AbortController();
     const timeoutMs = options.timeoutMs ?? 60_000;
-    let timedOut = false;
+    const timeout = { passed: false };
     const timer = setTimeout(() => {
-      timedOut = true;
+      timeout.passed = true;
       stop.abort();
     }, timeoutMs);
     const messages: StreamMessage[] = [];
@@ -106,7 +123,7 @@ export class WebClient {
       stop.abort();
       return messages;
     } catch (error) {
-      if (timedOut)
+      if (timeout.passed)
         throw new Error(`${path}: no enough events within ${timeoutMs} ms (got ${messages.length})`);
       if (stop.signal.aborted) return messages;
       throw error;

@@ -3,12 +3,11 @@
  * printed once (stdout only, for scripts), only for an identity the org has, and listed without
  * its hash; mistakes exit 2 before anything is written or started.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { run } from '../../../../application/src/cli/run';
-import { testIdentity } from '../../../support/certs';
+import { offlineConnection } from '../web/support';
 
 async function estp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -23,33 +22,7 @@ let common: string[];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'estp-api-key-'));
-  mkdirSync(path.join(dir, 'users'));
-  writeFileSync(
-    path.join(dir, 'users/cert.pem'),
-    (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem,
-  );
-  writeFileSync(
-    path.join(dir, 'users/key.pem'),
-    generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString(),
-  );
-  writeFileSync(
-    path.join(dir, 'connection.json'),
-    JSON.stringify({
-      channel: 'estp',
-      chaincode: 'estp',
-      orgs: {
-        CommunityMSP: {
-          mspId: 'CommunityMSP',
-          name: 'community',
-          peer: { endpoint: '127.0.0.1:9', hostAlias: 'peer0', tlsRootCertPath: 'tls.pem' },
-          users: { member1: { certPath: 'users/cert.pem', keyPath: 'users/key.pem', roles: ['member'] } },
-        },
-      },
-      orderers: [],
-    }),
-  );
+  await offlineConnection(dir);
   keysFile = path.join(dir, 'keys.json');
   common = [
     '--org',

@@ -25,10 +25,12 @@ export interface OfflineService {
   close(): Promise<void>;
 }
 
-export async function offlineService(): Promise<OfflineService> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'estp-web-'));
-  mkdirSync(path.join(dir, 'users'));
-  mkdirSync(path.join(dir, 'dashboard'));
+/**
+ * A connection description in `dir` (written as `connection.json`) with one org, Community, whose
+ * peer is never dialled, and its user member1 (a certificate with estp.role=member and a key).
+ */
+export async function offlineConnection(dir: string): Promise<ConnectionInfo> {
+  mkdirSync(path.join(dir, 'users'), { recursive: true });
   writeFileSync(
     path.join(dir, 'users/cert.pem'),
     (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem,
@@ -39,25 +41,30 @@ export async function offlineService(): Promise<OfflineService> {
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString(),
   );
+  const description = {
+    channel: 'estp',
+    chaincode: 'estp',
+    orgs: {
+      CommunityMSP: {
+        mspId: 'CommunityMSP',
+        name: 'community',
+        peer: { endpoint: '127.0.0.1:9', hostAlias: 'peer0', tlsRootCertPath: 'tls.pem' },
+        users: { member1: { certPath: 'users/cert.pem', keyPath: 'users/key.pem', roles: ['member'] } },
+      },
+    },
+    orderers: [],
+  };
+  writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(description));
+  return parseConnection(description, path.join(dir, 'connection.json'));
+}
+
+export async function offlineService(): Promise<OfflineService> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'estp-web-'));
+  const connection = await offlineConnection(dir);
+  mkdirSync(path.join(dir, 'dashboard'));
   writeFileSync(path.join(dir, 'dashboard/index.html'), '<!doctype html><title>ESTP</title>');
   writeFileSync(path.join(dir, 'dashboard/docs.html'), '<!doctype html><title>API</title>');
   writeFileSync(path.join(dir, 'dashboard/app.js'), 'console.log("app")');
-  const connection = parseConnection(
-    {
-      channel: 'estp',
-      chaincode: 'estp',
-      orgs: {
-        CommunityMSP: {
-          mspId: 'CommunityMSP',
-          name: 'community',
-          peer: { endpoint: '127.0.0.1:9', hostAlias: 'peer0', tlsRootCertPath: 'tls.pem' },
-          users: { member1: { certPath: 'users/cert.pem', keyPath: 'users/key.pem', roles: ['member'] } },
-        },
-      },
-      orderers: [],
-    },
-    path.join(dir, 'connection.json'),
-  );
   const keysFile = path.join(dir, 'api-keys.json');
   const keys = {
     member: addApiKey(keysFile, 'CommunityMSP', 'member1', { label: 'test' }).key,
