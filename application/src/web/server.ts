@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import { ConfigError } from '../gateway/errors';
 import { ApiKeyStore, apiKeysFile } from './api-keys';
 import { auditRoutes } from './audit';
 import { RequestContext, type Route, type ServiceState } from './context';
@@ -22,12 +23,18 @@ import { loadDashboard, staticRoutes } from './static';
 import { statusRoutes } from './status';
 import { transactionRoutes } from './transactions';
 
-/** The default port: `ESTP_WEB_PORT`, else the network's port base (`ESTP_PORT_BASE`, 7000) + 80. */
+/**
+ * The default port: `ESTP_WEB_PORT`, else the network's port base (`ESTP_PORT_BASE`, 7000) + 80.
+ * @throws {ConfigError} when either is not a number.
+ */
 export function defaultWebPort(env: NodeJS.ProcessEnv = process.env): number {
-  const explicit = env['ESTP_WEB_PORT'];
-  if (explicit !== undefined && explicit !== '') return Number(explicit);
-  const base = env['ESTP_PORT_BASE'];
-  return (base === undefined || base === '' ? 7000 : Number(base)) + 80;
+  const number = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    if (!/^\d{1,5}$/.test(text)) throw new ConfigError(`${name} must be a port number, got "${text}"`);
+    return Number(text);
+  };
+  return number('ESTP_WEB_PORT') ?? (number('ESTP_PORT_BASE') ?? 7000) + 80;
 }
 
 /** Options of {@link WebService.start}. */
@@ -105,16 +112,25 @@ export class WebService {
       void answer(state, router, req, res, options.accessLog === true);
     });
     const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? defaultWebPort();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? defaultWebPort(), host, () => {
-        server.off('error', reject);
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES'
+            ? new ConfigError(
+                `cannot listen on ${host}:${port} (${error.code}): is another service there? (--port, ESTP_WEB_PORT)`,
+              )
+            : error,
+        );
+      });
+      server.listen(port, host, () => {
+        server.removeAllListeners('error');
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
     const shownHost = host.includes(':') ? `[${host}]` : host;
-    return new WebService(`http://${shownHost}:${port}/`, state, server, shutdown);
+    const url = `http://${shownHost}:${(server.address() as AddressInfo).port}/`;
+    return new WebService(url, state, server, shutdown);
   }
 
   /**

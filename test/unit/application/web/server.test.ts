@@ -4,7 +4,9 @@
  * 413, 415, 400, a read-only key's 403), the OpenAPI document and the dashboard's files with their
  * security headers.
  */
+import { ConfigError } from '../../../../application/src/gateway/errors';
 import { addApiKey, revokeApiKey } from '../../../../application/src/web/api-keys';
+import { defaultWebPort, WebService } from '../../../../application/src/web/server';
 import { errorOf, type OfflineService, offlineService } from './support';
 
 let web: OfflineService;
@@ -245,4 +247,32 @@ describe('documents and pages', () => {
       expect((await fetch(web.url(pathname))).status).toBe(404);
     },
   );
+});
+
+describe('listening', () => {
+  test('the default port is ESTP_WEB_PORT, else the port base + 80, else 7080', () => {
+    expect(defaultWebPort({ ESTP_WEB_PORT: '9999', ESTP_PORT_BASE: '18000' })).toBe(9999);
+    expect(defaultWebPort({ ESTP_PORT_BASE: '18000' })).toBe(18080);
+    expect(defaultWebPort({})).toBe(7080);
+    expect(() => defaultWebPort({ ESTP_WEB_PORT: 'eighty' })).toThrow(ConfigError);
+  });
+
+  test('a port in use is a configuration error naming it, not a crash', async () => {
+    const port = Number(new URL(web.service.url).port);
+    const org = web.connection.orgs['CommunityMSP']!;
+
+    await expect(
+      WebService.start({
+        connection: web.connection,
+        org,
+        keysFile: web.keysFile,
+        port,
+        dashboardDir: `${web.dir}/dashboard`,
+      }),
+    ).rejects.toThrow(
+      new ConfigError(
+        `cannot listen on 127.0.0.1:${port} (EADDRINUSE): is another service there? (--port, ESTP_WEB_PORT)`,
+      ),
+    );
+  });
 });
