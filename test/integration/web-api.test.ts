@@ -15,6 +15,7 @@ import { resolveOrg } from '../../application/src/gateway/connection';
 import type {
   ChainAnswer,
   MarketView,
+  MeAnswer,
   ReportResult,
   SubmitAnswer,
 } from '../../application/src/web/api-types';
@@ -92,19 +93,22 @@ afterAll(async () => {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('the caller', () => {
-  test('GET /api/me names the key’s identity, its roles and participant record', async () => {
-    const me = await as.seller.get<{
-      participantId: string;
-      roles: string[];
-      participant: { status: string };
-    }>('/api/me');
+  test('GET /api/me names the key’s identity, the roles it may exercise and its records', async () => {
+    const me = await as.seller.get<MeAnswer>('/api/me');
+    const auditor = await as.auditor.get<MeAnswer>('/api/me');
 
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
       participantId: 'UtilityMSP:e2e-web-seller',
+      claimedRoles: ['member'],
       roles: ['member'],
+      organisation: { mspId: 'UtilityMSP', status: 'ACTIVE' },
       participant: { status: 'ACTIVE' },
     });
+    expect(me.body.organisation?.capabilities).toEqual(
+      expect.arrayContaining(['member', 'meter', 'auditor']),
+    );
+    expect(auditor.body).toMatchObject({ roles: ['auditor'], participant: null });
   });
 
   test('without a key, or with a revoked one, the ledger is not reached: 401', async () => {

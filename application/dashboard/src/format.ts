@@ -87,14 +87,20 @@ function valueText(value: unknown): string {
     : JSON.stringify(value);
 }
 
-/** Capabilities as text, whatever their shape: a list, or named entries (`name` when true). */
-export function capabilitiesText(capabilities: unknown): string {
+/**
+ * Capabilities as text, whatever their shape: a list (each entry through `term`, e.g. a role's
+ * translation), or named entries (`name` when true); a dash when there are none.
+ */
+export function capabilitiesText(
+  capabilities: unknown,
+  term: (value: string) => string = (value) => value,
+): string {
   if (capabilities === undefined || capabilities === null) return '—';
   const parts = Array.isArray(capabilities)
-    ? capabilities.map(valueText)
+    ? capabilities.map((item) => (typeof item === 'string' ? term(item) : valueText(item)))
     : typeof capabilities === 'object'
       ? Object.entries(capabilities as Record<string, unknown>).map(([name, value]) =>
-          value === true ? name : `${name}: ${valueText(value)}`,
+          value === true ? term(name) : `${term(name)}: ${valueText(value)}`,
         )
       : [valueText(capabilities)];
   return parts.join(', ') || '—';

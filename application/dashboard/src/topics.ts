@@ -25,6 +25,7 @@ export function topicsOf(eventName: string): Topic[] {
     case 'dispute':
       topics.push('disputes', 'trades');
       break;
+    case 'consortium':
     case 'organisation':
       topics.push('orgs');
       break;

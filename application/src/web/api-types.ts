@@ -3,7 +3,7 @@
  * imported (type-only) by the service's routes and by the dashboard, so both sides agree by
  * construction. Nothing here may import Node modules: the dashboard's build reads this file.
  */
-import type { ClearingResult, Market, Participant, Trade } from '@estp/chaincode';
+import type { ClearingResult, Market, Organisation, Participant, Trade } from '@estp/chaincode';
 
 /** Money display settings (display.ts). */
 export interface DisplaySettings {
@@ -33,8 +33,15 @@ export interface MeAnswer {
   readonly user: string;
   readonly org: { readonly mspId: string; readonly name: string };
   readonly key: { readonly id: string; readonly label: string; readonly readOnly: boolean };
-  /** The ESTP roles in the identity's certificate. */
+  /** The ESTP roles the identity's certificate claims (its org's CA put them there). */
+  readonly claimedRoles: readonly string[];
+  /**
+   * The claimed roles the caller may exercise: those its org holds as capabilities while ACTIVE
+   * (docs/trust.md); none when the org is not ACTIVE.
+   */
   readonly roles: readonly string[];
+  /** The caller's organisation record, null when the ledger has none. */
+  readonly organisation: Organisation | null;
   /** The caller's participant record, null when it has not registered. */
   readonly participant: Participant | null;
 }

@@ -4,7 +4,7 @@
  * (chain health: the channel's height on every org's peer, and the last verification this service
  * ran).
  */
-import type { Participant } from '@estp/chaincode';
+import type { Organisation, Participant } from '@estp/chaincode';
 import { peerHeight } from '../admin/peer';
 import { certificateRoles } from '../gateway/ca';
 import { ChaincodeError } from '../gateway/errors';
@@ -30,22 +30,35 @@ function health(context: RequestContext): void {
   sendJson(context.res, 200, answer);
 }
 
+/** A record, or null when the ledger has none (ESTP_NOT_FOUND). */
+async function recordOrNull<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof ChaincodeError && error.code === 'ESTP_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 async function me(context: RequestContext): Promise<void> {
   const caller = context.caller();
   const client = await caller.client();
-  const identity = await context.service.pool.identity(caller.key.user);
-  let participant: Participant | null = null;
-  try {
-    participant = await client.evaluate<Participant>('Participant', 'Self');
-  } catch (error) {
-    if (!(error instanceof ChaincodeError && error.code === 'ESTP_NOT_FOUND')) throw error;
-  }
+  const { org } = context.service;
+  const [identity, participant, organisation] = await Promise.all([
+    context.service.pool.identity(caller.key.user),
+    recordOrNull(client.evaluate<Participant>('Participant', 'Self')),
+    recordOrNull(client.evaluate<Organisation>('Consortium', 'GetOrganisation', { mspId: org.mspId })),
+  ]);
+  const claimedRoles = certificateRoles(identity.certificate);
+  const capabilities: readonly string[] = organisation?.status === 'ACTIVE' ? organisation.capabilities : [];
   const answer: MeAnswer = {
     participantId: caller.participantId,
     user: caller.key.user,
-    org: { mspId: context.service.org.mspId, name: context.service.org.name },
+    org: { mspId: org.mspId, name: org.name },
     key: { id: caller.key.id, label: caller.key.label, readOnly: caller.key.readOnly },
-    roles: certificateRoles(identity.certificate),
+    claimedRoles,
+    roles: claimedRoles.filter((role) => capabilities.includes(role)),
+    organisation,
     participant,
   };
   sendJson(context.res, 200, answer);

@@ -53,6 +53,7 @@ test('capabilities show as a list whatever their shape, a dash when absent', () 
   expect(capabilitiesText(['meter', 'verifier'])).toBe('meter, verifier');
   expect(capabilitiesText({ meter: true, maxWh: 5 })).toBe('meter, maxWh: 5');
   expect(capabilitiesText([])).toBe('—');
+  expect(capabilitiesText(['admin', 'meter'], (role) => role.toUpperCase())).toBe('ADMIN, METER');
 });
 
 test('an event payload is summarised as key=value', () => {

@@ -1,6 +1,7 @@
 /**
- * The consortium's organisations. A record may carry `capabilities` (what the org is trusted to do
- * on the ledger); older records do not, and show a dash.
+ * The consortium's organisations with their capabilities — the ESTP roles their identities may
+ * exercise (docs/trust.md) — and self-metering zones. Records written before capabilities existed
+ * have none, and show a dash.
  */
 import type { Organisation } from '@estp/chaincode';
 import { capabilitiesText } from '../format';
@@ -8,8 +9,11 @@ import { ledgerTerm } from '../i18n';
 import { useApp, useLedger } from '../state';
 import { type Column, Ledger, LoadState, type Page, Status, Table } from './common';
 
-/** An organisation record, which may have capabilities. */
-type OrganisationRecord = Organisation & { readonly capabilities?: unknown };
+/** An organisation record, which may lack the fields capabilities brought. */
+type OrganisationRecord = Omit<Organisation, 'capabilities' | 'selfMeteringZones'> & {
+  readonly capabilities?: unknown;
+  readonly selfMeteringZones?: readonly string[];
+};
 
 export function ConsortiumView() {
   const { api, t } = useApp();
@@ -23,8 +27,14 @@ export function ConsortiumView() {
     { title: t('col.name'), cell: (org) => <Ledger>{org.displayName}</Ledger> },
     { title: t('col.status'), cell: (org) => <Status value={org.status} /> },
     { title: t('col.founding'), cell: (org) => t(org.founding ? 'common.yes' : 'common.no') },
-    { title: t('col.roles'), cell: (org) => org.roles.map((role) => ledgerTerm(t, 'role', role)).join(', ') },
-    { title: t('col.capabilities'), cell: (org) => <Ledger>{capabilitiesText(org.capabilities)}</Ledger> },
+    {
+      title: t('col.capabilities'),
+      cell: (org) => capabilitiesText(org.capabilities, (role) => ledgerTerm(t, 'role', role)),
+    },
+    {
+      title: t('col.meteringZones'),
+      cell: (org) => <Ledger>{org.selfMeteringZones?.join(', ') || '—'}</Ledger>,
+    },
   ];
   return (
     <section aria-labelledby="orgs-title">
