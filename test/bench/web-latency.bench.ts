@@ -201,7 +201,7 @@ async function pageLoads(url: string, key: string, marketId: string): Promise<nu
   return times;
 }
 
-function report(loads: readonly number[]): string {
+function report(loads: readonly number[], single: Record<Mode, Sample>): string {
   const lines = [
     `web latency, ${IN_FLIGHT} in flight, ${ROUNDS} rounds`,
     'calls               n   mean ms   p50 ms   p95 ms   CPU ms/call (this process + service)',
@@ -229,6 +229,11 @@ function report(loads: readonly number[]): string {
         `CPU per call ${libraryCpu.toFixed(2)} ms (library) against ${((viaRest.cpu + viaRest.serviceCpu) / n).toFixed(2)} ms (client + service)`,
     );
   }
+  const one = { library: stats(single.library.latencies).mean, rest: stats(single.rest.latencies).mean };
+  lines.push(
+    `query one at a time: library ${one.library.toFixed(1)} ms, REST ${one.rest.toFixed(1)} ms: ` +
+      `REST adds ${(one.rest - one.library).toFixed(1)} ms = ${(((one.rest - one.library) / one.library) * 100).toFixed(1)} %`,
+  );
   const page = stats(loads);
   lines.push(
     `dashboard first load to the markets table, fresh browser context, ${PAGE_LOADS} loads: median ${page.p50.toFixed(0)} ms, ` +
@@ -317,8 +322,20 @@ async function main(): Promise<void> {
       log(`round ${round} ${mode} done`);
     }
   }
+  // The same query one at a time: the hop's cost without queueing behind other calls.
+  const single: Record<Mode, Sample> = {
+    library: { latencies: [], cpu: 0, serviceCpu: 0, web: [], ledger: [] },
+    rest: { latencies: [], cpu: 0, serviceCpu: 0, web: [], ledger: [] },
+  };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const mode of ['library', 'rest'] as const) {
+      await measure(lanes.slice(0, 1), QUERIES / 4, single[mode], service.pid, (lane) =>
+        calls.query[mode](lane, single[mode], round, 0),
+      );
+    }
+  }
   const loads = await pageLoads(served.url, served.login, marketId);
-  process.stdout.write(report(loads));
+  process.stdout.write(report(loads, single));
 }
 
 main()
