@@ -1,6 +1,7 @@
 /**
- * Markets: the list (newest delivery first, with each cleared market's price), and one market with
- * its clearing result, the supply and demand curves, the order book's depth per side and its trades.
+ * Markets: the list (most recently opened first, with each cleared market's price), and one market
+ * with its clearing result, the supply and demand curves, the order book's depth per side and its
+ * trades.
  */
 import type { ClearingResult, Market } from '@estp/chaincode';
 import { useState } from 'preact/hooks';
@@ -48,8 +49,9 @@ function MarketList() {
       <h2 id="markets-title">{t('markets.title')}</h2>
       <LoadState loaded={loaded}>
         {(page) => {
-          const markets = [...page.records].sort(
-            (a, b) => b.deliveryStartMs - a.deliveryStartMs || (a.id < b.id ? -1 : 1),
+          // The most recently opened first (ISO times sort as text), then by ID.
+          const markets = [...page.records].sort((a, b) =>
+            a.openedAt === b.openedAt ? (a.id < b.id ? -1 : 1) : a.openedAt < b.openedAt ? 1 : -1,
           );
           if (markets.length === 0) return <p class="empty">{t('markets.empty')}</p>;
           return (
