@@ -217,22 +217,26 @@ function report(loads: readonly number[], single: Record<Mode, Sample>): string 
   for (const op of ['query', 'submit'] as const) {
     const library = samples[`${op} library`];
     const viaRest = samples[`${op} rest`];
-    const libraryMean = stats(library.latencies).mean;
-    const added = stats(viaRest.latencies).mean - libraryMean;
+    const libraryStats = stats(library.latencies);
+    const restStats = stats(viaRest.latencies);
+    const added = restStats.mean - libraryStats.mean;
+    const addedP50 = restStats.p50 - libraryStats.p50;
     const web = stats(viaRest.web);
     const n = viaRest.latencies.length;
     const libraryCpu = library.cpu / library.latencies.length;
     lines.push(
-      `${op}: REST adds ${added.toFixed(1)} ms = ${((added / libraryMean) * 100).toFixed(1)} % of the library's mean latency; ` +
+      `${op}: REST adds ${added.toFixed(1)} ms = ${((added / libraryStats.mean) * 100).toFixed(1)} % of the library's mean ` +
+        `(p50: ${addedP50.toFixed(1)} ms = ${((addedP50 / libraryStats.p50) * 100).toFixed(1)} %); ` +
         `the web layer's own time in the service (Server-Timing) mean ${web.mean.toFixed(2)} ms (p95 ${web.p95.toFixed(2)}) = ` +
-        `${((web.mean / libraryMean) * 100).toFixed(1)} %; the ledger call inside it mean ${stats(viaRest.ledger).mean.toFixed(1)} ms; ` +
+        `${((web.mean / libraryStats.mean) * 100).toFixed(1)} %; the ledger call inside it mean ${stats(viaRest.ledger).mean.toFixed(1)} ms; ` +
         `CPU per call ${libraryCpu.toFixed(2)} ms (library) against ${((viaRest.cpu + viaRest.serviceCpu) / n).toFixed(2)} ms (client + service)`,
     );
   }
-  const one = { library: stats(single.library.latencies).mean, rest: stats(single.rest.latencies).mean };
+  const one = { library: stats(single.library.latencies), rest: stats(single.rest.latencies) };
   lines.push(
-    `query one at a time: library ${one.library.toFixed(1)} ms, REST ${one.rest.toFixed(1)} ms: ` +
-      `REST adds ${(one.rest - one.library).toFixed(1)} ms = ${(((one.rest - one.library) / one.library) * 100).toFixed(1)} %`,
+    `query one at a time: library mean ${one.library.mean.toFixed(1)} ms (p50 ${one.library.p50.toFixed(1)}), ` +
+      `REST mean ${one.rest.mean.toFixed(1)} ms (p50 ${one.rest.p50.toFixed(1)}): REST adds ` +
+      `${(one.rest.mean - one.library.mean).toFixed(1)} ms mean, ${(one.rest.p50 - one.library.p50).toFixed(1)} ms p50`,
   );
   const page = stats(loads);
   lines.push(
@@ -328,7 +332,7 @@ async function main(): Promise<void> {
     rest: { latencies: [], cpu: 0, serviceCpu: 0, web: [], ledger: [] },
   };
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const mode of ['library', 'rest'] as const) {
+    for (const mode of round % 2 === 1 ? (['library', 'rest'] as const) : (['rest', 'library'] as const)) {
       await measure(lanes.slice(0, 1), QUERIES / 4, single[mode], service.pid, (lane) =>
         calls.query[mode](lane, single[mode], round, 0),
       );
