@@ -244,7 +244,7 @@ describe('a market traded over REST', () => {
         }),
     ],
     [
-      'a field the chaincode does not know',
+      'a query parameter no declaration has',
       400,
       'ESTP_INVALID_INPUT',
       () => as.buyer.get('/api/tx/Market/ListMarkets', { colour: 'blue' }),

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { ClearingResult, Trade } from '../../chaincode/src/records';
+import type { ClearingResult } from '../../chaincode/src/records';
 import { MESSAGES } from '../../application/dashboard/src/i18n';
 import { money } from '../../application/dashboard/src/format';
 import { type DayResult, runDay } from '../../application/src/demo/day';
@@ -128,8 +128,9 @@ function uiText(): Promise<string> {
 
 async function clearingOf(marketId: string): Promise<ClearingResult> {
   const auditor = await clients.of({ org: 'utility', user: 'auditor' });
-  const view = await auditor.evaluate<{ clearing: ClearingResult }>('Market', 'GetMarket', { marketId });
-  return view.clearing;
+  const { clearing } = await auditor.evaluate('Market', 'GetMarket', { marketId });
+  if (!clearing) throw new Error(`market ${marketId} has no clearing result`);
+  return clearing;
 }
 
 test('first load signs in with the printed URL and lists the day’s markets at the ledger’s clearing prices', async () => {
@@ -161,9 +162,7 @@ test('a market shows its clearing result and curves, and the same settlement row
   if (!market) throw new Error('the demo day has no ELEC-A market');
   const clearing = await clearingOf(market.id);
   const auditor = await clients.of({ org: 'utility', user: 'auditor' });
-  const { records: trades } = await allPages<Trade>(auditor, 'Settlement', 'ListTrades', {
-    marketId: market.id,
-  });
+  const { records: trades } = await allPages(auditor, 'Settlement', 'ListTrades', { marketId: market.id });
 
   await page.goto(`${base}#/markets/${encodeURIComponent(market.id)}`);
   await page.locator('[data-figure="clearing-price"] dd').waitFor();
@@ -238,7 +237,7 @@ test('a new ledger event appears, and the account updates, without a reload', as
   });
   const account = await (
     await clients.of(TREASURER)
-  ).evaluate<{ available: number }>('Settlement', 'GetAccount', {
+  ).evaluate('Settlement', 'GetAccount', {
     participantId: 'CommunityMSP:member1',
   });
   expect(before).toBe(money(account.available, EUR));

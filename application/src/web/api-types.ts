@@ -172,8 +172,9 @@ export interface SearchAnswer {
   readonly records: readonly { readonly type: string; readonly id: string; readonly record: unknown }[];
 }
 
-/** A JSON Schema, in the subset OpenAPI 3.0's Schema Object shares with it. */
+/** A JSON Schema (the keywords the service writes itself are typed; others pass through). */
 export interface JsonSchema {
+  readonly [keyword: string]: unknown;
   readonly type?: 'object' | 'string' | 'integer' | 'number' | 'boolean' | 'array';
   readonly description?: string;
   readonly format?: string;
@@ -214,7 +215,7 @@ export interface OpenApiOperation {
 
 /** `GET /api/openapi.json` (the parts the service writes are typed). */
 export interface OpenApiDocument {
-  readonly openapi: '3.0.3';
+  readonly openapi: '3.1.0';
   readonly info: { readonly title: string; readonly version: string; readonly description: string };
   readonly paths: Record<string, Record<string, OpenApiOperation>>;
   readonly components: Record<string, unknown>;

@@ -4,7 +4,7 @@
  * streamed progress, and search by transaction ID or record ID. The chaincode decides who may:
  * Audit:History and Audit:List need the admin or auditor role (403 otherwise).
  */
-import type { Trade } from '@estp/chaincode';
+import type { RecordType, Trade } from '@estp/chaincode';
 import {
   buildLedgerReport,
   ledgerReportCsv,
@@ -16,15 +16,18 @@ import {
   verifyChannel,
 } from '../audit';
 import { TRADE_COLUMNS } from '../cli/commands/audit-commands';
-import { allPages } from '../cli/commands/transaction';
-import type { EstpClient } from '../gateway/client';
+import { type EstpClient, parseResult } from '../gateway/client';
 import { ChaincodeError } from '../gateway/errors';
 import type { SearchAnswer, VerifySummary } from './api-types';
 import type { RequestContext, Route } from './context';
 import { openEventStream, requestLifetime, sseMessage } from './events';
 import { httpFailureOf, invalidInput, sendBody, sendJson, WebError } from './http';
 import { inputFromQuery } from './query';
-import { catalogEntry } from './catalog';
+import { catalogEntry, fieldValues } from './catalog';
+import { everyPage } from './transactions';
+
+/** Most trades one audit answer lists (500 pages of 200). */
+const MAX_AUDIT_TRADES = 100_000;
 
 /** A ledger time from a query parameter: ms since the epoch or ISO-8601 (`2026-05-01`, `…T12:00:00Z`). */
 export function ledgerTime(text: string | null, name: string): number | undefined {
@@ -57,10 +60,15 @@ async function history(context: RequestContext, params: Readonly<Record<string, 
   const limitText = context.query.get('limit');
   if (limitText !== null && !/^\d{1,6}$/.test(limitText))
     throw invalidInput(`query parameter limit must be a whole number, got "${limitText}"`);
+  const types = fieldValues('Audit', 'History', 'recordType') ?? [];
+  const recordType = types.find((type) => type === params['recordType']) as RecordType | undefined;
+  if (recordType === undefined) {
+    throw invalidInput(`unknown record type "${params['recordType'] ?? ''}" (known: ${types.join(', ')})`);
+  }
   const client = await context.caller().client();
   const result = await recordHistory(
     client,
-    params['recordType'] ?? '',
+    recordType,
     params['id'] ?? '',
     limitText === null ? undefined : Number(limitText),
   );
@@ -72,12 +80,9 @@ async function trades(context: RequestContext): Promise<void> {
   const format = formatOf(context, ['json', 'csv']);
   const entry = catalogEntry('Settlement', 'ListTrades');
   if (!entry) throw new Error('Settlement:ListTrades is not in the catalogue');
-  const filter = inputFromQuery(context.query, entry.input, new Set(['format']));
+  const filter = inputFromQuery(context.query, entry, new Set(['format']));
   const client = await context.caller().client();
-  const { records, bookmark } = await allPages(
-    (page) => client.evaluate('Settlement', 'ListTrades', { ...filter, pageSize: 200, bookmark: page }),
-    500,
-  );
+  const { records, bookmark } = await everyPage(client, entry, filter, MAX_AUDIT_TRADES);
   const list = records as Trade[];
   if (format === 'csv') {
     sendBody(context.res, 200, 'text/csv; charset=utf-8', toCsv(list, [...TRADE_COLUMNS]), {
@@ -238,7 +243,11 @@ async function search(context: RequestContext): Promise<void> {
         field,
       }): Promise<SearchAnswer['records'][number] | undefined> => {
         try {
-          return { type, id: q, record: await client.evaluate(contract, name, { [field]: q }) };
+          return {
+            type,
+            id: q,
+            record: parseResult(await client.evaluateText(contract, name, { [field]: q })),
+          };
         } catch (error) {
           // An ID of another shape, or no such record: not a hit.
           if (

@@ -9,8 +9,7 @@
  * before gate closure; cancelled offers left the book). So the curves cross where the clearing
  * result says, and their totals are its `bidVolumeWh` and `askVolumeWh`.
  */
-import type { ClearingResult, Market, Offer, Side, Trade } from '@estp/chaincode';
-import { allPages } from '../cli/commands/transaction';
+import type { Market, Offer, Page, Side, Trade } from '@estp/chaincode';
 import type { BookLevel, MarketBook, MarketView } from './api-types';
 import type { RequestContext, Route } from './context';
 import { sendJson } from './http';
@@ -69,26 +68,33 @@ export function marketBook(
 /** Most offers and trades read for one market view (50 pages of 200). */
 const MAX_PAGES = 50;
 
+/** The records of the first {@link MAX_PAGES} pages, and whether more remain. */
+async function firstPages<T>(pages: AsyncIterable<Page<T>>): Promise<{ records: T[]; more: boolean }> {
+  const records: T[] = [];
+  let read = 0;
+  for await (const page of pages) {
+    records.push(...page.records);
+    read += 1;
+    if (read === MAX_PAGES) return { records, more: page.bookmark !== '' };
+  }
+  return { records, more: false };
+}
+
 /** `GET /api/markets/:marketId`: the market view, read as the caller. */
 async function marketView(context: RequestContext, params: Readonly<Record<string, string>>): Promise<void> {
   const marketId = params['marketId'] ?? '';
   const client = await context.caller().client();
-  const everyPage = (contract: string, transaction: string) =>
-    allPages(
-      (bookmark) => client.evaluate(contract, transaction, { marketId, pageSize: 200, bookmark }),
-      MAX_PAGES,
-    );
   const [view, offers, trades] = await Promise.all([
-    client.evaluate<{ market: Market; clearing: ClearingResult | null }>('Market', 'GetMarket', { marketId }),
-    everyPage('Market', 'ListOffers'),
-    everyPage('Settlement', 'ListTrades'),
+    client.evaluate('Market', 'GetMarket', { marketId }),
+    firstPages(client.pages('Market', 'ListOffers', { marketId, pageSize: 200 })),
+    firstPages(client.pages('Settlement', 'ListTrades', { marketId, pageSize: 200 })),
   ]);
   const result: MarketView = {
     market: view.market,
     clearing: view.clearing ?? null,
-    book: marketBook(view.market, offers.records as Offer[], trades.records as Trade[]),
-    trades: trades.records as Trade[],
-    truncated: offers.bookmark !== '' || trades.bookmark !== '',
+    book: marketBook(view.market, offers.records, trades.records),
+    trades: trades.records,
+    truncated: offers.more || trades.more,
   };
   sendJson(context.res, 200, result);
 }

@@ -39,7 +39,7 @@ async function alreadyOnLedger(
   report: Record<string, unknown>,
 ): Promise<Trade | undefined> {
   try {
-    const trade = await client.evaluate<Trade>('Settlement', 'GetTrade', { tradeId });
+    const trade = await client.evaluate('Settlement', 'GetTrade', { tradeId });
     return sameReport(trade.delivery, report) ? trade : undefined;
   } catch {
     return undefined;

@@ -65,12 +65,23 @@ export function openApiPath(path: string): string {
   return path.replace(/[:*]([A-Za-z]+)/g, '{$1}');
 }
 
-function withoutFields(schema: CatalogTransaction['input'], names: readonly string[]): JsonSchema {
+/** The schema without the fields a path carries (and without its example, which names them). */
+function withoutFields(schema: JsonSchema, names: readonly string[]): JsonSchema {
+  if (names.length === 0) return schema;
   const properties = Object.fromEntries(
-    Object.entries(schema.properties).filter(([name]) => !names.includes(name)),
+    Object.entries(schema.properties ?? {}).filter(([name]) => !names.includes(name)),
   );
   const required = (schema.required ?? []).filter((name) => !names.includes(name));
-  return { ...schema, properties, ...(required.length > 0 ? { required } : { required: undefined }) };
+  const { examples: _examples, ...rest } = schema;
+  return { ...rest, properties, required };
+}
+
+/** What the declaration says it answers and fails with, for the operation's description. */
+function outcomes(entry: CatalogTransaction): string {
+  const errors = Object.entries(entry.errors).map(([code, when]) =>
+    when === '' ? code : `${code} (${when})`,
+  );
+  return `Answers ${entry.result}. Fails with ESTP_INVALID_INPUT naming the field${errors.length > 0 ? `, ${errors.join('; ')}` : ''}.`;
 }
 
 function transactionOperation(
@@ -83,7 +94,7 @@ function transactionOperation(
     name,
     in: 'path',
     required: true,
-    description: entry.input.properties[name]?.description ?? name,
+    description: entry.input.properties?.[name]?.description ?? name,
     schema: { type: 'string' },
   }));
   const summary = `${entry.contract}:${entry.transaction} — ${entry.description}`;
@@ -114,10 +125,11 @@ function transactionOperation(
     return {
       operationId,
       summary,
+      description: outcomes(entry),
       tags: [entry.contract],
       parameters,
       responses: {
-        200: { description: "the chaincode's JSON result", content: JSON_ANY },
+        200: { description: entry.result, content: JSON_ANY },
         ...ERROR_RESPONSES,
       },
     };
@@ -132,26 +144,29 @@ function transactionOperation(
             properties: Object.fromEntries(
               entry.transient.map((item) => [
                 item.key,
-                { type: 'string', format: 'byte', description: item.description },
+                { type: 'string', contentEncoding: 'base64', description: item.description },
               ]),
             ),
+            required: entry.transient.filter((item) => item.required).map((item) => item.key),
           } satisfies JsonSchema,
         };
   return {
     operationId,
     summary,
-    description:
-      'Idempotent through the input’s client-chosen IDs: a retry of a committed submission is refused with 409 ESTP_ALREADY_EXISTS.',
+    description: `${outcomes(entry)} Idempotent through the input’s client-chosen IDs: a retry of a committed submission is refused with 409 ESTP_ALREADY_EXISTS.`,
     tags: [entry.contract],
     parameters,
     requestBody: {
-      required: entry.input.required !== undefined,
+      required: (input.required ?? []).length > 0,
       content: {
         'application/json': { schema: { ...input, properties: { ...input.properties, ...transient } } },
       },
     },
     responses: {
-      200: { description: 'committed', content: { 'application/json': { schema: SUBMITTED } } },
+      200: {
+        description: `committed; result: ${entry.result}`,
+        content: { 'application/json': { schema: SUBMITTED } },
+      },
       ...ERROR_RESPONSES,
     },
   };
@@ -362,7 +377,7 @@ export function openApiDocument(version: string): OpenApiDocument {
   }
   const contracts = [...new Set(CATALOG.map((entry) => entry.contract))];
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'ESTP web service',
       version,

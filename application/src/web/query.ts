@@ -1,15 +1,14 @@
 /**
  * A query's input from the URL: `?input=<json>` gives a base object, and every other parameter sets
- * one field, coerced by the field's schema in the catalogue (integers, booleans, lists as
- * `a,b` or repeated parameters, ledger times as ms or ISO text). Parameters the schema does not
- * declare are passed on as numbers when they are safe integers, else as text; the chaincode
- * refuses fields it does not know.
+ * one declared field, read as the declaration says (as the CLI reads its flag): text, a safe
+ * integer, `true`/`false`, a ledger time (ms, or ISO-8601 text the chaincode parses), a list (`a,b`,
+ * repeated parameters, or a JSON array) or JSON. A parameter that is no field of the transaction
+ * is refused before the ledger is asked.
  */
-import type { JsonSchema } from './catalog';
+import type { CatalogTransaction } from './catalog';
 import { invalidInput, isJsonObject } from './http';
 
 const INTEGER = /^-?(0|[1-9]\d*)$/;
-const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 function integer(raw: string, name: string): number {
   const value = Number(raw);
@@ -27,42 +26,32 @@ function json(raw: string, name: string): unknown {
   }
 }
 
-/** One declared field's value from its parameter values (more than one only for lists). */
-function coerce(values: readonly string[], schema: JsonSchema, name: string): unknown {
-  if (schema.type === 'array') {
+/** One field's value from its parameter values (more than one only for lists). */
+function coerce(
+  values: readonly string[],
+  kind: CatalogTransaction['fields'][number]['kind'],
+  name: string,
+): unknown {
+  if (kind === 'list') {
     if (values.length === 1 && /^\s*\[/.test(values[0] ?? '')) return json(values[0] ?? '', name);
     return values.flatMap((value) => (value === '' ? [] : value.split(',').map((item) => item.trim())));
   }
   if (values.length > 1) throw invalidInput(`query parameter ${name} is given more than once`);
   const raw = values[0] ?? '';
-  if (schema.oneOf) {
-    // A ledger time: ms since the epoch, or ISO-8601 text.
-    return INTEGER.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw;
-  }
-  switch (schema.type) {
+  switch (kind) {
     case 'integer':
       return integer(raw, name);
     case 'boolean':
       if (raw === 'true') return true;
       if (raw === 'false') return false;
       throw invalidInput(`query parameter ${name} must be true or false, got "${raw}"`);
+    case 'time':
+      return INTEGER.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw;
+    case 'json':
+      return json(raw, name);
     case 'string':
       return raw;
-    case undefined:
-      return json(raw, name);
-    default:
-      return raw;
   }
-}
-
-/** An undeclared parameter: a safe integer as a number, `true`/`false` as booleans, else text. */
-function guess(values: readonly string[], name: string): unknown {
-  if (values.length > 1) throw invalidInput(`query parameter ${name} is given more than once`);
-  const raw = values[0] ?? '';
-  if (INTEGER.test(raw) && Number.isSafeInteger(Number(raw))) return Number(raw);
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  return raw;
 }
 
 /** The `input` parameter's object (spread, so a `__proto__` key stays a plain field). */
@@ -76,22 +65,26 @@ function baseInput(text: string | null): Record<string, unknown> {
 /**
  * The transaction input of a GET request.
  * @param reserved parameters that are options of the route, not input fields (e.g. `all`).
- * @throws {WebError} 400 for bad JSON, a non-object `input`, or a value that does not fit its field.
+ * @throws {WebError} 400 for bad JSON, a non-object `input`, a parameter that is no field, or a
+ *   value that does not fit its field.
  */
 export function inputFromQuery(
   params: URLSearchParams,
-  schema: JsonSchema,
+  entry: Pick<CatalogTransaction, 'contract' | 'transaction' | 'fields'>,
   reserved: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
   const input = baseInput(params.get('input'));
-  const properties = schema.properties ?? {};
+  const fields = new Map(entry.fields.map((field) => [field.name, field]));
   for (const name of new Set(params.keys())) {
     if (name === 'input' || reserved.has(name)) continue;
-    if (FORBIDDEN_NAMES.has(name) || name === '')
-      throw invalidInput(`query parameter "${name}" is not allowed`);
-    const values = params.getAll(name);
-    const field = Object.hasOwn(properties, name) ? properties[name] : undefined;
-    input[name] = field ? coerce(values, field, name) : guess(values, name);
+    const field = fields.get(name);
+    if (!field) {
+      const known = [...fields.keys(), 'input', ...reserved].join(', ');
+      throw invalidInput(
+        `query parameter ${name} is not a field of ${entry.contract}:${entry.transaction} (known: ${known})`,
+      );
+    }
+    input[name] = coerce(params.getAll(name), field.kind, name);
   }
   return input;
 }

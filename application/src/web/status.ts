@@ -4,7 +4,6 @@
  * (chain health: the channel's height on every org's peer, and the last verification this service
  * ran).
  */
-import type { Organisation, Participant } from '@estp/chaincode';
 import { peerHeight } from '../admin/peer';
 import { certificateRoles } from '../gateway/ca';
 import { ChaincodeError } from '../gateway/errors';
@@ -46,8 +45,8 @@ async function me(context: RequestContext): Promise<void> {
   const { org } = context.service;
   const [identity, participant, organisation] = await Promise.all([
     context.service.pool.identity(caller.key.user),
-    recordOrNull(client.evaluate<Participant>('Participant', 'Self')),
-    recordOrNull(client.evaluate<Organisation>('Consortium', 'GetOrganisation', { mspId: org.mspId })),
+    recordOrNull(client.evaluate('Participant', 'Self')),
+    recordOrNull(client.evaluate('Consortium', 'GetOrganisation', { mspId: org.mspId })),
   ]);
   const claimedRoles = certificateRoles(identity.certificate);
   const capabilities: readonly string[] = organisation?.status === 'ACTIVE' ? organisation.capabilities : [];

@@ -11,8 +11,9 @@
  * `COMMIT_STATUS_UNKNOWN` is safe to retry with the same ID.
  */
 import { performance } from 'node:perf_hooks';
-import { allPages } from '../cli/commands/transaction';
-import { parseResult } from '../gateway/client';
+import type { Page } from '@estp/chaincode';
+import { type EstpClient, parseResult } from '../gateway/client';
+import { pagesOf } from '../gateway/transactions';
 import type { SubmitAnswer } from './api-types';
 import { type CatalogTransaction, catalogEntry, transactionsOf } from './catalog';
 import type { RequestContext, Route } from './context';
@@ -87,6 +88,30 @@ function withPathFields(
   return input;
 }
 
+/**
+ * Every page of a list query, at most `maxRecords` records (then the answer's bookmark is where
+ * they stopped; empty when the list was read to its end).
+ */
+export async function everyPage(
+  client: EstpClient,
+  entry: CatalogTransaction,
+  input: Record<string, unknown>,
+  maxRecords = MAX_ALL_RECORDS,
+): Promise<Page<unknown>> {
+  const records: unknown[] = [];
+  let bookmark = '';
+  const pages = pagesOf(async (next) => {
+    const page = { ...input, pageSize: PAGE_SIZE, ...(next === undefined ? {} : { bookmark: next }) };
+    return parseResult(await client.evaluateText(entry.contract, entry.transaction, page)) as Page<unknown>;
+  });
+  for await (const page of pages) {
+    records.push(...page.records);
+    bookmark = page.bookmark;
+    if (records.length >= maxRecords) break;
+  }
+  return { records, bookmark };
+}
+
 /** Evaluates a query as the caller and sends the chaincode's JSON (or every page with `all`). */
 async function answerQuery(
   context: RequestContext,
@@ -102,15 +127,10 @@ async function answerQuery(
     );
   }
   const reserved = new Set(entry.paginated ? ['all'] : []);
-  const input = withPathFields(inputFromQuery(context.query, entry.input, reserved), params);
+  const input = withPathFields(inputFromQuery(context.query, entry, reserved), params);
   const client = await context.caller().client();
   if (all === 'true') {
-    const pages = await allPages(
-      (bookmark) =>
-        client.evaluate(entry.contract, entry.transaction, { ...input, pageSize: PAGE_SIZE, bookmark }),
-      Math.ceil(MAX_ALL_RECORDS / PAGE_SIZE),
-    );
-    sendJson(context.res, 200, pages);
+    sendJson(context.res, 200, await everyPage(client, entry, input));
     return;
   }
   const called = performance.now();

@@ -8,7 +8,7 @@ import { UsageError } from '../../gateway/errors';
 import { resolveIdentity } from '../../gateway/identity';
 import type { ConnectionInfo } from '../../gateway/connection';
 import { addApiKey, apiKeysFile, readKeyFile, revokeApiKey } from '../../web/api-keys';
-import { rejectUnknownOptions, textOption } from '../context';
+import { textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { OptionSpec, ToolCommand, ToolContext } from './types';
@@ -41,6 +41,10 @@ const createCommand: ToolCommand = {
   description: 'a new key acting as --user of --org; prints the key once (only its hash is kept)',
   synopsis:
     'estp api-key create --org <org> --user <name> [--label <text>] [--read-only] [--keys-file <path>]',
+  examples: [
+    'estp api-key create --org community --user member1 --label "billing system"',
+    'KEY=$(estp api-key create --org utility --user meter --label head-end)',
+  ],
   options: [
     { name: 'label', value: '<text>', description: 'what the key is for, e.g. "billing system"' },
     { name: 'read-only', description: 'the key may query but not submit' },
@@ -48,7 +52,6 @@ const createCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(createCommand, apiKeyCommand);
-    rejectUnknownOptions(context.options, ['label', 'read-only', 'keys-file'], usage);
     const { connection, org, file } = keyFileOf(context, usage);
     const user = context.global.user;
     if (user === undefined) throw new UsageError('--user is required: the identity the key acts as', usage);
@@ -74,13 +77,13 @@ const listCommand: ToolCommand = {
   name: 'list',
   description: "the org's keys (IDs, identities, labels; never the keys themselves)",
   synopsis: 'estp api-key list --org <org> [--keys-file <path>] [--json]',
+  examples: ['estp api-key list --org community'],
   options: [KEYS_FILE_OPTION],
   run: (context) => Promise.resolve(listKeys(context)),
 };
 
 function listKeys(context: ToolContext): number {
   const usage = toolUsage(listCommand, apiKeyCommand);
-  rejectUnknownOptions(context.options, ['keys-file'], usage);
   const { org, file } = keyFileOf(context, usage);
   const { keys } = readKeyFile(file, org.mspId);
   if (context.global.json) {
@@ -109,6 +112,7 @@ const revokeCommand: ToolCommand = {
   name: 'revoke',
   description: 'revoke a key by its ID (the service refuses it at once)',
   synopsis: 'estp api-key revoke --org <org> --id <key id> [--keys-file <path>]',
+  examples: ['estp api-key revoke --org community --id 3f2a9c1d0b7e'],
   options: [
     { name: 'id', value: '<key id>', description: 'the 12-hex-digit ID from `api-key list`' },
     KEYS_FILE_OPTION,
@@ -118,7 +122,6 @@ const revokeCommand: ToolCommand = {
 
 function revokeKey(context: ToolContext): number {
   const usage = toolUsage(revokeCommand, apiKeyCommand);
-  rejectUnknownOptions(context.options, ['id', 'keys-file'], usage);
   const { org, file } = keyFileOf(context, usage);
   const id = textOption(context.options, 'id');
   if (id === undefined) throw new UsageError('--id is required', usage);
@@ -131,6 +134,7 @@ export const apiKeyCommand: ToolCommand = {
   name: 'api-key',
   description: "API keys of the org's web service (estp serve): create, list, revoke",
   synopsis: 'estp api-key create|list|revoke --org <org> [options]',
+  examples: ['estp api-key create --org community --user member1', 'estp api-key list --org community'],
   options: [],
   subcommands: [createCommand, listCommand, revokeCommand],
 };

@@ -6,11 +6,9 @@ import { loadConnection, resolveOrg } from '../../gateway/connection';
 import { UsageError } from '../../gateway/errors';
 import { sharedGrpcClients } from '../../gateway/grpc';
 import { resolveIdentity } from '../../gateway/identity';
-import { rejectUnknownOptions, textOption } from '../context';
+import { textOption } from '../context';
 import { toolUsage } from '../usage';
 import type { ToolCommand } from './types';
-
-const OPTIONS = ['port', 'host', 'keys-file', 'login', 'cny-per-eur', 'access-log'];
 
 function portOf(text: string | undefined, usage: string): number | undefined {
   if (text === undefined) return undefined;
@@ -26,6 +24,10 @@ export const serveCommand: ToolCommand = {
     "the org's web service: REST API (/api/docs), live events, meter gateway, audit and the dashboard",
   synopsis:
     'estp serve --org <org> [--port N] [--host <address>] [--login <user>] [--keys-file <path>] [--cny-per-eur <rate>] [--access-log]',
+  examples: [
+    'estp serve --org community --login member1',
+    'estp serve --org utility --port 7081 --cny-per-eur 7.6123 --access-log',
+  ],
   options: [
     {
       name: 'port',
@@ -57,7 +59,6 @@ export const serveCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(serveCommand);
-    rejectUnknownOptions(context.options, OPTIONS, usage);
     if (context.global.org === undefined) throw new UsageError('--org is required (or set ESTP_ORG)', usage);
     const accessLog = context.options.get('access-log');
     if (accessLog !== undefined && accessLog !== true)

@@ -214,7 +214,7 @@ describe('documents and pages', () => {
     const response = await fetch(web.url('/api/openapi.json'));
 
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { openapi: string }).openapi).toBe('3.0.3');
+    expect(((await response.json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 
   test.each([
