@@ -6,15 +6,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { run } from '../../../../application/src/cli/run';
+import { estp } from '../../../integration/support/cli';
 import { offlineConnection } from '../web/support';
-
-async function estp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let dir: string;
 let keysFile: string;
