@@ -3,7 +3,7 @@
  * catalogue, and resource-style aliases (`/api/markets/{marketId}/offers`, …) that map onto the same
  * transactions with path parameters as input fields.
  *
- * Queries are GET (input from the query string, catalogue-typed, or `?input=<json>`; `?all=true`
+ * Queries are GET (input from the query string, read as declared, or `?input=<json>`; `?all=true`
  * follows every page of a list), submissions POST (the chaincode's JSON input as the body). A
  * submission answers `{ result, transactionId, blockNumber, attempts }`. Submissions are idempotent
  * through the client-chosen IDs the inputs carry (offerId, reference, acceptId, …): a retry of a
