@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Account, Trade } from '../../chaincode/src/records';
 import { marketTimes } from '../../application/src/demo/timeline';
-import { resolveOrg } from '../../application/src/gateway/connection';
+import { resolveSettings } from '../../application/src/gateway/settings';
 import type {
   ChainAnswer,
   MarketView,
@@ -42,7 +42,6 @@ const committed: SubmitAnswer[] = [];
 let tradeId = '';
 
 beforeAll(async () => {
-  const connection = clients.connection;
   const [seller, buyer] = await Promise.all([
     ensureActive(clients, WEB.seller, {
       displayName: 'e2e web seller',
@@ -63,8 +62,7 @@ beforeAll(async () => {
   const keysFile = path.join(dir, 'api-keys.json');
   const key = (user: string, readOnly = false) => addApiKey(keysFile, 'UtilityMSP', user, { readOnly }).key;
   service = await WebService.start({
-    connection,
-    org: resolveOrg(connection, 'utility'),
+    settings: resolveSettings({ org: 'utility' }),
     keysFile,
     port: webPort(1),
     log: (line) => {
@@ -505,7 +503,9 @@ describe('audit', () => {
     expect(messages.some((message) => message.event === 'progress')).toBe(true);
     expect(result).toMatchObject({ ok: true });
     const chain = (await as.buyer.get<ChainAnswer>('/api/chain')).body;
-    expect(chain.peers.map((peer) => peer.mspId)).toEqual(Object.keys(clients.connection.orgs));
+    expect(chain.peers.map((peer) => peer.mspId)).toEqual(
+      Object.keys(resolveSettings({ org: 'utility' }).profile.orgs),
+    );
     expect(chain.peers.every((peer) => (peer.height ?? 0) >= result.blocks)).toBe(true);
     expect(chain.lastVerify).toMatchObject({ ok: true, blocks: result.blocks, by: 'UtilityMSP:auditor' });
   });

@@ -69,7 +69,7 @@ export async function recordHistory(
   });
   const origins = await originsOf(
     qsccOf(client),
-    client.connection.channel,
+    client.profile.channel,
     history.versions.map((version) => version.txId),
   );
   return {

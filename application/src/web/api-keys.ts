@@ -12,7 +12,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import type { ClientSettings } from '../gateway/settings';
 import { ConfigError } from '../gateway/errors';
 
 /** One key as the file records it. */
@@ -40,17 +40,14 @@ export interface ApiKeyFile {
 const KEY_PATTERN = /^estp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 /**
- * The key file of an org: `ESTP_API_KEYS`, else `web/<org>/api-keys.json` beside the connection
- * description (`.fabric/web/community/api-keys.json`).
+ * The key file of an org: `ESTP_API_KEYS`, else `web/api-keys.json` in the org's own directory
+ * (`.fabric/orgs/community/web/api-keys.json`), beside its wallet.
  */
 export function apiKeysFile(
-  connection: ConnectionInfo,
-  org: OrgInfo,
+  settings: Pick<ClientSettings, 'orgHome'>,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  return path.resolve(
-    env['ESTP_API_KEYS'] ?? path.join(path.dirname(connection.file), 'web', org.name, 'api-keys.json'),
-  );
+  return path.resolve(env['ESTP_API_KEYS'] ?? path.join(settings.orgHome, 'web', 'api-keys.json'));
 }
 
 function sha256Hex(text: string): string {

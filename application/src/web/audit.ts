@@ -131,8 +131,8 @@ async function runVerify(
   const { service } = context;
   const started = Date.now();
   try {
-    const result = await verifyChannel(qsccOf(client), client.connection.channel, {
-      chaincodeName: client.connection.chaincode,
+    const result = await verifyChannel(qsccOf(client), client.profile.channel, {
+      chaincodeName: client.profile.chaincode,
       ...range,
       onProgress: (blocks, block) => {
         if (signal.aborted) throw new Error('verification stopped: the client went away');
@@ -232,7 +232,7 @@ async function search(context: RequestContext): Promise<void> {
     throw invalidInput('query parameter q must be a transaction ID or a record ID (1–512 characters)');
   const client = await context.caller().client();
   const transaction = /^[0-9a-f]{64}$/.test(q)
-    ? await transactionOrigin(qsccOf(client), client.connection.channel, q).catch(() => null)
+    ? await transactionOrigin(qsccOf(client), client.profile.channel, q).catch(() => null)
     : null;
   const found = await Promise.all(
     LOOKUPS.map(

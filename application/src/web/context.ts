@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { EstpClient } from '../gateway/client';
-import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import type { ConnectionProfile, OrgInfo } from '../gateway/profile';
 import { type ApiKeyEntry, type ApiKeyStore, presentedKey } from './api-keys';
 import type { DisplaySettings, VerifySummary } from './api-types';
 import { type RouteSpec, WebError } from './http';
@@ -13,7 +13,8 @@ import type { IdentityPool } from './identities';
 
 /** The state one web service shares between its requests. */
 export interface ServiceState {
-  readonly connection: ConnectionInfo;
+  /** The org's connection profile (channel, chaincode, every member org's peers). */
+  readonly profile: ConnectionProfile;
   /** The org whose identities this service holds (and no other). */
   readonly org: OrgInfo;
   readonly pool: IdentityPool;

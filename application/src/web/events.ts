@@ -127,7 +127,7 @@ async function events(context: RequestContext): Promise<void> {
   const heartbeat = setInterval(() => void write(': keep-alive\n\n'), HEARTBEAT_MS);
   try {
     await write(
-      `retry: 2000\n: ESTP events of ${service.connection.channel} via ${client.org.peer.endpoint}\n\n`,
+      `retry: 2000\n: ESTP events of ${service.profile.channel} via ${client.org.peer.endpoint}\n\n`,
     );
     await followEvents(
       client,

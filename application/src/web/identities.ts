@@ -2,34 +2,34 @@
  * The gateway connections of a web service: one {@link EstpClient} per identity of its org, opened
  * on the first request that acts as it and reused by every later one (the gRPC connection to the
  * peer is shared by all of them, see gateway/grpc.ts). Identities come from the library's own
- * resolution (the org's wallet, then the connection description), and only of the service's org.
+ * resolution (gateway/settings.ts, gateway/identity.ts): the org's profile and wallet in its own
+ * directory, and only the service's org.
  */
 import { type AdminSigner, newAdminSigner } from '../admin/signer';
 import { connect, type ConnectOptions, type EstpClient } from '../gateway/client';
-import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
 import { resolveIdentity, type SigningIdentity } from '../gateway/identity';
+import type { ConnectionProfile, OrgInfo } from '../gateway/profile';
+import type { ClientSettings } from '../gateway/settings';
 
 /** Options of an {@link IdentityPool}. */
 export interface IdentityPoolOptions {
-  readonly connection: ConnectionInfo;
-  readonly org: OrgInfo;
-  /** Wallet root (default: the library's, `ESTP_WALLET` or `wallet/` beside the connection). */
-  readonly walletRoot?: string;
+  /** The org's settings: its profile, org, wallet and directory (gateway/settings.ts). */
+  readonly settings: ClientSettings;
   /** Extra connect options (deadlines, retry policy). */
-  readonly connectOptions?: Omit<ConnectOptions, 'org' | 'user' | 'connection' | 'walletRoot'>;
+  readonly connectOptions?: Pick<ConnectOptions, 'deadlines' | 'retry' | 'onRetry' | 'pool'>;
 }
 
 export class IdentityPool {
-  readonly connection: ConnectionInfo;
+  readonly profile: ConnectionProfile;
   readonly org: OrgInfo;
   readonly #options: IdentityPoolOptions;
   readonly #clients = new Map<string, Promise<EstpClient>>();
-  readonly #identities = new Map<string, Promise<SigningIdentity>>();
+  readonly #identities = new Map<string, SigningIdentity>();
   #closed = false;
 
   constructor(options: IdentityPoolOptions) {
-    this.connection = options.connection;
-    this.org = options.org;
+    this.profile = options.settings.profile;
+    this.org = options.settings.org;
     this.#options = options;
   }
 
@@ -38,26 +38,24 @@ export class IdentityPool {
     if (this.#closed) return Promise.reject(new Error('the identity pool is closed'));
     let client = this.#clients.get(user);
     if (!client) {
-      client = connect({
-        ...this.#options.connectOptions,
-        org: this.org.mspId,
-        user,
-        connection: this.connection,
-        ...(this.#options.walletRoot === undefined ? {} : { walletRoot: this.#options.walletRoot }),
-      });
+      const { profile, org, wallet, orgHome } = this.#options.settings;
+      client = connect({ ...this.#options.connectOptions, profile, org: org.mspId, wallet, orgHome, user });
       this.#clients.set(user, client);
       client.catch(() => this.#clients.delete(user));
     }
     return client;
   }
 
-  /** The signing identity of a user of the org (certificate and key), read once. */
-  identity(user: string): Promise<SigningIdentity> {
+  /**
+   * The signing identity of a user of the org (certificate and key), read from the org's wallet
+   * once.
+   * @throws {ConfigError} when the wallet has no such identity of the org.
+   */
+  identity(user: string): SigningIdentity {
     let identity = this.#identities.get(user);
     if (!identity) {
-      identity = resolveIdentity(this.connection, this.org, user, this.#options.walletRoot);
+      identity = resolveIdentity(this.#options.settings.wallet, this.org, user);
       this.#identities.set(user, identity);
-      identity.catch(() => this.#identities.delete(user));
     }
     return identity;
   }
@@ -66,8 +64,8 @@ export class IdentityPool {
    * A signer of system-chaincode proposals as a user (qscc GetChainInfo on any org's peer: every
    * member of the channel may ask).
    */
-  async signer(user: string): Promise<AdminSigner> {
-    const identity = await this.identity(user);
+  signer(user: string): AdminSigner {
+    const identity = this.identity(user);
     return newAdminSigner(identity.mspId, identity.certificate, identity.privateKey);
   }
 

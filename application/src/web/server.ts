@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConnectionInfo, OrgInfo } from '../gateway/connection';
+import type { ClientSettings } from '../gateway/settings';
 import { ConfigError } from '../gateway/errors';
 import { ApiKeyStore, apiKeysFile } from './api-keys';
 import { auditRoutes } from './audit';
@@ -39,16 +39,17 @@ export function defaultWebPort(env: NodeJS.ProcessEnv = process.env): number {
 
 /** Options of {@link WebService.start}. */
 export interface WebServiceOptions {
-  readonly connection: ConnectionInfo;
-  /** The org this service acts for. */
-  readonly org: OrgInfo;
+  /**
+   * The org this service acts for: its profile, wallet and directory, as the library resolves them
+   * (gateway/settings.ts's `resolveSettings`).
+   */
+  readonly settings: ClientSettings;
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** Default {@link defaultWebPort}; 0 picks a free port. */
   readonly port?: number;
   /** The API key file (default: {@link apiKeysFile}). */
   readonly keysFile?: string;
-  readonly walletRoot?: string;
   readonly display?: DisplaySettings;
   /** The built dashboard directory (default application/dist/dashboard). */
   readonly dashboardDir?: string;
@@ -80,16 +81,13 @@ export class WebService {
   static async start(options: WebServiceOptions): Promise<WebService> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const shutdown = new AbortController();
-    const keysFile = options.keysFile ?? apiKeysFile(options.connection, options.org);
+    const { settings } = options;
+    const keysFile = options.keysFile ?? apiKeysFile(settings);
     const state: ServiceState = {
-      connection: options.connection,
-      org: options.org,
-      pool: new IdentityPool({
-        connection: options.connection,
-        org: options.org,
-        ...(options.walletRoot === undefined ? {} : { walletRoot: options.walletRoot }),
-      }),
-      keys: new ApiKeyStore(keysFile, options.org.mspId),
+      profile: settings.profile,
+      org: settings.org,
+      pool: new IdentityPool({ settings }),
+      keys: new ApiKeyStore(keysFile, settings.org.mspId),
       display: options.display ?? displaySettings(),
       log,
       shutdown: shutdown.signal,

@@ -17,13 +17,13 @@ const HEIGHT_TIMEOUT_MS = 3_000;
 const HEIGHT_CACHE_MS = 2_000;
 
 function health(context: RequestContext): void {
-  const { org, connection, display } = context.service;
+  const { org, profile, display } = context.service;
   const answer: HealthAnswer = {
     status: 'ok',
     service: 'estp-web',
     org: { mspId: org.mspId, name: org.name },
-    channel: connection.channel,
-    chaincode: connection.chaincode,
+    channel: profile.channel,
+    chaincode: profile.chaincode,
     display,
   };
   sendJson(context.res, 200, answer);
@@ -43,8 +43,8 @@ async function me(context: RequestContext): Promise<void> {
   const caller = context.caller();
   const client = await caller.client();
   const { org } = context.service;
-  const [identity, participant, organisation] = await Promise.all([
-    context.service.pool.identity(caller.key.user),
+  const identity = context.service.pool.identity(caller.key.user);
+  const [participant, organisation] = await Promise.all([
     recordOrNull(client.evaluate('Participant', 'Self')),
     recordOrNull(client.evaluate('Consortium', 'GetOrganisation', { mspId: org.mspId })),
   ]);
@@ -67,18 +67,18 @@ const heightCache = new WeakMap<ServiceState, { at: number; peers: Promise<PeerH
 
 async function chain(context: RequestContext): Promise<void> {
   const caller = context.caller();
-  const { connection, pool } = context.service;
+  const { profile, pool } = context.service;
   const now = Date.now();
   let cached = heightCache.get(context.service);
   if (!cached || now - cached.at > HEIGHT_CACHE_MS) {
-    const signer = await pool.signer(caller.key.user);
+    const signer = pool.signer(caller.key.user);
     const peers = Promise.all(
-      Object.values(connection.orgs).map(async (org): Promise<PeerHealth> => {
+      Object.values(profile.orgs).map(async (org): Promise<PeerHealth> => {
         try {
           return {
             mspId: org.mspId,
             peer: org.peer.endpoint,
-            height: await peerHeight(org, signer, connection.channel, HEIGHT_TIMEOUT_MS),
+            height: await peerHeight(org, signer, profile.channel, HEIGHT_TIMEOUT_MS),
           };
         } catch (error) {
           return {
@@ -93,7 +93,7 @@ async function chain(context: RequestContext): Promise<void> {
     heightCache.set(context.service, cached);
   }
   const answer: ChainAnswer = {
-    channel: connection.channel,
+    channel: profile.channel,
     peers: await cached.peers,
     lastVerify: context.service.lastVerify ?? null,
   };

@@ -3,12 +3,11 @@
  * hashed in the org's key file. Run by the org's admin on the org's own machine; the service
  * notices changes at once.
  */
-import { loadConnection, type OrgInfo, resolveOrg } from '../../gateway/connection';
 import { UsageError } from '../../gateway/errors';
 import { resolveIdentity } from '../../gateway/identity';
-import type { ConnectionInfo } from '../../gateway/connection';
+import type { ClientSettings } from '../../gateway/settings';
 import { addApiKey, apiKeysFile, readKeyFile, revokeApiKey } from '../../web/api-keys';
-import { textOption } from '../context';
+import { settingsOf, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { OptionSpec, ToolCommand, ToolContext } from './types';
@@ -16,18 +15,13 @@ import type { OptionSpec, ToolCommand, ToolContext } from './types';
 const KEYS_FILE_OPTION: OptionSpec = {
   name: 'keys-file',
   value: '<path>',
-  description: 'the key file (env ESTP_API_KEYS; default .fabric/web/<org>/api-keys.json)',
+  description: 'the key file (env ESTP_API_KEYS; default <org directory>/web/api-keys.json)',
 };
 
-/** The org, its connection and its key file, from `--org` and `--keys-file`. */
-export function keyFileOf(
-  context: ToolContext,
-  usage: string,
-): { connection: ConnectionInfo; org: OrgInfo; file: string } {
-  if (context.global.org === undefined) throw new UsageError('--org is required (or set ESTP_ORG)', usage);
-  const connection = loadConnection(context.global.connection);
-  const org = resolveOrg(connection, context.global.org);
-  return { connection, org, file: textOption(context.options, 'keys-file') ?? apiKeysFile(connection, org) };
+/** The org's settings and its key file, from `--org` (or `--profile`) and `--keys-file`. */
+export function keyFileOf(context: ToolContext, usage: string): { settings: ClientSettings; file: string } {
+  const settings = settingsOf(context.global, usage);
+  return { settings, file: textOption(context.options, 'keys-file') ?? apiKeysFile(settings) };
 }
 
 function flag(context: ToolContext, name: string, usage: string): boolean {
@@ -50,28 +44,31 @@ const createCommand: ToolCommand = {
     { name: 'read-only', description: 'the key may query but not submit' },
     KEYS_FILE_OPTION,
   ],
-  run: async (context) => {
-    const usage = toolUsage(createCommand, apiKeyCommand);
-    const { connection, org, file } = keyFileOf(context, usage);
-    const user = context.global.user;
-    if (user === undefined) throw new UsageError('--user is required: the identity the key acts as', usage);
-    // The identity must exist in the org's wallet (or connection description) to be usable.
-    await resolveIdentity(connection, org, user, context.global.wallet);
-    const label = textOption(context.options, 'label') ?? '';
-    const readOnly = flag(context, 'read-only', usage);
-    const { key, entry } = addApiKey(file, org.mspId, user, { label, readOnly });
-    if (context.global.json) {
-      context.io.out(JSON.stringify({ ...entry, key, file }));
-    } else {
-      context.io.out(key);
-      context.io.err(
-        `API key ${entry.id} for ${org.mspId}:${user}${readOnly ? ' (read-only)' : ''} added to ${file}; ` +
-          'it is shown only now: send it as "Authorization: Bearer <key>"',
-      );
-    }
-    return 0;
-  },
+  run: (context) => Promise.resolve(createKey(context)),
 };
+
+function createKey(context: ToolContext): number {
+  const usage = toolUsage(createCommand, apiKeyCommand);
+  const { settings, file } = keyFileOf(context, usage);
+  const { org } = settings;
+  const user = context.global.user;
+  if (user === undefined) throw new UsageError('--user is required: the identity the key acts as', usage);
+  // The identity must exist in the org's wallet to be usable.
+  resolveIdentity(settings.wallet, org, user);
+  const label = textOption(context.options, 'label') ?? '';
+  const readOnly = flag(context, 'read-only', usage);
+  const { key, entry } = addApiKey(file, org.mspId, user, { label, readOnly });
+  if (context.global.json) {
+    context.io.out(JSON.stringify({ ...entry, key, file }));
+  } else {
+    context.io.out(key);
+    context.io.err(
+      `API key ${entry.id} for ${org.mspId}:${user}${readOnly ? ' (read-only)' : ''} added to ${file}; ` +
+        'it is shown only now: send it as "Authorization: Bearer <key>"',
+    );
+  }
+  return 0;
+}
 
 const listCommand: ToolCommand = {
   name: 'list',
@@ -84,7 +81,8 @@ const listCommand: ToolCommand = {
 
 function listKeys(context: ToolContext): number {
   const usage = toolUsage(listCommand, apiKeyCommand);
-  const { org, file } = keyFileOf(context, usage);
+  const { settings, file } = keyFileOf(context, usage);
+  const { org } = settings;
   const { keys } = readKeyFile(file, org.mspId);
   if (context.global.json) {
     context.io.out(JSON.stringify(keys.map(({ sha256: _hash, ...entry }) => entry)));
@@ -122,7 +120,8 @@ const revokeCommand: ToolCommand = {
 
 function revokeKey(context: ToolContext): number {
   const usage = toolUsage(revokeCommand, apiKeyCommand);
-  const { org, file } = keyFileOf(context, usage);
+  const { settings, file } = keyFileOf(context, usage);
+  const { org } = settings;
   const id = textOption(context.options, 'id');
   if (id === undefined) throw new UsageError('--id is required', usage);
   if (!revokeApiKey(file, org.mspId, id)) throw new UsageError(`no active key ${id} in ${file}`, usage);

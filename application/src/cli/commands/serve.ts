@@ -2,11 +2,10 @@
  * `estp serve --org O`: the org's web service — REST API, OpenAPI, live events, the meter gateway,
  * audit and the dashboard (web/server.ts, docs/web.md) — until Ctrl-C or SIGTERM.
  */
-import { loadConnection, resolveOrg } from '../../gateway/connection';
 import { UsageError } from '../../gateway/errors';
 import { sharedGrpcClients } from '../../gateway/grpc';
 import { resolveIdentity } from '../../gateway/identity';
-import { textOption } from '../context';
+import { settingsOf, textOption } from '../context';
 import { toolUsage } from '../usage';
 import type { ToolCommand } from './types';
 
@@ -48,7 +47,7 @@ export const serveCommand: ToolCommand = {
     {
       name: 'keys-file',
       value: '<path>',
-      description: 'the API key file (env ESTP_API_KEYS; default .fabric/web/<org>/api-keys.json)',
+      description: 'the API key file (env ESTP_API_KEYS; default <org directory>/web/api-keys.json)',
     },
     {
       name: 'cny-per-eur',
@@ -59,7 +58,7 @@ export const serveCommand: ToolCommand = {
   ],
   run: async (context) => {
     const usage = toolUsage(serveCommand);
-    if (context.global.org === undefined) throw new UsageError('--org is required (or set ESTP_ORG)', usage);
+    const settings = settingsOf(context.global, usage);
     const accessLog = context.options.get('access-log');
     if (accessLog !== undefined && accessLog !== true)
       throw new UsageError('--access-log takes no value', usage);
@@ -70,22 +69,20 @@ export const serveCommand: ToolCommand = {
         import('../../web/api-keys'),
         import('../../web/display'),
       ]);
-    const connection = loadConnection(context.global.connection);
-    const org = resolveOrg(connection, context.global.org);
-    const keysFile = textOption(context.options, 'keys-file') ?? apiKeysFile(connection, org);
+    const { org } = settings;
+    const keysFile = textOption(context.options, 'keys-file') ?? apiKeysFile(settings);
     const rate = textOption(context.options, 'cny-per-eur') ?? process.env['ESTP_CNY_PER_EUR'];
     const display = displaySettings(rate, process.env['ESTP_CNY_RATE_SOURCE']);
     const login = textOption(context.options, 'login');
     let loginKey: string | undefined;
     if (login !== undefined) {
-      await resolveIdentity(connection, org, login, context.global.wallet);
+      resolveIdentity(settings.wallet, org, login);
       loginKey = addApiKey(keysFile, org.mspId, login, { label: 'dashboard login', replaceLabel: true }).key;
     }
     const port = portOf(textOption(context.options, 'port'), usage);
     const host = textOption(context.options, 'host') ?? process.env['ESTP_WEB_HOST'];
     const service = await WebService.start({
-      connection,
-      org,
+      settings,
       keysFile,
       display,
       accessLog: accessLog === true,
@@ -94,7 +91,6 @@ export const serveCommand: ToolCommand = {
       },
       ...(port === undefined ? {} : { port }),
       ...(host === undefined ? {} : { host }),
-      ...(context.global.wallet === undefined ? {} : { walletRoot: context.global.wallet }),
     });
     const active = service.state.keys.active().length;
     context.io.out(
@@ -103,7 +99,7 @@ export const serveCommand: ToolCommand = {
         loginKey === undefined
           ? `  dashboard  ${service.url}`
           : `  dashboard  ${service.url}#key=${loginKey}   (signed in as ${login ?? ''}; this key is shown only now)`,
-        `  API        ${service.url}api/docs  (OpenAPI 3: ${service.url}api/openapi.json)`,
+        `  API        ${service.url}api/docs  (OpenAPI 3.1: ${service.url}api/openapi.json)`,
         `  API keys   ${active} active in ${keysFile}; add one: npx estp api-key create --org ${org.name} --user <name>`,
         `  money      EUR; CNY at ${display.cnyPerEur} per EUR, for display only (${display.rateSource ?? DEFAULT_RATE_SOURCE})`,
         'Ctrl-C stops.',

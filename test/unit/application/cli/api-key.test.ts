@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { estp } from '../../../integration/support/cli';
-import { offlineConnection } from '../web/support';
+import { offlineSettings } from '../web/support';
 
 let dir: string;
 let keysFile: string;
@@ -15,13 +15,13 @@ let common: string[];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'estp-api-key-'));
-  await offlineConnection(dir);
+  await offlineSettings(dir);
   keysFile = path.join(dir, 'keys.json');
   common = [
     '--org',
     'community',
-    '--connection',
-    path.join(dir, 'connection.json'),
+    '--profile',
+    path.join(dir, 'connection-community.json'),
     '--wallet',
     path.join(dir, 'wallet'),
     '--keys-file',
@@ -85,9 +85,9 @@ test.each([
 test('serve and api-key need --org', async () => {
   const saved = process.env['ESTP_ORG'];
   delete process.env['ESTP_ORG'];
-  const result = await estp('serve', '--connection', path.join(dir, 'connection.json'));
+  const result = await estp('serve', '--wallet', path.join(dir, 'wallet'));
   if (saved !== undefined) process.env['ESTP_ORG'] = saved;
 
   expect(result.code).toBe(2);
-  expect(result.err).toContain('--org is required');
+  expect(result.err).toContain('--org required');
 });

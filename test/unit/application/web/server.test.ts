@@ -259,12 +259,10 @@ describe('listening', () => {
 
   test('a port in use is a configuration error naming it, not a crash', async () => {
     const port = Number(new URL(web.service.url).port);
-    const org = web.connection.orgs['CommunityMSP']!;
 
     await expect(
       WebService.start({
-        connection: web.connection,
-        org,
+        settings: web.settings,
         keysFile: web.keysFile,
         port,
         dashboardDir: `${web.dir}/dashboard`,

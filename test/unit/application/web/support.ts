@@ -8,14 +8,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type ConnectionInfo, parseConnection } from '../../../../application/src/gateway/connection';
+import { writeWalletEntry } from '../../../../application/src/gateway/identity';
+import { type ClientSettings, resolveSettings } from '../../../../application/src/gateway/settings';
 import { addApiKey } from '../../../../application/src/web/api-keys';
 import { WebService } from '../../../../application/src/web/server';
 import { testIdentity } from '../../../support/certs';
 
 export interface OfflineService {
   readonly dir: string;
-  readonly connection: ConnectionInfo;
+  readonly settings: ClientSettings;
   readonly keysFile: string;
   readonly service: WebService;
   /** A read-write and a read-only key of member1. */
@@ -26,41 +27,43 @@ export interface OfflineService {
 }
 
 /**
- * A connection description in `dir` (written as `connection.json`) with one org, Community, whose
- * peer is never dialled, and its user member1 (a certificate with estp.role=member and a key).
+ * Community's settings in `dir`, as `npm run network:up` lays them out for an org: its connection
+ * profile (`connection-community.json`, a peer that is never dialled) and its wallet with member1
+ * (a certificate with estp.role=member and a key).
  */
-export async function offlineConnection(dir: string): Promise<ConnectionInfo> {
-  mkdirSync(path.join(dir, 'users'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'users/cert.pem'),
-    (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem,
-  );
-  writeFileSync(
-    path.join(dir, 'users/key.pem'),
-    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+export async function offlineSettings(dir: string): Promise<ClientSettings> {
+  const wallet = path.join(dir, 'wallet');
+  writeWalletEntry(wallet, {
+    mspId: 'CommunityMSP',
+    user: 'member1',
+    certificate: (await testIdentity('CommunityMSP', 'member1', ['member'])).certificatePem,
+    privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString(),
-  );
-  const description = {
-    channel: 'estp',
-    chaincode: 'estp',
-    orgs: {
-      CommunityMSP: {
-        mspId: 'CommunityMSP',
-        name: 'community',
-        peer: { endpoint: '127.0.0.1:9', hostAlias: 'peer0', tlsRootCertPath: 'tls.pem' },
-        users: { member1: { certPath: 'users/cert.pem', keyPath: 'users/key.pem', roles: ['member'] } },
-      },
-    },
-    orderers: [],
+  });
+  const pem = '-----BEGIN CERTIFICATE-----\ntls\n-----END CERTIFICATE-----\n';
+  const profile = {
+    name: 'estp-community',
+    version: '1.0.0',
+    client: { organization: 'Community' },
+    organizations: { Community: { mspid: 'CommunityMSP', peers: ['peer0.community.estp.local'] } },
+    channels: { estp: { orderers: [], chaincodes: ['estp'] } },
+    peers: { 'peer0.community.estp.local': { url: 'grpcs://127.0.0.1:9', tlsCACerts: { pem } } },
+    orderers: {},
   };
-  writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(description));
-  return parseConnection(description, path.join(dir, 'connection.json'));
+  writeFileSync(path.join(dir, 'connection-community.json'), JSON.stringify(profile));
+  return resolveSettings({
+    org: 'community',
+    orgHome: dir,
+    wallet,
+    profile: path.join(dir, 'connection-community.json'),
+    env: {},
+  });
 }
 
 export async function offlineService(): Promise<OfflineService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'estp-web-'));
-  const connection = await offlineConnection(dir);
+  const settings = await offlineSettings(dir);
   mkdirSync(path.join(dir, 'dashboard'));
   writeFileSync(path.join(dir, 'dashboard/index.html'), '<!doctype html><title>ESTP</title>');
   writeFileSync(path.join(dir, 'dashboard/docs.html'), '<!doctype html><title>API</title>');
@@ -70,20 +73,16 @@ export async function offlineService(): Promise<OfflineService> {
     member: addApiKey(keysFile, 'CommunityMSP', 'member1', { label: 'test' }).key,
     readOnly: addApiKey(keysFile, 'CommunityMSP', 'member1', { label: 'kiosk', readOnly: true }).key,
   };
-  const org = connection.orgs['CommunityMSP'];
-  if (!org) throw new Error('no org');
   const service = await WebService.start({
-    connection,
-    org,
+    settings,
     keysFile,
     port: 0,
     dashboardDir: path.join(dir, 'dashboard'),
-    walletRoot: path.join(dir, 'wallet'),
     log: () => undefined,
   });
   return {
     dir,
-    connection,
+    settings,
     keysFile,
     service,
     keys,
