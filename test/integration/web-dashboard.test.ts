@@ -126,6 +126,13 @@ function uiText(): Promise<string> {
   });
 }
 
+/** Waits until the markets table shows a market's clearing price (each is loaded after the list). */
+function clearingPriceShown(marketId: string): Promise<void> {
+  return page
+    .locator(`tr[data-id="${marketId}"] td[data-clearing-price]:not([data-clearing-price=""])`)
+    .waitFor();
+}
+
 async function clearingOf(marketId: string): Promise<ClearingResult> {
   const auditor = await clients.of({ org: 'utility', user: 'auditor' });
   const { clearing } = await auditor.evaluate('Market', 'GetMarket', { marketId });
@@ -137,9 +144,7 @@ test('first load signs in with the printed URL and lists the day’s markets at 
   const started = Date.now();
   await page.goto(loginUrl);
   const [first] = day.markets;
-  await page
-    .locator(`tr[data-id="${first?.id ?? ''}"] td[data-clearing-price]:not([data-clearing-price=""])`)
-    .waitFor();
+  await clearingPriceShown(first?.id ?? '');
   timings['firstLoadToMarketsMs'] = Date.now() - started;
   const navigation = await page.evaluate(() => {
     const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -207,6 +212,7 @@ test('the language switch turns every UI text of every view Chinese', async () =
   }
   await page.locator('nav a[data-view="markets"]').click();
   await page.locator('main section h2', { hasText: '市场' }).waitFor();
+  await clearingPriceShown(day.markets[0]?.id ?? '');
   await shot('markets-zh');
 });
 
@@ -216,7 +222,7 @@ test('CNY shows the ledger’s cents converted at the display rate; the ledger�
   await page.goto(`${base}#/markets/${encodeURIComponent(market?.id ?? '')}`);
   await page.locator('[data-currency="CNY"]').click();
 
-  const shown = await page.locator('[data-figure="clearing-price"] dd').textContent();
+  const shown = await page.locator('[data-figure="clearing-price"] dd', { hasText: '¥' }).textContent();
 
   expect(shown).toBe(
     `${money(clearing.price, { currency: 'CNY', locale: 'zh-CN', display: displaySettings() })}/kWh`,
