@@ -218,8 +218,8 @@ describe('a market traded over REST', () => {
           offerId: `${RUN}-X`,
           marketId,
           side: 'BUY',
-          quantityWh: 1,
-          price: 1,
+          quantityWh: 1_000,
+          price: 20,
         }),
     ],
     [
@@ -238,7 +238,7 @@ describe('a market traded over REST', () => {
           marketId,
           side: 'BUY',
           quantityWh: -5,
-          price: 1,
+          price: 20,
         }),
     ],
     [
@@ -256,8 +256,8 @@ describe('a market traded over REST', () => {
           marketId: `${RUN}-OTHER`,
           offerId: `${RUN}-Z`,
           side: 'BUY',
-          quantityWh: 1,
-          price: 1,
+          quantityWh: 1_000,
+          price: 20,
         }),
     ],
     [
@@ -275,8 +275,8 @@ describe('a market traded over REST', () => {
           offerId: `${RUN}-B`,
           marketId,
           side: 'BUY',
-          quantityWh: 1,
-          price: 1,
+          quantityWh: 1_000,
+          price: 20,
         }),
     ],
     [
@@ -310,8 +310,9 @@ describe('a market traded over REST', () => {
     expect(view.clearing).toMatchObject({
       price: 20,
       volumeWh: 6_000,
-      bidVolumeWh: 6_000,
-      askVolumeWh: 10_000,
+      phase: 'DONE',
+      bids: 1,
+      asks: 1,
     });
     expect(view.book).toEqual({
       basis: 'auction',

@@ -7,7 +7,11 @@
  * remaining quantities; once the auction ran, every offer that was in the book at gate closure with
  * the quantity the auction saw — what was posted less bilateral fills (AcceptOffer happens only
  * before gate closure; cancelled offers left the book). So the curves cross where the clearing
- * result says, and their totals are its `bidVolumeWh` and `askVolumeWh`.
+ * result says, and their totals are what each side offered. Two cases draw more than the auction
+ * traded: offers whose owner was no longer ACTIVE at clearing (closed EXPIRED unmatched, counted
+ * in the result's `skipped`; their records do not say which they were), and marginal offers whose
+ * minimum fill cut the volume back (market/auction.ts) — the curves then cross beyond the marked
+ * volume.
  */
 import type { Market, Offer, Page, Side, Trade } from '@estp/chaincode';
 import type { BookLevel, MarketBook, MarketView } from './api-types';

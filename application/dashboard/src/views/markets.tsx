@@ -135,6 +135,12 @@ function DepthTable(props: {
   );
 }
 
+/** One side of the auction's book: its offers and their total quantity ("3 · 95.0 kWh"). */
+function sideTotal(levels: readonly BookLevel[], locale: string): string {
+  const offers = levels.reduce((sum, level) => sum + level.offers, 0);
+  return `${offers} · ${energy(levels.at(-1)?.cumulativeWh ?? 0, locale)}`;
+}
+
 function MarketDetail(props: { readonly id: string }) {
   const { api, t, money, locale } = useApp();
   const loaded = useLedger(
@@ -168,7 +174,9 @@ function MarketDetail(props: { readonly id: string }) {
               <p class="empty">{t('market.notCleared')}</p>
             ) : (
               <>
-                {clearing.price === undefined && <p class="empty">{t('market.noCross')}</p>}
+                {clearing.price === undefined && (
+                  <p class="empty">{t(clearing.phase === 'PRICING' ? 'market.pricing' : 'market.noCross')}</p>
+                )}
                 <dl class="figures clearing-result">
                   <Figure
                     label={t('market.price')}
@@ -181,14 +189,8 @@ function MarketDetail(props: { readonly id: string }) {
                     name="clearing-volume"
                   />
                   <Figure label={t('market.value')} value={amount(clearing.tradedValue, money)} />
-                  <Figure
-                    label={t('market.bids')}
-                    value={`${clearing.bids} · ${energy(clearing.bidVolumeWh, locale)}`}
-                  />
-                  <Figure
-                    label={t('market.asks')}
-                    value={`${clearing.asks} · ${energy(clearing.askVolumeWh, locale)}`}
-                  />
+                  <Figure label={t('market.bids')} value={sideTotal(book.bids, locale)} />
+                  <Figure label={t('market.asks')} value={sideTotal(book.asks, locale)} />
                 </dl>
               </>
             )}
