@@ -14,6 +14,7 @@ import {
   EstpClientError,
   UnavailableError,
   UsageError,
+  type ChaincodeErrorCode,
 } from '../gateway/errors';
 import type { ErrorAnswer } from './api-types';
 
@@ -39,11 +40,13 @@ export function invalidInput(message: string): WebError {
 }
 
 /**
- * HTTP status of each chaincode error code. 409 means "refused by the ledger's current state": the
- * same request may succeed later (TOO_EARLY), never (ALREADY_EXISTS: a retry of a committed
- * submission), or after another transaction (INSUFFICIENT_FUNDS).
+ * HTTP status of each chaincode error code (typed by the codes' one list, so a new code does not
+ * build until it has one). 409 means "refused by the ledger's current state": the same request may
+ * succeed later (TOO_EARLY; BAD_TIMESTAMP, whose retry carries a new timestamp), never
+ * (ALREADY_EXISTS: a retry of a committed submission), or after another transaction
+ * (INSUFFICIENT_FUNDS); LIMIT_EXCEEDED is a documented bound of the ledger (docs/trust.md).
  */
-export const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
+export const CHAINCODE_STATUS: Readonly<Record<ChaincodeErrorCode, number>> = {
   ESTP_INVALID_INPUT: 400,
   ESTP_FORBIDDEN: 403,
   ESTP_NOT_FOUND: 404,
@@ -52,6 +55,8 @@ export const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
   ESTP_INSUFFICIENT_FUNDS: 409,
   ESTP_TOO_EARLY: 409,
   ESTP_TOO_LATE: 409,
+  ESTP_BAD_TIMESTAMP: 409,
+  ESTP_LIMIT_EXCEEDED: 409,
 };
 
 /** What to answer for a thrown value; `internal` when it is a bug or a server-side problem to log. */
@@ -82,7 +87,9 @@ export function httpFailureOf(error: unknown): HttpFailure {
   if (error instanceof WebError)
     return failure(error.status, error.code, error.message, undefined, error.headers);
   if (error instanceof ChaincodeError) {
-    return failure(CHAINCODE_STATUS[error.code] ?? 502, error.code, error.message, error.transactionId);
+    // A code outside the list (CHAINCODE_ERROR: no ESTP code) means the chaincode failed: 502.
+    const status = (CHAINCODE_STATUS as Readonly<Record<string, number>>)[error.code] ?? 502;
+    return failure(status, error.code, error.message, error.transactionId);
   }
   if (error instanceof UsageError) return failure(400, 'ESTP_INVALID_INPUT', error.message);
   if (error instanceof CommitFailedError) {

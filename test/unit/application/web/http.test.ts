@@ -20,6 +20,8 @@ test.each([
   ['ESTP_INSUFFICIENT_FUNDS', 409],
   ['ESTP_TOO_EARLY', 409],
   ['ESTP_TOO_LATE', 409],
+  ['ESTP_BAD_TIMESTAMP', 409],
+  ['ESTP_LIMIT_EXCEEDED', 409],
 ])('the chaincode’s %s is %i with its code, message and transaction', (code, status) => {
   const answer = httpFailureOf(rejected(code));
 
