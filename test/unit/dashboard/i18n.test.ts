@@ -10,7 +10,13 @@ import {
   PARTICIPANT_STATUSES,
 } from '../../../chaincode/src/participant/model';
 import { ORGANISATION_STATUSES } from '../../../chaincode/src/consortium/model';
-import { TRADE_STATUSES } from '../../../chaincode/src/settlement/model';
+import {
+  TRADE_STATUSES,
+  type TradeOrigin,
+  type TradeSettlement,
+} from '../../../chaincode/src/settlement/model';
+import type { MarketStatus, OfferStatus } from '../../../chaincode/src/market/model';
+import type { DisputeStatus } from '../../../chaincode/src/dispute/model';
 import {
   ledgerTerm,
   MESSAGES,
@@ -42,6 +48,19 @@ test('Chinese text is Chinese: every message but a few proper names differs from
   expect(same).toEqual([]);
 });
 
+/** Every value of a union the chaincode declares only as a type: the Record makes the list complete. */
+const every = <T extends string>(values: Record<T, true>): T[] => Object.keys(values) as T[];
+const MARKET_STATUSES = every<MarketStatus>({ OPEN: true, CLEARING: true, CLEARED: true });
+const OFFER_STATUSES = every<OfferStatus>({ OPEN: true, FILLED: true, CANCELLED: true, EXPIRED: true });
+const DISPUTE_STATUSES = every<DisputeStatus>({ OPEN: true, RULED: true, LAPSED: true });
+const ORIGINS = every<TradeOrigin>({ AUCTION: true, BILATERAL: true });
+const BASES = every<TradeSettlement['basis']>({
+  DELIVERED: true,
+  DEFAULTED: true,
+  RULED: true,
+  CERTIFICATE: true,
+});
+
 test('every ledger value the page names has a translation', () => {
   const t = translator('zh');
   const values: [Parameters<typeof ledgerTerm>[1], readonly string[]][] = [
@@ -55,17 +74,13 @@ test('every ledger value the page names has a translation', () => {
         ...TRADE_STATUSES,
         ...PARTICIPANT_STATUSES,
         ...ORGANISATION_STATUSES,
-        'OPEN',
-        'CLEARING',
-        'CLEARED',
-        'FILLED',
-        'CANCELLED',
-        'EXPIRED',
-        'RULED',
+        ...MARKET_STATUSES,
+        ...OFFER_STATUSES,
+        ...DISPUTE_STATUSES,
       ],
     ],
-    ['origin', ['AUCTION', 'BILATERAL']],
-    ['basis', ['DELIVERED', 'DEFAULTED', 'RULED', 'CERTIFICATE']],
+    ['origin', ORIGINS],
+    ['basis', BASES],
   ];
   for (const [prefix, list] of values) {
     for (const value of list)
