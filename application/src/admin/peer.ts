@@ -80,7 +80,12 @@ export async function joinChannel(org: OrgInfo, signer: AdminSigner, genesis: co
 }
 
 /** The height (number of blocks) of `channel` on `org`'s peer. */
-export async function peerHeight(org: OrgInfo, signer: AdminSigner, channel: string): Promise<number> {
-  const payload = await systemProposal(org, signer, channel, 'qscc', ['GetChainInfo', channel]);
+export async function peerHeight(
+  org: OrgInfo,
+  signer: AdminSigner,
+  channel: string,
+  timeoutMs = PEER_TIMEOUT_MS,
+): Promise<number> {
+  const payload = await systemProposal(org, signer, channel, 'qscc', ['GetChainInfo', channel], timeoutMs);
   return common.BlockchainInfo.deserializeBinary(payload).getHeight();
 }

@@ -11,3 +11,4 @@ export * from './source';
 export * from './report';
 export * from './transactions';
 export * from './ledger';
+export * from './history';

@@ -1,15 +1,40 @@
 #!/usr/bin/env node
 /**
  * `npm start` → the demo trading day on the running network (network/scripts/with-network.sh
- * brought it up). Exits 0 when the day ran to the end and the ledger's totals balance.
+ * brought it up). Exits 0 when the day ran to the end and the ledger's totals balance. With
+ * ESTP_SERVE=1 it then serves the dashboard (`estp serve`) until Ctrl-C.
  */
+import { run as runCli } from '../cli/run';
 import { exitCodeOf, formatError } from '../gateway/errors';
 import { sharedGrpcClients } from '../gateway/grpc';
+import { defaultWebPort } from '../web/server';
 import { type DayResult, runDay } from './day';
 import { DemoError } from './onboarding';
 import { Session } from './session';
 
-function closingNotes(session: Session, result: DayResult): string {
+/** The org and user `ESTP_SERVE=1 npm start` serves the dashboard for (as `npm run serve`). */
+const SERVE_ORG = process.env['ESTP_ORG'] ?? 'community';
+const SERVE_USER = process.env['ESTP_USER'] ?? 'member1';
+
+/** The web service's URL when one answers on this machine's default web port. */
+async function runningDashboard(): Promise<string | undefined> {
+  const url = `http://127.0.0.1:${defaultWebPort()}/`;
+  try {
+    const response = await fetch(`${url}api/health`, { signal: AbortSignal.timeout(1_000) });
+    return response.ok ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function dashboardLine(url: string | undefined): string {
+  if (url !== undefined) return `The dashboard is running: ${url} (REST API: ${url}api/docs).`;
+  return process.env['ESTP_SERVE'] === '1'
+    ? `The dashboard starts now (org ${SERVE_ORG}, signed in as ${SERVE_USER}); Ctrl-C stops it.`
+    : 'See the day in a browser: npm run serve (or ESTP_SERVE=1 npm start), then open the URL it prints.';
+}
+
+function closingNotes(session: Session, result: DayResult, dashboard: string | undefined): string {
   const [electricity] = result.markets;
   return [
     '',
@@ -24,6 +49,7 @@ function closingNotes(session: Session, result: DayResult): string {
     '  npx estp --help',
     'Run the day again: npm start (new market and offer IDs; participants are reused).',
     'Stop the network: npm run network:down (keeps the ledger); wipe it: npm run network:clean.',
+    dashboardLine(dashboard),
   ].join('\n');
 }
 
@@ -38,7 +64,7 @@ async function main(): Promise<number> {
   session.out.raw('Money in euros (the ledger counts integer cents), energy in kWh (the ledger counts Wh).');
   try {
     const result = await runDay(session);
-    session.out.raw(closingNotes(session, result));
+    session.out.raw(closingNotes(session, result, await runningDashboard()));
     if (!result.balanced) {
       session.out.raw('error: the ledger totals do not balance');
       return 1;
@@ -61,6 +87,17 @@ async function main(): Promise<number> {
   }
 }
 
-void main().then((code) => {
+/**
+ * `ESTP_SERVE=1 npm start`: after a good day, the org's web service (`estp serve`) in the
+ * foreground until Ctrl-C, signed in as the day's co-op member.
+ */
+async function mainThenServe(): Promise<number> {
+  const code = await main();
+  if (code !== 0 || process.env['ESTP_SERVE'] !== '1' || (await runningDashboard()) !== undefined)
+    return code;
+  return runCli(['serve', '--org', SERVE_ORG, '--login', SERVE_USER]);
+}
+
+void mainThenServe().then((code) => {
   process.exitCode = code;
 });

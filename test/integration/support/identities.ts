@@ -43,6 +43,12 @@ export const EVENTS = { holder: { org: 'community', user: 'e2e-events' } } as co
   Actor
 >;
 
+/** The web API suite's traders: Utility members, acting through Utility's web service. */
+export const WEB = {
+  seller: { org: 'utility', user: 'e2e-web-seller' },
+  buyer: { org: 'utility', user: 'e2e-web-buyer' },
+} as const satisfies Record<string, Actor>;
+
 const ORGS = ['community', 'enterprise', 'utility'] as const;
 
 /** The concurrency suite's 50 traders, spread over the three orgs. */
@@ -68,6 +74,7 @@ export const E2E_MEMBERS: readonly Actor[] = [
   ...Object.values(RETRY),
   ...Object.values(ATTACK),
   ...Object.values(EVENTS),
+  ...Object.values(WEB),
   ...LOADERS,
 ];
 

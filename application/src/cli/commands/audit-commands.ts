@@ -6,21 +6,20 @@ import { writeFileSync } from 'node:fs';
 import {
   type ChannelVerifyReport,
   type LedgerReport,
-  type QsccContract,
-  type TransactionOrigin,
   buildLedgerReport,
   formatVerifyReport,
   ledgerReportCsv,
+  qsccOf,
   readLedger,
+  recordHistory,
   toCsv,
   toJson,
-  transactionOrigin,
   verifyChannel,
   verifyExitCode,
 } from '../../audit';
 import type { RecordType } from '@estp/chaincode';
 import { CONTRACTS } from '@estp/chaincode/declarations';
-import { type EstpClient, withClient } from '../../gateway/client';
+import { withClient } from '../../gateway/client';
 import { recordsOf } from '../../gateway/transactions';
 import { UsageError } from '../../gateway/errors';
 import { parseTime } from '../argv';
@@ -37,11 +36,6 @@ const RECORD_TYPES = CONTRACTS.Audit.transactions.History.input.shape.recordType
 import type { ToolCommand, ToolContext } from './types';
 
 const AUDIT = { name: 'audit' };
-
-/** The peer's qscc through the client's gateway connection. */
-export function qsccOf(client: EstpClient): QsccContract {
-  return { evaluateTransaction: (name, ...args) => client.evaluateSystem('qscc', name, ...args) };
-}
 
 function blockNumber(text: string | undefined, flag: string, usage: string): number | undefined {
   if (text === undefined) return undefined;
@@ -124,22 +118,6 @@ const verifyCommand: ToolCommand = {
   },
 };
 
-async function originsOf(
-  qscc: QsccContract,
-  channel: string,
-  txIds: readonly string[],
-): Promise<Map<string, TransactionOrigin | string>> {
-  const origins = new Map<string, TransactionOrigin | string>();
-  for (const txId of new Set(txIds)) {
-    try {
-      origins.set(txId, await transactionOrigin(qscc, channel, txId));
-    } catch (error) {
-      origins.set(txId, error instanceof Error ? error.message : String(error));
-    }
-  }
-  return origins;
-}
-
 function statusOf(value: unknown): string {
   if (value !== null && typeof value === 'object' && 'status' in value) {
     const status = value.status;
@@ -177,27 +155,9 @@ const historyCommand: ToolCommand = {
       throw new UsageError(`--limit must be a whole number, got "${limitText}"`, usage);
     }
     const { io } = context;
-    const result = await withClient(connectOptionsOf(context.global, io, usage), async (client) => {
-      const history = await client.evaluate('Audit', 'History', {
-        recordType,
-        id,
-        ...(limitText === undefined ? {} : { limit: Number(limitText) }),
-      });
-      const origins = await originsOf(
-        qsccOf(client),
-        client.profile.channel,
-        history.versions.map((version) => version.txId),
-      );
-      return {
-        ...history,
-        versions: history.versions.map((version) => {
-          const origin = origins.get(version.txId);
-          return typeof origin === 'string' || origin === undefined
-            ? { ...version, origin: null, originError: origin ?? 'not looked up' }
-            : { ...version, origin };
-        }),
-      };
-    });
+    const result = await withClient(connectOptionsOf(context.global, io, usage), (client) =>
+      recordHistory(client, recordType, id, limitText === undefined ? undefined : Number(limitText)),
+    );
     if (context.global.json) {
       io.out(toJson(result).trimEnd());
       return 0;
@@ -226,7 +186,8 @@ const historyCommand: ToolCommand = {
   },
 };
 
-const TRADE_COLUMNS = [
+/** The columns of `estp audit trades --format csv` (and the web service's trades CSV). */
+export const TRADE_COLUMNS = [
   'id',
   'createdAt',
   'marketId',

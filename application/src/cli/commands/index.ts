@@ -5,12 +5,14 @@
  */
 import { normaliseName } from '../argv';
 import { adminCommand } from './admin';
+import { apiKeyCommand } from './api-key';
 import { AUDIT_COMMANDS } from './audit-commands';
 import { callCommand } from './call';
 import { completionCommand } from './completion';
 import { contractGroups } from './contracts';
 import { eventsCommand } from './events';
 import { identityCommand } from './identity';
+import { serveCommand } from './serve';
 import type { ContractGroup, ToolCommand, TransactionSpec } from './types';
 
 /** The ESTP contracts, in the order of the declarations; `audit` also has its own commands. */
@@ -22,6 +24,8 @@ export const TOOL_COMMANDS: readonly ToolCommand[] = [
   eventsCommand,
   callCommand,
   adminCommand,
+  serveCommand,
+  apiKeyCommand,
   completionCommand(() => ({ groups: CONTRACT_GROUPS, tools: TOOL_COMMANDS })),
 ];
 
