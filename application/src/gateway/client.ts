@@ -25,7 +25,7 @@ import {
 import type { CallOptions } from '@grpc/grpc-js';
 import type { Page } from '@estp/chaincode';
 import type { ContractName } from '@estp/chaincode/declarations';
-import { common } from '@hyperledger/fabric-protos';
+import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import {
   type CallContext,
   CommitFailedError,
@@ -211,6 +211,8 @@ export class EstpClient {
   /** The peer that answered last: calls start there. */
   #current = 0;
   readonly #sign: Signer;
+  /** The caller's certificate (PEM bytes), as the gateway identity carries it. */
+  readonly #certificate: Uint8Array;
   readonly #deadlines: Deadlines;
   readonly #localNetwork: boolean;
   readonly #retry: RetryPolicy;
@@ -236,6 +238,7 @@ export class EstpClient {
     this.user = fields.identity.user;
     this.#peers = fields.peers;
     this.#sign = fields.sign;
+    this.#certificate = encoder.encode(fields.identity.certificate);
     this.#deadlines = fields.deadlines;
     this.#localNetwork = isLocalNetwork(fields.profile);
     this.#retry = fields.retry;
@@ -251,6 +254,24 @@ export class EstpClient {
   /** The caller's participant ID as the chaincode forms it: `<mspId>:<user>`. */
   get participantId(): string {
     return `${this.mspId}:${this.user}`;
+  }
+
+  /**
+   * A request for a transaction's commit status by its ID (signed when sent), as fabric-gateway
+   * forms it after a submit — here before, so that the status can be asked even when no send
+   * was answered.
+   */
+  #commitStatusRequest(transactionId: string): Uint8Array {
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid(this.mspId);
+    creator.setIdBytes(this.#certificate);
+    const request = new gatewayProtos.CommitStatusRequest();
+    request.setChannelId(this.profile.channel);
+    request.setTransactionId(transactionId);
+    request.setIdentity(creator.serializeBinary());
+    const signed = new gatewayProtos.SignedCommitStatusRequest();
+    signed.setRequest(request.serializeBinary());
+    return signed.serializeBinary();
   }
 
   #context(transaction: string | undefined, peer: PeerInfo): CallContext {
@@ -427,18 +448,18 @@ export class EstpClient {
         const signed = (this.#peers[0] as PeerGateway).gateway
           .newSignedTransaction(endorsed.getBytes(), signature)
           .getBytes();
-        let commitRequest: Uint8Array | undefined;
+        const transactionId = endorsed.getTransactionId();
+        const commitRequest = this.#commitStatusRequest(transactionId);
         const channel: SubmissionChannel = {
-          transactionId: endorsed.getTransactionId(),
+          transactionId,
           submit: async (until) => {
-            const submitted = await this.#onPeers(name, until, ({ gateway }, deadline) =>
+            await this.#onPeers(name, until, ({ gateway }, deadline) =>
               gateway.newTransaction(signed).submit({ deadline }),
             );
-            commitRequest ??= submitted.getBytes();
           },
           status: (until) =>
             this.#onPeers(name, until, ({ gateway }, deadline) =>
-              gateway.newCommit(commitRequest as Uint8Array).getStatus({ deadline }),
+              gateway.newCommit(commitRequest).getStatus({ deadline }),
             ),
         };
         const status = await seeThrough(channel, this.#deadlines, {

@@ -282,9 +282,18 @@ export function unreachableHint(context: CallContext): string {
 export function isGatewayPeerFailure(error: unknown): boolean {
   const gatewayError = asGatewayError(error);
   if (!gatewayError || gatewayError.details.length > 0) return false;
+  return gatewayError.code === (GrpcStatus.UNAVAILABLE as number) || isOverConcurrencyLimit(gatewayError);
+}
+
+/**
+ * A peer over its concurrency limit (`peer.limits.concurrency.gatewayService`) refuses a call with
+ * gRPC status UNKNOWN and `too many requests for /gateway.Gateway, exceeding concurrency limit
+ * (500)` (seen on the real network; RESOURCE_EXHAUSTED would be the status's proper name).
+ */
+function isOverConcurrencyLimit(gatewayError: GatewayErrorLike): boolean {
   return (
-    gatewayError.code === (GrpcStatus.UNAVAILABLE as number) ||
-    gatewayError.code === (GrpcStatus.RESOURCE_EXHAUSTED as number)
+    gatewayError.code === (GrpcStatus.RESOURCE_EXHAUSTED as number) ||
+    /exceeding concurrency limit/.test(gatewayError.message)
   );
 }
 
@@ -378,7 +387,8 @@ export function toClientError(error: unknown, context: CallContext = {}): EstpCl
     );
   }
 
-  const status = grpcStatusName(gatewayError.code);
+  const overLimit = isOverConcurrencyLimit(gatewayError);
+  const status = overLimit ? 'RESOURCE_EXHAUSTED' : grpcStatusName(gatewayError.code);
   const peers = gatewayError.details.map((detail) => `${peerName(detail)}: ${firstLine(detail.message)}`);
   const reason = peers.length > 0 ? peers.join('; ') : firstLine(bareMessage(gatewayError.message));
 
@@ -420,7 +430,7 @@ export function toClientError(error: unknown, context: CallContext = {}): EstpCl
   const hint =
     gatewayError.code === (GrpcStatus.UNAVAILABLE as number)
       ? unreachableHint(context)
-      : gatewayError.code === (GrpcStatus.RESOURCE_EXHAUSTED as number)
+      : overLimit
         ? '; the peer is serving as many requests as it allows: try again shortly'
         : '';
   return new UnavailableError(

@@ -15,6 +15,8 @@
  *
  * Orderers that refuse a transaction (no Raft leader during an election, too few orderers) did
  * not take it; the refusal is retried for `submitMs`, about one Raft election, and then reported.
+ * A send that gets no answer in time (a gateway still dialling a dead orderer) may have reached
+ * them, so it is followed like an accepted one. Every send waits at most `commitStatusMs`.
  */
 import type { Status } from '@hyperledger/fabric-gateway';
 import { EstpClientError, UnavailableError } from './errors';
@@ -37,7 +39,7 @@ export interface SubmissionChannel {
   submit(deadline: number): Promise<void>;
   /**
    * The transaction's commit status by its ID, waiting for the commit until `deadline`; rejects
-   * (`DEADLINE_EXCEEDED`) when it has not committed by then. Only after a `submit` resolved.
+   * when it has not committed by then.
    */
   status(deadline: number): Promise<Status>;
 }
@@ -69,6 +71,11 @@ function isNetworkFailure(error: unknown): boolean {
   return error instanceof UnavailableError;
 }
 
+/** A call that ran out of time: the other side may have acted on it. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof EstpClientError && error.code === 'DEADLINE_EXCEEDED';
+}
+
 function codeOf(error: unknown): string {
   return error instanceof EstpClientError ? error.code : String(error);
 }
@@ -87,14 +94,17 @@ export async function seeThrough(
   const now = hooks.now ?? Date.now;
   const sleep = hooks.sleep ?? realSleep;
 
-  // 1. Until an orderer accepts it. A refusal means the orderers did not take it: try again.
+  // 1. Until an orderer accepts it. A refusal means the orderers did not take it: try again. A
+  //    send that timed out may have reached them: from then on only its status decides.
   const acceptBy = now() + deadlines.submitMs;
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(MAX_PAUSE_MS, pause * 2)) {
     try {
-      await channel.submit(acceptBy);
+      await channel.submit(Math.min(acceptBy, now() + deadlines.commitStatusMs));
       break;
     } catch (error) {
-      if (!isNetworkFailure(error) || now() + pause >= acceptBy) throw error;
+      if (!isNetworkFailure(error)) throw error;
+      if (isTimeout(error)) break;
+      if (now() + pause >= acceptBy) throw error;
       await sleep(pause);
     }
   }
@@ -119,7 +129,7 @@ export async function seeThrough(
     if (now() >= until) break;
     hooks.onResubmit?.(channel.transactionId, lastFailure, copy);
     try {
-      await channel.submit(until);
+      await channel.submit(Math.min(until, now() + deadlines.commitStatusMs));
       wait = deadlines.commitStatusMs;
     } catch (error) {
       if (!isNetworkFailure(error)) throw error;
@@ -140,7 +150,7 @@ export async function seeThrough(
   const seconds = Math.round(deadlines.commitMs / 100) / 10;
   const prefix = hooks.label === undefined ? '' : `${hooks.label}: `;
   throw new UnavailableError(
-    `${prefix}outcome of transaction ${channel.transactionId} unknown: the orderers accepted it, but no ` +
+    `${prefix}outcome of transaction ${channel.transactionId} unknown: sent to the orderers, but no ` +
       `peer of the org has seen it commit within ${seconds} s (last: ${codeOf(lastFailure)}); it may ` +
       'still commit: look for its record before submitting the request again',
     'COMMIT_STATUS_UNKNOWN',

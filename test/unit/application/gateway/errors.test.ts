@@ -191,6 +191,15 @@ describe('network and commit failures', () => {
     expect(isGatewayPeerFailure(busy)).toBe(true);
     expect(toClientError(busy, context)).toMatchObject({ code: 'RESOURCE_EXHAUSTED', exitCode: 3 });
     expect(toClientError(busy, context)?.message).toContain('try again shortly');
+    // As the real peer says it: status UNKNOWN, the limit in the message
+    const throttled = new GatewayError({
+      code: GrpcStatus.UNKNOWN,
+      details: [],
+      cause: serviceError(GrpcStatus.UNKNOWN, 'too many requests'),
+      message: '2 UNKNOWN: too many requests for /gateway.Gateway, exceeding concurrency limit (500)',
+    });
+    expect(isGatewayPeerFailure(throttled)).toBe(true);
+    expect(toClientError(throttled, context)).toMatchObject({ code: 'RESOURCE_EXHAUSTED', exitCode: 3 });
     // A verdict the gateway relays from the peers it asked is not
     expect(isGatewayPeerFailure(endorseError([{ ...utility, message: 'chaincode unavailable' }]))).toBe(
       false,

@@ -136,7 +136,7 @@ describe('a submitted transaction is followed to its outcome', () => {
 
     await expect(outcome).rejects.toBeInstanceOf(UnavailableError);
     await expect(outcome).rejects.toMatchObject({ code: 'COMMIT_STATUS_UNKNOWN', transactionId: 'tx-1' });
-    await expect(outcome).rejects.toThrow(/outcome of transaction tx-1 unknown: the orderers accepted it/);
+    await expect(outcome).rejects.toThrow(/outcome of transaction tx-1 unknown: sent to the orderers/);
     expect(network.now).toBeLessThanOrEqual(DEADLINES.commitMs + RESOLVE_WAIT_MS + DEADLINES.commitStatusMs);
   });
 
@@ -150,6 +150,24 @@ describe('a submitted transaction is followed to its outcome', () => {
 
     // Then the last look-up by ID finds it: not "unknown"
     await expect(outcome).resolves.toMatchObject({ successful: true });
+  });
+
+  test('a send that times out may have reached the orderers: it is followed by its status, not failed', async () => {
+    // Given a gateway whose first send hangs to its deadline although the orderers took the copy
+    const network = new SimulatedNetwork();
+    const submit = network.submit.bind(network);
+    let sends = 0;
+    network.submit = async (deadline) => {
+      await submit(deadline);
+      if (++sends === 1) {
+        network.now = deadline;
+        throw new UnavailableError('timed out', 'DEADLINE_EXCEEDED', network.transactionId);
+      }
+    };
+
+    // Then it is found committed, without the orderers' error
+    await expect(follow(network).outcome).resolves.toMatchObject({ successful: true });
+    expect(network.now).toBeLessThanOrEqual(DEADLINES.commitStatusMs + 700);
   });
 
   test('a failure that is not the network (access denied) ends it at once', async () => {
