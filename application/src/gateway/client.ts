@@ -35,6 +35,7 @@ import {
   toClientError,
   UnavailableError,
   UsageError,
+  unreachableHint,
 } from './errors';
 import { connectsWithin, type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
@@ -506,12 +507,24 @@ export class EstpClient {
    */
   async chaincodeEvents(options: EventOptions = {}): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
     this.#assertOpen();
-    // The stream fails on its first read, not here, when the peer is down: it stays on one peer.
-    return this.#onPeers(undefined, Date.now() + this.#deadlines.evaluateMs, ({ network }) =>
-      network.getChaincodeEvents(this.profile.chaincode, {
-        ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
-        ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-      }),
+    // A stream has no deadline and reports a dead peer only when read: it is opened on a peer
+    // that connected within the evaluate deadline, else it fails like a query.
+    return this.#onPeers(
+      undefined,
+      Date.now() + this.#deadlines.evaluateMs,
+      async ({ peer, lease, network }, until) => {
+        if (!(await connectsWithin(lease.client, until))) {
+          throw new UnavailableError(
+            `no connection to ${peer.endpoint} (${this.mspId}) within ${this.#deadlines.evaluateMs} ms` +
+              unreachableHint(this.#context(undefined, peer)),
+            'UNAVAILABLE',
+          );
+        }
+        return network.getChaincodeEvents(this.profile.chaincode, {
+          ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+          ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+        });
+      },
     );
   }
 
