@@ -15,8 +15,8 @@
  *
  * Orderers that refuse a transaction (no Raft leader during an election, too few orderers) did
  * not take it; the refusal is retried for `submitMs`, about one Raft election, and then reported.
- * A send that gets no answer in time (a gateway still dialling a dead orderer) may have reached
- * them, so it is followed like an accepted one. Every send waits at most `commitStatusMs`.
+ * A send that gets no answer within `submitMs` (a follower still forwarding to a dead leader) may
+ * have reached them, so it is followed like an accepted one, looked up and sent again soon.
  */
 import type { Status } from '@hyperledger/fabric-gateway';
 import { EstpClientError, UnavailableError } from './errors';
@@ -97,13 +97,17 @@ export async function seeThrough(
   // 1. Until an orderer accepts it. A refusal means the orderers did not take it: try again. A
   //    send that timed out may have reached them: from then on only its status decides.
   const acceptBy = now() + deadlines.submitMs;
+  let unanswered = false;
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(MAX_PAUSE_MS, pause * 2)) {
     try {
-      await channel.submit(Math.min(acceptBy, now() + deadlines.commitStatusMs));
+      await channel.submit(acceptBy);
       break;
     } catch (error) {
       if (!isNetworkFailure(error)) throw error;
-      if (isTimeout(error)) break;
+      if (isTimeout(error)) {
+        unanswered = true;
+        break;
+      }
       if (now() + pause >= acceptBy) throw error;
       await sleep(pause);
     }
@@ -112,7 +116,8 @@ export async function seeThrough(
   // 2. Until it commits: wait a little, then send the same transaction again.
   const until = now() + deadlines.commitMs;
   let lastFailure: unknown;
-  let wait = deadlines.commitStatusMs;
+  // After a send that was not answered, look soon and send again: it already took its time.
+  let wait = unanswered ? Math.min(deadlines.commitStatusMs, FIRST_PAUSE_MS) : deadlines.commitStatusMs;
   for (let copy = 2, pause = FIRST_PAUSE_MS; ; copy++) {
     const waitStarted = now();
     try {
@@ -129,11 +134,11 @@ export async function seeThrough(
     if (now() >= until) break;
     hooks.onResubmit?.(channel.transactionId, lastFailure, copy);
     try {
-      await channel.submit(Math.min(until, now() + deadlines.commitStatusMs));
+      await channel.submit(Math.min(until, now() + deadlines.submitMs));
       wait = deadlines.commitStatusMs;
     } catch (error) {
       if (!isNetworkFailure(error)) throw error;
-      // Refused (e.g. no Raft leader yet): look again soon, and send it again after that.
+      // Refused (e.g. no Raft leader yet) or unanswered: look again soon, then send it again.
       lastFailure = error;
       wait = Math.min(deadlines.commitStatusMs, pause);
       pause = Math.min(MAX_PAUSE_MS, pause * 2);
