@@ -51,6 +51,8 @@ const MEMBERS: readonly Actor[] = ORGS.flatMap((org) =>
 );
 /** The longest any call may wait after a Raft leader dies, and the longest pause in commits. */
 const LEADER_LOSS_MS = 10_000;
+/** Per kWh: the lowest price a default market takes for 1 kWh (its price floor, docs/trading.md). */
+const PRICE = 10;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
@@ -140,7 +142,7 @@ async function postUntil(stop: () => boolean): Promise<{ calls: Call[]; resent: 
             marketId: MARKET,
             side: serial % 2 === 0 ? 'BUY' : 'SELL',
             quantityWh: 1_000,
-            price: 1,
+            price: PRICE,
           });
           calls.push({ member, offerId, startedAt, endedAt: Date.now(), transactionId });
         } catch (error) {
@@ -160,6 +162,13 @@ function longestCommitGap(calls: readonly Call[], from: number, to: number): num
     .map((call) => call.endedAt);
   const times = [from, ...acks.sort((a, b) => a - b), to];
   return times.slice(1).reduce((gap, at, index) => Math.max(gap, at - (times[index] as number)), 0);
+}
+
+/** How many times each text occurs. */
+function countBy(texts: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const text of texts) counts[text] = (counts[text] ?? 0) + 1;
+  return counts;
 }
 
 function describeError(error: unknown): string {
@@ -223,7 +232,7 @@ describe('a Raft leader killed under load', () => {
     console.log(
       `leader ${leader} killed: ${calls.length} calls, ${after.length} after the kill; longest wait after it ` +
         `${(Math.max(...waits) / 1000).toFixed(1)} s; longest commit gap ${(gap / 1000).toFixed(1)} s; ` +
-        `${failures.length} failed ${JSON.stringify(failures.map((call) => describeError(call.error)))}; ` +
+        `${failures.length} failed ${JSON.stringify(countBy(failures.map((call) => describeError(call.error))))}; ` +
         `${resent.size} transactions sent to the orderers again, ${duplicates} of them ordered twice; slowest: ` +
         `${slowest.offerId} from ${slowest.startedAt - killedAt} ms to ${slowest.endedAt - killedAt} ms after the kill` +
         (slowest.error === undefined ? '' : `: ${describeError(slowest.error)}`),
