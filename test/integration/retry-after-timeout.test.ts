@@ -1,8 +1,9 @@
 /**
  * A submission retried after a client-side timeout does not apply twice.
  *
- * The client gives up waiting for the commit status after 1 ms, so it cannot know whether its
- * transaction committed (COMMIT_STATUS_UNKNOWN) — it did, moments later. It then submits the same
+ * The client gives up waiting for the commit status after 1 ms (and its last look-up by ID waits
+ * 1 ms too), so it cannot know whether its transaction committed (COMMIT_STATUS_UNKNOWN) — it
+ * did, moments later. It then submits the same
  * request again: a new transaction with the same client-chosen ID (Deposit reference, offer ID,
  * AcceptOffer acceptId). Retried at once, the retry races the first (its endorsement saw the ID
  * free, its commit loses on MVCC and its resubmission finds the ID taken); retried later it finds
@@ -147,7 +148,9 @@ describe('a submission retried after a client-side timeout does not apply twice'
     const request = CASES[name]!();
     const applications = await request.prepare();
     // Given a client that waits only 1 ms for the commit status
-    const impatient: EstpClient = await clients.open(request.actor, { deadlines: { commitStatusMs: 1 } });
+    const impatient: EstpClient = await clients.open(request.actor, {
+      deadlines: { commitStatusMs: 1, commitMs: 1 },
+    });
     const resubmissions: string[] = [];
     const patient = await clients.open(request.actor, {
       onRetry: (error) =>

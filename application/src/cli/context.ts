@@ -139,6 +139,10 @@ export function connectOptionsOf(global: GlobalOptions, io: Output, usage?: stri
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'conflict';
       io.err(`${code}: resubmitting (attempt ${nextAttempt}) in ${delayMs} ms`);
     },
+    onResubmit: (transactionId, reason, copy) => {
+      const why = reason instanceof Error && 'code' in reason ? String(reason.code) : 'not committed yet';
+      io.err(`${why}: sending transaction ${transactionId} to the orderers again (copy ${copy})`);
+    },
   };
 }
 

@@ -21,4 +21,17 @@ run(process.argv.slice(2))
   })
   .finally(() => {
     sharedGrpcClients.closeAll();
+    exitOnceIdle();
   });
+
+/**
+ * Closing the gRPC clients ends their connections, pending TLS handshakes included, so the process
+ * normally exits at once. A TCP connection attempt the operating system still holds (to a host that
+ * drops packets: minutes of retries) would keep it alive; after a moment the process exits anyway,
+ * once stdout and stderr are flushed.
+ */
+function exitOnceIdle(): void {
+  setTimeout(() => {
+    process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+  }, 500).unref();
+}

@@ -7,33 +7,42 @@
  * the transactions' declarations (./transactions.ts); `submitText` and `evaluateText` take any
  * names and return the JSON text. Calls carry deadlines, failures arrive as
  * {@link EstpClientError}s, and MVCC conflicts are resubmitted (see ./retry.ts).
+ *
+ * A client uses every peer its org lists in the connection profile: it talks to one and fails over
+ * to the next when that one is unreachable (refuses, resets, or has not connected within
+ * `connectMs` while another peer remains), and stays with the peer that answered. A submitted
+ * transaction is followed to a known outcome by ./submission.ts.
  */
 import {
   type ChaincodeEvent,
   type Checkpoint,
   type CloseableAsyncIterable,
   connect as connectGateway,
-  type Contract,
   type Gateway,
   type Network,
+  type Signer,
 } from '@hyperledger/fabric-gateway';
 import type { CallOptions } from '@grpc/grpc-js';
 import type { Page } from '@estp/chaincode';
 import type { ContractName } from '@estp/chaincode/declarations';
-import { common } from '@hyperledger/fabric-protos';
+import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import {
   type CallContext,
   CommitFailedError,
   ConfigError,
+  type EstpClientError,
+  isGatewayPeerFailure,
   toClientError,
   UnavailableError,
   UsageError,
+  unreachableHint,
 } from './errors';
-import { type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
+import { connectsWithin, type GrpcClientPool, type GrpcLease, sharedGrpcClients } from './grpc';
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
-import type { ConnectionProfile, OrgInfo } from './profile';
-import { resolveSettings, type SettingsOptions } from './settings';
+import type { ConnectionProfile, OrgInfo, PeerInfo } from './profile';
+import { isLocalNetwork, resolveSettings, type SettingsOptions } from './settings';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
+import { seeThrough, type SubmissionChannel, type SubmissionHooks } from './submission';
 import {
   type EvaluateName,
   type InputArgs,
@@ -46,20 +55,37 @@ import {
 
 /** Per-call deadlines, in milliseconds. */
 export interface Deadlines {
+  /** A query, failover to the org's other peer included. */
   readonly evaluateMs: number;
+  /** The endorsement of a submit. */
   readonly endorseMs: number;
+  /** Until the orderers accept a transaction (their refusals are retried within it). */
   readonly submitMs: number;
+  /** One wait for the commit status; a transaction not committed by then is sent again. */
   readonly commitStatusMs: number;
+  /** From the orderers' acceptance of a transaction to its known outcome. */
+  readonly commitMs: number;
+  /**
+   * How long one peer may take to connect while the org has another to fail over to. The last
+   * peer tried gets the rest of the call's deadline.
+   */
+  readonly connectMs: number;
   /** Chaincode event streams run until closed, so by default they have none. */
   readonly chaincodeEventsMs?: number;
 }
 
-/** Evaluate 5 s, endorse 15 s, submit to the orderers 5 s, wait for the commit 60 s. */
+/**
+ * Evaluate 5 s; endorse 15 s; the orderers accept within 5 s (about one Raft election); the commit
+ * is awaited 3 s at a time, the same transaction resent after each, for 30 s in all; a peer that
+ * has not connected in 3 s is left for the org's next one.
+ */
 export const DEFAULT_DEADLINES: Deadlines = {
   evaluateMs: 5_000,
   endorseMs: 15_000,
   submitMs: 5_000,
-  commitStatusMs: 60_000,
+  commitStatusMs: 3_000,
+  commitMs: 30_000,
+  connectMs: 3_000,
 };
 
 /**
@@ -71,10 +97,23 @@ export interface ConnectOptions extends SettingsOptions {
   readonly deadlines?: Partial<Deadlines>;
   /** Resubmission after MVCC conflicts; default {@link DEFAULT_RETRY_POLICY}. */
   readonly retry?: RetryPolicy;
-  /** Called before each resubmission. */
+  /** Called before each resubmission after an MVCC conflict. */
   readonly onRetry?: RetryHooks['onRetry'];
+  /** Called before the same transaction is sent to the orderers again (it had not committed). */
+  readonly onResubmit?: SubmissionHooks['onResubmit'];
   /** The gRPC client pool; default: the process-wide shared one. */
   readonly pool?: GrpcClientPool;
+}
+
+/** `failure`, naming the peers tried before the one that gave it. */
+function withSkipped(failure: EstpClientError, skipped: readonly string[]): EstpClientError {
+  if (skipped.length === 0 || !(failure instanceof UnavailableError)) return failure;
+  return new UnavailableError(
+    `${failure.message} (tried before: ${skipped.join('; ')})`,
+    failure.code,
+    failure.transactionId,
+    { cause: failure },
+  );
 }
 
 /** Options of one call. */
@@ -102,7 +141,7 @@ export interface SubmitResult {
   readonly text: string;
   readonly transactionId: string;
   readonly blockNumber: bigint;
-  /** Submissions it took: 1, or more after MVCC conflicts. */
+  /** Endorsed transactions it took: 1, or more after MVCC conflicts. */
   readonly attempts: number;
 }
 
@@ -147,9 +186,17 @@ function transientData(options: TransactionOptions): Record<string, Uint8Array> 
   return data;
 }
 
+/** One of the org's peers as a gateway: its shared gRPC client and this user's gateway on it. */
+interface PeerGateway {
+  readonly peer: PeerInfo;
+  readonly lease: GrpcLease;
+  readonly gateway: Gateway;
+  readonly network: Network;
+}
+
 /**
- * A connection to one org's peer gateway as one user. Create it with {@link connect}; close it with
- * {@link EstpClient.close} (in a `finally`).
+ * A connection to one org's peer gateways as one user. Create it with {@link connect}; close it
+ * with {@link EstpClient.close} (in a `finally`).
  */
 export class EstpClient {
   /** The caller's MSP ID, e.g. `CommunityMSP`. */
@@ -161,12 +208,17 @@ export class EstpClient {
   /** The connection profile used. */
   readonly profile: ConnectionProfile;
 
-  readonly #gateway: Gateway;
-  readonly #network: Network;
-  readonly #lease: GrpcLease;
+  readonly #peers: readonly PeerGateway[];
+  /** The peer that answered last: calls start there. */
+  #current = 0;
+  readonly #sign: Signer;
+  /** The caller's certificate (PEM bytes), as the gateway identity carries it. */
+  readonly #certificate: Uint8Array;
+  readonly #deadlines: Deadlines;
+  readonly #localNetwork: boolean;
   readonly #retry: RetryPolicy;
   readonly #onRetry: RetryHooks['onRetry'];
-  readonly #contracts = new Map<string, Contract>();
+  readonly #onResubmit: SubmissionHooks['onResubmit'];
   #closed = false;
 
   /** @internal use {@link connect}. */
@@ -174,20 +226,30 @@ export class EstpClient {
     profile: ConnectionProfile;
     org: OrgInfo;
     identity: SigningIdentity;
-    gateway: Gateway;
-    lease: GrpcLease;
+    peers: readonly PeerGateway[];
+    sign: Signer;
+    deadlines: Deadlines;
     retry: RetryPolicy;
     onRetry?: RetryHooks['onRetry'];
+    onResubmit?: SubmissionHooks['onResubmit'];
   }) {
     this.profile = fields.profile;
     this.org = fields.org;
     this.mspId = fields.identity.mspId;
     this.user = fields.identity.user;
-    this.#gateway = fields.gateway;
-    this.#network = fields.gateway.getNetwork(fields.profile.channel);
-    this.#lease = fields.lease;
+    this.#peers = fields.peers;
+    this.#sign = fields.sign;
+    this.#certificate = encoder.encode(fields.identity.certificate);
+    this.#deadlines = fields.deadlines;
+    this.#localNetwork = isLocalNetwork(fields.profile);
     this.#retry = fields.retry;
     this.#onRetry = fields.onRetry;
+    this.#onResubmit = fields.onResubmit;
+  }
+
+  /** The org's peer this client talks to now (the first of the org's, until one fails). */
+  get peer(): PeerInfo {
+    return (this.#peers[this.#current] as PeerGateway).peer;
   }
 
   /** The caller's participant ID as the chaincode forms it: `<mspId>:<user>`. */
@@ -195,21 +257,70 @@ export class EstpClient {
     return `${this.mspId}:${this.user}`;
   }
 
-  #contract(name: string): Contract {
-    let contract = this.#contracts.get(name);
-    if (!contract) {
-      contract = this.#network.getContract(this.profile.chaincode, name);
-      this.#contracts.set(name, contract);
-    }
-    return contract;
+  /**
+   * A request for a transaction's commit status by its ID (signed when sent), as fabric-gateway
+   * forms it after a submit — here before, so that the status can be asked even when no send
+   * was answered.
+   */
+  #commitStatusRequest(transactionId: string): Uint8Array {
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid(this.mspId);
+    creator.setIdBytes(this.#certificate);
+    const request = new gatewayProtos.CommitStatusRequest();
+    request.setChannelId(this.profile.channel);
+    request.setTransactionId(transactionId);
+    request.setIdentity(creator.serializeBinary());
+    const signed = new gatewayProtos.SignedCommitStatusRequest();
+    signed.setRequest(request.serializeBinary());
+    return signed.serializeBinary();
   }
 
-  #context(contract: string, transaction: string): CallContext {
+  #context(transaction: string | undefined, peer: PeerInfo): CallContext {
     return {
-      transaction: `${contract}:${transaction}`,
-      gatewayPeer: this.org.peer.endpoint,
+      ...(transaction === undefined ? {} : { transaction }),
+      gatewayPeer: peer.endpoint,
       mspId: this.mspId,
+      localNetwork: this.#localNetwork,
     };
+  }
+
+  /**
+   * Runs `work` on the org's peers, starting with the current one, until one answers: the next is
+   * tried when a peer is unreachable (see {@link isGatewayPeerFailure}) or, while another remains,
+   * has not connected within `connectMs`. Every attempt ends by `until` (epoch ms). Failures come
+   * out translated ({@link toClientError}), naming the peer.
+   */
+  async #onPeers<T>(
+    transaction: string | undefined,
+    until: number,
+    work: (target: PeerGateway, deadline: number) => Promise<T>,
+  ): Promise<T> {
+    const count = this.#peers.length;
+    const skipped: string[] = [];
+    for (let tried = 0; ; tried++) {
+      const index = (this.#current + tried) % count;
+      const target = this.#peers[index] as PeerGateway;
+      const context = this.#context(transaction, target.peer);
+      const last = tried === count - 1;
+      if (!last) {
+        // Another peer remains: a silent one must not use up the whole deadline.
+        const connectBy = Math.min(until, Date.now() + this.#deadlines.connectMs);
+        if (!(await connectsWithin(target.lease.client, connectBy))) {
+          skipped.push(`${target.peer.endpoint} did not connect`);
+          continue;
+        }
+      }
+      try {
+        const value = await work(target, until);
+        this.#current = index;
+        return value;
+      } catch (error) {
+        const failure = toClientError(error, context);
+        if (!failure) throw error;
+        if (last || !isGatewayPeerFailure(error) || Date.now() >= until) throw withSkipped(failure, skipped);
+        skipped.push(`${target.peer.endpoint}: ${failure.code}`);
+      }
+    }
   }
 
   #assertOpen(): void {
@@ -230,15 +341,17 @@ export class EstpClient {
   ): Promise<string> {
     this.#assertOpen();
     const args = serialiseInput(input);
-    try {
-      const bytes = await this.#contract(contract).evaluate(transaction, {
-        arguments: [args],
-        ...(options.transient ? { transientData: transientData(options) } : {}),
-      });
-      return utf8.decode(bytes);
-    } catch (error) {
-      throw toClientError(error, this.#context(contract, transaction)) ?? error;
-    }
+    const transient = transientData(options);
+    const bytes = await this.#onPeers(
+      `${contract}:${transaction}`,
+      Date.now() + this.#deadlines.evaluateMs,
+      ({ network }, deadline) =>
+        network
+          .getContract(this.profile.chaincode, contract)
+          .newProposal(transaction, { arguments: [args], ...(transient ? { transientData: transient } : {}) })
+          .evaluate({ deadline }),
+    );
+    return utf8.decode(bytes);
   }
 
   /**
@@ -281,28 +394,27 @@ export class EstpClient {
    */
   async evaluateSystem(chaincode: string, transaction: string, ...args: string[]): Promise<Uint8Array> {
     this.#assertOpen();
-    try {
-      return await this.#network.getContract(chaincode).evaluateTransaction(transaction, ...args);
-    } catch (error) {
-      throw (
-        toClientError(error, {
-          transaction: `${chaincode}:${transaction}`,
-          gatewayPeer: this.org.peer.endpoint,
-          mspId: this.mspId,
-        }) ?? error
-      );
-    }
+    return this.#onPeers(
+      `${chaincode}:${transaction}`,
+      Date.now() + this.#deadlines.evaluateMs,
+      ({ network }, deadline) =>
+        network.getContract(chaincode).newProposal(transaction, { arguments: args }).evaluate({ deadline }),
+    );
   }
 
   /**
    * Submits a transaction: endorsement by the peers the endorsement policy needs, ordering, and
-   * waiting for its commit. A commit invalidated by `MVCC_READ_CONFLICT`/`PHANTOM_READ_CONFLICT` is
-   * endorsed and submitted again (bounded, with backoff); inputs should carry client-chosen IDs so a
-   * resubmission can never create a record twice.
+   * waiting for its commit. A transaction not committed within `commitStatusMs` is sent to the
+   * orderers again — the same signed transaction, so it cannot commit twice — until it commits, is
+   * invalidated or `commitMs` passes (./submission.ts). A commit invalidated by
+   * `MVCC_READ_CONFLICT`/`PHANTOM_READ_CONFLICT` is endorsed and submitted again as a new
+   * transaction (bounded, with backoff); inputs should carry client-chosen IDs so a resubmission
+   * can never create a record twice.
    * @throws {ChaincodeError} when the chaincode rejects it (`code` = `ESTP_*`).
    * @throws {CommitFailedError} when it is invalidated at commit (after the retries for MVCC).
-   * @throws {UnavailableError} when a peer/orderer is unreachable or a deadline passes; with code
-   *   `COMMIT_STATUS_UNKNOWN` the transaction may still commit.
+   * @throws {UnavailableError} when no peer of the org or no orderer can be reached or a deadline
+   *   passes; with code `COMMIT_STATUS_UNKNOWN` the transaction was ordered but its outcome could
+   *   not be learnt, and it may still commit.
    */
   async submitText(
     contract: string,
@@ -312,35 +424,62 @@ export class EstpClient {
   ): Promise<SubmitResult> {
     this.#assertOpen();
     const args = serialiseInput(input);
-    const context = this.#context(contract, transaction);
+    const name = `${contract}:${transaction}`;
     const transient = transientData(options);
+    const proposalOptions = {
+      arguments: [args],
+      ...(transient ? { transientData: transient } : {}),
+      ...(options.endorsingOrganizations
+        ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+        : {}),
+    };
     const { value, attempts } = await retryOnConflict(
       async (attempt) => {
-        try {
-          const commit = await this.#contract(contract).submitAsync(transaction, {
-            arguments: [args],
-            ...(transient ? { transientData: transient } : {}),
-            ...(options.endorsingOrganizations
-              ? { endorsingOrganizations: [...options.endorsingOrganizations] }
-              : {}),
-          });
-          const status = await commit.getStatus();
-          if (!status.successful) {
-            throw new CommitFailedError({
-              transactionId: status.transactionId,
-              validationCode: status.code,
-              attempts: attempt,
-              blockNumber: status.blockNumber,
-            });
-          }
-          return {
-            text: utf8.decode(commit.getResult()),
+        const endorsed = await this.#onPeers(
+          name,
+          Date.now() + this.#deadlines.endorseMs,
+          ({ network }, deadline) =>
+            network
+              .getContract(this.profile.chaincode, contract)
+              .newProposal(transaction, proposalOptions)
+              .endorse({ deadline }),
+        );
+        // Signed once: every copy sent to the orderers is this very envelope.
+        const signature = await this.#sign(endorsed.getDigest());
+        const signed = (this.#peers[0] as PeerGateway).gateway
+          .newSignedTransaction(endorsed.getBytes(), signature)
+          .getBytes();
+        const transactionId = endorsed.getTransactionId();
+        const commitRequest = this.#commitStatusRequest(transactionId);
+        const channel: SubmissionChannel = {
+          transactionId,
+          submit: async (until) => {
+            await this.#onPeers(name, until, ({ gateway }, deadline) =>
+              gateway.newTransaction(signed).submit({ deadline }),
+            );
+          },
+          status: (until) =>
+            this.#onPeers(name, until, ({ gateway }, deadline) =>
+              gateway.newCommit(commitRequest).getStatus({ deadline }),
+            ),
+        };
+        const status = await seeThrough(channel, this.#deadlines, {
+          ...(this.#onResubmit ? { onResubmit: this.#onResubmit } : {}),
+          label: name,
+        });
+        if (!status.successful) {
+          throw new CommitFailedError({
             transactionId: status.transactionId,
+            validationCode: status.code,
+            attempts: attempt,
             blockNumber: status.blockNumber,
-          };
-        } catch (error) {
-          throw toClientError(error, context) ?? error;
+          });
         }
+        return {
+          text: utf8.decode(endorsed.getResult()),
+          transactionId: status.transactionId,
+          blockNumber: status.blockNumber,
+        };
       },
       options.retry ?? this.#retry,
       this.#onRetry ? { onRetry: this.#onRetry } : {},
@@ -368,14 +507,25 @@ export class EstpClient {
    */
   async chaincodeEvents(options: EventOptions = {}): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
     this.#assertOpen();
-    try {
-      return await this.#network.getChaincodeEvents(this.profile.chaincode, {
-        ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
-        ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-      });
-    } catch (error) {
-      throw toClientError(error, { gatewayPeer: this.org.peer.endpoint, mspId: this.mspId }) ?? error;
-    }
+    // A stream has no deadline and reports a dead peer only when read: it is opened on a peer
+    // that connected within the evaluate deadline, else it fails like a query.
+    return this.#onPeers(
+      undefined,
+      Date.now() + this.#deadlines.evaluateMs,
+      async ({ peer, lease, network }, until) => {
+        if (!(await connectsWithin(lease.client, until))) {
+          throw new UnavailableError(
+            `no connection to ${peer.endpoint} (${this.mspId}) within ${this.#deadlines.evaluateMs} ms` +
+              unreachableHint(this.#context(undefined, peer)),
+            'UNAVAILABLE',
+          );
+        }
+        return network.getChaincodeEvents(this.profile.chaincode, {
+          ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+          ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+        });
+      },
+    );
   }
 
   /**
@@ -384,15 +534,8 @@ export class EstpClient {
    * @throws {UnavailableError} when the peer cannot be reached.
    */
   async ledgerHeight(): Promise<bigint> {
-    this.#assertOpen();
-    try {
-      const bytes = await this.#network
-        .getContract('qscc')
-        .evaluateTransaction('GetChainInfo', this.profile.channel);
-      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
-    } catch (error) {
-      throw toClientError(error, this.#context('qscc', 'GetChainInfo')) ?? error;
-    }
+    const bytes = await this.evaluateSystem('qscc', 'GetChainInfo', this.profile.channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
   }
 
   /**
@@ -407,7 +550,7 @@ export class EstpClient {
     for (let pause = 10; (await this.ledgerHeight()) <= blockNumber; pause = Math.min(200, pause * 2)) {
       if (Date.now() >= until) {
         throw new UnavailableError(
-          `${this.org.peer.endpoint} (${this.mspId}) has not committed block ${blockNumber} within ${timeoutMs} ms`,
+          `${this.peer.endpoint} (${this.mspId}) has not committed block ${blockNumber} within ${timeoutMs} ms`,
           'DEADLINE_EXCEEDED',
         );
       }
@@ -424,14 +567,16 @@ export class EstpClient {
     return majorityEndorsers(this.profile, this.mspId);
   }
 
-  /** Closes the gateway and releases the shared gRPC client (closing it if unused). Idempotent. */
+  /** Closes the gateways and releases the shared gRPC clients (closing those unused). Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#gateway.close();
-    } finally {
-      this.#lease.release();
+    for (const { gateway, lease } of this.#peers) {
+      try {
+        gateway.close();
+      } finally {
+        lease.release();
+      }
     }
   }
 }
@@ -463,9 +608,10 @@ export function majorityEndorsers(profile: ConnectionProfile, mspId: string): st
 }
 
 /**
- * Connects to an org's peer gateway as one of its users: resolves the profile and the org's wallet
+ * Connects to an org's peer gateways as one of its users: resolves the profile and the org's wallet
  * ({@link resolveSettings}), reads the user's identity from the wallet, leases the shared gRPC
- * client of the org's peer and opens a gateway with the per-call deadlines.
+ * client of each of the org's peers and opens a gateway on each. Nothing is dialled yet: the
+ * first call connects, to the org's first peer, else the next.
  * @throws {ConfigError} for an unknown org/user, a missing profile or unreadable keys.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- a promise API: every failure rejects, none throws
@@ -475,29 +621,46 @@ export async function connect(options: ConnectOptions): Promise<EstpClient> {
   const identity = resolveIdentity(wallet, org, user);
   const signer = gatewaySigner(identity);
   const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-  const lease = (options.pool ?? sharedGrpcClients).acquire(org.peer);
+  const pool = options.pool ?? sharedGrpcClients;
+  const peers: PeerGateway[] = [];
   try {
-    const gateway = connectGateway({
-      client: lease.client,
-      identity: gatewayIdentity(identity),
-      signer,
-      evaluateOptions: withDeadline(deadlines.evaluateMs),
-      endorseOptions: withDeadline(deadlines.endorseMs),
-      submitOptions: withDeadline(deadlines.submitMs),
-      commitStatusOptions: withDeadline(deadlines.commitStatusMs),
-      chaincodeEventsOptions: withDeadline(deadlines.chaincodeEventsMs),
-    });
+    for (const peer of org.peers) {
+      const lease = pool.acquire(peer);
+      let gateway: Gateway;
+      try {
+        gateway = connectGateway({
+          client: lease.client,
+          identity: gatewayIdentity(identity),
+          signer,
+          // Defaults only: the client passes each call its own deadline.
+          evaluateOptions: withDeadline(deadlines.evaluateMs),
+          endorseOptions: withDeadline(deadlines.endorseMs),
+          submitOptions: withDeadline(deadlines.submitMs),
+          commitStatusOptions: withDeadline(deadlines.commitStatusMs),
+          chaincodeEventsOptions: withDeadline(deadlines.chaincodeEventsMs),
+        });
+      } catch (error) {
+        lease.release();
+        throw error;
+      }
+      peers.push({ peer, lease, gateway, network: gateway.getNetwork(profile.channel) });
+    }
     return new EstpClient({
       profile,
       org,
       identity,
-      gateway,
-      lease,
+      peers,
+      sign: signer,
+      deadlines,
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      ...(options.onResubmit ? { onResubmit: options.onResubmit } : {}),
     });
   } catch (error) {
-    lease.release();
+    for (const { gateway, lease } of peers) {
+      gateway.close();
+      lease.release();
+    }
     throw error;
   }
 }

@@ -258,6 +258,43 @@ export interface CallContext {
   /** The peer the client is connected to (its gateway), e.g. `127.0.0.1:7100`. */
   readonly gatewayPeer?: string;
   readonly mspId?: string;
+  /**
+   * Whether the peer belongs to this machine's own network (`npm run network:up` wrote the
+   * profile), so that starting it is the advice for an unreachable peer.
+   */
+  readonly localNetwork?: boolean;
+}
+
+/** The advice for a peer that cannot be reached: start the local network, or check that peer. */
+export function unreachableHint(context: CallContext): string {
+  if (context.localNetwork) return '; is the network up? (`npm run network:up`)';
+  return context.gatewayPeer
+    ? `; is the peer at ${context.gatewayPeer} running and reachable from here?`
+    : '';
+}
+
+/**
+ * Whether a gateway call failed because the gateway peer itself could not serve it — unreachable
+ * (no connection, reset) or over its concurrency limit — rather than answering with a verdict of
+ * its own or of the peers it asked (those come with per-peer details). Another peer of the org
+ * may serve the same call.
+ */
+export function isGatewayPeerFailure(error: unknown): boolean {
+  const gatewayError = asGatewayError(error);
+  if (!gatewayError || gatewayError.details.length > 0) return false;
+  return gatewayError.code === (GrpcStatus.UNAVAILABLE as number) || isOverConcurrencyLimit(gatewayError);
+}
+
+/**
+ * A peer over its concurrency limit (`peer.limits.concurrency.gatewayService`) refuses a call with
+ * gRPC status UNKNOWN and `too many requests for /gateway.Gateway, exceeding concurrency limit
+ * (500)` (seen on the real network; RESOURCE_EXHAUSTED would be the status's proper name).
+ */
+function isOverConcurrencyLimit(gatewayError: GatewayErrorLike): boolean {
+  return (
+    gatewayError.code === (GrpcStatus.RESOURCE_EXHAUSTED as number) ||
+    /exceeding concurrency limit/.test(gatewayError.message)
+  );
 }
 
 function peerName(detail: PeerDetail): string {
@@ -299,9 +336,16 @@ function chaincodeFailure(
   return undefined;
 }
 
-/** The gateway's message without gRPC's `14 UNAVAILABLE: ` prefix. */
+/**
+ * The gateway's message without gRPC's `14 UNAVAILABLE: ` prefix, and grpc-js's connection and
+ * deadline messages without their diagnostics (`connect ECONNREFUSED 127.0.0.1:7100`,
+ * `Deadline exceeded after 5.007s`).
+ */
 function bareMessage(message: string): string {
-  return message.replace(/^\d+ [A-Z_]+: /, '');
+  return message
+    .replace(/^\d+ [A-Z_]+: /, '')
+    .replace(/^(Deadline exceeded after [\d.]+s),.*$/s, '$1')
+    .replace(/^No connection established\. Last error: (?:Error: )?(.*?)(?:\. Resolution note: .*)?$/s, '$1');
 }
 
 function firstLine(text: string): string {
@@ -343,7 +387,8 @@ export function toClientError(error: unknown, context: CallContext = {}): EstpCl
     );
   }
 
-  const status = grpcStatusName(gatewayError.code);
+  const overLimit = isOverConcurrencyLimit(gatewayError);
+  const status = overLimit ? 'RESOURCE_EXHAUSTED' : grpcStatusName(gatewayError.code);
   const peers = gatewayError.details.map((detail) => `${peerName(detail)}: ${firstLine(detail.message)}`);
   const reason = peers.length > 0 ? peers.join('; ') : firstLine(bareMessage(gatewayError.message));
 
@@ -384,8 +429,10 @@ export function toClientError(error: unknown, context: CallContext = {}): EstpCl
   }
   const hint =
     gatewayError.code === (GrpcStatus.UNAVAILABLE as number)
-      ? '; is the network up? (`npm run network:up`)'
-      : '';
+      ? unreachableHint(context)
+      : overLimit
+        ? '; the peer is serving as many requests as it allows: try again shortly'
+        : '';
   return new UnavailableError(
     `${prefix(context)}peer gateway${viaGateway(context)} failed (${status}): ${reason}${hint}`,
     status,

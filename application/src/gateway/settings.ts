@@ -47,6 +47,20 @@ export interface ClientSettings {
   readonly user: string | undefined;
 }
 
+/**
+ * Whether a profile describes this machine's own network: one `npm run network:up` wrote into this
+ * repository, whose peers listen on loopback addresses. Only then is starting the network the
+ * advice for a peer that cannot be reached.
+ */
+export function isLocalNetwork(profile: ConnectionProfile): boolean {
+  const inRepository = !path.relative(DEFAULT_ORGS_DIR, profile.file).startsWith('..');
+  const loopback = (endpoint: string): boolean => /^(127\.|localhost:|\[::1\]:)/.test(endpoint);
+  return (
+    inRepository &&
+    Object.values(profile.orgs).every((org) => org.peers.every((peer) => loopback(peer.endpoint)))
+  );
+}
+
 /** `UtilityMSP` → `utility`; `utility` stays. */
 export function orgShortName(org: string): string {
   return org.replace(/MSP$/i, '').toLowerCase();

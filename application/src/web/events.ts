@@ -126,9 +126,7 @@ async function events(context: RequestContext): Promise<void> {
   const write = openEventStream(context);
   const heartbeat = setInterval(() => void write(': keep-alive\n\n'), HEARTBEAT_MS);
   try {
-    await write(
-      `retry: 2000\n: ESTP events of ${service.profile.channel} via ${client.org.peer.endpoint}\n\n`,
-    );
+    await write(`retry: 2000\n: ESTP events of ${service.profile.channel} via ${client.peer.endpoint}\n\n`);
     await followEvents(
       client,
       {

@@ -109,7 +109,7 @@ const verifyCommand: ToolCommand = {
       const elapsedMs = Date.now() - started;
       io.err(
         `verified ${result.blocks} blocks (${result.transactions} transactions) of ${result.channel} from ` +
-          `${client.org.peer.endpoint} in ${(elapsedMs / 1000).toFixed(2)} s (${rate(result.blocks, elapsedMs)} blocks/s)`,
+          `${client.peer.endpoint} in ${(elapsedMs / 1000).toFixed(2)} s (${rate(result.blocks, elapsedMs)} blocks/s)`,
       );
       return { ...result, elapsedMs };
     });

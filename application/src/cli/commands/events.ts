@@ -105,7 +105,7 @@ export const eventsCommand: ToolCommand = {
               ? `block ${startBlock}`
               : 'the next block';
         context.io.err(
-          `listening for ${client.profile.chaincode} events on ${client.org.peer.endpoint} from ${from}`,
+          `listening for ${client.profile.chaincode} events on ${client.peer.endpoint} from ${from}`,
         );
         await followEvents(
           client,

@@ -14,6 +14,7 @@ import {
   ExitCode,
   exitCodeOf,
   formatError,
+  isGatewayPeerFailure,
   parseChaincodeMessage,
   toClientError,
   UnavailableError,
@@ -146,22 +147,65 @@ describe('chaincode rejections', () => {
 });
 
 describe('network and commit failures', () => {
-  test('an unreachable peer is UNAVAILABLE (exit 3) with a hint to start the network', () => {
-    const error = new GatewayError({
+  const refused = (): GatewayError =>
+    new GatewayError({
       code: GrpcStatus.UNAVAILABLE,
       details: [],
       cause: serviceError(GrpcStatus.UNAVAILABLE, 'No connection established'),
-      message: '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7300',
+      message:
+        '14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:7300. ' +
+        'Resolution note: ',
     });
 
-    const translated = toClientError(error, context);
+  test("an unreachable peer of this machine's network is UNAVAILABLE (exit 3) with a hint to start it", () => {
+    const translated = toClientError(refused(), { ...context, localNetwork: true });
 
     expect(translated).toBeInstanceOf(UnavailableError);
     expect(translated).toMatchObject({ code: 'UNAVAILABLE', exitCode: ExitCode.Unavailable });
     expect(translated?.message).toBe(
-      'Participant:Get: peer gateway via 127.0.0.1:7300 (CommunityMSP) failed (UNAVAILABLE): No connection ' +
-        'established. Last error: connect ECONNREFUSED 127.0.0.1:7300; is the network up? (`npm run network:up`)',
+      'Participant:Get: peer gateway via 127.0.0.1:7300 (CommunityMSP) failed (UNAVAILABLE): connect ' +
+        'ECONNREFUSED 127.0.0.1:7300; is the network up? (`npm run network:up`)',
     );
+  });
+
+  test('an unreachable peer elsewhere is exit 3 with a hint to check that peer, not to start a network', () => {
+    const translated = toClientError(refused(), context);
+
+    expect(translated).toMatchObject({ code: 'UNAVAILABLE', exitCode: ExitCode.Unavailable });
+    expect(translated?.message).toBe(
+      'Participant:Get: peer gateway via 127.0.0.1:7300 (CommunityMSP) failed (UNAVAILABLE): connect ' +
+        'ECONNREFUSED 127.0.0.1:7300; is the peer at 127.0.0.1:7300 running and reachable from here?',
+    );
+  });
+
+  test('only a gateway peer that could not serve the call is worth failing over from', () => {
+    // Unreachable, or over its concurrency limit: another peer of the org may serve the call
+    expect(isGatewayPeerFailure(refused())).toBe(true);
+    const busy = new GatewayError({
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      details: [],
+      cause: serviceError(GrpcStatus.RESOURCE_EXHAUSTED, 'too many requests'),
+      message:
+        '8 RESOURCE_EXHAUSTED: too many requests for /gateway.Gateway, exceeding concurrency limit (500)',
+    });
+    expect(isGatewayPeerFailure(busy)).toBe(true);
+    expect(toClientError(busy, context)).toMatchObject({ code: 'RESOURCE_EXHAUSTED', exitCode: 3 });
+    expect(toClientError(busy, context)?.message).toContain('try again shortly');
+    // As the real peer says it: status UNKNOWN, the limit in the message
+    const throttled = new GatewayError({
+      code: GrpcStatus.UNKNOWN,
+      details: [],
+      cause: serviceError(GrpcStatus.UNKNOWN, 'too many requests'),
+      message: '2 UNKNOWN: too many requests for /gateway.Gateway, exceeding concurrency limit (500)',
+    });
+    expect(isGatewayPeerFailure(throttled)).toBe(true);
+    expect(toClientError(throttled, context)).toMatchObject({ code: 'RESOURCE_EXHAUSTED', exitCode: 3 });
+    // A verdict the gateway relays from the peers it asked is not
+    expect(isGatewayPeerFailure(endorseError([{ ...utility, message: 'chaincode unavailable' }]))).toBe(
+      false,
+    );
+    // Nor a deadline: the call's time is spent
+    expect(isGatewayPeerFailure(endorseError([], GrpcStatus.DEADLINE_EXCEEDED))).toBe(false);
   });
 
   test('a deadline is exit 3 with code DEADLINE_EXCEEDED', () => {

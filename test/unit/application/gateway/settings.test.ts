@@ -6,8 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../../../../application/src/gateway/errors';
+import { parseProfile } from '../../../../application/src/gateway/profile';
 import {
   DEFAULT_ORGS_DIR,
+  isLocalNetwork,
   orgShortName,
   resolveSettings,
 } from '../../../../application/src/gateway/settings';
@@ -104,5 +106,26 @@ describe('resolveSettings', () => {
     ['CITYMSP', 'city'],
   ])('orgShortName(%p) is %p', (name, short) => {
     expect(orgShortName(name)).toBe(short);
+  });
+});
+
+describe('isLocalNetwork: whether "npm run network:up" is the advice for an unreachable peer', () => {
+  const at = (file: string, url = 'grpcs://127.0.1.1:7100') => {
+    const raw = profileOf('utility', 'UtilityMSP') as { peers: Record<string, { url: string }> };
+    raw.peers['peer0.utility.estp.local']!.url = url;
+    return parseProfile(raw, file);
+  };
+
+  test("a profile this repository's network wrote, its peers on loopback: this machine's network", () => {
+    expect(isLocalNetwork(at(path.join(DEFAULT_ORGS_DIR, 'utility/connection-utility.json')))).toBe(true);
+  });
+
+  test('a profile from elsewhere, or naming a peer on another host, is not', () => {
+    expect(isLocalNetwork(at(path.join(tmpdir(), 'connection-utility.json')))).toBe(false);
+    const remote = at(
+      path.join(DEFAULT_ORGS_DIR, 'utility/connection-utility.json'),
+      'grpcs://peer0.utility.example:7051',
+    );
+    expect(isLocalNetwork(remote)).toBe(false);
   });
 });
