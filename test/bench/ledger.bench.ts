@@ -24,7 +24,8 @@ import {
   ensureActive,
   mapLimit,
   newRunTag,
-  openElectricityMarketAs,
+  timeline,
+  type Timeline,
   TREASURER,
   MARKET_OPERATOR,
   waitUntil,
@@ -173,11 +174,20 @@ function deployBaseline(): void {
   });
 }
 
-async function openMarket(
-  marketId: string,
-  offersMs: number,
-): Promise<{ gateClosure: number; settleAfter: number }> {
-  const { times } = await openElectricityMarketAs(await clients.of(MARKET_OPERATOR), marketId, offersMs);
+/** A ZONE-A market taking offers for `offersMs`, then 1 s of delivery, 5 s for reports, 1 s of disputes. */
+async function openMarket(marketId: string, offersMs: number): Promise<Timeline> {
+  const times = timeline({ offersMs });
+  const operator = await clients.of(MARKET_OPERATOR);
+  await operator.submit('Market', 'OpenMarket', {
+    marketId,
+    commodity: 'ELECTRICITY',
+    gridZone: 'ZONE-A',
+    deliveryStart: times.deliveryStart,
+    deliveryEnd: times.deliveryEnd,
+    gateClosure: times.gateClosure,
+    reportDeadline: times.reportDeadline,
+    disputeWindowMs: times.disputeWindowMs,
+  });
   await clients.sync();
   return times;
 }
@@ -367,9 +377,10 @@ function operations(
         popularOffer = offer.id;
         await clients.sync();
       },
-      call: async (contracts, _lane, n) => {
-        if (contracts === lanes[0]) throw new Error('the seller does not buy its own offer');
-        await submit(contracts.estp('Market'), 'AcceptOffer', [
+      // Every trader but the seller (trader 0) buys.
+      call: async (_contracts, lane, n) => {
+        const buyer = lanes[1 + (lane % (lanes.length - 1))]!;
+        await submit(buyer.estp('Market'), 'AcceptOffer', [
           json({ id: popularOffer, quantityWh: 1_000, acceptId: `${RUN}-f${n}` }),
         ]);
       },
