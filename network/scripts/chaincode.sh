@@ -135,6 +135,9 @@ start_chaincode_server() { # <org>
     fi
     stop_process "$name"
     restarted=true
+    # The stopped service's socket may outlive its process for a moment on a loaded machine.
+    local deadline=$((SECONDS + 15))
+    while port_open "$address" "$port" && ((SECONDS < deadline)); do sleep 0.2; done
   fi
   if port_open "$address" "$port"; then
     die "$address:$port is in use by another program: stop it or set ESTP_PORT_BASE"
