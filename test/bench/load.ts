@@ -110,6 +110,8 @@ function failureReason(error: unknown): string {
   const text = error instanceof Error ? [error.message, ...detailMessages(error)].join(' ') : String(error);
   const code = /ESTP_[A-Z_]+/.exec(text)?.[0];
   if (code) return `ENDORSEMENT:${code}`;
+  // The endorsing peers read different versions of a hot key (one had committed a newer block).
+  if (/ProposalResponsePayloads do not match/i.test(text)) return 'ENDORSEMENT:PAYLOADS_DIFFER';
   if (error instanceof EndorseError) return 'ENDORSEMENT';
   return error instanceof Error ? error.name : 'ERROR';
 }
@@ -118,6 +120,9 @@ function detailMessages(error: Error): string[] {
   const details = (error as { details?: { message?: string }[] }).details ?? [];
   return details.map((detail) => detail.message ?? '');
 }
+
+/** The calls' sequence number, unique across blocks (it makes the IDs the calls create). */
+let sequence = 0;
 
 /** Thrown by a call that has no more work (e.g. no trade left to settle): its lane stops. */
 export class Exhausted extends Error {}
@@ -161,7 +166,6 @@ export async function runBlock(
   const machineBefore = machineTicks();
   const started = performance.now();
   const end = started + seconds * 1000;
-  let sequence = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, lane) => {
       const contracts = lanes[lane % lanes.length]!;
@@ -214,7 +218,7 @@ export function cpuByKind(orgsDir = DEFAULT_ORGS_DIR): Record<string, number> {
     const run = path.join(orgsDir, org, 'run');
     for (const file of safeList(run).filter((name) => name.endsWith('.pid'))) {
       const name = file.slice(0, -'.pid'.length);
-      const kind = name.startsWith('orderer') ? 'orderer' : name.slice(0, name.indexOf('.'));
+      const kind = processKind(name);
       const ticks = processTicks(readFileSync(path.join(run, file), 'utf8').trim());
       if (ticks !== undefined) usage[kind] = (usage[kind] ?? 0) + (ticks * 1000) / TICKS_PER_SECOND;
     }
@@ -222,6 +226,12 @@ export function cpuByKind(orgsDir = DEFAULT_ORGS_DIR): Record<string, number> {
   const own = process.cpuUsage();
   usage['driver'] = (own.user + own.system) / 1000;
   return usage;
+}
+
+/** `peer0.utility` → `peer`, `orderer2` → `orderer`, `chaincode.community` → `chaincode`, … */
+function processKind(name: string): string {
+  const prefix = name.includes('.') ? name.slice(0, name.indexOf('.')) : name;
+  return prefix.replace(/\d+$/, '');
 }
 
 function safeList(directory: string): string[] {
