@@ -24,7 +24,7 @@ import {
   ensureActive,
   mapLimit,
   newRunTag,
-  timeline,
+  openElectricityMarketAs,
   type Timeline,
   TREASURER,
   MARKET_OPERATOR,
@@ -176,18 +176,8 @@ function deployBaseline(): void {
 
 /** A ZONE-A market taking offers for `offersMs`, then 1 s of delivery, 5 s for reports, 1 s of disputes. */
 async function openMarket(marketId: string, offersMs: number): Promise<Timeline> {
-  const times = timeline({ offersMs });
   const operator = await clients.of(MARKET_OPERATOR);
-  await operator.submit('Market', 'OpenMarket', {
-    marketId,
-    commodity: 'ELECTRICITY',
-    gridZone: 'ZONE-A',
-    deliveryStart: times.deliveryStart,
-    deliveryEnd: times.deliveryEnd,
-    gateClosure: times.gateClosure,
-    reportDeadline: times.reportDeadline,
-    disputeWindowMs: times.disputeWindowMs,
-  });
+  const { times } = await openElectricityMarketAs(operator, marketId, offersMs, { settleable: true });
   await clients.sync();
   return times;
 }

@@ -20,7 +20,7 @@ import {
   openElectricityMarket,
   type ParticipantView,
   MARKET_OPERATOR,
-  timeline,
+  openElectricityMarketAs,
   totals,
   TREASURER,
   suiteClients,
@@ -216,18 +216,8 @@ describe('concurrency on the real network', () => {
     // Given trader 1's BUY of 8 kWh filled 1 kWh at a time by traders 2–9, in a market whose
     // report and dispute windows are seconds long (docs/trading.md#hot-accounts)
     const hotMarket = `${RUN}-HOT`;
-    const times = timeline({ offersMs: 40_000 });
-    await (
-      await clients.of(MARKET_OPERATOR)
-    ).submit('Market', 'OpenMarket', {
-      marketId: hotMarket,
-      commodity: 'ELECTRICITY',
-      gridZone: 'ZONE-A',
-      gateClosure: times.gateClosure,
-      deliveryStart: times.deliveryStart,
-      deliveryEnd: times.deliveryEnd,
-      reportDeadline: times.reportDeadline,
-      disputeWindowMs: times.disputeWindowMs,
+    const { times } = await openElectricityMarketAs(await clients.of(MARKET_OPERATOR), hotMarket, 40_000, {
+      settleable: true,
     });
     await clients.sync();
     const buyer = traders[0]!;
