@@ -8,7 +8,7 @@
  * to what its offers and trades lock, and no balance of a record or an account ever negative.
  */
 import fc from 'fast-check';
-import { ACCOUNT_DELTA, MERGE_LIMIT } from '../../chaincode/src/lib/accounts';
+import { ACCOUNT_DELTA, AccountBook, MERGE_LIMIT } from '../../chaincode/src/lib/accounts';
 import type { Offer } from '../../chaincode/src/market/model';
 import type { Endorsed, TestIdentity, ValidationCode } from '../support/fixture';
 import {
@@ -234,6 +234,32 @@ describe('hot accounts', () => {
     ).toEqual([]);
     await fund(world, seller.participantId, 1);
     checkInvariants(world);
+  });
+
+  it('two debits of one transaction that both need the deltas merge each delta once', async () => {
+    const world = await tradingWorld();
+    const payer = await trader(world, 'CommunityMSP', 'payer', 1_000);
+    const payee = await trader(world, 'EnterpriseMSP', 'payee');
+    // Two payments: two deltas of 300 for the payee, whose record holds nothing
+    for (const amount of [300, 300]) {
+      await world.ledger.transact(world.treasurer, async (ctx) => {
+        const book = new AccountBook(ctx, '2026-01-01T00:00:00.000Z');
+        await book.transfer(payer.participantId, payee.participantId, amount, 'test payment');
+        await book.flush();
+      });
+    }
+    // The second lock merges again and must not see the first merge's deltas a second time
+    await expect(
+      world.ledger.transact(world.treasurer, async (ctx) => {
+        const book = new AccountBook(ctx, '2026-01-01T00:00:00.000Z');
+        await book.lock(payee.participantId, 400, 'first lock');
+        await book.lock(payee.participantId, 400, 'second lock');
+        await book.flush();
+      }),
+    ).rejects.toThrow(
+      /ESTP_INSUFFICIENT_FUNDS: second lock needs 400 available credits; EnterpriseMSP:payee has 200/,
+    );
+    expect(account(world, payee.participantId)).toMatchObject({ available: 600, escrowed: 0 });
   });
 
   it('any interleaving of payments and debits of one seller keeps conservation and escrow exact, never negative', async () => {

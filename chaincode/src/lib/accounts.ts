@@ -78,8 +78,8 @@ export const ACCOUNT_DELTA = 'AccountDelta';
 
 /**
  * The most deltas one debit merges: bounds the work and the range read of a transaction. A debit
- * that the record plus this many deltas cannot cover fails with ESTP_INSUFFICIENT_FUNDS naming
- * the remaining deltas; each attempt merges more, so repeating it converges.
+ * that the record plus this many deltas cannot cover fails with ESTP_INSUFFICIENT_FUNDS saying
+ * that more remain; each attempt merges more, so repeating it converges.
  */
 export const MERGE_LIMIT = 200;
 
@@ -157,8 +157,8 @@ export class AccountBook {
   /** Records loaded for a debit (with the deltas merged into them). */
   private readonly accounts = new Map<string, Account>();
   private readonly changed = new Set<string>();
-  /** Delta keys merged into a loaded record, deleted at flush. */
-  private readonly merged: string[] = [];
+  /** Delta keys merged into a loaded record, deleted at flush (in insertion order). */
+  private readonly merged = new Set<string>();
   /** Credits to accounts this transaction does not debit: written as one delta each. */
   private readonly credits = new Map<string, Partial<Record<DeltaField, number>>>();
 
@@ -195,9 +195,11 @@ export class AccountBook {
     const deltas = this.ctx.stub.getStateByPartialCompositeKey(ACCOUNT_DELTA, deltaAttributes(account.id));
     let count = 0;
     for await (const { key, value } of results(deltas)) {
+      // No read-your-writes: a second merge in this transaction sees the deltas it merged already.
+      if (this.merged.has(key)) continue;
       if (count === MERGE_LIMIT) return true;
       applyDelta(account, fromBytes<AccountDelta>(value));
-      this.merged.push(key);
+      this.merged.add(key);
       this.changed.add(account.id);
       count += 1;
     }
@@ -435,7 +437,8 @@ export class AccountBook {
 
   /** Writes every changed record once, one delta per credited account, and deletes merged deltas. */
   async flush(): Promise<void> {
-    for (const key of this.merged.splice(0)) await this.ctx.stub.deleteState(key);
+    for (const key of this.merged) await this.ctx.stub.deleteState(key);
+    this.merged.clear();
     for (const id of [...this.changed].sort()) {
       const account = this.accounts.get(id);
       if (account) await writeRecord(this.ctx, RecordType.Account, id, account);
