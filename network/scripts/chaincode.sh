@@ -13,8 +13,12 @@
 
 # ESTP_CHAINCODE_DIR: another chaincode package to deploy instead (experiments with a stub).
 CHAINCODE_SRC="${ESTP_CHAINCODE_DIR:-$ROOT_DIR/chaincode}"
+# The service's process name prefix and port kind (org_port); network/scripts/baseline.sh sets
+# them to deploy the benchmark's baseline chaincode beside estp with these same steps.
+CC_SERVICE=${CC_SERVICE:-chaincode}
+CC_PORT_KIND=${CC_PORT_KIND:-ccaas}
 
-cc_dir() { echo "$(org_home "$1")/chaincode"; }
+cc_dir() { echo "$(org_home "$1")/$CC_SERVICE"; }
 cc_state() { echo "$(cc_dir "$1")/current.env"; } # CC_VERSION, CC_LABEL, CC_PACKAGE, CC_PACKAGE_ID
 
 # Hash of what the chaincode process runs: compiled JS/JSON in dist, package.json, META-INF.
@@ -37,7 +41,7 @@ chaincode_hash() {
 write_connection_json() { # <org> <out>
   local org=$1 peer_tls
   peer_tls="$(peer_dir "$org")/tls"
-  ADDRESS=$(org_endpoint "$org" ccaas) ROOT_CERT=$(own_tlsca "$org") \
+  ADDRESS=$(org_endpoint "$org" "$CC_PORT_KIND") ROOT_CERT=$(own_tlsca "$org") \
     CLIENT_CERT="$peer_tls/server.crt" CLIENT_KEY="$peer_tls/server.key" node -e '
     const fs = require("fs");
     const read = (name) => fs.readFileSync(process.env[name], "utf8");
@@ -118,11 +122,11 @@ shim_cli() {
 
 # Step: <org>'s chaincode service runs its current package ID (restarted when the build changed).
 start_chaincode_server() { # <org>
-  local org=$1 name="chaincode.$1" tls running_id="" restarted=false id_file address port
+  local org=$1 name="$CC_SERVICE.$1" tls running_id="" restarted=false id_file address port
   load_cc_state "$org"
   id_file="$(cc_dir "$org")/running.package-id"
   address=$(org_address "$org")
-  port=$(org_port "$org" ccaas)
+  port=$(org_port "$org" "$CC_PORT_KIND")
   [[ -f $id_file ]] && running_id=$(<"$id_file")
   if is_running "$name"; then
     if [[ $running_id == "$CC_PACKAGE_ID" ]]; then
@@ -131,6 +135,9 @@ start_chaincode_server() { # <org>
     fi
     stop_process "$name"
     restarted=true
+    # The stopped service's socket may outlive its process for a moment on a loaded machine.
+    local deadline=$((SECONDS + 15))
+    while port_open "$address" "$port" && ((SECONDS < deadline)); do sleep 0.2; done
   fi
   if port_open "$address" "$port"; then
     die "$address:$port is in use by another program: stop it or set ESTP_PORT_BASE"

@@ -7,8 +7,8 @@ source "$(dirname "$0")/lib.sh"
 take_lock
 
 stopped=0
-# Reverse start order: the chaincode services first, the CAs last.
-for name in $(process_names | tac); do
+# Reverse start order: the chaincode services (the benchmark's baseline ones too) first, the CAs last.
+for name in $( (process_names && baseline_process_names) | tac); do
   if is_running "$name"; then
     printf 'stopping %s (pid %s) … ' "$name" "$(pid_of "$name")"
     stop_process "$name"

@@ -139,7 +139,8 @@ check_distinct_addresses() {
 # Ports: offsets from the port base, each on its org's address.
 #   orderer N (1..3):    base+10N     listen, +1 admin, +2 operations
 #   peer org block B:    base+100B    peer0 listen, +1 peer0 chaincode listener, +2 peer0 operations,
-#                                     +4 CA, +5 CA operations, +6 the org's chaincode service;
+#                                     +4 CA, +5 CA operations, +6 the org's chaincode service,
+#                                     +7 its baseline chaincode service (npm run bench:ledger);
 #                                     +10..+19 a second peer (peer1: +10, +11, +12, its service +16)
 #                                     and +7..+9 (e.g. a supervisor) are the block's reserve
 # The base is fixed when the network is created (the channel config holds the ports).
@@ -155,6 +156,7 @@ org_port() { # <org> peer|chaincode|operations|ca|ca-operations|ccaas
   case $2 in
     peer) offset=0 ;; chaincode) offset=1 ;; operations) offset=2 ;; ca) offset=4 ;; ca-operations) offset=5 ;;
     ccaas) offset=6 ;;
+    baseline) offset=7 ;;
     *) die "bad port kind $2" ;;
   esac
   echo $((PORT_BASE + 100 * ${ORG_BLOCK[$1]} + offset))
@@ -172,7 +174,7 @@ all_listeners() {
     for kind in listen admin operations; do echo "$(orderer_address "$n") $(orderer_port "$n" "$kind")"; done
   done
   for org in "${PEER_ORGS[@]}"; do
-    for kind in peer chaincode operations ca ca-operations ccaas; do
+    for kind in peer chaincode operations ca ca-operations ccaas baseline; do
       echo "$(org_address "$org") $(org_port "$org" "$kind")"
     done
   done
@@ -280,7 +282,8 @@ org_step() { # <org> <label> <function> [args…]
 # ---------------------------------------------------------------------------------------------
 # Processes: started detached (own session), pid in <org>/run/<name>.pid, output appended to
 # <org>/logs/<name>.log. A pid only counts if that process still runs the recorded program.
-# Names: ca.<org>, peer0.<org>, chaincode.<org>, orderer<N> (of the orderer org).
+# Names: ca.<org>, peer0.<org>, chaincode.<org>, baseline.<org> (the benchmark's baseline
+# chaincode service, network/scripts/baseline.sh), orderer<N> (of the orderer org).
 
 process_org() { # <name>
   case $1 in
@@ -373,6 +376,13 @@ process_names() {
   org_process_names "$ORDERER_ORG"
   for org in "${PEER_ORGS[@]}"; do echo "peer0.$org"; done
   for org in "${PEER_ORGS[@]}"; do echo "chaincode.$org"; done
+}
+
+# The baseline chaincode services, running only while a benchmark deployed them (down.sh stops
+# them too; the network runs without them).
+baseline_process_names() {
+  local org
+  for org in "${PEER_ORGS[@]}"; do echo "baseline.$org"; done
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -36,8 +36,8 @@ cleanup() {
   rm -f "$lease"
   take_lock
   if [[ -f $AUTO_STARTED ]] && ! other_leases; then
-    echo "with-network: bringing the network down (started for this run)"
-    bash "$NETWORK_DIR/scripts/down.sh" || status=$((status == 0 ? 1 : status))
+    echo "with-network: bringing the network down (started for this run)" >&2
+    bash "$NETWORK_DIR/scripts/down.sh" >&2 || status=$((status == 0 ? 1 : status))
   fi
   exit "$status"
 }
@@ -53,7 +53,8 @@ if $keep; then
 elif ! network_running; then
   touch "$AUTO_STARTED"
 fi
-ESTP_WITH_NETWORK=1 bash "$NETWORK_DIR/scripts/up.sh"
+# Progress on stderr: stdout is the command's (e.g. `npm run bench:ledger -- --json`).
+ESTP_WITH_NETWORK=1 bash "$NETWORK_DIR/scripts/up.sh" >&2
 release_lock
 
 set +e

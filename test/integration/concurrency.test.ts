@@ -19,10 +19,14 @@ import {
   newRunTag,
   openElectricityMarket,
   type ParticipantView,
+  MARKET_OPERATOR,
+  openElectricityMarketAs,
   totals,
   TREASURER,
   suiteClients,
+  waitUntil,
 } from './support/estp';
+import { NO_RETRY } from '../../application/src/gateway/retry';
 import { LOADERS, loadTraderProfile } from './support/identities';
 
 const RUN = newRunTag();
@@ -207,6 +211,58 @@ describe('concurrency on the real network', () => {
     });
     expect(after[winner]!.escrowed - before[winner]!.escrowed).toBe(won[0]!.value.trade.value);
   });
+
+  test("one participant's trades settled at the same moment: every settlement commits at its first attempt", async () => {
+    // Given trader 1's BUY of 8 kWh filled 1 kWh at a time by traders 2–9, in a market whose
+    // report and dispute windows are seconds long (docs/trading.md#hot-accounts)
+    const hotMarket = `${RUN}-HOT`;
+    const { times } = await openElectricityMarketAs(await clients.of(MARKET_OPERATOR), hotMarket, 40_000, {
+      settleable: true,
+    });
+    await clients.sync();
+    const buyer = traders[0]!;
+    const sellers = traders.slice(1, 9);
+    const offer = await buyer.submit('Market', 'PostOffer', {
+      offerId: `${RUN}-hot`,
+      marketId: hotMarket,
+      side: 'BUY',
+      quantityWh: 1_000 * sellers.length,
+      price: 40,
+    });
+    await clients.sync();
+    const fills = [];
+    for (const [index, seller] of sellers.entries()) {
+      fills.push(
+        (
+          await seller.submit('Market', 'AcceptOffer', {
+            id: offer.id,
+            quantityWh: 1_000,
+            acceptId: `${RUN}-hot-${index}`,
+          })
+        ).trade,
+      );
+    }
+    const [before] = await accountsOf([buyer.participantId]);
+    await waitUntil(times.settleAfter);
+    await clients.sync();
+
+    // When the treasurer settles all of them at the same moment (no meter report: defaults), none
+    // resubmitted
+    const treasurer = await clients.open(TREASURER, { retry: NO_RETRY });
+    const settled = await Promise.allSettled(
+      fills.map((trade) => treasurer.submitText('Settlement', 'Settle', { tradeId: trade.id })),
+    );
+
+    // Then every one committed at once: each paid the buyer through a delta of its own
+    expect(settled.filter((result) => result.status === 'rejected')).toEqual([]);
+    // And the buyer's account holds its escrow back plus every seller's collateral as penalty
+    await clients.sync();
+    const [after] = await accountsOf([buyer.participantId]);
+    const escrow = fills.reduce((sum, trade) => sum + trade.value, 0);
+    const collateral = fills.reduce((sum, trade) => sum + trade.collateral, 0);
+    expect(after!.escrowed).toBe(before!.escrowed - escrow);
+    expect(after!.available).toBe(before!.available + escrow + collateral);
+  }, 180_000);
 
   test('money is conserved: among the 50 accounts and on the whole ledger', async () => {
     // When every trader cancels its open offers at once (releasing their escrow and collateral)

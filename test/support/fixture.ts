@@ -15,7 +15,14 @@ import { ClientIdentity, ChaincodeStub as ShimStub } from 'fabric-shim';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import { setPeerClock } from '../../chaincode/src/lib/time';
 import { type IdentityOptions, type TestIdentity, testIdentity } from './certs';
-import { type RangeRead, TOTAL_QUERY_LIMIT, type TransactionRecord, TestStub, WorldState } from './stub';
+import {
+  compareKeys,
+  type RangeRead,
+  TOTAL_QUERY_LIMIT,
+  type TransactionRecord,
+  TestStub,
+  WorldState,
+} from './stub';
 
 export type { TestIdentity, IdentityOptions } from './certs';
 export type { RangeRead, TransactionRecord } from './stub';
@@ -59,6 +66,21 @@ export interface TxResult<T> {
 }
 
 /** What fabric-contract-api's dispatch answered (see {@link TestLedger.invoke}). */
+/**
+ * A transaction simulated but not committed ({@link TestLedger.endorse}), with what the peer's
+ * validator checks at commit: the version of every key it read and the keys of every range it
+ * read, as they were when it was simulated.
+ */
+export interface Endorsed<T> {
+  readonly result: T;
+  readonly record: TransactionRecord;
+  readonly readVersions: ReadonlyMap<string, number>;
+  readonly rangeKeys: readonly (readonly [string, number])[][];
+}
+
+/** How the validator ended a transaction ({@link TestLedger.commitEndorsed}). */
+export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT';
+
 export interface DispatchResult {
   /** 200 on success, 500 on error, as shim.success / shim.error. */
   status: number;
@@ -237,6 +259,51 @@ export class TestLedger {
     const result = this.resultOf<T>(run.stub.record, undefined);
     result.result = run.result;
     return result;
+  }
+
+  /**
+   * Simulates a transaction without committing it (the endorsement), so several can be simulated
+   * against the same state and committed later in any order with {@link commitEndorsed}: the
+   * interleavings of concurrent clients. Rejects like {@link submit} when the chaincode refuses.
+   */
+  async endorse<T = unknown>(
+    contract: Contract,
+    fn: string,
+    caller: TestIdentity,
+    input?: unknown,
+    options: TxOptions = {},
+  ): Promise<Endorsed<T>> {
+    const { stub, result } = await this.runDirect(contract, fn, caller, input, options);
+    const record = stub.record;
+    const readVersions = new Map([...record.reads].map((key) => [key, this.world.history(key).length]));
+    const rangeKeys = record.ranges.map((range) => this.rangeVersions(range));
+    return { result: parseResult(result) as T, record, readVersions, rangeKeys };
+  }
+
+  /**
+   * Commits an endorsed transaction as the peer's validator would: MVCC_READ_CONFLICT when a key it
+   * read has a newer version, PHANTOM_READ_CONFLICT when a range it read (up to where it stopped
+   * reading) now holds other keys or versions; only a VALID one's writes are applied.
+   */
+  commitEndorsed(endorsed: Endorsed<unknown>): ValidationCode {
+    for (const [key, version] of endorsed.readVersions) {
+      if (this.world.history(key).length !== version) return 'MVCC_READ_CONFLICT';
+    }
+    const now = endorsed.record.ranges.map((range) => this.rangeVersions(range));
+    if (JSON.stringify(now) !== JSON.stringify(endorsed.rangeKeys)) return 'PHANTOM_READ_CONFLICT';
+    this.commit(endorsed.record);
+    return 'VALID';
+  }
+
+  /** The keys (with versions) of a range read, up to the last key taken unless it was read to the end. */
+  private rangeVersions(range: RangeRead): [string, number][] {
+    const exhausted = range.consumed >= range.keys.length;
+    const last = range.keys[range.consumed - 1];
+    const entries = this.world.range(range.startKey, range.endKey);
+    const upTo = exhausted
+      ? entries
+      : entries.filter(([key]) => last !== undefined && compareKeys(key, last) <= 0);
+    return upTo.map(([key]) => [key, this.world.history(key).length]);
   }
 
   /** The committed world state (sorted by key). */

@@ -7,7 +7,12 @@ import { DisputeContract } from '../../chaincode/src/contracts/dispute';
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import type { Market, Offer } from '../../chaincode/src/market/model';
-import { type Account, emptyAccount } from '../../chaincode/src/lib/accounts';
+import {
+  ACCOUNT_DELTA,
+  type Account,
+  type AccountDelta,
+  emptyAccount,
+} from '../../chaincode/src/lib/accounts';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import {
@@ -150,8 +155,34 @@ export async function clearFully(
   }
 }
 
+/** A participant's account as GetAccount shows it: its record plus its unmerged deltas. */
 export function account(world: TradingWorld, participantId: string): Account {
-  return world.ledger.readRecord<Account>('Account', participantId) ?? emptyAccount(participantId, '');
+  return accounts(world).find((a) => a.id === participantId) ?? emptyAccount(participantId, '');
+}
+
+/**
+ * Every account as it stands (record + deltas), checking on the way that the record alone never
+ * holds a negative balance and that deltas only add, except to escrow (lib/accounts.ts).
+ */
+export function accounts(world: TradingWorld): Account[] {
+  const byId = new Map<string, Account>();
+  for (const record of world.ledger.records<Account>('Account')) {
+    expect(Math.min(record.available, record.escrowed, record.certificatesHeldWh)).toBeGreaterThanOrEqual(0);
+    byId.set(record.id, { ...record });
+  }
+  for (const delta of world.ledger.records<AccountDelta>(ACCOUNT_DELTA)) {
+    const a = byId.get(delta.accountId) ?? emptyAccount(delta.accountId, '');
+    for (const field of ['available', 'certificatesHeldWh'] as const) {
+      expect(delta[field] ?? 0).toBeGreaterThanOrEqual(0);
+      a[field] += delta[field] ?? 0;
+    }
+    for (const field of ['escrowed', 'certificatesEscrowedWh'] as const) {
+      expect(delta[field] ?? 0).toBeLessThanOrEqual(0);
+      a[field] += delta[field] ?? 0;
+    }
+    byId.set(a.id, a);
+  }
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 export function trades(world: TradingWorld): Trade[] {
@@ -169,13 +200,13 @@ export function offer(world: TradingWorld, id: string): Offer {
  * account's escrow equals what its open offers and unsettled trades lock.
  */
 export function checkInvariants(world: TradingWorld): void {
-  const accounts = world.ledger.records<Account>('Account');
-  const sum = (f: (a: Account) => number) => accounts.reduce((total, a) => total + f(a), 0);
+  const all = accounts(world);
+  const sum = (f: (a: Account) => number) => all.reduce((total, a) => total + f(a), 0);
   expect(sum((a) => a.minted) - sum((a) => a.burned)).toBe(sum((a) => a.available) + sum((a) => a.escrowed));
   expect(sum((a) => a.certificatesIssuedWh) - sum((a) => a.certificatesRetiredWh)).toBe(
     sum((a) => a.certificatesHeldWh) + sum((a) => a.certificatesEscrowedWh),
   );
-  for (const a of accounts) {
+  for (const a of all) {
     expect(a.available).toBeGreaterThanOrEqual(0);
     expect(a.escrowed).toBeGreaterThanOrEqual(0);
   }
@@ -196,7 +227,7 @@ export function checkInvariants(world: TradingWorld): void {
     addTo(lockedMoney, t.buyer, t.value);
     addTo(lockedMoney, t.seller, t.collateral);
   }
-  for (const a of accounts) {
+  for (const a of all) {
     expect([a.id, a.escrowed]).toEqual([a.id, lockedMoney.get(a.id) ?? 0]);
     expect([a.id, a.certificatesEscrowedWh]).toEqual([a.id, lockedCerts.get(a.id) ?? 0]);
   }

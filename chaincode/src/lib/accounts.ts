@@ -1,17 +1,35 @@
 /**
- * The accounts a transaction touches, loaded once and written once.
+ * The accounts a transaction touches: debits read and write the account, credits write a delta.
+ *
+ * An account is its record (`Account`, key `(Account, id)`) plus its unmerged **deltas** (key
+ * `(AccountDelta, id, txId, n)`): signed changes that only make the account richer — payments
+ * into `available` or held certificates, and releases of escrow (`escrowed` down, each bound to the
+ * offer or trade record whose status change the same transaction writes, so it happens once). A
+ * transaction that pays an account it does not debit writes one delta and reads nothing of the
+ * account, so concurrent settlements, clearing payouts and fills paying one seller never conflict (the delta-record pattern of fabric-samples'
+ * high-throughput). A debit (lock, transfer out, burn, …) reads the record and merges deltas only
+ * when the record alone does not cover it: at most {@link MERGE_LIMIT} of them, deleted as they
+ * are folded into the record. Deltas never lower `available` or held certificates, so the record
+ * alone is a lower bound of what can be spent and a debit checked against it can never overdraw;
+ * the merge's range read makes that debit conflict (PHANTOM_READ_CONFLICT) with a credit landing
+ * at the same time, which its client retries. Deposit and IssueCertificates stay on the record
+ * (merged first), so the lifetime caps count every unit exactly. Queries (GetAccount,
+ * Audit:Totals) add every delta.
  *
  * Fabric has no read-your-writes, so a transaction that moves credits of the same account twice
  * (a participant on both sides of a clearing, several offers of one owner closing in one batch)
- * must keep the new balance in memory: every movement goes through an {@link AccountBook}, which
- * reads each account at most once and writes each changed account exactly once in
+ * keeps the account in memory: every movement goes through an {@link AccountBook}, which reads
+ * each account at most once and writes each changed account (or its one delta) once in
  * {@link AccountBook.flush}. Every method moves an amount from one place to another (or mints,
  * burns, issues or retires explicitly), so the book itself cannot create or destroy a unit.
  */
 import type { Context } from 'fabric-contract-api';
 import { IllegalStateError, InsufficientFundsError, LimitExceededError } from './errors';
+import { results } from './iterate';
+import { fromBytes, toBytes } from './json';
 import { RecordType } from './keys';
 import { MAX_ACCOUNT_TOTAL, add } from './money';
+import { scanPages } from './pagination';
 import { readRecord, writeRecord } from './state';
 
 /**
@@ -55,9 +73,54 @@ export function emptyAccount(id: string, now: string): Account {
   };
 }
 
-/** Reads an account; a participant without one has a zero account. */
-export async function readAccount(ctx: Context, id: string, now: string): Promise<Account> {
+/** The object type of the deltas' composite keys `(AccountDelta, accountId, txId, n)`. */
+export const ACCOUNT_DELTA = 'AccountDelta';
+
+/**
+ * The most deltas one debit merges: bounds the work and the range read of a transaction. A debit
+ * that the record plus this many deltas cannot cover fails with ESTP_INSUFFICIENT_FUNDS saying
+ * that more remain; each attempt merges more, so repeating it converges.
+ */
+export const MERGE_LIMIT = 200;
+
+/**
+ * The fields a delta may change: increases of what can be spent, decreases of escrow. Lifetime
+ * totals (minted, issued, …) change on the record only, so their caps stay exact.
+ */
+const DELTA_FIELDS = ['available', 'escrowed', 'certificatesHeldWh', 'certificatesEscrowedWh'] as const;
+type DeltaField = (typeof DELTA_FIELDS)[number];
+
+/** A delta record: the account and its nonzero changes (escrow fields negative, others positive). */
+export type AccountDelta = { accountId: string } & Partial<Record<DeltaField, number>>;
+
+/** Adds a delta's changes to `account` (in place), refusing a negative escrow (a bug). */
+function applyDelta(account: Account, delta: Partial<Record<DeltaField, number>>): void {
+  for (const field of DELTA_FIELDS) {
+    const change = delta[field];
+    if (change === undefined || change === 0) continue;
+    account[field] = checked(add(account[field], change, field), field, account.id);
+  }
+}
+
+function deltaAttributes(id: string): string[] {
+  return [id];
+}
+
+/** Reads an account record without its deltas; a participant without one has a zero record. */
+async function readAccountRecord(ctx: Context, id: string, now: string): Promise<Account> {
   return (await readRecord<Account>(ctx, RecordType.Account, id)) ?? emptyAccount(id, now);
+}
+
+/**
+ * A participant's account as it stands: its record plus every unmerged delta (a zero account for
+ * a participant with none). Reads pages, so it is for queries (evaluate) only.
+ */
+export async function readAccount(ctx: Context, id: string, now: string): Promise<Account> {
+  const account = await readAccountRecord(ctx, id, now);
+  for await (const entry of scanPages(ctx, ACCOUNT_DELTA, deltaAttributes(id))) {
+    applyDelta(account, fromBytes<AccountDelta>(entry.value));
+  }
+  return account;
 }
 
 type LifetimeTotal = 'minted' | 'burned' | 'certificatesIssuedWh' | 'certificatesRetiredWh';
@@ -87,31 +150,113 @@ function checked(value: number, field: string, id: string): number {
   return value;
 }
 
+/** Per transaction, how many delta keys its books wrote (two books of one transaction never collide). */
+const deltasWritten = new WeakMap<object, number>();
+
 export class AccountBook {
+  /** Records loaded for a debit (with the deltas merged into them). */
   private readonly accounts = new Map<string, Account>();
   private readonly changed = new Set<string>();
+  /** Delta keys merged into a loaded record, deleted at flush (in insertion order). */
+  private readonly merged = new Set<string>();
+  /** Credits to accounts this transaction does not debit: written as one delta each. */
+  private readonly credits = new Map<string, Partial<Record<DeltaField, number>>>();
 
   constructor(
     private readonly ctx: Context,
     private readonly now: string,
   ) {}
 
-  /** The account as this transaction currently sees it (loaded on first use). */
-  async get(id: string): Promise<Account> {
+  /**
+   * The account record as this transaction uses it for a debit (loaded on first use, with this
+   * transaction's earlier credits to it).
+   */
+  private async load(id: string): Promise<Account> {
     let account = this.accounts.get(id);
     if (!account) {
-      account = await readAccount(this.ctx, id, this.now);
+      account = await readAccountRecord(this.ctx, id, this.now);
+      const pending = this.credits.get(id);
+      if (pending) {
+        applyDelta(account, pending);
+        this.credits.delete(id);
+        this.changed.add(id);
+      }
       this.accounts.set(id, account);
     }
     return account;
   }
 
+  /**
+   * Folds up to {@link MERGE_LIMIT} unmerged deltas into the loaded record (all of them, not just
+   * enough: a merge conflicts with a concurrent payment anyway, so it takes what it can). Returns
+   * whether deltas remain unmerged.
+   */
+  private async merge(account: Account): Promise<boolean> {
+    const deltas = this.ctx.stub.getStateByPartialCompositeKey(ACCOUNT_DELTA, deltaAttributes(account.id));
+    let count = 0;
+    for await (const { key, value } of results(deltas)) {
+      // No read-your-writes: a second merge in this transaction sees the deltas it merged already.
+      if (this.merged.has(key)) continue;
+      if (count === MERGE_LIMIT) return true;
+      applyDelta(account, fromBytes<AccountDelta>(value));
+      this.merged.add(key);
+      this.changed.add(account.id);
+      count += 1;
+    }
+    return false;
+  }
+
+  /** The account loaded with its deltas merged (up to {@link MERGE_LIMIT}), for an exact result. */
+  private async loadMerged(id: string): Promise<Account> {
+    const account = await this.load(id);
+    await this.merge(account);
+    return account;
+  }
+
+  /**
+   * Debits `amount` of `field` from `id`, merging deltas when the record alone does not cover it.
+   * @throws {InsufficientFundsError} with `message(have)` when even the merged account does not.
+   */
+  private async debit(
+    id: string,
+    field: 'available' | 'certificatesHeldWh',
+    amount: number,
+    message: (have: number, more: boolean) => string,
+    apply: (account: Account) => void,
+  ): Promise<Account> {
+    const account = await this.load(id);
+    let more = false;
+    if (account[field] < amount) more = await this.merge(account);
+    if (account[field] < amount) throw new InsufficientFundsError(message(account[field], more));
+    return this.change(id, apply);
+  }
+
   private async change(id: string, apply: (account: Account) => void): Promise<Account> {
-    const account = await this.get(id);
+    const account = await this.load(id);
     apply(account);
     account.updatedAt = this.now;
     this.changed.add(id);
     return account;
+  }
+
+  /**
+   * Credits `id`: applied to its record when this transaction debits it too, else added to the
+   * delta this transaction writes for it (nothing of the account is read).
+   */
+  private credit(id: string, changes: Partial<Record<DeltaField, number>>): void {
+    const account = this.accounts.get(id);
+    if (account) {
+      applyDelta(account, changes);
+      account.updatedAt = this.now;
+      this.changed.add(id);
+      return;
+    }
+    const pending = this.credits.get(id) ?? {};
+    for (const field of DELTA_FIELDS) {
+      const change = changes[field];
+      if (change !== undefined) pending[field] = add(pending[field] ?? 0, change, field);
+    }
+    this.credits.set(id, pending);
   }
 
   /**
@@ -120,35 +265,31 @@ export class AccountBook {
    */
   async lock(id: string, amount: number, purpose: string): Promise<void> {
     if (amount === 0) return;
-    await this.change(id, (account) => {
-      if (account.available < amount) {
-        throw new InsufficientFundsError(
-          `${purpose} needs ${amount} available credits; ${id} has ${account.available}`,
-        );
-      }
-      account.available -= amount;
-      account.escrowed = add(account.escrowed, amount, 'escrowed');
-    });
+    await this.debit(
+      id,
+      'available',
+      amount,
+      (have, more) => `${purpose} needs ${amount} available credits; ${id} has ${have}${pendingNote(more)}`,
+      (account) => {
+        account.available -= amount;
+        account.escrowed = add(account.escrowed, amount, 'escrowed');
+      },
+    );
   }
 
   /** escrowed → available (a refund or release to the owner). */
-  async release(id: string, amount: number): Promise<void> {
-    if (amount === 0) return;
-    await this.change(id, (account) => {
-      account.escrowed = checked(account.escrowed - amount, 'escrowed', id);
-      account.available = add(account.available, amount, 'available');
-    });
+  release(id: string, amount: number): Promise<void> {
+    if (amount === 0) return Promise.resolve();
+    this.credit(id, { escrowed: -amount, available: amount });
+    return Promise.resolve();
   }
 
   /** from.escrowed → to.available (a payment or penalty out of an escrow). */
-  async payFromEscrow(from: string, to: string, amount: number): Promise<void> {
-    if (amount === 0) return;
-    await this.change(from, (account) => {
-      account.escrowed = checked(account.escrowed - amount, 'escrowed', from);
-    });
-    await this.change(to, (account) => {
-      account.available = add(account.available, amount, 'available');
-    });
+  payFromEscrow(from: string, to: string, amount: number): Promise<void> {
+    if (amount === 0) return Promise.resolve();
+    this.credit(from, { escrowed: -amount });
+    this.credit(to, { available: amount });
+    return Promise.resolve();
   }
 
   /**
@@ -157,24 +298,25 @@ export class AccountBook {
    */
   async transfer(from: string, to: string, amount: number, purpose: string): Promise<void> {
     if (amount === 0) return;
-    await this.change(from, (account) => {
-      if (account.available < amount) {
-        throw new InsufficientFundsError(
-          `${purpose} needs ${amount} available credits; ${from} has ${account.available}`,
-        );
-      }
-      account.available -= amount;
-    });
-    await this.change(to, (account) => {
-      account.available = add(account.available, amount, 'available');
-    });
+    await this.debit(
+      from,
+      'available',
+      amount,
+      (have, more) => `${purpose} needs ${amount} available credits; ${from} has ${have}${pendingNote(more)}`,
+      (account) => {
+        account.available -= amount;
+      },
+    );
+    this.credit(to, { available: amount });
   }
 
   /**
-   * Deposit: new credits (the treasurer received off-chain money).
+   * Deposit: new credits (the treasurer received off-chain money). On the record, with the deltas
+   * merged: the lifetime cap counts every deposit exactly, and the result is the whole account.
    * @throws {LimitExceededError} the account's lifetime minted would pass the cap.
    */
   async mint(id: string, amount: number): Promise<Account> {
+    await this.loadMerged(id);
     return this.change(id, (account) => {
       account.minted = capped(account, 'minted', amount);
       account.available = add(account.available, amount, 'available');
@@ -187,15 +329,16 @@ export class AccountBook {
    * @throws {LimitExceededError} the account's lifetime burned would pass the cap.
    */
   async burn(id: string, amount: number): Promise<Account> {
-    return this.change(id, (account) => {
-      if (account.available < amount) {
-        throw new InsufficientFundsError(
-          `withdrawal of ${amount} exceeds ${id}'s available ${account.available}`,
-        );
-      }
-      account.burned = capped(account, 'burned', amount);
-      account.available -= amount;
-    });
+    return this.debit(
+      id,
+      'available',
+      amount,
+      (have, more) => `withdrawal of ${amount} exceeds ${id}'s available ${have}${pendingNote(more)}`,
+      (account) => {
+        account.burned = capped(account, 'burned', amount);
+        account.available -= amount;
+      },
+    );
   }
 
   /**
@@ -204,47 +347,36 @@ export class AccountBook {
    */
   async lockCertificates(id: string, quantityWh: number, purpose: string): Promise<void> {
     if (quantityWh === 0) return;
-    await this.change(id, (account) => {
-      if (account.certificatesHeldWh < quantityWh) {
-        throw new InsufficientFundsError(
-          `${purpose} needs ${quantityWh} Wh of certificates; ${id} holds ${account.certificatesHeldWh}`,
+    await this.debit(
+      id,
+      'certificatesHeldWh',
+      quantityWh,
+      (have, more) =>
+        `${purpose} needs ${quantityWh} Wh of certificates; ${id} holds ${have}${pendingNote(more)}`,
+      (account) => {
+        account.certificatesHeldWh -= quantityWh;
+        account.certificatesEscrowedWh = add(
+          account.certificatesEscrowedWh,
+          quantityWh,
+          'certificatesEscrowedWh',
         );
-      }
-      account.certificatesHeldWh -= quantityWh;
-      account.certificatesEscrowedWh = add(
-        account.certificatesEscrowedWh,
-        quantityWh,
-        'certificatesEscrowedWh',
-      );
-    });
+      },
+    );
   }
 
   /** escrowed → held certificates of the same holder. */
-  async releaseCertificates(id: string, quantityWh: number): Promise<void> {
-    if (quantityWh === 0) return;
-    await this.change(id, (account) => {
-      account.certificatesEscrowedWh = checked(
-        account.certificatesEscrowedWh - quantityWh,
-        'certificatesEscrowedWh',
-        id,
-      );
-      account.certificatesHeldWh = add(account.certificatesHeldWh, quantityWh, 'certificatesHeldWh');
-    });
+  releaseCertificates(id: string, quantityWh: number): Promise<void> {
+    if (quantityWh === 0) return Promise.resolve();
+    this.credit(id, { certificatesEscrowedWh: -quantityWh, certificatesHeldWh: quantityWh });
+    return Promise.resolve();
   }
 
   /** from's escrowed → to's held certificates (delivery of a certificate trade). */
-  async deliverCertificatesFromEscrow(from: string, to: string, quantityWh: number): Promise<void> {
-    if (quantityWh === 0) return;
-    await this.change(from, (account) => {
-      account.certificatesEscrowedWh = checked(
-        account.certificatesEscrowedWh - quantityWh,
-        'certificatesEscrowedWh',
-        from,
-      );
-    });
-    await this.change(to, (account) => {
-      account.certificatesHeldWh = add(account.certificatesHeldWh, quantityWh, 'certificatesHeldWh');
-    });
+  deliverCertificatesFromEscrow(from: string, to: string, quantityWh: number): Promise<void> {
+    if (quantityWh === 0) return Promise.resolve();
+    this.credit(from, { certificatesEscrowedWh: -quantityWh });
+    this.credit(to, { certificatesHeldWh: quantityWh });
+    return Promise.resolve();
   }
 
   /**
@@ -253,24 +385,26 @@ export class AccountBook {
    */
   async deliverCertificates(from: string, to: string, quantityWh: number, purpose: string): Promise<void> {
     if (quantityWh === 0) return;
-    await this.change(from, (account) => {
-      if (account.certificatesHeldWh < quantityWh) {
-        throw new InsufficientFundsError(
-          `${purpose} needs ${quantityWh} Wh of certificates; ${from} holds ${account.certificatesHeldWh}`,
-        );
-      }
-      account.certificatesHeldWh -= quantityWh;
-    });
-    await this.change(to, (account) => {
-      account.certificatesHeldWh = add(account.certificatesHeldWh, quantityWh, 'certificatesHeldWh');
-    });
+    await this.debit(
+      from,
+      'certificatesHeldWh',
+      quantityWh,
+      (have, more) =>
+        `${purpose} needs ${quantityWh} Wh of certificates; ${from} holds ${have}${pendingNote(more)}`,
+      (account) => {
+        account.certificatesHeldWh -= quantityWh;
+      },
+    );
+    this.credit(to, { certificatesHeldWh: quantityWh });
   }
 
   /**
-   * New certificates for a verified project (IssueCertificates).
+   * New certificates for a verified project (IssueCertificates), on the record with the deltas
+   * merged (see {@link mint}).
    * @throws {LimitExceededError} the account's lifetime issued certificates would pass the cap.
    */
   async issueCertificates(id: string, quantityWh: number): Promise<Account> {
+    await this.loadMerged(id);
     return this.change(id, (account) => {
       account.certificatesIssuedWh = capped(account, 'certificatesIssuedWh', quantityWh);
       account.certificatesHeldWh = add(account.certificatesHeldWh, quantityWh, 'certificatesHeldWh');
@@ -283,27 +417,49 @@ export class AccountBook {
    * @throws {LimitExceededError} the account's lifetime retired certificates would pass the cap.
    */
   async retireCertificates(id: string, quantityWh: number): Promise<Account> {
-    return this.change(id, (account) => {
-      if (account.certificatesHeldWh < quantityWh) {
-        throw new InsufficientFundsError(
-          `retiring ${quantityWh} Wh needs as many held certificates; ${id} holds ${account.certificatesHeldWh}`,
-        );
-      }
-      account.certificatesRetiredWh = capped(account, 'certificatesRetiredWh', quantityWh);
-      account.certificatesHeldWh -= quantityWh;
-    });
+    return this.debit(
+      id,
+      'certificatesHeldWh',
+      quantityWh,
+      (have, more) =>
+        `retiring ${quantityWh} Wh needs as many held certificates; ${id} holds ${have}${pendingNote(more)}`,
+      (account) => {
+        account.certificatesRetiredWh = capped(account, 'certificatesRetiredWh', quantityWh);
+        account.certificatesHeldWh -= quantityWh;
+      },
+    );
   }
 
-  /** The IDs of the accounts changed so far, sorted. */
+  /** The IDs of the accounts changed so far (records and deltas), sorted. */
   changedIds(): string[] {
-    return [...this.changed].sort();
+    return [...new Set([...this.changed, ...this.credits.keys()])].sort();
   }
 
-  /** Writes every changed account once. */
+  /** Writes every changed record once, one delta per credited account, and deletes merged deltas. */
   async flush(): Promise<void> {
-    for (const id of this.changedIds()) {
+    for (const key of this.merged) await this.ctx.stub.deleteState(key);
+    this.merged.clear();
+    for (const id of [...this.changed].sort()) {
       const account = this.accounts.get(id);
       if (account) await writeRecord(this.ctx, RecordType.Account, id, account);
     }
+    this.changed.clear();
+    let written = deltasWritten.get(this.ctx.stub) ?? 0;
+    for (const [id, changes] of [...this.credits].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const delta: AccountDelta = { accountId: id };
+      for (const field of DELTA_FIELDS) if (changes[field]) delta[field] = changes[field];
+      const key = this.ctx.stub.createCompositeKey(ACCOUNT_DELTA, [
+        ...deltaAttributes(id),
+        this.ctx.stub.getTxID(),
+        String(written++),
+      ]);
+      await this.ctx.stub.putState(key, toBytes(delta));
+    }
+    deltasWritten.set(this.ctx.stub, written);
+    this.credits.clear();
   }
+}
+
+function pendingNote(more: boolean): string {
+  return more ? ` (after merging ${MERGE_LIMIT} credits; more remain: repeat to merge them)` : '';
 }

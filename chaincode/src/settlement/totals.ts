@@ -5,7 +5,8 @@
  * - certificates: issued − retired = Σ held + Σ escrowed.
  *
  * Minted/burned and issued/retired are kept per account (so Deposit and IssueCertificates write no
- * global key); their sums are the ledger's totals. The accounts are read page by page (exact for any
+ * global key); their sums are the ledger's totals. An account is its record plus its unmerged
+ * deltas (lib/accounts.ts), so both are summed. The accounts are read page by page (exact for any
  * number of accounts, beyond the peer's totalQueryLimit too) and summed with BigInt, so no size of
  * ledger can make the totals fail or round: a figure is a JSON number while it is a safe integer
  * and its exact decimal string beyond (docs/trust.md, "Money rules and caps"). Read-only queries
@@ -16,7 +17,7 @@ import { fromBytes } from '../lib/json';
 import { RecordType } from '../lib/keys';
 import { type ExactAmount, exactAmount } from '../lib/money';
 import { scanPages } from '../lib/pagination';
-import type { Account } from '../lib/accounts';
+import { ACCOUNT_DELTA, type Account, type AccountDelta } from '../lib/accounts';
 
 export type MoneyTotals = {
   minted: ExactAmount;
@@ -52,10 +53,18 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
   let retired = 0n;
   let held = 0n;
   let certificatesEscrowed = 0n;
-  let accounts = 0;
+  const accounts = new Set<string>();
+  for await (const entry of scanPages(ctx, ACCOUNT_DELTA, [])) {
+    const delta = fromBytes<AccountDelta>(entry.value);
+    accounts.add(delta.accountId);
+    available += BigInt(delta.available ?? 0);
+    escrowed += BigInt(delta.escrowed ?? 0);
+    held += BigInt(delta.certificatesHeldWh ?? 0);
+    certificatesEscrowed += BigInt(delta.certificatesEscrowedWh ?? 0);
+  }
   for await (const entry of scanPages(ctx, RecordType.Account, [])) {
     const account = fromBytes<Account>(entry.value);
-    accounts += 1;
+    accounts.add(account.id);
     minted += BigInt(account.minted);
     burned += BigInt(account.burned);
     available += BigInt(account.available);
@@ -66,7 +75,7 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
     certificatesEscrowed += BigInt(account.certificatesEscrowedWh);
   }
   return {
-    accounts,
+    accounts: accounts.size,
     money: {
       minted: exactAmount(minted),
       burned: exactAmount(burned),

@@ -237,11 +237,16 @@ export async function openElectricityMarket(
   return times;
 }
 
-/** {@link openElectricityMarket} as `client` (an ESTP admin), with the committed transaction. */
+/**
+ * {@link openElectricityMarket} as `client` (an ESTP admin), with the committed transaction. With
+ * `settleable`, the market also takes the timeline's report deadline and dispute window (seconds
+ * instead of the chaincode's default day), so its trades can be settled within the run.
+ */
 export async function openElectricityMarketAs(
   client: EstpClient,
   marketId: string,
   offersMs: number,
+  { settleable = false }: { settleable?: boolean } = {},
 ): Promise<{ times: Timeline; committed: SubmitResult }> {
   const times = timeline({ offersMs });
   const committed = await client.submitText('Market', 'OpenMarket', {
@@ -251,6 +256,7 @@ export async function openElectricityMarketAs(
     deliveryStart: times.deliveryStart,
     deliveryEnd: times.deliveryEnd,
     gateClosure: times.gateClosure,
+    ...(settleable ? { reportDeadline: times.reportDeadline, disputeWindowMs: times.disputeWindowMs } : {}),
   });
   return { times, committed };
 }

@@ -1,0 +1,635 @@
+/**
+ * `npm run bench:ledger [-- options]`: ESTP against a baseline chaincode on the real network
+ * (docs/performance.md). Deploys the baseline (test/bench/baseline: CreateAsset, ReadAsset,
+ * UpdateAsset; network/scripts/baseline.sh) beside estp, then runs, per operation and
+ * concurrency, a block of the baseline and a block of ESTP, interleaved, and reports goodput
+ * (VALID commits/s), p50/p95 submit→commit, failures by reason, CPU ms per VALID transaction by
+ * process kind and the ratio to the baseline. Then clears markets of the `--clear` sizes.
+ *
+ * Options: `--json` (one JSON object on stdout instead of the table), `--duration <s>` per block
+ * (default 10), `--concurrency 8,32,128`, `--only PostOffer,Deposit,…`, `--rounds <n>` (baseline
+ * and ESTP blocks alternate n times; default 1), `--clear 1000,10000` (default 1000; `0` skips).
+ * Progress goes to stderr; every result also lands in bench-results/ledger-<time>.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureIdentity } from '../../application/src/gateway/provision';
+import { resolveSettings } from '../../application/src/gateway/settings';
+import {
+  type Actor,
+  Clients,
+  ensureActive,
+  mapLimit,
+  newRunTag,
+  openElectricityMarketAs,
+  type Timeline,
+  TREASURER,
+  MARKET_OPERATOR,
+  waitUntil,
+} from '../integration/support/estp';
+import globalSetup from '../integration/support/global-setup';
+import { loadTraderProfile } from '../integration/support/identities';
+import {
+  type BlockResult,
+  type Call,
+  closeGateways,
+  evaluate,
+  Exhausted,
+  Failure,
+  type LaneContracts,
+  openContracts,
+  runBlock,
+  submit,
+} from './load';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Options {
+  json: boolean;
+  duration: number;
+  concurrency: number[];
+  only: string[] | undefined;
+  rounds: number;
+  clear: number[];
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = {
+    json: false,
+    duration: 10,
+    concurrency: [8, 32, 128],
+    only: undefined,
+    rounds: 1,
+    clear: [1000],
+  };
+  const list = (text: string | undefined): string[] => (text ?? '').split(',').filter(Boolean);
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--json':
+        options.json = true;
+        break;
+      case '--duration':
+        options.duration = Number(value());
+        break;
+      case '--concurrency':
+        options.concurrency = list(value()).map(Number);
+        break;
+      case '--only':
+        options.only = list(value());
+        break;
+      case '--rounds':
+        options.rounds = Number(value());
+        break;
+      case '--clear':
+        options.clear = list(value())
+          .map(Number)
+          .filter((size) => size > 0);
+        break;
+      default:
+        throw new Error(`unknown option ${flag} (see test/bench/ledger.bench.ts)`);
+    }
+  }
+  if (!(options.duration > 0) || options.concurrency.some((n) => !(n > 0)) || !(options.rounds > 0)) {
+    throw new Error('--duration, --concurrency and --rounds take positive numbers');
+  }
+  return options;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** The bench's own traders, 128 so that 128 lanes never share an account. */
+const TRADERS: readonly Actor[] = Array.from({ length: 128 }, (_, index) => ({
+  org: ['community', 'enterprise', 'utility'][index % 3]!,
+  user: `bench-${String(index + 1).padStart(3, '0')}`,
+}));
+const FUNDS = 10_000_000;
+
+const RUN = newRunTag();
+const clients = new Clients();
+
+/** One row of the report: an ESTP operation at one concurrency, beside its baseline. */
+interface OperationResult extends BlockResult {
+  name: string;
+  baseline?: BlockResult & { name: string };
+  ratio?: number;
+  note?: string;
+}
+
+interface Operation {
+  readonly name: string;
+  readonly concurrencies: (options: Options) => number[];
+  readonly baseline?: { readonly name: string; readonly call: Call };
+  readonly call: Call;
+  /** Runs before the blocks (e.g. posts the popular offer). */
+  readonly prepare?: () => Promise<void>;
+  readonly note?: string;
+}
+
+async function onboard(): Promise<{ ids: string[] }> {
+  // The integration setup reports on stdout, which is the report's (--json): send it to stderr.
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr);
+  try {
+    await globalSetup();
+  } finally {
+    process.stdout.write = write;
+  }
+  (https.globalAgent as https.Agent & { keepAlive: boolean }).keepAlive = false;
+  const started = performance.now();
+  await mapLimit(TRADERS, 2, (actor) =>
+    ensureIdentity(resolveSettings({ org: actor.org }), { user: actor.user, roles: ['member'] }),
+  );
+  const records = await mapLimit(TRADERS, 16, (actor) =>
+    ensureActive(clients, actor, loadTraderProfile(actor)),
+  );
+  const treasurer = await clients.of(TREASURER);
+  await mapLimit(records, 32, (record) =>
+    treasurer.submit('Settlement', 'Deposit', {
+      accountId: record.id,
+      amount: FUNDS,
+      reference: `${RUN}-funds`,
+    }),
+  );
+  await clients.sync();
+  log(
+    `  ${TRADERS.length} traders ACTIVE and funded in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return { ids: records.map((record) => record.id) };
+}
+
+function deployBaseline(): void {
+  execFileSync('bash', [path.join(ROOT, 'network/scripts/baseline.sh'), 'up'], {
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
+}
+
+/** A ZONE-A market taking offers for `offersMs`, then 1 s of delivery, 5 s for reports, 1 s of disputes. */
+async function openMarket(marketId: string, offersMs: number): Promise<Timeline> {
+  const operator = await clients.of(MARKET_OPERATOR);
+  const { times } = await openElectricityMarketAs(operator, marketId, offersMs, { settleable: true });
+  await clients.sync();
+  return times;
+}
+
+const json = (value: object): string => JSON.stringify(value);
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+/** Posts `count` offers of the market from the traders, 32 in flight; about half the volume crosses. */
+async function postBook(lanes: readonly LaneContracts[], marketId: string, count: number): Promise<number> {
+  const started = performance.now();
+  let done = 0;
+  await mapLimit(
+    Array.from({ length: count }, (_, n) => n),
+    Math.min(lanes.length, 64),
+    async (n) => {
+      const buy = n % 2 === 0;
+      const lane = lanes[n % lanes.length]!;
+      await submit(lane.estp('Market'), 'PostOffer', [
+        json({
+          offerId: `${marketId}-o${n}`,
+          marketId,
+          side: buy ? 'BUY' : 'SELL',
+          quantityWh: 1_000,
+          price: buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71),
+        }),
+      ]).catch(async () =>
+        // One retry: a conflict with the trader's own other lane is not what is measured here.
+        submit(lane.estp('Market'), 'PostOffer', [
+          json({
+            offerId: `${marketId}-r${n}`,
+            marketId,
+            side: buy ? 'BUY' : 'SELL',
+            quantityWh: 1_000,
+            price: 100,
+          }),
+        ]),
+      );
+      done += 1;
+      if (done % 1000 === 0) log(`    posted ${done} of ${count}`);
+    },
+  );
+  return (performance.now() - started) / 1000;
+}
+
+interface ClearingResult {
+  name: 'ClearMarket';
+  offers: number;
+  postingSeconds: number;
+  postingGoodput: number;
+  transactions: number;
+  totalSeconds: number;
+  slowestMs: number;
+  p50Ms: number;
+  trades: number;
+}
+
+/** Clears `marketId` to the end, one ClearMarket after the other; per-transaction latencies. */
+async function clearToEnd(marketId: string): Promise<{ ms: number[]; trades: number; seconds: number }> {
+  const clearer = await clients.of({ org: 'utility', user: TRADERS[2]!.user });
+  const ms: number[] = [];
+  const started = performance.now();
+  for (;;) {
+    const callStarted = performance.now();
+    const result = await clearer.submit('Market', 'ClearMarket', { marketId });
+    ms.push(performance.now() - callStarted);
+    log(`    batch ${result.batch.number}: ${result.batch.trades} trades, ${Math.round(ms.at(-1)!)} ms`);
+    if (result.batch.done) {
+      return { ms, trades: result.clearing.trades, seconds: (performance.now() - started) / 1000 };
+    }
+  }
+}
+
+async function clearing(lanes: readonly LaneContracts[], offers: number): Promise<ClearingResult> {
+  log(`ClearMarket of ${offers} offers`);
+  const marketId = `${RUN}-C${offers}`;
+  // Gate closure after the posting: ~40 offers/s under load, with a margin.
+  const { gateClosure } = await openMarket(marketId, Math.ceil(offers / 25) * 1000 + 20_000);
+  const postingSeconds = await postBook(lanes, marketId, offers);
+  log(
+    `    posted in ${postingSeconds.toFixed(1)} s; gate closure in ${((gateClosure - Date.now()) / 1000).toFixed(0)} s`,
+  );
+  await waitUntil(gateClosure);
+  const { ms, trades, seconds } = await clearToEnd(marketId);
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    name: 'ClearMarket',
+    offers,
+    postingSeconds: Math.round(postingSeconds * 10) / 10,
+    postingGoodput: Math.round((offers / postingSeconds) * 10) / 10,
+    transactions: ms.length,
+    totalSeconds: Math.round(seconds * 10) / 10,
+    slowestMs: Math.round(sorted.at(-1) ?? 0),
+    p50Ms: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
+    trades,
+  };
+}
+
+/** The blocks' operations; their IDs carry the run tag, so runs on one ledger never collide. */
+function operations(
+  lanes: readonly LaneContracts[],
+  traderIds: readonly string[],
+  writeMarket: string,
+): Operation[] {
+  const posted: string[] = [];
+  const assets: string[] = [];
+  const hotAsset = HOT_ASSET;
+  const hotAccount = traderIds[0]!;
+  const popularMarket = `${RUN}-POP`;
+  let popularOffer = '';
+  const createAsset: Call = async ({ baseline }, lane, n) => {
+    const id = `${RUN}-a${n}`;
+    await submit(baseline, 'CreateAsset', [id, 'blue', '5', `owner${lane}`, '300']);
+    assets.push(id);
+  };
+  const readAsset: Call = async ({ baseline }, _lane, n) => {
+    await evaluate(baseline, 'ReadAsset', [assets[n % assets.length]!]);
+  };
+  const updateHotAsset: Call = async ({ baseline }, lane, n) => {
+    await submit(baseline, 'UpdateAsset', [hotAsset, 'red', String(n % 100), `owner${lane}`, '300']);
+  };
+  return [
+    {
+      name: 'PostOffer',
+      concurrencies: (options) => options.concurrency,
+      baseline: { name: 'CreateAsset', call: createAsset },
+      call: async (contracts, _lane, n) => {
+        const buy = n % 2 === 0;
+        const result = await submit(contracts.estp('Market'), 'PostOffer', [
+          json({
+            offerId: `${RUN}-w${n}`,
+            marketId: writeMarket,
+            side: buy ? 'BUY' : 'SELL',
+            quantityWh: 1_000,
+            price: buy ? 80 + (n % 40) : 130 + (n % 20),
+          }),
+        ]);
+        posted.push((JSON.parse(text(result)) as { id: string }).id);
+      },
+    },
+    {
+      name: 'GetOffer',
+      concurrencies: () => [32],
+      baseline: { name: 'ReadAsset', call: readAsset },
+      call: async (contracts, _lane, n) => {
+        await evaluate(contracts.estp('Market'), 'GetOffer', [json({ id: posted[n % posted.length]! })]);
+      },
+    },
+    {
+      name: 'GetAccount',
+      concurrencies: () => [32],
+      baseline: { name: 'ReadAsset', call: readAsset },
+      call: async (contracts, _lane, n) => {
+        await evaluate(contracts.estp('Settlement'), 'GetAccount', [
+          json({ participantId: traderIds[n % traderIds.length]! }),
+        ]);
+      },
+    },
+    {
+      name: 'Deposit',
+      note: 'to one account',
+      concurrencies: () => [32],
+      baseline: { name: 'UpdateAsset', call: updateHotAsset },
+      call: async (_contracts, _lane, n) => {
+        await submit(treasurerLane!.estp('Settlement'), 'Deposit', [
+          json({ accountId: hotAccount, amount: 1, reference: `${RUN}-hot${n}` }),
+        ]);
+      },
+    },
+    {
+      name: 'AcceptOffer',
+      note: 'one popular offer',
+      concurrencies: () => [32],
+      baseline: { name: 'UpdateAsset', call: updateHotAsset },
+      prepare: async () => {
+        await openMarket(popularMarket, 60 * 60_000);
+        const seller = await clients.of(TRADERS[0]!);
+        const offer = await seller.submit('Market', 'PostOffer', {
+          offerId: `${RUN}-popular`,
+          marketId: popularMarket,
+          side: 'SELL',
+          quantityWh: 100_000_000,
+          price: 50,
+        });
+        popularOffer = offer.id;
+        await clients.sync();
+      },
+      // Every trader but the seller (trader 0) buys.
+      call: async (_contracts, lane, n) => {
+        const buyer = lanes[1 + (lane % (lanes.length - 1))]!;
+        await submit(buyer.estp('Market'), 'AcceptOffer', [
+          json({ id: popularOffer, quantityWh: 1_000, acceptId: `${RUN}-f${n}` }),
+        ]);
+      },
+    },
+    {
+      name: 'Settle',
+      note: "one seller's trades",
+      concurrencies: () => [32],
+      baseline: { name: 'UpdateAsset', call: updateHotAsset },
+      prepare: async () => {
+        unsettled.push(...(await sellerTrades(lanes, `${RUN}-S`, SETTLE_TRADES)));
+      },
+      call: async (_contracts, _lane, _n) => {
+        const tradeId = unsettled.shift();
+        if (tradeId === undefined) throw new Exhausted('every trade is settled');
+        try {
+          await submit(treasurerLane!.estp('Settlement'), 'Settle', [json({ tradeId })]);
+        } catch (error) {
+          if (error instanceof Failure && !error.reason.startsWith('ENDORSEMENT')) unsettled.push(tradeId);
+          throw error;
+        }
+      },
+    },
+  ];
+}
+
+/** Trades enough for the Settle blocks: SETTLE_TRADES bids against one seller's ask. */
+const SETTLE_TRADES = 800;
+const unsettled: string[] = [];
+
+/**
+ * `count` trades of one seller (trader 0), settleable now: the other traders bid 1 000 Wh each in a
+ * market of their own, the seller asks for all of it, the market clears (one trade per bid) and the
+ * dispute window passes. Returns the trade IDs.
+ */
+async function sellerTrades(
+  lanes: readonly LaneContracts[],
+  marketId: string,
+  count: number,
+): Promise<string[]> {
+  log(`  Settle: ${count} trades of one seller (post, clear, wait for settleAfter)`);
+  const { gateClosure, settleAfter } = await openMarket(marketId, Math.ceil(count / 25) * 1000 + 15_000);
+  const seller = await clients.of(TRADERS[0]!);
+  await seller.submit('Market', 'PostOffer', {
+    offerId: `${marketId}-ask`,
+    marketId,
+    side: 'SELL',
+    quantityWh: count * 1_000,
+    price: 50,
+  });
+  await mapLimit(
+    Array.from({ length: count }, (_, n) => n),
+    64,
+    async (n) => {
+      const lane = lanes[1 + (n % (lanes.length - 1))]!;
+      const bid = (id: string): Promise<Uint8Array> =>
+        submit(lane.estp('Market'), 'PostOffer', [
+          json({ offerId: id, marketId, side: 'BUY', quantityWh: 1_000, price: 100 }),
+        ]);
+      await bid(`${marketId}-b${n}`).catch(() => bid(`${marketId}-b${n}-again`));
+    },
+  );
+  await waitUntil(gateClosure);
+  await clearToEnd(marketId);
+  const treasurer = await clients.of(TREASURER);
+  const ids: string[] = [];
+  for await (const page of treasurer.pages('Settlement', 'ListTrades', { marketId, pageSize: 200 })) {
+    ids.push(...page.records.map((trade) => trade.id));
+  }
+  await waitUntil(settleAfter);
+  await clients.sync();
+  log(`    ${ids.length} trades ready`);
+  return ids;
+}
+
+/** The baseline's one hot key: every hot-account block's baseline updates it. */
+const HOT_ASSET = `${RUN}-hot`;
+
+let treasurerLane: LaneContracts | undefined;
+
+function withRatio(row: OperationResult): OperationResult {
+  if (!row.baseline || row.baseline.goodput === 0) return row;
+  return { ...row, ratio: Math.round((row.goodput / row.baseline.goodput) * 100) / 100 };
+}
+
+/** Averages the rounds of one operation: goodput and latencies averaged, failures summed. */
+function merge(blocks: readonly BlockResult[]): BlockResult {
+  if (blocks.length === 1) return blocks[0]!;
+  const mean = (pick: (block: BlockResult) => number): number =>
+    Math.round((blocks.reduce((sum, block) => sum + pick(block), 0) / blocks.length) * 10) / 10;
+  const failures: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
+  for (const block of blocks) {
+    for (const [reason, count] of Object.entries(block.failures))
+      failures[reason] = (failures[reason] ?? 0) + count;
+    for (const [kind, ms] of Object.entries(block.cpuMsPerTx))
+      cpu[kind] = (cpu[kind] ?? 0) + ms / blocks.length;
+  }
+  return {
+    ...blocks[0]!,
+    seconds: mean((block) => block.seconds),
+    valid: blocks.reduce((sum, block) => sum + block.valid, 0),
+    goodput: mean((block) => block.goodput),
+    p50Ms: mean((block) => block.p50Ms),
+    p95Ms: mean((block) => block.p95Ms),
+    failures,
+    cpuMsPerTx: Object.fromEntries(Object.entries(cpu).map(([kind, ms]) => [kind, Math.round(ms * 10) / 10])),
+    machineBusy: mean((block) => block.machineBusy),
+    loadAverage: mean((block) => block.loadAverage),
+  };
+}
+
+function describe(block: BlockResult): string {
+  const failed = Object.entries(block.failures)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  return `${block.goodput}/s, p50 ${block.p50Ms} ms, p95 ${block.p95Ms} ms${failed ? `; failed: ${failed}` : ''}`;
+}
+
+function table(rows: readonly (readonly (string | number)[])[]): string {
+  return rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+/** `peer / orderer / chaincode` CPU ms per VALID transaction (`service`: the block's chaincode). */
+function cpuText(block: BlockResult | undefined, service: 'chaincode' | 'baseline'): string {
+  if (!block) return '—';
+  const { peer = 0, orderer = 0 } = block.cpuMsPerTx;
+  return `${peer} / ${orderer} / ${block.cpuMsPerTx[service] ?? 0}`;
+}
+
+function summary(rows: readonly OperationResult[], clears: readonly ClearingResult[]): string {
+  const failures = (block: BlockResult | undefined): string =>
+    block
+      ? Object.entries(block.failures)
+          .map(([reason, count]) => `${reason} ${count}`)
+          .join(', ') || '—'
+      : '—';
+  const lines = [
+    table([
+      [
+        'operation',
+        'in flight',
+        'baseline',
+        'goodput /s',
+        'p50 / p95 ms',
+        'failures',
+        'ESTP',
+        'goodput /s',
+        'p50 / p95 ms',
+        'failures',
+        'ratio',
+        'CPU ms/tx peer / orderer / cc (base → ESTP)',
+        'machine busy, load',
+      ],
+      Array(13).fill('---'),
+      ...rows.map((row) => [
+        row.note ? `${row.name} (${row.note})` : row.name,
+        row.concurrency,
+        row.baseline?.name ?? '—',
+        row.baseline?.goodput ?? '—',
+        row.baseline ? `${row.baseline.p50Ms} / ${row.baseline.p95Ms}` : '—',
+        failures(row.baseline),
+        row.name,
+        row.goodput,
+        `${row.p50Ms} / ${row.p95Ms}`,
+        failures(row),
+        row.ratio ?? '—',
+        `${cpuText(row.baseline, 'baseline')} → ${cpuText(row, 'chaincode')}`,
+        `${Math.round(row.machineBusy * 100)} %, ${row.loadAverage}`,
+      ]),
+    ]),
+  ];
+  if (clears.length > 0) {
+    lines.push(
+      '',
+      table([
+        ['ClearMarket', 'posting /s', 'transactions', 'p50 ms', 'slowest ms', 'total s', 'trades'],
+        Array(7).fill('---'),
+        ...clears.map((clear) => [
+          `${clear.offers} offers`,
+          clear.postingGoodput,
+          clear.transactions,
+          clear.p50Ms,
+          clear.slowestMs,
+          clear.totalSeconds,
+          clear.trades,
+        ]),
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  log(
+    `ledger benchmark ${RUN}: blocks of ${options.duration} s, concurrency ${options.concurrency.join('/')}`,
+  );
+  log('baseline chaincode: deploying beside estp');
+  deployBaseline();
+  log('traders: enrolling, registering and funding (once per network)');
+  const { ids } = await onboard();
+  const lanes = TRADERS.map((actor) => openContracts(actor));
+  treasurerLane = openContracts(TREASURER);
+  const writeMarket = `${RUN}-W`;
+  await openMarket(writeMarket, 2 * 60 * 60_000);
+  await submit(lanes[0]!.baseline, 'CreateAsset', [HOT_ASSET, 'red', '1', 'owner', '300']);
+
+  const rows: OperationResult[] = [];
+  const started = new Date().toISOString();
+  for (const operation of operations(lanes, ids, writeMarket)) {
+    if (options.only && !options.only.includes(operation.name)) continue;
+    await operation.prepare?.();
+    for (const concurrency of operation.concurrencies(options)) {
+      const estpBlocks: BlockResult[] = [];
+      const baseBlocks: BlockResult[] = [];
+      for (let round = 0; round < options.rounds; round++) {
+        if (operation.baseline) {
+          const block = await runBlock(lanes, concurrency, options.duration, operation.baseline.call);
+          log(`  ${operation.baseline.name} ×${concurrency}: ${describe(block)}`);
+          baseBlocks.push(block);
+        }
+        const block = await runBlock(lanes, concurrency, options.duration, operation.call);
+        log(`  ${operation.name} ×${concurrency}: ${describe(block)}`);
+        estpBlocks.push(block);
+      }
+      rows.push(
+        withRatio({
+          name: operation.name,
+          ...merge(estpBlocks),
+          ...(operation.note ? { note: operation.note } : {}),
+          ...(operation.baseline
+            ? { baseline: { name: operation.baseline.name, ...merge(baseBlocks) } }
+            : {}),
+        }),
+      );
+    }
+  }
+  const clears: ClearingResult[] = [];
+  if (!options.only || options.only.includes('ClearMarket')) {
+    for (const size of options.clear) clears.push(await clearing(lanes, size));
+  }
+
+  const report = { run: RUN, started, options, operations: rows, clearing: clears };
+  const directory = path.join(ROOT, 'bench-results');
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `ledger-${started.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results: ${path.relative(ROOT, file)}`);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    process.stdout.write(`\n${summary(rows, clears)}\n`);
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    closeGateways();
+    clients.closeAll();
+  });

@@ -1,0 +1,300 @@
+/**
+ * Hot accounts (lib/accounts.ts, docs/trading.md#hot-accounts): a payment into an account that the
+ * transaction does not debit is a delta record, so concurrent settlements of one seller's trades
+ * never conflict, while a debit of that seller (an offer's lock, a withdrawal) that needs the
+ * deltas merges them and conflicts with a payment landing at the same time. Property: any
+ * interleaving — transactions simulated together against one state and committed in any order,
+ * validated like the peer does (MVCC and phantom reads) — keeps conservation, every escrow equal
+ * to what its offers and trades lock, and no balance of a record or an account ever negative.
+ */
+import fc from 'fast-check';
+import { ACCOUNT_DELTA, AccountBook, MERGE_LIMIT } from '../../chaincode/src/lib/accounts';
+import type { Offer } from '../../chaincode/src/market/model';
+import type { Endorsed, TestIdentity, ValidationCode } from '../support/fixture';
+import {
+  HOUR,
+  type TradingWorld,
+  account,
+  checkInvariants,
+  fund,
+  markets,
+  openMarket,
+  post,
+  settlement,
+  trader,
+  trades,
+  tradingWorld,
+} from './market-world';
+
+const RUNS = Number(process.env.ESTP_INVARIANT_RUNS ?? 30);
+const TRADES = 12;
+
+interface HotWorld {
+  world: TradingWorld;
+  seller: TestIdentity;
+  buyers: TestIdentity[];
+  /** A market still taking offers, for the seller's debits. */
+  openMarketId: string;
+}
+
+/**
+ * A participant (`seller` below: the hot account) with TRADES bilateral trades of its one popular
+ * offer, all settleable now. Its offer is a BUY, so that settling a trade as a default (no meter
+ * report) pays it: its escrow comes back and the counterparty's collateral pays its penalty.
+ */
+async function hotWorld(): Promise<HotWorld> {
+  const world = await tradingWorld();
+  const seller = await trader(world, 'CommunityMSP', 'seller', 100_000);
+  const buyers = [
+    await trader(world, 'EnterpriseMSP', 'buyer0', 100_000),
+    await trader(world, 'UtilityMSP', 'buyer1', 100_000),
+    await trader(world, 'CommunityMSP', 'buyer2', 100_000),
+  ];
+  const start = world.ledger.now();
+  await openMarket(world, 'M1');
+  const offer = await post(world, seller, {
+    offerId: 'popular',
+    marketId: 'M1',
+    side: 'BUY',
+    quantityWh: TRADES * 1000,
+    price: 100,
+  });
+  for (let n = 0; n < TRADES; n++) {
+    await world.ledger.submit(markets, 'AcceptOffer', buyers[n % buyers.length]!, {
+      id: offer.id,
+      quantityWh: 1000,
+      acceptId: `fill-${n}`,
+    });
+  }
+  world.ledger.setTime(start + 5 * HOUR + 1000); // after settleAfter (market-world.marketTimes)
+  await openMarket(world, 'M2');
+  return { world, seller, buyers, openMarketId: 'M2' };
+}
+
+type Step =
+  | { kind: 'settle'; pick: number }
+  | { kind: 'sellerPost'; quantityKwh: number }
+  | { kind: 'withdraw'; amount: number }
+  | { kind: 'deposit'; amount: number }
+  | { kind: 'cancel'; pick: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('settle' as const), pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('sellerPost' as const),
+      quantityKwh: fc.integer({ min: 1, max: 40 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('withdraw' as const),
+      amount: fc.integer({ min: 1, max: 120_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('deposit' as const),
+      amount: fc.integer({ min: 1, max: 5_000 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+);
+
+let offers = 0;
+let references = 0;
+
+/** Simulates one step; undefined when the chaincode refuses it (a rule, e.g. funds or status). */
+async function endorse(hot: HotWorld, what: Step): Promise<Endorsed<unknown> | undefined> {
+  const { world, seller } = hot;
+  const attempt = async (): Promise<Endorsed<unknown>> => {
+    switch (what.kind) {
+      case 'settle': {
+        const open = trades(world).filter((trade) => trade.status !== 'SETTLED');
+        const trade = open[what.pick % Math.max(1, open.length)];
+        if (!trade) throw new Error('ESTP_NOT_FOUND: no trade left');
+        return world.ledger.endorse(settlement, 'Settle', world.treasurer, { tradeId: trade.id });
+      }
+      case 'sellerPost':
+        offers += 1;
+        return world.ledger.endorse(markets, 'PostOffer', seller, {
+          offerId: `debit-${offers}`,
+          marketId: hot.openMarketId,
+          side: 'BUY',
+          quantityWh: what.quantityKwh * 1000,
+          price: 2_500,
+        });
+      case 'withdraw':
+      case 'deposit':
+        references += 1;
+        return world.ledger.endorse(
+          settlement,
+          what.kind === 'deposit' ? 'Deposit' : 'Withdraw',
+          world.treasurer,
+          {
+            accountId: seller.participantId,
+            amount: what.amount,
+            reference: `ref-${references}`,
+          },
+        );
+      case 'cancel': {
+        const open = world.ledger
+          .records<Offer>('Offer')
+          .filter(
+            (o) => o.status === 'OPEN' && o.owner === seller.participantId && o.marketId === hot.openMarketId,
+          );
+        const offer = open[what.pick % Math.max(1, open.length)];
+        if (!offer) throw new Error('ESTP_NOT_FOUND: no open offer');
+        return world.ledger.endorse(markets, 'CancelOffer', seller, { id: offer.id });
+      }
+    }
+  };
+  try {
+    return await attempt();
+  } catch (error) {
+    // A refusal is a typed rule violation, never a crash.
+    expect(String(error)).toMatch(/ESTP_[A-Z_]+/);
+    return undefined;
+  }
+}
+
+describe('hot accounts', () => {
+  it("settlements of one seller's trades simulated together all commit: each writes deltas, none reads the seller's account", async () => {
+    const hot = await hotWorld();
+    const { world, seller } = hot;
+    const before = account(world, seller.participantId);
+    const endorsed = await Promise.all(
+      trades(world).map((trade) =>
+        world.ledger.endorse(settlement, 'Settle', world.treasurer, { tradeId: trade.id }),
+      ),
+    );
+    const sellerKey = world.ledger.key('Account', seller.participantId);
+    for (const tx of endorsed) expect(tx.record.reads.has(sellerKey)).toBe(false);
+    expect(endorsed.map((tx) => world.ledger.commitEndorsed(tx))).toEqual(endorsed.map(() => 'VALID'));
+    expect(trades(world).every((trade) => trade.status === 'SETTLED')).toBe(true);
+    // Defaults (no meter report): the escrow comes back, and the counterparties' collateral.
+    const after = account(world, seller.participantId);
+    const { value, collateral } = trades(world)[0]!;
+    expect(after.escrowed).toBe(before.escrowed - TRADES * value);
+    expect(after.available).toBe(before.available + TRADES * (value + collateral));
+    expect(world.ledger.records(ACCOUNT_DELTA).length).toBeGreaterThan(0);
+    checkInvariants(world);
+  });
+
+  it('a debit the record covers reads no delta; one it does not merges them and conflicts with a payment landing meanwhile', async () => {
+    const hot = await hotWorld();
+    const { world, seller } = hot;
+    // Settle half the trades: the escrow and penalties come back as deltas.
+    for (const trade of trades(world).slice(0, TRADES / 2)) {
+      await world.ledger.submit(settlement, 'Settle', world.treasurer, { tradeId: trade.id });
+    }
+    const record = world.ledger.readRecord<{ available: number }>('Account', seller.participantId)!;
+    const small = await world.ledger.endorse(settlement, 'Withdraw', world.treasurer, {
+      accountId: seller.participantId,
+      amount: record.available,
+      reference: 'covered',
+    });
+    expect(small.record.ranges).toEqual([]);
+    const large = await world.ledger.endorse(settlement, 'Withdraw', world.treasurer, {
+      accountId: seller.participantId,
+      amount: account(world, seller.participantId).available,
+      reference: 'needs-merge',
+    });
+    const payment = await world.ledger.endorse(settlement, 'Settle', world.treasurer, {
+      tradeId: trades(world).find((trade) => trade.status !== 'SETTLED')!.id,
+    });
+    expect(world.ledger.commitEndorsed(payment)).toBe('VALID');
+    expect(world.ledger.commitEndorsed(large)).toBe('PHANTOM_READ_CONFLICT');
+    checkInvariants(world);
+  });
+
+  it(`a debit the record does not cover merges the deltas (up to ${MERGE_LIMIT}) and deletes them`, async () => {
+    const hot = await hotWorld();
+    const { world, seller } = hot;
+    for (const trade of trades(world)) {
+      await world.ledger.submit(settlement, 'Settle', world.treasurer, { tradeId: trade.id });
+    }
+    const deltas = world.ledger.records<{ accountId: string }>(ACCOUNT_DELTA);
+    const sellers = deltas.filter((delta) => delta.accountId === seller.participantId).length;
+    expect(sellers).toBe(TRADES);
+    const all = account(world, seller.participantId).available;
+    await world.ledger.submit(settlement, 'Withdraw', world.treasurer, {
+      accountId: seller.participantId,
+      amount: all,
+      reference: 'everything',
+    });
+    expect(account(world, seller.participantId).available).toBe(0);
+    expect(
+      world.ledger
+        .records<{ accountId: string }>(ACCOUNT_DELTA)
+        .filter((d) => d.accountId === seller.participantId),
+    ).toEqual([]);
+    await fund(world, seller.participantId, 1);
+    checkInvariants(world);
+  });
+
+  it('two debits of one transaction that both need the deltas merge each delta once', async () => {
+    const world = await tradingWorld();
+    const payer = await trader(world, 'CommunityMSP', 'payer', 1_000);
+    const payee = await trader(world, 'EnterpriseMSP', 'payee');
+    // Two payments: two deltas of 300 for the payee, whose record holds nothing
+    for (const amount of [300, 300]) {
+      await world.ledger.transact(world.treasurer, async (ctx) => {
+        const book = new AccountBook(ctx, '2026-01-01T00:00:00.000Z');
+        await book.transfer(payer.participantId, payee.participantId, amount, 'test payment');
+        await book.flush();
+      });
+    }
+    // The second lock merges again and must not see the first merge's deltas a second time
+    await expect(
+      world.ledger.transact(world.treasurer, async (ctx) => {
+        const book = new AccountBook(ctx, '2026-01-01T00:00:00.000Z');
+        await book.lock(payee.participantId, 400, 'first lock');
+        await book.lock(payee.participantId, 400, 'second lock');
+        await book.flush();
+      }),
+    ).rejects.toThrow(
+      /ESTP_INSUFFICIENT_FUNDS: second lock needs 400 available credits; EnterpriseMSP:payee has 200/,
+    );
+    expect(account(world, payee.participantId)).toMatchObject({ available: 600, escrowed: 0 });
+  });
+
+  it('any interleaving of payments and debits of one seller keeps conservation and escrow exact, never negative', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ steps: fc.array(step, { minLength: 1, maxLength: 6 }), order: fc.nat() }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (rounds) => {
+          const hot = await hotWorld();
+          for (const round of rounds) {
+            // Simulated together against one state: concurrent clients.
+            const endorsed: Endorsed<unknown>[] = [];
+            for (const what of round.steps) {
+              const tx = await endorse(hot, what);
+              if (tx) endorsed.push(tx);
+            }
+            const codes: ValidationCode[] = [];
+            const pending = [...endorsed];
+            let seed = round.order;
+            while (pending.length > 0) {
+              const [tx] = pending.splice(seed % pending.length, 1);
+              seed = Math.floor(seed / 2) + 7;
+              codes.push(hot.world.ledger.commitEndorsed(tx!));
+              checkInvariants(hot.world);
+            }
+            const settles = round.steps.every((what) => what.kind === 'settle');
+            // Settlements of distinct trades never conflict with each other (two of the same trade do).
+            const distinct = new Set(endorsed.map((tx) => tx.record.params[0])).size === endorsed.length;
+            if (settles && distinct) expect(codes.every((code) => code === 'VALID')).toBe(true);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
