@@ -126,48 +126,52 @@ join_orderers() {
   fi
 }
 
-# Step: <org>'s peer joins the channel.
+# Step: <org>'s peers join the channel.
 join_peer() { # <org>
-  local org=$1
-  step_log "$(process_log "peer0.$org")"
-  export_peer_cli "$org"
-  if peer channel getinfo -c "$CHANNEL_NAME" >/dev/null 2>&1; then
-    step_note "already joined"
-    return 0
-  fi
-  peer channel join -b "$GENESIS_BLOCK"
+  local org=$1 peer joined=()
+  for peer in $(org_peers "$org"); do
+    step_log "$(process_log "$peer.$org")"
+    export_peer_cli "$org" "$peer"
+    if peer channel getinfo -c "$CHANNEL_NAME" >/dev/null 2>&1; then continue; fi
+    peer channel join -b "$GENESIS_BLOCK"
+    joined+=("$peer")
+  done
+  if ((${#joined[@]} == 0)); then step_note "already joined"; else step_note "joined: ${joined[*]}"; fi
 }
 
 # How many other peers of the channel one peer's gossip knows (its discovery service answers the
 # gateways from this membership); empty when the peer does not answer.
-gossip_peers_known() { # <org>
+gossip_peers_known() { # <org> <peer>
   local org=$1 tls
   tls=$(org_admin_tls "$org")
   curl --silent --max-time 2 --cacert "$(own_tlsca "$org")" --cert "$tls/client.crt" --key "$tls/client.key" \
-    "https://$(org_address "$org"):$(org_port "$org" operations)/metrics" |
+    "https://$(org_address "$org"):$(peer_port "$org" "$2" operations)/metrics" |
     awk -v name="gossip_membership_total_peers_known{channel=\"$CHANNEL_NAME\"}" '$1 == name { print $2 }' ||
     true
 }
 
-# Step: every listed peer's gossip (default: every member's) knows every other org's peer. Until
-# then a gateway cannot plan an endorsement naming an org it has not heard of ("failed to find any
-# endorsing peers for org(s): CommunityMSP"), which a client that names its endorsers (transient
-# data) hits at once.
+# Step: every peer of the listed orgs (default: every member's) knows every other peer of the
+# channel. Until then a gateway cannot plan an endorsement naming an org it has not heard of
+# ("failed to find any endorsing peers for org(s): CommunityMSP"), which a client that names its
+# endorsers (transient data) hits at once.
 await_gossip() { # [org…]
-  local org known deadline=$((SECONDS + 60)) want=$((${#CHANNEL_ORGS[@]} - 1)) lagging
+  local org peer known deadline=$((SECONDS + 60)) want lagging
   local -a orgs=("$@")
   ((${#orgs[@]} > 0)) || orgs=("${CHANNEL_ORGS[@]}")
+  want=$((${#CHANNEL_ORGS[@]} * PEERS_PER_ORG - 1))
   while :; do
     lagging=""
     for org in "${orgs[@]}"; do
-      known=$(gossip_peers_known "$org")
-      if ((${known:-0} < want)); then lagging="$lagging $org(${known:-?})"; fi
+      for peer in $(org_peers "$org"); do
+        known=$(gossip_peers_known "$org" "$peer")
+        if ((${known:-0} < want)); then lagging="$lagging $peer.$org(${known:-?})"; fi
+      done
     done
     [[ -z $lagging ]] && break
     ((SECONDS < deadline)) || die "after 60s these peers still do not know all $want other peers:$lagging"
     sleep 0.5
   done
-  step_note "$([[ $# -eq 0 ]] && echo each peer || echo "peer0.$*") knows the $want other peers"
+  step_note "$([[ $# -eq 0 ]] && echo "each peer knows" || echo "the peers of $* know") the $want other peers"
 }
 
 # True when the channel configuration in force (read from the orderer by <asking org>'s Fabric
