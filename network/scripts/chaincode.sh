@@ -154,6 +154,7 @@ start_chaincode_server() { # <org> <peer>
   [[ -f $id_file ]] && running_id=$(<"$id_file")
   if is_running "$name"; then
     if [[ $running_id == "$CC_PACKAGE_ID" ]]; then
+      wait_port "$name" "$address" "$port" >&2 # its supervisor may have just restarted it
       echo "$name already running $CC_LABEL"
       return 0
     fi
@@ -164,7 +165,7 @@ start_chaincode_server() { # <org> <peer>
   fi
   tls=$(ccaas_tls_dir "$org")
   step_log "$(process_log "$name")"
-  env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-info}" >"$(node_env_file "$name")"
+  env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-info}" | replace_file "$(node_env_file "$name")"
   local cli
   cli=$(shim_cli)
   (

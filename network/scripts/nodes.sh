@@ -10,7 +10,9 @@ env_line() { printf '%s=%q\n' "$1" "$2"; }
 LOG_FORMAT='%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x} %{message}'
 
 # True (with a step note) when <name> already runs; then its org's supervisor runs too (started
-# again if it died: nothing else would).
+# again if it died: nothing else would). The caller still waits until it is healthy: its
+# supervisor may have started it a moment ago (after a crash of every process, the supervisor
+# started with the org's first process restarts the others while up.sh is on its way to them).
 already_running() {
   is_running "$1" || return 1
   ensure_supervisor "$(process_org "$1")"
@@ -56,6 +58,13 @@ node_env_file() { # <name>
   file=$(process_env_file "$1")
   mkdir -p "$(dirname "$file")"
   echo "$file"
+}
+
+# Writes stdin to <file> in one step (a temporary file renamed over it): a supervisor restarting
+# the process meanwhile reads the old file or the new one, never half of one.
+replace_file() { # <file>
+  cat >"$1.tmp"
+  mv -f "$1.tmp" "$1"
 }
 
 # --- Fabric CA ---------------------------------------------------------------------------------
@@ -153,9 +162,8 @@ EOF
 start_ca() { # <org>
   local org=$1 name="ca.$1"
   write_ca_config "$org"
-  env_line FABRIC_CA_SERVER_HOME "$(ca_home "$org")" >"$(node_env_file "$name")"
-  if already_running "$name"; then return 0; fi
-  start_node "$name" fabric-ca-server start -- \
+  env_line FABRIC_CA_SERVER_HOME "$(ca_home "$org")" | replace_file "$(node_env_file "$name")"
+  already_running "$name" || start_node "$name" fabric-ca-server start -- \
     "$(org_address "$org")" "$(org_port "$org" ca)" "$(org_port "$org" ca-operations)"
   wait_healthz "$name" "$(org_address "$org"):$(org_port "$org" ca-operations)" "$(own_tlsca "$org")"
 }
@@ -202,15 +210,14 @@ write_orderer_env() { # <n> <file>
     # /healthz is open; /metrics and /logspec need a client certificate of the org's TLS CA.
     env_line ORDERER_OPERATIONS_TLS_CLIENTROOTCAS "[$(own_tlsca "$ORDERER_ORG")]"
     env_line ORDERER_METRICS_PROVIDER prometheus
-  } >"$2"
+  } | replace_file "$2"
 }
 
 start_orderer() { # <n>
   local n=$1 name="orderer$1"
   mkdir -p "$(orderer_data "$n")"
   write_orderer_env "$n" "$(node_env_file "$name")"
-  if already_running "$name"; then return 0; fi
-  start_node "$name" orderer -- "$(orderer_address "$n")" \
+  already_running "$name" || start_node "$name" orderer -- "$(orderer_address "$n")" \
     "$(orderer_port "$n" listen)" "$(orderer_port "$n" admin)" "$(orderer_port "$n" operations)"
   wait_healthz "$name" "$(orderer_address "$n"):$(orderer_port "$n" operations)" "$(own_tlsca "$ORDERER_ORG")"
 }
@@ -266,15 +273,14 @@ write_peer_env() { # <org> <peer> <file>
     env_line CORE_OPERATIONS_TLS_KEY_FILE "$tls/server.key"
     env_line CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES "$(own_tlsca "$org")" # a list, space-separated
     env_line CORE_METRICS_PROVIDER prometheus
-  } >"$3"
+  } | replace_file "$3"
 }
 
 start_peer() { # <org> <peer>
   local org=$1 peer=$2 name="$2.$1"
   mkdir -p "$(peer_data "$org" "$peer")"
   write_peer_env "$org" "$peer" "$(node_env_file "$name")"
-  if already_running "$name"; then return 0; fi
-  start_node "$name" peer node start -- "$(org_address "$org")" \
+  already_running "$name" || start_node "$name" peer node start -- "$(org_address "$org")" \
     "$(peer_port "$org" "$peer" listen)" "$(peer_port "$org" "$peer" chaincode)" "$(peer_port "$org" "$peer" operations)"
   wait_healthz "$name" "$(org_address "$org"):$(peer_port "$org" "$peer" operations)" "$(own_tlsca "$org")"
 }
