@@ -161,6 +161,10 @@ start_chaincode_server() { # <org> <peer>
     stop_process "$name"
   fi
   if port_open "$address" "$port"; then
+    if is_running "$name"; then # its supervisor restarted it meanwhile, from its last start
+      echo "$name restarted by its supervisor $(<"$id_file")"
+      return 0
+    fi
     die "$address:$port is in use by another program: stop it or set ESTP_PORT_BASE"
   fi
   tls=$(ccaas_tls_dir "$org")

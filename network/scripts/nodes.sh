@@ -29,16 +29,25 @@ start_node() { # <name> <program> [args…] -- <address> <port>…
     shift
   done
   shift
-  local address=$1 port
+  local address=$1
   shift
-  for port in "$@"; do
+  step_log "$(process_log "$name")"
+  with_process_lock "$name" launch_node "$name" "$address" "$*" "${cmd[@]}"
+  ensure_supervisor "$(process_org "$name")"
+}
+
+# The check and the start under the org's process lock, so its supervisor cannot start the same
+# process in between (it does after a crash of every process, from the process's record).
+launch_node() { # <name> <address> <ports> <program> [args…] (process lock held)
+  local name=$1 address=$2 ports=$3 port
+  shift 3
+  is_running "$name" && return 0 # its supervisor was first
+  for port in $ports; do
     if port_open "$address" "$port"; then
       die "$address:$port is in use by another program (ss -ltnp 'sport = :$port'): stop it or set ESTP_PORT_BASE"
     fi
   done
-  step_log "$(process_log "$name")"
-  start_process "$name" "${cmd[@]}"
-  ensure_supervisor "$(process_org "$name")"
+  launch_process "$PWD" "$name" "$@"
 }
 
 # --- Supervisor ------------------------------------------------------------------------------
