@@ -229,6 +229,8 @@ start_orderer() { # <n>
   already_running "$name" || start_node "$name" orderer -- "$(orderer_address "$n")" \
     "$(orderer_port "$n" listen)" "$(orderer_port "$n" admin)" "$(orderer_port "$n" operations)"
   wait_healthz "$name" "$(orderer_address "$n"):$(orderer_port "$n" operations)" "$(own_tlsca "$ORDERER_ORG")"
+  # Its admin endpoint (osnadmin, the join step) opens a moment after the operations endpoint.
+  wait_port "$name" "$(orderer_address "$n")" "$(orderer_port "$n" admin)"
 }
 
 # --- Peers -------------------------------------------------------------------------------------
