@@ -224,8 +224,10 @@ export async function enrolMembers(members: readonly Actor[]): Promise<void> {
   );
 }
 
-/** Credits each member holds for the offers' escrow and collateral (a 1 kWh offer locks ≤ 2). */
-const FAULT_DEPOSIT = 200_000;
+/** The offers' price (minor units per kWh): above the default market's price floor (docs/trading.md). */
+const OFFER_PRICE = 20;
+/** Credits each member holds for the offers' escrow and collateral (a 1 kWh BUY locks 20). */
+const FAULT_DEPOSIT = 2_000_000;
 
 /** An acknowledged (committed, VALID) transaction. */
 export interface Ack {
@@ -272,7 +274,7 @@ export async function prepareMembers(
 }
 
 /**
- * Members posting offers (alternately SELL and BUY, 1 kWh at 1 credit) into one open market, one
+ * Members posting offers (alternately SELL and BUY, 1 kWh at OFFER_PRICE) into one open market, one
  * at a time each, without pause: the submissions in flight at any moment are the members. Every
  * acknowledged transaction and every failure is recorded with its time.
  */
@@ -323,7 +325,7 @@ export class Load {
           marketId: this.marketId,
           side: n % 2 === 0 ? 'BUY' : 'SELL',
           quantityWh: 1_000,
-          price: 1,
+          price: OFFER_PRICE,
         });
         const at = Date.now();
         this.acks.push({
