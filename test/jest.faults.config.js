@@ -8,5 +8,6 @@ const integration = require('./jest.integration.config');
 module.exports = {
   ...integration,
   roots: ['<rootDir>/test/faults'],
+  globalSetup: '<rootDir>/test/faults/global-setup.ts',
   testTimeout: 600_000,
 };

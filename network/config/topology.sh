@@ -26,6 +26,10 @@ declare -A ORG_BLOCK=([utility]=1 [enterprise]=2 [community]=3)
 # ESTP_<ORG>_HOST (e.g. ESTP_UTILITY_HOST=estp.utility.example), before the network is created.
 declare -A ORG_ADDRESS=([utility]=127.0.1.1 [enterprise]=127.0.2.1 [community]=127.0.3.1)
 declare -A ORG_HOST=()
+# Peers per org: peer0 and peer1 both endorse and serve the gateway, each with its own chaincode
+# service, so one of them down costs the org's members nothing (docs/network.md). 1 or 2; override
+# with ESTP_PEERS_PER_ORG before the network is created.
+PEERS_PER_ORG=2
 
 # The founding declaration (docs/trust.md): each founding org's Organisation record on the ledger.
 # Consortium:Bootstrap records it once the ESTP admin of every founding org has confirmed exactly

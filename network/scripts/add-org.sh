@@ -28,8 +28,10 @@ approvers=("${signers[@]:1}")
 rm -f "$ONBOARD_CHANGED"
 # The new org's own steps, as org.sh runs them on its host.
 NEW_ORG_SETUP=(crypto ca users export peer)
-STEP_TOTAL=$((10 + ${#NEW_ORG_SETUP[@]} + ${#signers[@]} + ${#approvers[@]} + ${#members[@]}))
-STEP_TOTAL=$((STEP_TOTAL + $(org_command_steps chaincode "$NEW_ORG")))
+STEP_TOTAL=$((10 + ${#signers[@]} + ${#approvers[@]} + ${#members[@]}))
+for command in "${NEW_ORG_SETUP[@]}" chaincode; do
+  STEP_TOTAL=$((STEP_TOTAL + $(org_command_steps "$command" "$NEW_ORG")))
+done
 started=$EPOCHREALTIME
 echo "ESTP add-org: $MSP (${ORG_NAME[$NEW_ORG]}, port block ${ORG_BLOCK[$NEW_ORG]}, on $(org_address "$NEW_ORG")) into channel $CHANNEL_NAME of ${#members[@]} member orgs"
 
@@ -45,9 +47,9 @@ for org in "${signers[@]}"; do
 done
 step "submitted to the orderer (estp admin submit, by $proposer)" submit_add_org_update "$NEW_ORG" "$proposer"
 step "$NEW_ORG is a channel member" record_member "$NEW_ORG"
-CHANNEL_ORGS+=("$NEW_ORG")
-step "peer0.$NEW_ORG joins $CHANNEL_NAME (estp admin join)" join_new_peer "$NEW_ORG"
-step "anchor peer of $MSP (estp admin anchor-peer, by $NEW_ORG)" set_anchor_peer "$NEW_ORG"
+has_org "$NEW_ORG" "${CHANNEL_ORGS[@]}" || CHANNEL_ORGS+=("$NEW_ORG") # a second run: a member already
+step "$NEW_ORG's peers join $CHANNEL_NAME (estp admin join)" join_new_peer "$NEW_ORG"
+step "anchor peers of $MSP (estp admin anchor-peer, by $NEW_ORG)" set_anchor_peer "$NEW_ORG"
 step "ledger heights (estp admin heights)" check_heights "$NEW_ORG"
 note_new_org_work chaincode "$NEW_ORG"
 org_command chaincode "$NEW_ORG"
@@ -58,7 +60,7 @@ step "Consortium:ProposeOrganisation $MSP (admin@$proposer)" propose_organisatio
 for org in "${approvers[@]}"; do
   step "Consortium:ApproveOrganisation $MSP (admin@$org)" approve_organisation "$NEW_ORG" "$org"
 done
-step "$MSP ACTIVE, read through peer0.$NEW_ORG" check_new_org_active "$NEW_ORG"
+step "$MSP ACTIVE, read through $NEW_ORG's own peers" check_new_org_active "$NEW_ORG"
 
 elapsed=$(awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
 if [[ -f $ONBOARD_CHANGED ]]; then

@@ -14,7 +14,12 @@ source "$NETWORK_DIR/scripts/chaincode.sh"
 CHAINCODE_NAME=baseline
 CHAINCODE_SRC="$ROOT_DIR/test/bench/baseline"
 CC_SERVICE=baseline
-CC_PORT_KIND=baseline
+
+# Step: the org's one baseline service, dialled by each of its peers.
+start_baseline_server() { # <org>
+  load_cc_state "$1"
+  step_note "$(start_chaincode_server "$1" peer0)"
+}
 
 network_running || die "the network is not running: start it with 'npm run network:up'"
 take_lock
@@ -23,8 +28,8 @@ case ${1:-} in
     STEP_TOTAL=$((4 * ${#CHANNEL_ORGS[@]} + 1))
     for org in "${CHANNEL_ORGS[@]}"; do
       org_step "$org" "$org: packaging the baseline chaincode" package_chaincode "$org"
-      org_step "$org" "$org: installing it on peer0.$org" install_chaincode "$org"
-      org_step "$org" "$org: baseline service on $(org_address "$org")" start_chaincode_server "$org"
+      org_step "$org" "$org: installing it on its peers" install_chaincode "$org"
+      org_step "$org" "$org: baseline service on $(org_address "$org")" start_baseline_server "$org"
       org_step "$org" "$org: approving the baseline definition" approve_chaincode "$org"
     done
     org_step "${CHANNEL_ORGS[0]}" "committing the baseline definition (MAJORITY)" commit_chaincode "${CHANNEL_ORGS[0]}"

@@ -1,22 +1,25 @@
 # shellcheck shell=bash
-# Chaincode `estp` as a service, one per org: each peer org runs its own chaincode process (Node,
-# fabric-shim server mode) on its own address and port, with its own TLS key pair, and only its own
-# peer can dial it (mutual TLS: the service accepts client certificates of the org's TLS CA only).
-# So no org endorses with code another org runs, and MAJORITY endorsement means what it says.
+# Chaincode `estp` as a service, one service per peer: each peer of each org dials its own
+# chaincode process (Node, fabric-shim server mode) on its org's address, its own port, and only the
+# org's own peers can dial it (mutual TLS: the service accepts client certificates of the org's TLS
+# CA only). So no org endorses with code another org runs, and MAJORITY endorsement means what it
+# says; and one chaincode process down costs its org nothing while its other peer's serves.
 #
-# Each org packages its own ccaas package (its connection.json names its own service, so its
-# package ID differs), installs it on its peer and approves the definition with it. The package
-# label is estp_<hash of chaincode/dist + package.json> and the definition version is that hash:
-# every org building the same code from the same commit gets the same version. When the hash
-# differs from the committed version, up.sh has every org install its new package, restart its
-# service with the new package ID and approve the next sequence, then one org commits it.
+# Each org packages its own ccaas package and installs it on its peers; its approval names that
+# package ID, which all its peers launch. The package names no peer: its connection.json has the
+# placeholder address ${ESTP_CHAINCODE_SERVICE} and no key, and each peer's ccaas builder
+# (network/builders/ccaas) fills in the peer's own service and TLS key pair. The package label is
+# estp_<hash of chaincode/dist + package.json> and the definition version is that hash: every org
+# building the same code from the same commit gets the same version. When the hash differs from the
+# committed version, up.sh has every org install its new package, restart its services with the
+# new package ID and approve the next sequence, then one org commits it.
 
 # ESTP_CHAINCODE_DIR: another chaincode package to deploy instead (experiments with a stub).
 CHAINCODE_SRC="${ESTP_CHAINCODE_DIR:-$ROOT_DIR/chaincode}"
-# The service's process name prefix and port kind (org_port); network/scripts/baseline.sh sets
-# them to deploy the benchmark's baseline chaincode beside estp with these same steps.
+# The services' process name and directory: network/scripts/baseline.sh sets it to deploy the
+# benchmark's baseline chaincode beside estp with these same steps — one service per org (port
+# kind `baseline`) that both of the org's peers dial, since it serves benchmarks, not members.
 CC_SERVICE=${CC_SERVICE:-chaincode}
-CC_PORT_KIND=${CC_PORT_KIND:-ccaas}
 
 cc_dir() { echo "$(org_home "$1")/$CC_SERVICE"; }
 cc_state() { echo "$(cc_dir "$1")/current.env"; } # CC_VERSION, CC_LABEL, CC_PACKAGE, CC_PACKAGE_ID
@@ -35,27 +38,30 @@ chaincode_hash() {
   )
 }
 
-# connection.json with which <org>'s peer dials <org>'s chaincode service: mutual TLS, the peer
-# presenting its own TLS certificate. It holds the peer's TLS key, so the package never leaves the
-# org's directory (no other org installs it: each packages its own).
+# The connection.json of <org>'s package: mutual TLS with the org's TLS root; the address is a
+# placeholder and the client key absent, both filled in by each peer's builder (its own service,
+# its own TLS key pair), so the package holds no secret.
+CCAAS_ADDRESS_PLACEHOLDER='${ESTP_CHAINCODE_SERVICE}'
 write_connection_json() { # <org> <out>
-  local org=$1 peer_tls
-  peer_tls="$(peer_dir "$org")/tls"
-  ADDRESS=$(org_endpoint "$org" "$CC_PORT_KIND") ROOT_CERT=$(own_tlsca "$org") \
-    CLIENT_CERT="$peer_tls/server.crt" CLIENT_KEY="$peer_tls/server.key" node -e '
+  local address=$CCAAS_ADDRESS_PLACEHOLDER
+  if [[ $CC_SERVICE != chaincode ]]; then address=$(org_endpoint "$1" "$CC_SERVICE"); fi
+  ADDRESS=$address ROOT_CERT=$(own_tlsca "$1") node -e '
     const fs = require("fs");
-    const read = (name) => fs.readFileSync(process.env[name], "utf8");
     const json = {
       address: process.env.ADDRESS,
       dial_timeout: "10s",
       tls_required: true,
       client_auth_required: true,
-      client_cert: read("CLIENT_CERT"),
-      client_key: read("CLIENT_KEY"),
-      root_cert: read("ROOT_CERT"),
+      root_cert: fs.readFileSync(process.env.ROOT_CERT, "utf8"),
     };
-    fs.writeFileSync(process.argv[1], JSON.stringify(json, null, 2) + "\n", { mode: 0o600 });
+    fs.writeFileSync(process.argv[1], JSON.stringify(json, null, 2) + "\n");
   ' "$2"
+}
+
+# Whether a package's connection.json has the placeholder (packages of the one-peer layout named
+# peer0's service and held its key: those are built again).
+package_is_per_peer() { # <package.tgz>
+  tar -xzOf "$1" code.tar.gz | tar -xzO connection.json | grep -qF "$CCAAS_ADDRESS_PLACEHOLDER"
 }
 
 # Deterministic tar.gz of <dir>'s listed entries (same input → same package ID).
@@ -75,12 +81,12 @@ package_chaincode() { # <org>
   label="${CHAINCODE_NAME}_$version"
   pkg="$dir/$label.tgz"
   mkdir -p "$dir"
-  if [[ ! -f $pkg ]]; then
+  if [[ ! -f $pkg ]] || { [[ $CC_SERVICE == chaincode ]] && ! package_is_per_peer "$pkg"; }; then
     work=$(mktemp -d "$dir/package.XXXXXX")
     write_connection_json "$org" "$work/connection.json"
     printf '{"type":"ccaas","label":"%s"}\n' "$label" >"$work/metadata.json"
     det_tgz "$work/code.tar.gz" "$work" connection.json
-    (umask 077 && det_tgz "$pkg.tmp" "$work" metadata.json code.tar.gz)
+    det_tgz "$pkg.tmp" "$work" metadata.json code.tar.gz
     mv "$pkg.tmp" "$pkg"
     rm -rf "$work"
   fi
@@ -103,48 +109,79 @@ load_cc_state() { # <org>
   source "$file"
 }
 
-# Step: install <org>'s package on its peer (once).
+# Step: install <org>'s package on each of its peers (once).
 install_chaincode() { # <org>
-  local org=$1
+  local org=$1 peer done=() installed=()
   load_cc_state "$org"
-  step_log "$(process_log "peer0.$org")"
-  export_peer_cli "$org"
-  if peer lifecycle chaincode queryinstalled --output json | grep -qF "\"$CC_PACKAGE_ID\""; then
+  for peer in $(org_peers "$org"); do
+    step_log "$(process_log "$peer.$org")"
+    export_peer_cli "$org" "$peer"
+    if peer lifecycle chaincode queryinstalled --output json | grep -qF "\"$CC_PACKAGE_ID\""; then
+      done+=("$peer")
+      continue
+    fi
+    peer lifecycle chaincode install "$CC_PACKAGE"
+    installed+=("$peer")
+  done
+  if ((${#installed[@]} == 0)); then
     step_note "already installed"
-    return 0
+  else
+    step_note "installed on ${installed[*]}${done[*]:+ (already on ${done[*]})}"
   fi
-  peer lifecycle chaincode install "$CC_PACKAGE"
 }
 
 shim_cli() {
   (cd "$CHAINCODE_SRC" && node -p 'require.resolve("fabric-shim/cli.js")')
 }
 
-# Step: <org>'s chaincode service runs its current package ID (restarted when the build changed).
-start_chaincode_server() { # <org>
-  local org=$1 name="$CC_SERVICE.$1" tls running_id="" restarted=false id_file address port
+# Step: <org>'s chaincode services, one per peer (or only <peer>'s), run its current package ID
+# (restarted when the build changed).
+start_chaincode_servers() { # <org> [peer]
+  local org=$1 peer notes=() note
   load_cc_state "$org"
-  id_file="$(cc_dir "$org")/running.package-id"
+  # The one service of the one-peer layout (before each peer had its own) held peer0's port: stop
+  # it, and forget its record (down.sh and add-org.sh would look for it).
+  if [[ -e $(process_run_dir "chaincode.$org")/chaincode.$org.pid ]]; then stop_process "chaincode.$org"; fi
+  for peer in ${2:-$(org_peers "$org")}; do
+    note=$(start_chaincode_server "$org" "$peer")
+    notes+=("$note")
+  done
+  ensure_supervisor "$org"
+  step_note "$(printf '%s; ' "${notes[@]}" | sed 's/; $//')"
+}
+
+# One peer's chaincode service (the org's one baseline service); prints what it did.
+start_chaincode_server() { # <org> <peer>
+  local org=$1 peer=$2 name tls running_id="" id_file address port
+  name="$(chaincode_service "$peer").$org"
+  id_file="$(cc_dir "$org")/running-$peer.package-id"
   address=$(org_address "$org")
-  port=$(org_port "$org" "$CC_PORT_KIND")
+  port=$(peer_port "$org" "$peer" ccaas)
+  if [[ $CC_SERVICE != chaincode ]]; then
+    name="$CC_SERVICE.$org" id_file="$(cc_dir "$org")/running.package-id" port=$(org_port "$org" "$CC_SERVICE")
+  fi
   [[ -f $id_file ]] && running_id=$(<"$id_file")
   if is_running "$name"; then
     if [[ $running_id == "$CC_PACKAGE_ID" ]]; then
-      step_note "already running $CC_LABEL (pid $(pid_of "$name"))"
+      wait_port "$name" "$address" "$port" >&2 # its supervisor may have just restarted it
+      echo "$name already running $CC_LABEL"
       return 0
     fi
     stop_process "$name"
-    restarted=true
     # The stopped service's socket may outlive its process for a moment on a loaded machine.
     local deadline=$((SECONDS + 15))
     while port_open "$address" "$port" && ((SECONDS < deadline)); do sleep 0.2; done
   fi
   if port_open "$address" "$port"; then
+    if is_running "$name"; then # its supervisor restarted it meanwhile, from its last start
+      echo "$name restarted by its supervisor $(<"$id_file")"
+      return 0
+    fi
     die "$address:$port is in use by another program: stop it or set ESTP_PORT_BASE"
   fi
   tls=$(ccaas_tls_dir "$org")
   step_log "$(process_log "$name")"
-  env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-info}" >"$(node_env_file "$name")"
+  env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-info}" | replace_file "$(node_env_file "$name")"
   local cli
   cli=$(shim_cli)
   (
@@ -154,10 +191,14 @@ start_chaincode_server() { # <org>
       --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
       --chaincode-tls-client-cacert-file "$(own_tlsca "$org")" \
       --module-path "$CHAINCODE_SRC"
-  )
+  ) >&2
   printf '%s' "$CC_PACKAGE_ID" >"$id_file"
-  wait_port "$name" "$address" "$port"
-  if $restarted; then step_note "restarted with $CC_LABEL (was ${running_id%%:*})"; else step_note "$CC_LABEL on $address:$port"; fi
+  wait_port "$name" "$address" "$port" >&2
+  if [[ -n $running_id && $running_id != "$CC_PACKAGE_ID" ]]; then
+    echo "$name restarted with $CC_LABEL (was ${running_id%%:*})"
+  else
+    echo "$name $CC_LABEL on $address:$port"
+  fi
 }
 
 # Committed definition: "<sequence> <version> <approved>", approved = yes when <org> (default: the
@@ -191,9 +232,21 @@ approved_next() { # <org> <sequence>
   node -e 'process.exit(JSON.parse(process.argv[1]).approvals[process.argv[2]] ? 0 : 1)' "$json" "${ORG_MSP[$1]}"
 }
 
+# The package ID <org> approved for <sequence> (empty when none).
+approved_package_id() { # <org> <sequence>
+  local json
+  json=$(peer lifecycle chaincode queryapproved -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" --sequence "$2" \
+    --output json 2>/dev/null) || return 0
+  node -e '
+    const approved = JSON.parse(process.argv[1]);
+    process.stdout.write(approved.source?.Type?.LocalPackage?.package_id ?? "");
+  ' "$json"
+}
+
 # Step: <org>'s Fabric admin approves the definition with its own package ID, if not yet: the
 # committed sequence when the committed version is its package's (an org that joined later: the
-# MAJORITY policies grow with the channel, so no new sequence is needed), else the next one.
+# MAJORITY policies grow with the channel, so no new sequence is needed; or an org whose package
+# changed but not the code, e.g. when each peer got its own service), else the next one.
 approve_chaincode() { # <org>
   local org=$1 sequence version approved
   load_cc_state "$org"
@@ -201,7 +254,7 @@ approve_chaincode() { # <org>
   export_peer_cli "$org"
   read -r sequence version approved <<<"$(committed_definition "$org")"
   if [[ $version == "$CC_VERSION" ]]; then
-    if [[ $approved == yes ]]; then
+    if [[ $approved == yes && $(approved_package_id "$org" "$sequence") == "$CC_PACKAGE_ID" ]]; then
       step_note "already approved (sequence $sequence, $CC_LABEL)"
       return 0
     fi

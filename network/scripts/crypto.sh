@@ -11,17 +11,50 @@
 #
 # <org>/crypto (cryptogen layout):
 #   msp/ ca/ tlsca/                           the org's MSP definition, CA and TLS CA (keys: ca/, tlsca/)
-#   peers/{peer0,ca,ccaas}.<org>.estp.local/  peer0's MSP and TLS; the CA's and chaincode service's TLS
+#   peers/{peer0,peer1,ca,ccaas}.<org>.estp.local/  each peer's MSP and TLS; the CA's and the
+#                                             chaincode services' TLS
 #   orderers/orderer<N>.estp.local/           (orderer org) each orderer's MSP and TLS
 #   users/Admin@<domain>/                     the org's Fabric admin (channel and lifecycle work)
 
 org_crypto_complete() { [[ -d $(org_crypto "$1")/msp ]]; }
 
-# Step (org.sh crypto): the org's keys, once.
+# The org's peers that have no keys yet (a network created with fewer peers per org).
+peers_without_keys() { # <org>
+  local peer
+  [[ $1 == "$ORDERER_ORG" ]] && return 0
+  for peer in $(org_peers "$1"); do
+    [[ -d $(peer_dir "$1" "$peer") ]] || echo "$peer"
+  done
+}
+
+# Keys for the org's new peers from its existing CA and TLS CA (cryptogen extend), nothing else
+# touched: the org's MSP in the channel stays as it is.
+extend_org_crypto() { # <org>
+  local org=$1 home work
+  home=$(org_home "$org")
+  work="$home/crypto.extend"
+  rm -rf "$work"
+  mkdir -p "$work/peerOrganizations"
+  write_org_crypto_config "$org" "$home/config/crypto-config.yaml"
+  mv "$(org_crypto "$org")" "$work/peerOrganizations/$(org_domain "$org")"
+  local status=0
+  cryptogen extend --input "$work" --config "$home/config/crypto-config.yaml" || status=$?
+  mv "$work/peerOrganizations/$(org_domain "$org")" "$(org_crypto "$org")"
+  rm -rf "$work"
+  return "$status"
+}
+
+# Step (org.sh crypto): the org's keys, once; later only those of peers added since.
 generate_org_crypto() { # <org>
-  local org=$1 home out config
+  local org=$1 home out config missing
   home=$(org_home "$org")
   if org_crypto_complete "$org"; then
+    missing=$(peers_without_keys "$org" | tr '\n' ' ')
+    if [[ -n $missing ]]; then
+      extend_org_crypto "$org"
+      step_note "cryptogen extend: keys of ${missing% } from ${ORG_MSP[$org]}'s own CAs"
+      return 0
+    fi
     step_note "reusing ${home#"$ROOT_DIR"/}/crypto"
     return 0
   fi
@@ -39,7 +72,7 @@ generate_org_crypto() { # <org>
     mv "$out/peerOrganizations/$(org_domain "$org")" "$(org_crypto "$org")"
     rm -rf "$(org_crypto "$org")/peers/$(ca_host_alias "$org")/msp" \
       "$(org_crypto "$org")/peers/$(ccaas_host_alias "$org")/msp"
-    step_note "cryptogen: ${ORG_MSP[$org]} (peer0, CA and chaincode TLS, Admin@$(org_domain "$org"))"
+    step_note "cryptogen: ${ORG_MSP[$org]} ($(org_peers "$org" | paste -sd, -), CA and chaincode TLS, Admin@$(org_domain "$org"))"
   fi
   rm -rf "$out"
 }

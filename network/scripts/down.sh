@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Stops every process of the network (chaincode services, peers, orderers, CAs) and waits until
-# nothing listens on the network's addresses and ports. Keeps all state: up.sh restarts the same
-# network. (One org alone: network/scripts/org.sh stop --org <org>.)
+# Stops every process of the network (the orgs' supervisors first, so they restart nothing, then the
+# chaincode services, peers, orderers, CAs) and waits until nothing listens on the network's
+# addresses and ports. Keeps all state: up.sh restarts the same network. (One org alone:
+# network/scripts/org.sh stop --org <org>.)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 take_lock
 
 stopped=0
-# Reverse start order: the chaincode services (the benchmark's baseline ones too) first, the CAs last.
-for name in $( (process_names && baseline_process_names) | tac); do
+# Reverse start order: the supervisors first (so they restart nothing), the CAs last.
+for name in $(process_names | tac); do
   if is_running "$name"; then
     printf 'stopping %s (pid %s) … ' "$name" "$(pid_of "$name")"
     stop_process "$name"

@@ -86,6 +86,7 @@ record_settings() {
       echo "ADDRESS_$org ${ORG_ADDRESS[$org]}"
       echo "HOST_$org ${ORG_HOST[$org]}"
     done
+    echo "PEERS_PER_ORG $PEERS_PER_ORG"
   )
 }
 
@@ -93,6 +94,12 @@ PORT_BASE=$(setting PORT_BASE ESTP_PORT_BASE 7000)
 if ! [[ $PORT_BASE =~ ^[0-9]+$ ]] || ((PORT_BASE < 1024 || PORT_BASE > 64000)); then
   die "ESTP_PORT_BASE must be a number between 1024 and 64000 (got '$PORT_BASE')"
 fi
+
+# Peers per org (topology.sh PEERS_PER_ORG, env ESTP_PEERS_PER_ORG): each endorses and serves the
+# gateway, so one down costs the org's members nothing. Recorded like the port base: the anchor
+# peers of the channel's genesis and the orgs' certificates name them.
+PEERS_PER_ORG=$(setting PEERS_PER_ORG ESTP_PEERS_PER_ORG "$PEERS_PER_ORG")
+[[ $PEERS_PER_ORG =~ ^[12]$ ]] || die "ESTP_PEERS_PER_ORG must be 1 or 2 (got '$PEERS_PER_ORG')"
 
 # An address a process may bind to: an IP literal, never a wildcard.
 check_address() { # <what> <address>
@@ -138,11 +145,12 @@ check_distinct_addresses() {
 # ---------------------------------------------------------------------------------------------
 # Ports: offsets from the port base, each on its org's address.
 #   orderer N (1..3):    base+10N     listen, +1 admin, +2 operations
-#   peer org block B:    base+100B    peer0 listen, +1 peer0 chaincode listener, +2 peer0 operations,
-#                                     +4 CA, +5 CA operations, +6 the org's chaincode service,
-#                                     +7 its baseline chaincode service (npm run bench:ledger);
-#                                     +10..+19 a second peer (peer1: +10, +11, +12, its service +16)
-#                                     and +7..+9 (e.g. a supervisor) are the block's reserve
+#   peer org block B:    base+100B    +4 CA, +5 CA operations;
+#                                     peer<i> at +10i: +0 listen, +1 its chaincode listener,
+#                                     +2 operations, +6 its chaincode service (peer0: +0, +1, +2,
+#                                     +6; peer1: +10, +11, +12, +16); +7 the org's baseline
+#                                     chaincode service while a benchmark runs (npm run
+#                                     bench:ledger, one per org); +8..+9 stay in reserve
 # The base is fixed when the network is created (the channel config holds the ports).
 
 orderer_port() { # <n> listen|admin|operations
@@ -151,31 +159,48 @@ orderer_port() { # <n> listen|admin|operations
   echo $((PORT_BASE + 10 * $1 + offset))
 }
 
-org_port() { # <org> peer|chaincode|operations|ca|ca-operations|ccaas
+org_port() { # <org> ca|ca-operations|baseline
   local offset
   case $2 in
-    peer) offset=0 ;; chaincode) offset=1 ;; operations) offset=2 ;; ca) offset=4 ;; ca-operations) offset=5 ;;
-    ccaas) offset=6 ;;
-    baseline) offset=7 ;;
+    ca) offset=4 ;; ca-operations) offset=5 ;; baseline) offset=7 ;;
     *) die "bad port kind $2" ;;
   esac
   echo $((PORT_BASE + 100 * ${ORG_BLOCK[$1]} + offset))
 }
 
+# The org's peers: peer0, peer1, … (PEERS_PER_ORG of them).
+org_peers() { # <org>
+  local i
+  for ((i = 0; i < PEERS_PER_ORG; i++)); do echo "peer$i"; done
+}
+
+peer_port() { # <org> <peer> listen|chaincode|operations|ccaas
+  local offset index=${2#peer}
+  case $3 in
+    listen) offset=0 ;; chaincode) offset=1 ;; operations) offset=2 ;; ccaas) offset=6 ;;
+    *) die "bad port kind $3" ;;
+  esac
+  echo $((PORT_BASE + 100 * ${ORG_BLOCK[$1]} + 10 * index + offset))
+}
+
 orderer_address() { echo "${ORDERER_ADDRESS[$1 - 1]}"; }
 orderer_endpoint() { echo "${ORDERER_HOST[$1 - 1]}:$(orderer_port "$1" listen)"; }
 org_address() { echo "${ORG_ADDRESS[$1]}"; }
-org_endpoint() { echo "${ORG_HOST[$1]}:$(org_port "$1" "$2")"; } # <org> <kind>: what others dial
+org_endpoint() { echo "${ORG_HOST[$1]}:$(org_port "$1" "$2")"; }        # <org> ca: what others dial
+peer_endpoint() { echo "${ORG_HOST[$1]}:$(peer_port "$1" "$2" "$3")"; } # <org> <peer> <kind>
 
 # Every "<address> <port>" the network listens on (down.sh waits until none is open).
 all_listeners() {
-  local n org kind
+  local n org kind peer
   for ((n = 1; n <= ORDERER_COUNT; n++)); do
     for kind in listen admin operations; do echo "$(orderer_address "$n") $(orderer_port "$n" "$kind")"; done
   done
   for org in "${PEER_ORGS[@]}"; do
-    for kind in peer chaincode operations ca ca-operations ccaas baseline; do
-      echo "$(org_address "$org") $(org_port "$org" "$kind")"
+    for kind in ca ca-operations baseline; do echo "$(org_address "$org") $(org_port "$org" "$kind")"; done
+    for peer in $(org_peers "$org"); do
+      for kind in listen chaincode operations ccaas; do
+        echo "$(org_address "$org") $(peer_port "$org" "$peer" "$kind")"
+      done
     done
   done
 }
@@ -186,7 +211,7 @@ all_listeners() {
 #   config/     its generated inputs (crypto-config.yaml, configtx.yaml) and per-process env files
 #   fabric-ca/  its fabric-ca-server: config, SQLite database, registrar and user secrets
 #   wallet/     its client identities, <user>.id (the file-system wallet format)
-#   peer0/      peer0's ledger (orderer org: orderer<N>/)
+#   peer0/ peer1/  each peer's ledger (orderer org: orderer<N>/)
 #   chaincode/  its chaincode packages and the state of its chaincode service
 #   logs/ run/  its processes' logs and pid files
 #   connection-<org>.json   its common connection profile (no key, no secret)
@@ -211,9 +236,9 @@ orderer_dir() { echo "$(org_crypto "$ORDERER_ORG")/orderers/$(orderer_host_alias
 orderer_data() { echo "$ORGS_DIR/$ORDERER_ORG/orderer$1"; }
 public_orderer_tls_cert() { echo "$(org_public "$ORDERER_ORG")/orderer$1-tls.crt"; }
 
-peer_host_alias() { echo "peer0.$1.$DOMAIN"; }
-peer_dir() { echo "$(org_crypto "$1")/peers/$(peer_host_alias "$1")"; }
-peer_data() { echo "$ORGS_DIR/$1/peer0"; }
+peer_host_alias() { echo "$2.$1.$DOMAIN"; }                            # <org> <peer>
+peer_dir() { echo "$(org_crypto "$1")/peers/$(peer_host_alias "$1" "$2")"; } # <org> <peer>
+peer_data() { echo "$ORGS_DIR/$1/$2"; }                                    # <org> <peer>
 ca_name() { echo "ca-$1"; }
 ca_host_alias() { echo "ca.$1.$DOMAIN"; }
 ca_home() { echo "$ORGS_DIR/$1/fabric-ca"; }
@@ -282,8 +307,14 @@ org_step() { # <org> <label> <function> [args…]
 # ---------------------------------------------------------------------------------------------
 # Processes: started detached (own session), pid in <org>/run/<name>.pid, output appended to
 # <org>/logs/<name>.log. A pid only counts if that process still runs the recorded program.
-# Names: ca.<org>, peer0.<org>, chaincode.<org>, baseline.<org> (the benchmark's baseline
-# chaincode service, network/scripts/baseline.sh), orderer<N> (of the orderer org).
+# Names: ca.<org>, peer<i>.<org>, chaincode<i>.<org> (peer<i>'s chaincode service),
+# baseline.<org> (the benchmark's baseline chaincode service, network/scripts/baseline.sh),
+# supervisor.<org>, orderer<N> (of the orderer org).
+#
+# Every process but the supervisor is supervised: its org's supervisor (supervise.sh) restarts it
+# when it dies, from the command recorded at its start (<name>.argv, <name>.cwd), until it is
+# stopped on purpose (stop_process removes the record). Starting, stopping and restarting a process
+# of an org take the org's process lock (<org>/run/process.lock), so a restart never races a stop.
 
 process_org() { # <name>
   case $1 in
@@ -298,21 +329,61 @@ process_env_file() { echo "$(org_home "$(process_org "$1")")/config/$1.env"; }
 
 pid_of() { # <name> → pid of a running process, or fails
   local name=$1 run pid program
+  local -a cmdline
   run=$(process_run_dir "$name")
   [[ -f $run/$name.pid && -f $run/$name.program ]] || return 1
-  pid=$(<"$run/$name.pid")
-  program=$(<"$run/$name.program")
-  [[ -r /proc/$pid/cmdline ]] || return 1
-  # The process must still run the recorded command line (pids are recycled).
-  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$program "* ]] || return 1
+  read -r pid <"$run/$name.pid" || return 1
+  read -r program <"$run/$name.program" || [[ -n $program ]] || return 1
+  # The process must still run the recorded command line (pids are recycled). Builtins only: the
+  # supervisors ask this every second.
+  mapfile -d '' cmdline 2>/dev/null <"/proc/$pid/cmdline" || return 1
+  [[ "${cmdline[*]} " == "$program "* ]] || return 1
   echo "$pid"
 }
 
 is_running() { pid_of "$1" >/dev/null; }
 
-start_process() { # <name> <program> [args…]; env from process_env_file; run with cwd unchanged
-  local name=$1
+# Runs <command…> holding the process lock of <name>'s org (once per call chain).
+with_process_lock() { # <name> <command…>
+  local name=$1 lock
   shift
+  if [[ -n ${PROCESS_LOCK_HELD:-} ]] || ! command -v flock >/dev/null 2>&1; then
+    "$@"
+    return
+  fi
+  lock="$(process_run_dir "$name")/process.lock"
+  mkdir -p "$(dirname "$lock")"
+  (
+    flock 8
+    PROCESS_LOCK_HELD=1
+    "$@"
+  ) 8>"$lock"
+}
+
+start_process() { # <name> <program> [args…]; env from process_env_file; run in the current directory
+  with_process_lock "$1" launch_process "$PWD" "$@"
+}
+
+# Starts <name> again from its recorded command. Status 0: restarted; 3: it runs already or was
+# stopped on purpose meanwhile (nothing to do); other: it failed to start.
+respawn_process() { # <name>
+  with_process_lock "$1" respawn_recorded "$1"
+}
+
+respawn_recorded() { # <name> (process lock held)
+  local name=$1 run cwd
+  local -a argv
+  run=$(process_run_dir "$name")
+  [[ -f $run/$name.argv && -f $run/$name.cwd ]] || return 3
+  is_running "$name" && return 3
+  mapfile -d '' argv <"$run/$name.argv"
+  cwd=$(<"$run/$name.cwd")
+  launch_process "$cwd" "$name" "${argv[@]}"
+}
+
+launch_process() { # <cwd> <name> <program> [args…] (process lock held)
+  local cwd=$1 name=$2
+  shift 2
   local run log env_file pid_file
   run=$(process_run_dir "$name")
   log=$(process_log "$name")
@@ -321,11 +392,14 @@ start_process() { # <name> <program> [args…]; env from process_env_file; run w
   mkdir -p "$run" "$(dirname "$log")"
   rm -f "$pid_file"
   printf '%s' "$*" >"$run/$name.program"
+  printf '%s\0' "$@" >"$run/$name.argv"
+  printf '%s' "$cwd" >"$run/$name.cwd"
   printf '\n===== %s starting %s\n' "$(date '+%F %T')" "$name" >>"$log"
-  # The child writes its own pid (setsid may fork) before exec'ing the program.
+  # The child writes its own pid (setsid may fork) before exec'ing the program. It inherits
+  # neither lock (fds 8, 9): a long-running process holding one would block every later run.
   # shellcheck disable=SC2016 # expanded by the child shell
-  setsid bash -c 'set -a; source "$1"; set +a; echo $$ >"$2"; shift 2; exec "$@"' \
-    start "$env_file" "$pid_file" "$@" </dev/null >>"$log" 2>&1 9>&- &
+  setsid bash -c 'cd "$1" || exit 1; set -a; source "$2"; set +a; echo $$ >"$3"; shift 3; exec "$@"' \
+    start "$cwd" "$env_file" "$pid_file" "$@" </dev/null >>"$log" 2>&1 8>&- 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s $pid_file ]] && return 0
@@ -336,15 +410,23 @@ start_process() { # <name> <program> [args…]; env from process_env_file; run w
 
 # Alive = exists and is not a zombie (an exited child may wait a while for its reaper).
 process_alive() { # <pid>
-  local state
-  state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [[ -n $state && $state != Z ]]
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ -n $stat && ${stat%% *} != Z ]]
 }
 
-stop_process() { # <name>: TERM, wait up to 15 s, then KILL
-  local name=$1 pid i run
+stop_process() { # <name>: TERM, wait up to 15 s, then KILL; its supervisor leaves it stopped
+  with_process_lock "$1" terminate_process "$1"
+}
+
+terminate_process() { # <name> (process lock held)
+  local name=$1 pid="" i run
   run=$(process_run_dir "$name")
-  if pid=$(pid_of "$name"); then
+  pid=$(pid_of "$name") || pid=""
+  # Forget the command first: from now on the supervisor leaves the process stopped.
+  rm -f "$run/$name.argv" "$run/$name.cwd"
+  if [[ -n $pid ]]; then
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
       process_alive "$pid" || break
@@ -359,27 +441,52 @@ stop_process() { # <name>: TERM, wait up to 15 s, then KILL
   rm -f "$run/$name.pid" "$run/$name.program"
 }
 
-# The processes of one org, in start order.
+# The processes of one org its supervisor keeps running, in start order.
 org_process_names() { # <org>
-  local n
+  local n peer
   if [[ $1 == "$ORDERER_ORG" ]]; then
     for ((n = 1; n <= ORDERER_COUNT; n++)); do echo "orderer$n"; done
   else
-    printf '%s\n' "ca.$1" "peer0.$1" "chaincode.$1"
+    echo "ca.$1"
+    for peer in $(org_peers "$1"); do echo "$peer.$1"; done
+    for peer in $(org_peers "$1"); do echo "$(chaincode_service "$peer").$1"; done
   fi
 }
 
-# Names of the processes of the network, in start order: CAs, orderers, peers, chaincode services.
+chaincode_service() { echo "chaincode${1#peer}"; } # <peer>: the name of its chaincode service
+
+# Names of the processes of the network, in start order: CAs, orderers, peers, chaincode services,
+# then any other process recorded in an org's run directory (e.g. one of an older layout, so
+# down.sh stops it too), and the orgs' supervisors last (down.sh, in reverse, stops them first).
 process_names() {
-  local org
-  for org in "${PEER_ORGS[@]}"; do echo "ca.$org"; done
-  org_process_names "$ORDERER_ORG"
-  for org in "${PEER_ORGS[@]}"; do echo "peer0.$org"; done
-  for org in "${PEER_ORGS[@]}"; do echo "chaincode.$org"; done
+  local org peer file name
+  local -A known=()
+  for name in $(
+    for org in "${PEER_ORGS[@]}"; do echo "ca.$org"; done
+    org_process_names "$ORDERER_ORG"
+    for org in "${PEER_ORGS[@]}"; do for peer in $(org_peers "$org"); do echo "$peer.$org"; done; done
+    for org in "${PEER_ORGS[@]}"; do
+      for peer in $(org_peers "$org"); do echo "$(chaincode_service "$peer").$org"; done
+    done
+  ); do
+    known[$name]=1
+    echo "$name"
+  done
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do known[supervisor.$org]=1; done
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do
+    for file in "$ORGS_DIR/$org/run"/*.pid; do
+      [[ -e $file ]] || continue
+      name=${file##*/}
+      name=${name%.pid}
+      [[ -n ${known[$name]:-} ]] || echo "$name"
+    done
+  done
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do echo "supervisor.$org"; done
 }
 
+# ---------------------------------------------------------------------------------------------
 # The baseline chaincode services, running only while a benchmark deployed them (down.sh stops
-# them too; the network runs without them).
+# them with every other recorded process; the network runs without them).
 baseline_process_names() {
   local org
   for org in "${PEER_ORGS[@]}"; do echo "baseline.$org"; done
@@ -434,13 +541,13 @@ require_tool() { # <tool> <hint>
 # Peer CLI as an org's Fabric admin (cryptogen Admin@<org>, NodeOU admin), from its own directory.
 # Other orgs' peers and the orderers are reached with their public TLS roots (.fabric/consortium).
 
-export_peer_cli() { # <org>
-  local org=$1
+export_peer_cli() { # <org> [peer, default peer0]
+  local org=$1 peer=${2:-peer0}
   export FABRIC_CFG_PATH="$CONFIG_DIR"
   export CORE_PEER_TLS_ENABLED=true
   export CORE_PEER_LOCALMSPID="${ORG_MSP[$org]}"
   CORE_PEER_MSPCONFIGPATH=$(org_admin_msp "$org")
-  CORE_PEER_ADDRESS=$(org_endpoint "$org" peer)
+  CORE_PEER_ADDRESS=$(peer_endpoint "$org" "$peer" listen)
   CORE_PEER_TLS_ROOTCERT_FILE=$(own_tlsca "$org")
   export CORE_PEER_MSPCONFIGPATH CORE_PEER_ADDRESS CORE_PEER_TLS_ROOTCERT_FILE
   export FABRIC_LOGGING_SPEC=warning
@@ -451,11 +558,11 @@ orderer_flags() {
   printf '%s\n' -o "$(orderer_endpoint 1)" --tls --cafile "$(public_tlsca "$ORDERER_ORG")"
 }
 
-# --peerAddresses/--tlsRootCertFiles for the given orgs' peers (their public TLS roots).
+# --peerAddresses/--tlsRootCertFiles for one peer (peer0) of each given org (their public TLS roots).
 peer_flags() {
   local org
   for org in "$@"; do
-    printf '%s\n' --peerAddresses "$(org_endpoint "$org" peer)" --tlsRootCertFiles "$(public_tlsca "$org")"
+    printf '%s\n' --peerAddresses "$(peer_endpoint "$org" peer0 listen)" --tlsRootCertFiles "$(public_tlsca "$org")"
   done
 }
 

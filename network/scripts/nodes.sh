@@ -1,17 +1,21 @@
 # shellcheck shell=bash
-# Long-running Fabric processes: one fabric-ca-server per org, the Raft orderers, one peer per
-# org, each bound to its org's address only. Each gets an env file in <org>/config/<name>.env (the
-# per-node settings on top of the shared core.yaml/orderer.yaml), a pid file in <org>/run and a
-# log in <org>/logs.
+# Long-running Fabric processes: one fabric-ca-server per org, the Raft orderers, the peers of each
+# org (peer0, peer1), each bound to its org's address only. Each gets an env file in
+# <org>/config/<name>.env (the per-node settings on top of the shared core.yaml/orderer.yaml), a pid
+# file in <org>/run and a log in <org>/logs, and is supervised by its org's supervisor (below).
 
 env_line() { printf '%s=%q\n' "$1" "$2"; }
 
 # Fabric's default log format without the terminal colour codes (the logs are files).
 LOG_FORMAT='%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x} %{message}'
 
-# True (with a step note) when <name> already runs.
+# True (with a step note) when <name> already runs; then its org's supervisor runs too (started
+# again if it died: nothing else would). The caller still waits until it is healthy: its
+# supervisor may have started it a moment ago (after a crash of every process, the supervisor
+# started with the org's first process restarts the others while up.sh is on its way to them).
 already_running() {
   is_running "$1" || return 1
+  ensure_supervisor "$(process_org "$1")"
   step_note "already running (pid $(pid_of "$1"))"
 }
 
@@ -25,15 +29,36 @@ start_node() { # <name> <program> [args…] -- <address> <port>…
     shift
   done
   shift
-  local address=$1 port
+  local address=$1
   shift
-  for port in "$@"; do
+  step_log "$(process_log "$name")"
+  with_process_lock "$name" launch_node "$name" "$address" "$*" "${cmd[@]}"
+  ensure_supervisor "$(process_org "$name")"
+}
+
+# The check and the start under the org's process lock, so its supervisor cannot start the same
+# process in between (it does after a crash of every process, from the process's record).
+launch_node() { # <name> <address> <ports> <program> [args…] (process lock held)
+  local name=$1 address=$2 ports=$3 port
+  shift 3
+  is_running "$name" && return 0 # its supervisor was first
+  for port in $ports; do
     if port_open "$address" "$port"; then
       die "$address:$port is in use by another program (ss -ltnp 'sport = :$port'): stop it or set ESTP_PORT_BASE"
     fi
   done
-  step_log "$(process_log "$name")"
-  start_process "$name" "${cmd[@]}"
+  launch_process "$PWD" "$name" "$@"
+}
+
+# --- Supervisor ------------------------------------------------------------------------------
+# One per org (network/scripts/supervise.sh), started with the org's first process: it restarts
+# any of the org's processes that dies, with backoff (docs/network.md#supervision).
+
+ensure_supervisor() { # <org>
+  local name="supervisor.$1"
+  is_running "$name" && return 0
+  : >"$(node_env_file "$name")"
+  start_process "$name" bash "$NETWORK_DIR/scripts/supervise.sh" "$1"
 }
 
 # The env file of <name>, created with its directory.
@@ -42,6 +67,13 @@ node_env_file() { # <name>
   file=$(process_env_file "$1")
   mkdir -p "$(dirname "$file")"
   echo "$file"
+}
+
+# Writes stdin to <file> in one step (a temporary file renamed over it): a supervisor restarting
+# the process meanwhile reads the old file or the new one, never half of one.
+replace_file() { # <file>
+  cat >"$1.tmp"
+  mv -f "$1.tmp" "$1"
 }
 
 # --- Fabric CA ---------------------------------------------------------------------------------
@@ -139,9 +171,8 @@ EOF
 start_ca() { # <org>
   local org=$1 name="ca.$1"
   write_ca_config "$org"
-  env_line FABRIC_CA_SERVER_HOME "$(ca_home "$org")" >"$(node_env_file "$name")"
-  if already_running "$name"; then return 0; fi
-  start_node "$name" fabric-ca-server start -- \
+  env_line FABRIC_CA_SERVER_HOME "$(ca_home "$org")" | replace_file "$(node_env_file "$name")"
+  already_running "$name" || start_node "$name" fabric-ca-server start -- \
     "$(org_address "$org")" "$(org_port "$org" ca)" "$(org_port "$org" ca-operations)"
   wait_healthz "$name" "$(org_address "$org"):$(org_port "$org" ca-operations)" "$(own_tlsca "$org")"
 }
@@ -188,43 +219,52 @@ write_orderer_env() { # <n> <file>
     # /healthz is open; /metrics and /logspec need a client certificate of the org's TLS CA.
     env_line ORDERER_OPERATIONS_TLS_CLIENTROOTCAS "[$(own_tlsca "$ORDERER_ORG")]"
     env_line ORDERER_METRICS_PROVIDER prometheus
-  } >"$2"
+  } | replace_file "$2"
 }
 
 start_orderer() { # <n>
   local n=$1 name="orderer$1"
   mkdir -p "$(orderer_data "$n")"
   write_orderer_env "$n" "$(node_env_file "$name")"
-  if already_running "$name"; then return 0; fi
-  start_node "$name" orderer -- "$(orderer_address "$n")" \
+  already_running "$name" || start_node "$name" orderer -- "$(orderer_address "$n")" \
     "$(orderer_port "$n" listen)" "$(orderer_port "$n" admin)" "$(orderer_port "$n" operations)"
   wait_healthz "$name" "$(orderer_address "$n"):$(orderer_port "$n" operations)" "$(own_tlsca "$ORDERER_ORG")"
+  # Its admin endpoint (osnadmin, the join step) opens a moment after the operations endpoint.
+  wait_port "$name" "$(orderer_address "$n")" "$(orderer_port "$n" admin)"
 }
 
 # --- Peers -------------------------------------------------------------------------------------
 
-write_peer_env() { # <org> <file>
-  local org=$1 dir tls data endpoint address
-  dir=$(peer_dir "$org")
+write_peer_env() { # <org> <peer> <file>
+  local org=$1 peer=$2 dir tls data endpoint address other bootstrap=""
+  dir=$(peer_dir "$org" "$peer")
   tls="$dir/tls"
-  data=$(peer_data "$org")
+  data=$(peer_data "$org" "$peer")
   address=$(org_address "$org")
-  endpoint=$(org_endpoint "$org" peer)
+  endpoint=$(peer_endpoint "$org" "$peer" listen)
+  # Gossip starts from the org's other peers (each finds the other); a lone peer from itself.
+  for other in $(org_peers "$org"); do
+    [[ $other == "$peer" ]] || bootstrap="$bootstrap $(peer_endpoint "$org" "$other" listen)"
+  done
+  bootstrap=${bootstrap# }
   {
     env_line FABRIC_CFG_PATH "$CONFIG_DIR"
     env_line FABRIC_LOGGING_SPEC "${ESTP_PEER_LOGGING:-info}"
     env_line FABRIC_LOGGING_FORMAT "$LOG_FORMAT"
-    env_line CORE_PEER_ID "$(peer_host_alias "$org")"
+    env_line CORE_PEER_ID "$(peer_host_alias "$org" "$peer")"
     env_line CORE_PEER_LOCALMSPID "${ORG_MSP[$org]}"
     env_line CORE_PEER_MSPCONFIGPATH "$dir/msp"
     env_line CORE_PEER_ADDRESS "$endpoint"
-    env_line CORE_PEER_LISTENADDRESS "$address:$(org_port "$org" peer)"
+    env_line CORE_PEER_LISTENADDRESS "$address:$(peer_port "$org" "$peer" listen)"
     # The peer's own chaincode listener (unused with chaincode as a service; Fabric binds it).
-    env_line CORE_PEER_CHAINCODELISTENADDRESS "$address:$(org_port "$org" chaincode)"
-    env_line CORE_PEER_CHAINCODEADDRESS "$(org_endpoint "$org" chaincode)"
-    # One peer per org: it bootstraps gossip from itself; other orgs find it through the anchor
-    # peers of the channel config and this external endpoint (needed by gateway discovery).
-    env_line CORE_PEER_GOSSIP_BOOTSTRAP "$endpoint"
+    env_line CORE_PEER_CHAINCODELISTENADDRESS "$address:$(peer_port "$org" "$peer" chaincode)"
+    env_line CORE_PEER_CHAINCODEADDRESS "$(peer_endpoint "$org" "$peer" chaincode)"
+    # This peer's own chaincode service: the ccaas builder writes it into the connection.json of
+    # the org's package (network/builders/ccaas), so each peer dials its own.
+    env_line ESTP_CHAINCODE_SERVICE "$(peer_endpoint "$org" "$peer" ccaas)"
+    env_line CORE_PEER_GOSSIP_BOOTSTRAP "${bootstrap:-$endpoint}"
+    # Other orgs find the org's peers through the anchor peers of the channel config and this
+    # external endpoint (needed by gateway discovery).
     env_line CORE_PEER_GOSSIP_EXTERNALENDPOINT "$endpoint"
     # A peer that starts before the others have joined the channel fails its first dial of their
     # anchor peers; with the default 25 s reconnect interval discovery then knows no other org
@@ -238,21 +278,20 @@ write_peer_env() { # <org> <file>
     env_line CORE_PEER_FILESYSTEMPATH "$data"
     env_line CORE_LEDGER_STATE_STATEDATABASE goleveldb
     env_line CORE_LEDGER_SNAPSHOTS_ROOTDIR "$data/snapshots"
-    env_line CORE_OPERATIONS_LISTENADDRESS "$address:$(org_port "$org" operations)"
+    env_line CORE_OPERATIONS_LISTENADDRESS "$address:$(peer_port "$org" "$peer" operations)"
     env_line CORE_OPERATIONS_TLS_ENABLED true
     env_line CORE_OPERATIONS_TLS_CERT_FILE "$tls/server.crt"
     env_line CORE_OPERATIONS_TLS_KEY_FILE "$tls/server.key"
     env_line CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES "$(own_tlsca "$org")" # a list, space-separated
     env_line CORE_METRICS_PROVIDER prometheus
-  } >"$2"
+  } | replace_file "$3"
 }
 
-start_peer() { # <org>
-  local org=$1 name="peer0.$1"
-  mkdir -p "$(peer_data "$org")"
-  write_peer_env "$org" "$(node_env_file "$name")"
-  if already_running "$name"; then return 0; fi
-  start_node "$name" peer node start -- "$(org_address "$org")" \
-    "$(org_port "$org" peer)" "$(org_port "$org" chaincode)" "$(org_port "$org" operations)"
-  wait_healthz "$name" "$(org_address "$org"):$(org_port "$org" operations)" "$(own_tlsca "$org")"
+start_peer() { # <org> <peer>
+  local org=$1 peer=$2 name="$2.$1"
+  mkdir -p "$(peer_data "$org" "$peer")"
+  write_peer_env "$org" "$peer" "$(node_env_file "$name")"
+  already_running "$name" || start_node "$name" peer node start -- "$(org_address "$org")" \
+    "$(peer_port "$org" "$peer" listen)" "$(peer_port "$org" "$peer" chaincode)" "$(peer_port "$org" "$peer" operations)"
+  wait_healthz "$name" "$(org_address "$org"):$(peer_port "$org" "$peer" operations)" "$(own_tlsca "$org")"
 }

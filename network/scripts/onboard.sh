@@ -7,9 +7,9 @@
 #   - the members: one admin computes the channel config update from the current config block
 #     (consortium/channel/add-<MSP>.pb), the Fabric admins of a majority of the member orgs sign
 #     it one at a time, one submits it;
-#   - the new org again: its peer joins (genesis block from the orderer) and catches up, it sets its
-#     anchor peer, packages and installs its own chaincode package, starts its own chaincode
-#     service and approves the committed definition, so its peer endorses;
+#   - the new org again: its peers join (genesis block from the orderer) and catch up, it sets its
+#     anchor peers, packages and installs its own chaincode package, starts each peer's own
+#     chaincode service and approves the committed definition, so its peers endorse;
 #   - every member refreshes its connection profile (the new org's peer);
 #   - the ledger: an ESTP admin of a member org proposes the Organisation record, ESTP admins of
 #     further orgs approve it until a majority of the ACTIVE orgs did, and it is ACTIVE.
@@ -55,8 +55,12 @@ check_running_network() {
   read -r sequence version _ <<<"$(committed_definition)"
   [[ $version == "$CC_VERSION" ]] ||
     die "committed chaincode definition is $version (sequence $sequence), the packaged build $CC_VERSION: run 'npm run network:up' first"
+  local peer up
   for org in "${CHANNEL_ORGS[@]}"; do
-    [[ $org == "$NEW_ORG" ]] || is_running "peer0.$org" || die "peer0.$org is not running"
+    [[ $org == "$NEW_ORG" ]] && continue
+    up=""
+    for peer in $(org_peers "$org"); do is_running "$peer.$org" && up=$peer; done
+    [[ -n $up ]] || die "no peer of $org is running"
   done
   step_note "members ${CHANNEL_ORGS[*]}; chaincode $CC_LABEL (sequence $sequence)"
 }
@@ -76,12 +80,12 @@ record_new_org() { # <org>
 
 # Whether the new org's own step (org.sh <command>) still has work to do, so the run changed it.
 note_new_org_work() { # <command> <org>
-  local org=$2 entry u_org id roles
+  local org=$2 entry u_org id roles peer
   case $1 in
     crypto) org_crypto_complete "$org" || mark_changed ;;
     ca) is_running "ca.$org" || mark_changed ;;
-    peer) is_running "peer0.$org" || mark_changed ;;
-    chaincode) { is_running "chaincode.$org" && export_peer_cli "$org" && approved_committed "$org"; } || mark_changed ;;
+    peer) for peer in $(org_peers "$org"); do is_running "$peer.$org" || mark_changed; done ;;
+    chaincode) { is_running "chaincode0.$org" && export_peer_cli "$org" && approved_committed "$org"; } || mark_changed ;;
     users)
       for entry in "${CA_USERS[@]}"; do
         IFS=: read -r u_org id roles <<<"$entry"
@@ -154,7 +158,7 @@ record_member() { # <org>
   step_note "member in ${ONBOARDED_ORGS_FILE#"$ROOT_DIR"/}; ${org}'s profile $(profile_file "$org" | sed "s|^$ROOT_DIR/||")"
 }
 
-# Step: the org's peer joins the channel and catches up (estp admin join).
+# Step: the org's peers join the channel and catch up (estp admin join).
 join_new_peer() { # <org>
   local result
   step_log "$(process_log "peer0.$1")"
@@ -164,17 +168,17 @@ join_new_peer() { # <org>
   step_note "$([[ $(json_field alreadyJoined <<<"$result") == true ]] && echo "already joined; ")height $(json_field height <<<"$result") = orderer's"
 }
 
-# Step: the new org's admin declares its anchor peer (its own org group: it alone signs), so the
-# other orgs' peers find it through gossip and the gateways' discovery plans it as an endorser.
+# Step: the new org's admin declares its anchor peers (its own org group: it alone signs), so the
+# other orgs' peers find them through gossip and the gateways' discovery plans them as endorsers.
 set_anchor_peer() { # <org>
   local result
   result=$(estp_cli admin anchor-peer --org "$1" --json)
   echo "$result"
   if [[ $(json_field changed <<<"$result") == true ]]; then
     mark_changed
-    step_note "$(json_field anchorPeers.0 <<<"$result") in config block $(json_field configBlock <<<"$result")"
+    step_note "$(json_field anchorPeers <<<"$result") in config block $(json_field configBlock <<<"$result")"
   else
-    step_note "already $(json_field anchorPeers.0 <<<"$result")"
+    step_note "already $(json_field anchorPeers <<<"$result")"
   fi
 }
 
@@ -248,14 +252,14 @@ approve_organisation() { # <org> <approving org>
   step_note "approved by admin@$by: $msp $(organisation_status "$msp" "$by")"
 }
 
-# Step: the new org's own peer runs the chaincode: its ESTP admin reads the Organisation record
-# through peer0.<org>'s gateway. (A SUSPENDED org was admitted: suspension is a later vote of the
+# Step: the new org's own peers run the chaincode: its ESTP admin reads the Organisation record
+# through its own org's gateway. (A SUSPENDED org was admitted: suspension is a later vote of the
 # consortium, lifted by a REINSTATE proposal, not by onboarding again.)
 check_new_org_active() { # <org>
   local status
   status=$(organisation_status "${ORG_MSP[$1]}" "$1")
   case $status in
-    ACTIVE) step_note "admin@$1 reads ${ORG_MSP[$1]} ACTIVE through peer0.$1" ;;
+    ACTIVE) step_note "admin@$1 reads ${ORG_MSP[$1]} ACTIVE through its own peers" ;;
     SUSPENDED) step_note "admin@$1 reads ${ORG_MSP[$1]} SUSPENDED by the consortium (a REINSTATE proposal lifts it)" ;;
     *) die "${ORG_MSP[$1]} is $status on the ledger, not ACTIVE" ;;
   esac

@@ -1,21 +1,23 @@
 # shellcheck shell=bash
 # Each org's common connection profile, <org>/connection-<org>.json: the JSON format of Fabric's
 # test-network (connection-org1.json) that any Fabric SDK or Hyperledger Explorer reads. It names
-# the org (client.organization), its CA, the channel with its orderers and chaincode, and the peer
-# of every member org with its TLS root inline — public material only: no private key, no
+# the org (client.organization), its CA, the channel with its orderers and chaincode, and the peers
+# of every member org (peer0, peer1: a client fails over between its org's) with their TLS root inline — public material only: no private key, no
 # registrar secret. Identities come from the org's wallet (<org>/wallet). Its shape is an
 # interface the application depends on (application/src/gateway/profile.ts, docs/network.md).
 
 # Step: write <org>'s profile from its own settings and the consortium's public files.
 write_profile() { # <org>
-  local org=$1 member n file
+  local org=$1 member n file peer
   local -a peers=() orderers=() members=("${CHANNEL_ORGS[@]}")
   file=$(profile_file "$org")
   # The channel's members (and the org itself, while its onboarding has not reached the channel).
   has_org "$org" "${members[@]}" || members+=("$org")
   for member in "${members[@]}"; do
-    peers+=("$(printf '%s\t' "${ORG_NAME[$member]}" "${ORG_MSP[$member]}" "$(peer_host_alias "$member")" \
-      "$(org_endpoint "$member" peer)" "$(public_tlsca "$member")")")
+    for peer in $(org_peers "$member"); do
+      peers+=("$(printf '%s\t' "${ORG_NAME[$member]}" "${ORG_MSP[$member]}" "$(peer_host_alias "$member" "$peer")" \
+        "$(peer_endpoint "$member" "$peer" listen)" "$(public_tlsca "$member")")")
+    done
   done
   for ((n = 1; n <= ORDERER_COUNT; n++)); do
     orderers+=("$(printf '%s\t' "$(orderer_host_alias "$n")" "$(orderer_endpoint "$n")")")
@@ -33,7 +35,8 @@ write_profile() { # <org>
     const peers = {};
     const channelPeers = {};
     for (const [name, mspid, alias, endpoint, tlsca] of rows("PEERS_TSV")) {
-      organizations[name] = { mspid, peers: [alias] };
+      organizations[name] ??= { mspid, peers: [] };
+      organizations[name].peers.push(alias);
       peers[alias] = { url: `grpcs://${endpoint}`, tlsCACerts: { pem: pem(tlsca) }, grpcOptions: grpcOptions(alias) };
       channelPeers[alias] = { endorsingPeer: true, chaincodeQuery: true, ledgerQuery: true, eventSource: true, discover: true };
     }

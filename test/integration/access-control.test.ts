@@ -192,11 +192,12 @@ describe('access control on the real network', () => {
       ],
       { out: (text) => out.push(text), err: (text) => err.push(text) },
     );
-    // Then: exit code 1, nothing on stdout, the error line and its JSON twin on stderr
+    // Then: exit code 1, nothing on stdout, the error line and its JSON twin on stderr (the gateway
+    // asks the rejecting org's other peer too: "and 1 other peer(s)")
     expect(code).toBe(1);
     expect(out).toEqual([]);
     expect(err[0]).toMatch(
-      /^error: Settlement:Deposit: ESTP_FORBIDDEN: requires estp\.role treasurer; CommunityMSP:e2e-member has member \(rejected by \S+ \((UtilityMSP|EnterpriseMSP|CommunityMSP)\)\)$/,
+      /^error: Settlement:Deposit: ESTP_FORBIDDEN: requires estp\.role treasurer; CommunityMSP:e2e-member has member \(rejected by \S+ \((UtilityMSP|EnterpriseMSP|CommunityMSP)\)( and \d+ other peer\(s\))?\)$/,
     );
     expect(JSON.parse(err[1] ?? '')).toMatchObject({
       error: {

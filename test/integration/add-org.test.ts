@@ -175,10 +175,13 @@ describe('onboarding CityMSP', () => {
     expect(second.stdout.match(/^\[\s*\d+\/\d+\] .* … ok/gm)?.length).toBeGreaterThanOrEqual(20);
   });
 
-  test("City has its own profile (its peer on its own address, its CA) and wallet; the others' profiles list City's peer", () => {
+  test("City has its own profile (its peers on its own address, its CA) and wallet; the others' profiles list City's peers", () => {
     const city = orgSettings('city');
+    const endpoints = (org: { peers: readonly { endpoint: string }[] } | undefined) =>
+      org?.peers.map((peer) => peer.endpoint);
     expect(city.org.mspId).toBe(CITY);
-    expect(city.org.peer.endpoint).toMatch(/^127\.0\.4\.1:\d+$/);
+    expect(city.org.peers).toHaveLength(2);
+    for (const endpoint of endpoints(city.org) ?? []) expect(endpoint).toMatch(/^127\.0\.4\.1:\d+$/);
     expect(city.org.ca?.caName).toBe('ca-city');
     const users = walletLabels(city.wallet).filter((label) =>
       ['admin', 'auditor', 'member1', 'member2'].includes(label),
@@ -193,23 +196,23 @@ describe('onboarding CityMSP', () => {
     ).toEqual({ admin: ['admin'], auditor: ['auditor'], member1: ['member'], member2: ['member'] });
     for (const founder of ['utility', 'enterprise', 'community']) {
       const profile = loadProfile(orgSettings(founder).profile.file);
-      expect(profile.orgs[CITY]?.peer.endpoint).toBe(city.org.peer.endpoint);
+      expect(endpoints(profile.orgs[CITY])).toEqual(endpoints(city.org));
     }
   });
 
-  test('the channel configuration has CityMSP with its anchor peer', async () => {
+  test('the channel configuration has CityMSP with its anchor peers', async () => {
     // When the configuration in force is read from the orderer (as a founding org's admin)
     const summary = summariseConfig(await currentConfig(fabricAdminOf(orgSettings('utility'))));
 
-    // Then City is an application org, its peer its anchor peer
+    // Then City is an application org, its peers its anchor peers
     expect(summary.applicationOrgs).toContainEqual({
       mspId: CITY,
-      anchorPeers: [network.orgs[CITY]?.peer.endpoint],
+      anchorPeers: network.orgs[CITY]?.peers.map((peer) => peer.endpoint),
     });
     expect(summary.applicationOrgs).toHaveLength(4);
   });
 
-  test("City's peer holds the whole ledger: its height equals every other peer's", async () => {
+  test("City's peers hold the whole ledger: their height equals every other peer's", async () => {
     // Asked by City's own admin, from City's own directory
     const admin = fabricAdminOf(orgSettings('city'));
     const orgs = Object.values(admin.profile.orgs);
@@ -219,6 +222,7 @@ describe('onboarding CityMSP', () => {
       heights = await ledgerHeights(admin, orgs);
     }
     const city = heights.find((row) => row.mspId === CITY);
+    expect(heights.filter((row) => row.mspId === CITY)).toHaveLength(2);
     expect(city?.height).toBeGreaterThan(0);
     expect(heights.map((row) => row.height)).toEqual(heights.map(() => city?.height));
   });

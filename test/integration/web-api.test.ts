@@ -504,8 +504,11 @@ describe('audit', () => {
     expect(messages.some((message) => message.event === 'progress')).toBe(true);
     expect(result).toMatchObject({ ok: true });
     const chain = (await as.buyer.get<ChainAnswer>('/api/chain')).body;
-    expect(chain.peers.map((peer) => peer.mspId)).toEqual(
-      Object.keys(resolveSettings({ org: 'utility' }).profile.orgs),
+    // Every peer of every member org (two each)
+    expect(chain.peers.map((peer) => peer.peer)).toEqual(
+      Object.values(resolveSettings({ org: 'utility' }).profile.orgs).flatMap((org) =>
+        org.peers.map((peer) => peer.endpoint),
+      ),
     );
     expect(chain.peers.every((peer) => (peer.height ?? 0) >= result.blocks)).toBe(true);
     expect(chain.lastVerify).toMatchObject({ ok: true, blocks: result.blocks, by: 'UtilityMSP:auditor' });

@@ -25,7 +25,7 @@ import {
 import type { OrgDefinition } from './definition';
 import { AdminError } from './errors';
 import { broadcast, fetchBlock } from './orderer';
-import { joinChannel, joinedChannels, peerHeight } from './peer';
+import { joinChannel, joinedChannels, peerHeight, peersOf } from './peer';
 import type { AdminSigner, OrgAdmin } from './signer';
 
 /** How long to wait for a submitted update's block, or for a joined peer to catch up (ms). */
@@ -163,13 +163,13 @@ export type AnchorOutcome =
     };
 
 /**
- * Sets the org's anchor peers (default: its peer's endpoint) in the channel configuration. Only the
- * org's own group changes, whose modification policy is the org's Admins: the org's Fabric admin
- * computes, signs and submits the update alone.
+ * Sets the org's anchor peers (default: every peer of the org in its profile) in the channel
+ * configuration. Only the org's own group changes, whose modification policy is the org's Admins:
+ * the org's Fabric admin computes, signs and submits the update alone.
  */
 export async function setAnchorPeers(
   admin: OrgAdmin,
-  anchorPeers: readonly string[] = [admin.org.peer.endpoint],
+  anchorPeers: readonly string[] = admin.org.peers.map((peer) => peer.endpoint),
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<AnchorOutcome> {
   const { profile, org, signer } = admin;
@@ -190,16 +190,23 @@ export async function setAnchorPeers(
 
 /** What {@link joinPeer} did. */
 export interface JoinOutcome {
+  /** Every peer of the org had joined before. */
   readonly alreadyJoined: boolean;
-  /** The peer's height when done. */
+  /** The lowest height of the org's peers when done. */
   readonly height: number;
-  /** The orderer's height it caught up with. */
+  /** The orderer's height they caught up with. */
   readonly ordererHeight: number;
+  /** Each peer: whether it had joined, its height when done. */
+  readonly peers: readonly {
+    readonly peer: string;
+    readonly alreadyJoined: boolean;
+    readonly height: number;
+  }[];
 }
 
 /**
- * Joins the org's peer to the channel: the genesis block comes from the orderer (fetched by the
- * org's Fabric admin, so the org must be a member already), then waits until the peer's ledger
+ * Joins every peer of the org to the channel: the genesis block comes from the orderer (fetched by
+ * the org's Fabric admin, so the org must be a member already), then waits until each peer's ledger
  * has caught up with the orderer's height at that moment.
  */
 export async function joinPeer(
@@ -207,22 +214,36 @@ export async function joinPeer(
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<JoinOutcome> {
   const channel = profile.channel;
-  const alreadyJoined = (await joinedChannels(org, signer)).includes(channel);
-  if (!alreadyJoined) {
+  const targets = peersOf(org);
+  const joined = await Promise.all(
+    targets.map(async (target) => (await joinedChannels(target, signer)).includes(channel)),
+  );
+  if (joined.includes(false)) {
     const genesis = await fetchBlock(profile, signer, channel, 0);
-    await joinChannel(org, signer, genesis);
+    for (const [index, target] of targets.entries()) {
+      if (!joined[index]) await joinChannel(target, signer, genesis);
+    }
   }
   const newest = await fetchBlock(profile, signer, channel, 'newest');
   const ordererHeight = (newest.getHeader()?.getNumber() ?? 0) + 1;
-  const height = await waitFor(
-    `${org.peer.endpoint} to reach height ${ordererHeight}`,
-    timeoutMs,
-    async () => {
-      const current = await peerHeight(org, signer, channel).catch(() => 0);
-      return current >= ordererHeight ? current : undefined;
-    },
+  const heights = await Promise.all(
+    targets.map((target) =>
+      waitFor(`${target.peer.endpoint} to reach height ${ordererHeight}`, timeoutMs, async () => {
+        const current = await peerHeight(target, signer, channel).catch(() => 0);
+        return current >= ordererHeight ? current : undefined;
+      }),
+    ),
   );
-  return { alreadyJoined, height, ordererHeight };
+  return {
+    alreadyJoined: !joined.includes(false),
+    height: Math.min(...heights),
+    ordererHeight,
+    peers: targets.map((target, index) => ({
+      peer: target.peer.endpoint,
+      alreadyJoined: joined[index] ?? false,
+      height: heights[index] ?? 0,
+    })),
+  };
 }
 
 /** One row of {@link ledgerHeights}. */
@@ -235,27 +256,20 @@ export interface HeightRow {
 }
 
 /**
- * The channel's height on each given org's peer, asked by one org's Fabric admin (any member may
- * read a peer's chain information: the channel's Readers policy).
+ * The channel's height on every peer of the given orgs, asked by one org's Fabric admin (any member
+ * may read a peer's chain information: the channel's Readers policy).
  */
 export async function ledgerHeights(
   { profile, signer }: OrgAdmin,
   orgs: readonly OrgInfo[],
 ): Promise<HeightRow[]> {
   return Promise.all(
-    orgs.map(async (org): Promise<HeightRow> => {
+    orgs.flatMap(peersOf).map(async (target): Promise<HeightRow> => {
+      const row = { mspId: target.mspId, peer: target.peer.endpoint };
       try {
-        return {
-          mspId: org.mspId,
-          peer: org.peer.endpoint,
-          height: await peerHeight(org, signer, profile.channel),
-        };
+        return { ...row, height: await peerHeight(target, signer, profile.channel) };
       } catch (error) {
-        return {
-          mspId: org.mspId,
-          peer: org.peer.endpoint,
-          error: error instanceof Error ? error.message : String(error),
-        };
+        return { ...row, error: error instanceof Error ? error.message : String(error) };
       }
     }),
   );

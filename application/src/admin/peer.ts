@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { OrgInfo } from '../gateway/profile';
+import type { OrgInfo, PeerInfo } from '../gateway/profile';
 import { newPeerClient } from '../gateway/grpc';
 import { signedProposal } from './envelope';
 import { AdminError, unavailable } from './errors';
@@ -16,13 +16,24 @@ export const PEER_TIMEOUT_MS = 20_000;
 
 const encoder = new TextEncoder();
 
+/** One peer of an org, as the admin steps address it. */
+export interface OrgPeer {
+  readonly mspId: string;
+  readonly peer: PeerInfo;
+}
+
+/** Every peer of an org (peer0, peer1, …). */
+export function peersOf(org: OrgInfo): OrgPeer[] {
+  return org.peers.map((peer) => ({ mspId: org.mspId, peer }));
+}
+
 /**
- * Sends a system chaincode proposal to `org`'s peer and returns the response payload.
+ * Sends a system chaincode proposal to one peer of an org and returns the response payload.
  * @throws {AdminError} PEER_REJECTED with the peer's message (e.g. access denied)
  * @throws {UnavailableError} when the peer does not answer in time
  */
 export async function systemProposal(
-  org: OrgInfo,
+  { mspId, peer: target }: OrgPeer,
   signer: AdminSigner,
   channel: string,
   chaincode: 'cscc' | 'qscc',
@@ -35,8 +46,8 @@ export async function systemProposal(
     chaincode,
     args.map((arg) => (typeof arg === 'string' ? encoder.encode(arg) : arg)),
   );
-  const client = newPeerClient(org.peer);
-  const what = `peer ${org.peer.endpoint} (${org.mspId}) ${chaincode} ${String(args[0])}`;
+  const client = newPeerClient(target);
+  const what = `peer ${target.endpoint} (${mspId}) ${chaincode} ${String(args[0])}`;
   try {
     const response = await new Promise<peer.ProposalResponse>((resolve, reject) => {
       client.makeUnaryRequest(
@@ -65,27 +76,61 @@ export async function systemProposal(
   }
 }
 
-/** The channels `org`'s peer has joined, sorted. */
-export async function joinedChannels(org: OrgInfo, signer: AdminSigner): Promise<string[]> {
-  const payload = await systemProposal(org, signer, '', 'cscc', ['GetChannels']);
+/** The channels a peer has joined, sorted. */
+export async function joinedChannels(target: OrgPeer, signer: AdminSigner): Promise<string[]> {
+  const payload = await systemProposal(target, signer, '', 'cscc', ['GetChannels']);
   return peer.ChannelQueryResponse.deserializeBinary(payload)
     .getChannelsList()
     .map((info) => info.getChannelId())
     .sort();
 }
 
-/** Joins `org`'s peer to the channel whose genesis block is `genesis`. */
-export async function joinChannel(org: OrgInfo, signer: AdminSigner, genesis: common.Block): Promise<void> {
-  await systemProposal(org, signer, '', 'cscc', ['JoinChain', genesis.serializeBinary()]);
+/** Joins a peer to the channel whose genesis block is `genesis`. */
+export async function joinChannel(
+  target: OrgPeer,
+  signer: AdminSigner,
+  genesis: common.Block,
+): Promise<void> {
+  await systemProposal(target, signer, '', 'cscc', ['JoinChain', genesis.serializeBinary()]);
 }
 
-/** The height (number of blocks) of `channel` on `org`'s peer. */
+/** A peer's view of a channel's chain: its height and the hash of its last block (hex). */
+export interface ChainInfo {
+  readonly height: number;
+  readonly currentBlockHash: string;
+}
+
+/** The chain information of `channel` on a peer (qscc GetChainInfo). */
+export async function peerChainInfo(
+  target: OrgPeer,
+  signer: AdminSigner,
+  channel: string,
+  timeoutMs = PEER_TIMEOUT_MS,
+): Promise<ChainInfo> {
+  const payload = await systemProposal(target, signer, channel, 'qscc', ['GetChainInfo', channel], timeoutMs);
+  const info = common.BlockchainInfo.deserializeBinary(payload);
+  return {
+    height: info.getHeight(),
+    currentBlockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex'),
+  };
+}
+
+/** The height (number of blocks) of `channel` on a peer. */
 export async function peerHeight(
-  org: OrgInfo,
+  target: OrgPeer,
   signer: AdminSigner,
   channel: string,
   timeoutMs = PEER_TIMEOUT_MS,
 ): Promise<number> {
-  const payload = await systemProposal(org, signer, channel, 'qscc', ['GetChainInfo', channel], timeoutMs);
-  return common.BlockchainInfo.deserializeBinary(payload).getHeight();
+  return (await peerChainInfo(target, signer, channel, timeoutMs)).height;
+}
+
+/** Block `number` of `channel` as a peer holds it (qscc GetBlockByNumber), serialised. */
+export function peerBlock(
+  target: OrgPeer,
+  signer: AdminSigner,
+  channel: string,
+  number: number,
+): Promise<Uint8Array> {
+  return systemProposal(target, signer, channel, 'qscc', ['GetBlockByNumber', channel, String(number)]);
 }

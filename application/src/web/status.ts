@@ -4,7 +4,7 @@
  * (chain health: the channel's height on every org's peer, and the last verification this service
  * ran).
  */
-import { peerHeight } from '../admin/peer';
+import { peerHeight, peersOf } from '../admin/peer';
 import { certificateRoles } from '../gateway/ca';
 import { ChaincodeError } from '../gateway/errors';
 import type { ChainAnswer, HealthAnswer, MeAnswer, PeerHealth } from './api-types';
@@ -72,22 +72,18 @@ async function chain(context: RequestContext): Promise<void> {
   let cached = heightCache.get(context.service);
   if (!cached || now - cached.at > HEIGHT_CACHE_MS) {
     const signer = pool.signer(caller.key.user);
+    // Every peer of every member org (each org runs two).
     const peers = Promise.all(
-      Object.values(profile.orgs).map(async (org): Promise<PeerHealth> => {
-        try {
-          return {
-            mspId: org.mspId,
-            peer: org.peer.endpoint,
-            height: await peerHeight(org, signer, profile.channel, HEIGHT_TIMEOUT_MS),
-          };
-        } catch (error) {
-          return {
-            mspId: org.mspId,
-            peer: org.peer.endpoint,
-            error: error instanceof Error ? error.message : String(error),
-          };
-        }
-      }),
+      Object.values(profile.orgs)
+        .flatMap(peersOf)
+        .map(async (target): Promise<PeerHealth> => {
+          const row = { mspId: target.mspId, peer: target.peer.endpoint };
+          try {
+            return { ...row, height: await peerHeight(target, signer, profile.channel, HEIGHT_TIMEOUT_MS) };
+          } catch (error) {
+            return { ...row, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
     );
     cached = { at: now, peers };
     heightCache.set(context.service, cached);

@@ -108,10 +108,10 @@ class Clients {
 }
 
 /** Enrols a new member of `org`, registered by the org's CA registrar, into a temporary wallet. */
-async function newMember(clients: Clients, org: string, label: string): Promise<Member> {
+async function newMember(clients: Clients, org: string, label: string, run: string): Promise<Member> {
   const settings = orgSettings(org);
   const info = settings.org;
-  const user = `aud-${RUN_TAG}-${label}`;
+  const user = `aud-${run}-${label}`;
   const { secret } = await register(settings, { user, roles: ['member'] });
   await enroll({ org: info, wallet: clients.walletOf(org) }, user, secret);
   return {
@@ -119,7 +119,7 @@ async function newMember(clients: Clients, org: string, label: string): Promise<
     user,
     mspId: info.mspId,
     participantId: `${info.mspId}:${user}`,
-    meterId: `MTR-${RUN_TAG}-${label}`,
+    meterId: `MTR-${run}-${label}`,
   };
 }
 
@@ -190,22 +190,28 @@ async function neutralArbiters(client: EstpClient, partyMsp: string): Promise<st
   return withArbiter.slice(0, required);
 }
 
-/** Runs the trading sequence (about 30 s). `log` receives one line per step. */
-export async function tradingDay(log: (line: string) => void = () => undefined): Promise<TradingDay> {
+/**
+ * Runs the trading sequence (about 30 s). `log` receives one line per step; `run` tags its IDs
+ * (another tag for each sequence run in one process, as the soak does).
+ */
+export async function tradingDay(
+  log: (line: string) => void = () => undefined,
+  run: string = RUN_TAG,
+): Promise<TradingDay> {
   const connection = loadNetwork();
   const walletRoot = mkdtempSync(path.join(tmpdir(), 'estp-audit-wallet-'));
   const clients = new Clients(connection, walletRoot);
-  const gridZone = `Z-${RUN_TAG}`;
-  const marketId = `M-${RUN_TAG}`;
+  const gridZone = `Z-${run}`;
+  const marketId = `M-${run}`;
   const deposit = 100_000;
   const withdrawn = 1_000;
   try {
     const startedAt = Date.now() - 1000;
     // One at a time: a CA (sqlite) answers parallel registrations slowly enough to time out.
-    const seller = await newMember(clients, 'enterprise', 's');
-    const buyerA = await newMember(clients, 'community', 'a');
-    const buyerB = await newMember(clients, 'community', 'b');
-    const sellerB = await newMember(clients, 'community', 'c');
+    const seller = await newMember(clients, 'enterprise', 's', run);
+    const buyerA = await newMember(clients, 'community', 'a', run);
+    const buyerB = await newMember(clients, 'community', 'b', run);
+    const sellerB = await newMember(clients, 'community', 'c', run);
     const members = [seller, buyerA, buyerB, sellerB];
     log(`enrolled ${members.map((m) => m.participantId).join(', ')}`);
     await Promise.all(members.map((m) => registerParticipant(connection, clients, m, gridZone)));
@@ -221,7 +227,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
         treasurer.submit('Settlement', 'Deposit', {
           accountId: m.participantId,
           amount: deposit,
-          reference: `dep-${RUN_TAG}`,
+          reference: `dep-${run}`,
         }),
       ),
     );
@@ -317,8 +323,8 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       await clients.get(buyerA.org, buyerA.user)
     ).submit('Dispute', 'Open', {
       tradeId: disputed.id,
-      claim: `audit test ${RUN_TAG}: meter under-read`,
-      evidenceHash: sha256(`evidence ${RUN_TAG}`),
+      claim: `audit test ${run}: meter under-read`,
+      evidenceHash: sha256(`evidence ${run}`),
     });
     await clients.sync();
     for (const mspId of await neutralArbiters(treasurer, buyerA.mspId)) {
@@ -334,7 +340,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     }
     log(`dispute on ${disputed.id} ruled`);
 
-    const projectId = `P-${RUN_TAG}`;
+    const projectId = `P-${run}`;
     const owner = await clients.get(buyerB.org, buyerB.user);
     const verifier = await clients.get('enterprise', 'verifier');
     // Each step goes through another org's peer than the one before: every org's peer first
@@ -345,26 +351,26 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
       method: 'IPMVP Option C',
       baselineWh: 100_000,
       gridZone,
-      evidenceHash: sha256(`project ${RUN_TAG}`),
+      evidenceHash: sha256(`project ${run}`),
     });
     await clients.sync();
     await verifier.submit('Settlement', 'IssueCertificates', {
       projectId,
       batchId: 'B1',
       quantityWh: 5_000,
-      evidenceHash: sha256(`m&v ${RUN_TAG}`),
+      evidenceHash: sha256(`m&v ${run}`),
       periodStart: startedAt - 30 * 86_400_000,
       periodEnd: startedAt,
     });
     await clients.sync();
     await owner.submit('Settlement', 'RetireCertificates', {
-      retirementId: `R-${RUN_TAG}`,
+      retirementId: `R-${run}`,
       quantityWh: 1_500,
     });
     await treasurer.submit('Settlement', 'Withdraw', {
       accountId: seller.participantId,
       amount: withdrawn,
-      reference: `wd-${RUN_TAG}`,
+      reference: `wd-${run}`,
     });
     log('certificates issued and retired; withdrawal done');
 
@@ -377,7 +383,7 @@ export async function tradingDay(log: (line: string) => void = () => undefined):
     log('settled');
     const [settledFull, settledShort, settledDisputed] = settled as [TradeView, TradeView, TradeView];
     return {
-      run: RUN_TAG,
+      run,
       startedAt,
       endedAt: Date.now() + 1000,
       marketId,

@@ -224,7 +224,7 @@ const submitCommand: ToolCommand = {
 const joinCommand: ToolCommand = {
   name: 'join',
   description:
-    "join the org's peer to the channel (genesis block from the orderer) and wait until it caught up",
+    "join the org's peers to the channel (genesis block from the orderer) and wait until they caught up",
   synopsis: 'estp admin join --org <org> [--timeout <s>] [--json]',
   examples: ['estp admin join --org city'],
   options: [TIMEOUT_OPTION],
@@ -233,11 +233,12 @@ const joinCommand: ToolCommand = {
     const admin = adminOf(context, usage);
     const { org } = admin;
     const outcome = await joinPeer(admin, timeoutOf(context, usage));
+    const joined = outcome.peers.filter((peer) => !peer.alreadyJoined).map((peer) => peer.peer);
     out(
       context,
-      { mspId: org.mspId, peer: org.peer.endpoint, ...outcome },
-      `${org.peer.hostAlias} ${outcome.alreadyJoined ? 'was already on' : 'joined'} ${admin.profile.channel}; ` +
-        `height ${outcome.height} (orderer ${outcome.ordererHeight})`,
+      { mspId: org.mspId, ...outcome },
+      `${org.mspId}'s peers ${joined.length === 0 ? 'were already on' : `joined (${joined.join(', ')})`} ` +
+        `${admin.profile.channel}; height ${outcome.height} (orderer ${outcome.ordererHeight})`,
     );
     return 0;
   },
@@ -245,14 +246,14 @@ const joinCommand: ToolCommand = {
 
 const anchorPeerCommand: ToolCommand = {
   name: 'anchor-peer',
-  description: "set the org's anchor peer in the channel config (the org's own admin signs and submits)",
+  description: "set the org's anchor peers in the channel config (the org's own admin signs and submits)",
   synopsis: 'estp admin anchor-peer --org <org> [--endpoint <host:port>] [--timeout <s>] [--json]',
   examples: ['estp admin anchor-peer --org city'],
   options: [
     {
       name: 'endpoint',
       value: '<host:port>',
-      description: "the anchor peer (default: the org's peer in its profile); several with commas",
+      description: "the anchor peers (default: the org's peers in its profile), separated by commas",
     },
     TIMEOUT_OPTION,
   ],
@@ -261,14 +262,17 @@ const anchorPeerCommand: ToolCommand = {
     const admin = adminOf(context, usage);
     const { org } = admin;
     const endpoint = textOption(context.options, 'endpoint');
-    const endpoints = endpoint === undefined ? [org.peer.endpoint] : endpoint.split(',').map((e) => e.trim());
+    const endpoints =
+      endpoint === undefined
+        ? org.peers.map((peer) => peer.endpoint)
+        : endpoint.split(',').map((e) => e.trim());
     const outcome = await setAnchorPeers(admin, endpoints, timeoutOf(context, usage));
     out(
       context,
       { mspId: org.mspId, ...outcome },
       outcome.changed
-        ? `${org.mspId}'s anchor peer is ${outcome.anchorPeers.join(', ')}: configuration block ${outcome.configBlock} (sequence ${outcome.sequence})`
-        : `${org.mspId}'s anchor peer is ${outcome.anchorPeers.join(', ')} already (configuration block ${outcome.configBlock})`,
+        ? `${org.mspId}'s anchor peers are ${outcome.anchorPeers.join(', ')}: configuration block ${outcome.configBlock} (sequence ${outcome.sequence})`
+        : `${org.mspId}'s anchor peers are ${outcome.anchorPeers.join(', ')} already (configuration block ${outcome.configBlock})`,
     );
     return 0;
   },
@@ -277,10 +281,10 @@ const anchorPeerCommand: ToolCommand = {
 const heightsCommand: ToolCommand = {
   name: 'heights',
   description:
-    "the channel's ledger height on each member org's peer (or --of <org>), asked by --org's admin",
+    "the channel's ledger height on each peer of the member orgs (or of --of <org>), asked by --org's admin",
   synopsis: 'estp admin heights --org <org> [--of <org>] [--json]',
   examples: ['estp admin heights --org utility', 'estp admin heights --org city --of community --json'],
-  options: [{ name: 'of', value: '<org>', description: "only this org's peer" }],
+  options: [{ name: 'of', value: '<org>', description: "only this org's peers" }],
   run: async (context) => {
     const usage = toolUsage(heightsCommand, adminCommand);
     const admin = adminOf(context, usage);
