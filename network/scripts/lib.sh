@@ -338,6 +338,16 @@ pid_of() { # <name> → pid of a running process, or fails
   # supervisors ask this every second.
   mapfile -d '' cmdline 2>/dev/null <"/proc/$pid/cmdline" || return 1
   [[ "${cmdline[*]} " == "$program "* ]] || return 1
+  # Two peers run the same command line, and pid_max may be as low as 32768: a killed peer's pid
+  # can come back as its sibling's. The start time (/proc/<pid>/stat, field 22) tells them apart.
+  if [[ -f $run/$name.started ]]; then
+    local started stat
+    local -a fields
+    read -r started <"$run/$name.started" || return 1
+    read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+    read -r -a fields <<<"${stat##*) }"
+    [[ ${fields[19]:-} == "$started" ]] || return 1
+  fi
   echo "$pid"
 }
 
@@ -390,7 +400,7 @@ launch_process() { # <cwd> <name> <program> [args…] (process lock held)
   env_file=$(process_env_file "$name")
   pid_file="$run/$name.pid"
   mkdir -p "$run" "$(dirname "$log")"
-  rm -f "$pid_file"
+  rm -f "$pid_file" "$run/$name.started"
   printf '%s' "$*" >"$run/$name.program"
   printf '%s\0' "$@" >"$run/$name.argv"
   printf '%s' "$cwd" >"$run/$name.cwd"
@@ -401,8 +411,18 @@ launch_process() { # <cwd> <name> <program> [args…] (process lock held)
   setsid bash -c 'cd "$1" || exit 1; set -a; source "$2"; set +a; echo $$ >"$3"; shift 3; exec "$@"' \
     start "$cwd" "$env_file" "$pid_file" "$@" </dev/null >>"$log" 2>&1 8>&- 9>&- &
   local i
+  local pid stat
+  local -a fields
   for ((i = 0; i < 50; i++)); do
-    [[ -s $pid_file ]] && return 0
+    if [[ -s $pid_file ]]; then
+      # The start time of the child is the program's (exec keeps the process): pid_of checks it.
+      read -r pid <"$pid_file"
+      if read -r stat 2>/dev/null <"/proc/$pid/stat"; then
+        read -r -a fields <<<"${stat##*) }"
+        printf '%s\n' "${fields[19]}" >"$run/$name.started"
+      fi
+      return 0
+    fi
     sleep 0.1
   done
   die "$name did not start (no pid file)"
@@ -438,7 +458,7 @@ terminate_process() { # <name> (process lock held)
       sleep 0.2
     fi
   fi
-  rm -f "$run/$name.pid" "$run/$name.program"
+  rm -f "$run/$name.pid" "$run/$name.program" "$run/$name.started"
 }
 
 # The processes of one org its supervisor keeps running, in start order.

@@ -14,13 +14,10 @@
  * The fake-peer cases (refused, stalled TLS, stalled after connect, reset) need no network:
  * test/unit/application/cli/unreachable-peer.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { connect as connectGateway, type Gateway } from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos, msp, peer as peerProtos } from '@hyperledger/fabric-protos';
 import { parseBlock, parseTransaction } from '../../application/src/audit/parse';
+import { networkUp, raftQuorum, sigkill } from './support';
 import { DEFAULT_DEADLINES, type EstpClient } from '../../application/src/gateway/client';
 import { EstpClientError, UnavailableError } from '../../application/src/gateway/errors';
 import { newPeerClient } from '../../application/src/gateway/grpc';
@@ -39,8 +36,6 @@ import {
   TREASURER,
 } from '../integration/support/estp';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const RUN = newRunTag();
 const clients = suiteClients();
 const MARKET = `${RUN}-CLIENT-FAULTS`;
@@ -78,33 +73,6 @@ beforeAll(async () => {
   await openElectricityMarket(clients, MARKET, 60 * 60_000);
   await clients.sync();
 }, 600_000);
-
-// --- The network's processes (network/scripts) ---------------------------------------------------
-
-/** Runs bash with the network's scripts sourced (org.sh defines every step and helper). */
-async function networkShell(command: string, timeoutMs = 60_000): Promise<string> {
-  const { stdout } = await run('bash', ['-c', `source network/scripts/org.sh && ${command}`], {
-    cwd: ROOT,
-    env: { ...process.env, ESTP_WITH_NETWORK: '1' },
-    timeout: timeoutMs,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return stdout.trim();
-}
-
-/** The orderer that leads the channel's Raft now, waiting for one. */
-async function raftLeader(): Promise<string> {
-  for (const until = Date.now() + 60_000; Date.now() < until;) {
-    const leader = await networkShell('raft_leader').catch(() => '');
-    if (leader) return leader;
-    await sleep(250);
-  }
-  throw new Error('no Raft leader within 60 s');
-}
-
-function pidOf(orderer: string): number {
-  return Number(readFileSync(path.join(ROOT, '.fabric/orgs/orderer/run', `${orderer}.pid`), 'utf8').trim());
-}
 
 // --- Load ---------------------------------------------------------------------------------------
 
@@ -203,20 +171,20 @@ function rawGateways(org: string, user: string): { gateways: Gateway[]; close():
 describe('a Raft leader killed under load', () => {
   test('costs seconds: no call waits more than 10 s after the kill, commits resume within 10 s, nothing is lost', async () => {
     // Given members of every org posting offers, and the current leader
-    const leader = await raftLeader();
+    const leader = await raftQuorum();
     let stopped = false;
     const load = postUntil(() => stopped);
     await sleep(6_000);
 
     // When the leader is SIGKILLed
     const killedAt = Date.now();
-    process.kill(pidOf(leader), 'SIGKILL');
+    await sigkill(leader);
     await sleep(25_000);
     stopped = true;
     const { calls, resent } = await load;
     const end = Date.now();
     // (the orderer comes back: its supervisor, or network:up)
-    await networkShell('bash network/scripts/up.sh', 600_000);
+    await networkUp();
 
     // Then no call in flight at the kill or started after it waited more than 10 s after the kill
     const after = calls.filter((call) => call.endedAt >= killedAt);
