@@ -92,6 +92,12 @@ export function textOption(options: ReadonlyMap<string, OptionValue>, name: stri
   return text(options, name);
 }
 
+/** A value the command cannot run without. @throws {UsageError} `<flag> is required` when absent or empty. */
+export function requiredValue(value: string | undefined, flag: string, usage: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`, usage);
+  return value;
+}
+
 /** What the global options say about profile, org, wallet and user (the rest from the env). */
 function settingsOptionsOf(global: GlobalOptions): SettingsOptions {
   return {

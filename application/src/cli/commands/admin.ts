@@ -32,15 +32,10 @@ import {
 import { fabricAdminOf, type OrgAdmin } from '../../admin/signer';
 import { ConfigError, UsageError } from '../../gateway/errors';
 import { resolveOrg } from '../../gateway/profile';
-import { settingsOf, textOption } from '../context';
+import { requiredValue, settingsOf, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand, ToolContext } from './types';
-
-function requireOption(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`, usage);
-  return value;
-}
 
 /** The Fabric admin of `--org` (or of `--profile`'s org), from that org's own directory. */
 function adminOf(context: ToolContext, usage: string): OrgAdmin {
@@ -137,8 +132,8 @@ const addOrgCommand: ToolCommand = {
     const usage = toolUsage(addOrgCommand, adminCommand);
     const admin = adminOf(context, usage);
     const channel = admin.profile.channel;
-    const definitionFile = requireOption(textOption(context.options, 'definition'), '--definition', usage);
-    const file = requireOption(textOption(context.options, 'out'), '--out', usage);
+    const definitionFile = requiredValue(textOption(context.options, 'definition'), '--definition', usage);
+    const file = requiredValue(textOption(context.options, 'out'), '--out', usage);
     const definition = readOrgDefinition(definitionFile);
     const plan = await prepareAddOrg(admin, definition);
     if (plan.alreadyMember) {
@@ -170,7 +165,7 @@ const signCommand: ToolCommand = {
   run: async (context) => {
     const usage = toolUsage(signCommand, adminCommand);
     const { org, signer } = adminOf(context, usage);
-    const file = requireOption(textOption(context.options, 'file'), '--file', usage);
+    const file = requiredValue(textOption(context.options, 'file'), '--file', usage);
     const signed = await signUpdateFile(signer, readFile(file, 'update file'));
     if (signed.added) writeFileAtomically(file, signed.file);
     const signatures = signaturesOf(signed.pending);
@@ -201,7 +196,7 @@ const submitCommand: ToolCommand = {
     const usage = toolUsage(submitCommand, adminCommand);
     const admin = adminOf(context, usage); // fails on a missing admin before reading anything
     const { org } = admin;
-    const file = requireOption(textOption(context.options, 'file'), '--file', usage);
+    const file = requiredValue(textOption(context.options, 'file'), '--file', usage);
     const timeoutMs = timeoutOf(context, usage);
     const bytes = readFile(file, 'update file');
     const pending = decodeUpdateFile(bytes);

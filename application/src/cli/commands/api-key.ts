@@ -7,7 +7,7 @@ import { UsageError } from '../../gateway/errors';
 import { resolveIdentity } from '../../gateway/identity';
 import type { ClientSettings } from '../../gateway/settings';
 import { addApiKey, apiKeysFile, readKeyFile, revokeApiKey } from '../../web/api-keys';
-import { settingsOf, textOption } from '../context';
+import { requiredValue, settingsOf, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { OptionSpec, ToolCommand, ToolContext } from './types';
@@ -122,8 +122,7 @@ function revokeKey(context: ToolContext): number {
   const usage = toolUsage(revokeCommand, apiKeyCommand);
   const { settings, file } = keyFileOf(context, usage);
   const { org } = settings;
-  const id = textOption(context.options, 'id');
-  if (id === undefined) throw new UsageError('--id is required', usage);
+  const id = requiredValue(textOption(context.options, 'id'), '--id', usage);
   if (!revokeApiKey(file, org.mspId, id)) throw new UsageError(`no active key ${id} in ${file}`, usage);
   context.io.out(`revoked API key ${id} of ${org.mspId}`);
   return 0;

@@ -4,15 +4,10 @@ import { certificateRoles, enroll, parseRoles, register } from '../../gateway/ca
 import { UsageError } from '../../gateway/errors';
 import { identityFromWallet, walletLabels } from '../../gateway/identity';
 import type { ClientSettings } from '../../gateway/settings';
-import { settingsOf, textOption } from '../context';
+import { requiredValue, settingsOf, textOption } from '../context';
 import { formatTable } from '../table';
 import { toolUsage } from '../usage';
 import type { ToolCommand } from './types';
-
-function required(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`, usage);
-  return value;
-}
 
 const enrollCommand: ToolCommand = {
   name: 'enroll',
@@ -33,7 +28,7 @@ const enrollCommand: ToolCommand = {
     const usage = toolUsage(enrollCommand, identityCommand);
     const settings = settingsOf(context.global, usage);
     const { org } = settings;
-    const user = required(context.global.user, '--user', usage);
+    const user = requiredValue(context.global.user, '--user', usage);
     const result = await enroll(settings, user, textOption(context.options, 'secret'));
     if (context.global.json) {
       context.io.out(JSON.stringify(result));
@@ -76,8 +71,8 @@ const registerCommand: ToolCommand = {
     const usage = toolUsage(registerCommand, identityCommand);
     const settings = settingsOf(context.global, usage);
     const { org } = settings;
-    const user = required(context.global.user, '--user', usage);
-    const roles = parseRoles(required(textOption(context.options, 'roles'), '--roles', usage));
+    const user = requiredValue(context.global.user, '--user', usage);
+    const roles = parseRoles(requiredValue(textOption(context.options, 'roles'), '--roles', usage));
     const secret = textOption(context.options, 'secret');
     const as = textOption(context.options, 'as');
     const max = textOption(context.options, 'max-enrollments');
