@@ -153,11 +153,11 @@ start_chaincode_servers() { # <org> [peer]
 # One peer's chaincode service (the org's one baseline service); prints what it did.
 start_chaincode_server() { # <org> <peer>
   local org=$1 peer=$2 name tls running_id="" id_file address port
-  name="$(chaincode_service "$peer").$org"
-  id_file="$(cc_dir "$org")/running-$peer.package-id"
   address=$(org_address "$org")
-  port=$(peer_port "$org" "$peer" ccaas)
-  if [[ $CC_SERVICE != chaincode ]]; then
+  if [[ $CC_SERVICE == chaincode ]]; then
+    name="$(chaincode_service "$peer").$org" id_file="$(cc_dir "$org")/running-$peer.package-id"
+    port=$(peer_port "$org" "$peer" ccaas)
+  else
     name="$CC_SERVICE.$org" id_file="$(cc_dir "$org")/running.package-id" port=$(org_port "$org" "$CC_SERVICE")
   fi
   [[ -f $id_file ]] && running_id=$(<"$id_file")

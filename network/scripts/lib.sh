@@ -339,16 +339,24 @@ pid_of() { # <name> → pid of a running process, or fails
   mapfile -d '' cmdline 2>/dev/null <"/proc/$pid/cmdline" || return 1
   [[ "${cmdline[*]} " == "$program "* ]] || return 1
   # Two peers run the same command line, and pid_max may be as low as 32768: a killed peer's pid
-  # can come back as its sibling's. The start time (/proc/<pid>/stat, field 22) tells them apart.
+  # can come back as its sibling's. The start time recorded at launch tells them apart.
   if [[ -f $run/$name.started ]]; then
-    local started stat
-    local -a fields
+    local started
     read -r started <"$run/$name.started" || return 1
-    read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-    read -r -a fields <<<"${stat##*) }"
-    [[ ${fields[19]:-} == "$started" ]] || return 1
+    process_started "$pid" || return 1
+    [[ $STARTED == "$started" ]] || return 1
   fi
   echo "$pid"
+}
+
+# Sets STARTED to <pid>'s start time (/proc/<pid>/stat, field 22); fails when there is no such
+# process. Builtins only, no subshell: pid_of runs it every second in every supervisor.
+process_started() { # <pid>
+  local stat
+  local -a fields
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  read -r -a fields <<<"${stat##*) }"
+  STARTED=${fields[19]:-}
 }
 
 is_running() { pid_of "$1" >/dev/null; }
@@ -411,16 +419,12 @@ launch_process() { # <cwd> <name> <program> [args…] (process lock held)
   setsid bash -c 'cd "$1" || exit 1; set -a; source "$2"; set +a; echo $$ >"$3"; shift 3; exec "$@"' \
     start "$cwd" "$env_file" "$pid_file" "$@" </dev/null >>"$log" 2>&1 8>&- 9>&- &
   local i
-  local pid stat
-  local -a fields
+  local pid
   for ((i = 0; i < 50; i++)); do
     if [[ -s $pid_file ]]; then
       # The start time of the child is the program's (exec keeps the process): pid_of checks it.
       read -r pid <"$pid_file"
-      if read -r stat 2>/dev/null <"/proc/$pid/stat"; then
-        read -r -a fields <<<"${stat##*) }"
-        printf '%s\n' "${fields[19]}" >"$run/$name.started"
-      fi
+      if process_started "$pid"; then printf '%s\n' "$STARTED" >"$run/$name.started"; fi
       return 0
     fi
     sleep 0.1

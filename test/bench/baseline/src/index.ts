@@ -31,13 +31,7 @@ export class AssetContract extends Contract {
     value: string,
   ): Promise<void> {
     if ((await ctx.stub.getState(id)).length > 0) throw new Error(`the asset ${id} already exists`);
-    await this.write(ctx, {
-      ID: id,
-      Color: color,
-      Size: Number(size),
-      Owner: owner,
-      AppraisedValue: Number(value),
-    });
+    await this.write(ctx, id, color, size, owner, value);
   }
 
   @Transaction(false)
@@ -57,17 +51,25 @@ export class AssetContract extends Contract {
     value: string,
   ): Promise<void> {
     if ((await ctx.stub.getState(id)).length === 0) throw new Error(`the asset ${id} does not exist`);
-    await this.write(ctx, {
+    await this.write(ctx, id, color, size, owner, value);
+  }
+
+  private async write(
+    ctx: Context,
+    id: string,
+    color: string,
+    size: string,
+    owner: string,
+    value: string,
+  ): Promise<void> {
+    const asset: Asset = {
       ID: id,
       Color: color,
       Size: Number(size),
       Owner: owner,
       AppraisedValue: Number(value),
-    });
-  }
-
-  private async write(ctx: Context, asset: Asset): Promise<void> {
-    await ctx.stub.putState(asset.ID, Buffer.from(JSON.stringify(asset)));
+    };
+    await ctx.stub.putState(id, Buffer.from(JSON.stringify(asset)));
   }
 }
 
