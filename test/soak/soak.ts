@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Clients, newRunTag, openElectricityMarket } from '../integration/support/estp';
+import { Clients, ensureArbiters, newRunTag, openElectricityMarket } from '../integration/support/estp';
 import { tradingDay } from '../integration/support/trading';
 import {
   checkLedgers,
@@ -70,6 +70,9 @@ async function main(): Promise<number> {
   const clients = new Clients();
   try {
     await prepareMembers(clients, FAULT_MEMBERS, run);
+    // The trading sequence's dispute is ruled by neutral orgs' arbiters, who rule only as ACTIVE
+    // participants: on a fresh network nothing else (the integration setup, the demo) made them so.
+    await ensureArbiters(clients);
     const market = `${run}-SOAK`;
     await openElectricityMarket(clients, market, (minutes + 15) * MINUTE);
     await clients.sync();
@@ -88,7 +91,7 @@ async function main(): Promise<number> {
       if (minute > 0) {
         console.log(
           `minute ${minute}: ${load.goodput(from, from + MINUTE).toFixed(1)} commits/s, ` +
-            `${load.failuresIn(from, from + MINUTE).length} failures, ${rounds.completed} trading sequences; ` +
+            `${load.failuresIn(from, from + MINUTE).length} failures, ${rounds.completed} trading sequences (${rounds.failed.length} failed); ` +
             `${processes.size} processes: RSS ${mb(rss)} MiB, ${fds} fds`,
         );
       }
@@ -105,7 +108,9 @@ async function main(): Promise<number> {
           await tradingDay(() => undefined, `${run}r${rounds.completed + rounds.failed.length}`);
           rounds.completed += 1;
         } catch (error) {
-          rounds.failed.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+          const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+          if (rounds.failed.length === 0) console.error(`soak: a trading sequence failed: ${reason}`);
+          rounds.failed.push(reason);
           await sleep(1_000);
         }
       }
