@@ -192,11 +192,14 @@ async function neutralArbiters(client: EstpClient, partyMsp: string): Promise<st
 
 /**
  * Runs the trading sequence (about 30 s). `log` receives one line per step; `run` tags its IDs
- * (another tag for each sequence run in one process, as the soak does).
+ * (another tag for each sequence run in one process, as the soak does). The market's windows
+ * (gate closure, report deadline, dispute window) are real time; `pace` stretches them for a
+ * caller that runs beside heavy load (the soak), where the sequence's own steps take longer.
  */
 export async function tradingDay(
   log: (line: string) => void = () => undefined,
   run: string = RUN_TAG,
+  pace = 1,
 ): Promise<TradingDay> {
   const connection = loadNetwork();
   const walletRoot = mkdtempSync(path.join(tmpdir(), 'estp-audit-wallet-'));
@@ -234,11 +237,11 @@ export async function tradingDay(
     await clients.sync();
     log('registered, approved and funded');
 
-    const gateClosure = Date.now() + 7_000;
+    const gateClosure = Date.now() + 7_000 * pace;
     const deliveryEnd = gateClosure + 1_000;
     // reports, then the dispute on a reported trade: room for both on a loaded machine
-    const reportDeadline = deliveryEnd + 8_000;
-    const disputeWindowMs = 4_000;
+    const reportDeadline = deliveryEnd + 8_000 * pace;
+    const disputeWindowMs = 4_000 * pace;
     await (
       await clients.get('utility', 'admin')
     ).submit('Market', 'OpenMarket', {
