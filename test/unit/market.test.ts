@@ -6,7 +6,11 @@
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { EventName } from '../../chaincode/src/lib/events';
 import type { Page } from '../../chaincode/src/lib/pagination';
-import { type ClearMarketResult, MAX_CLEARING_BATCH } from '../../chaincode/src/market/clear';
+import {
+  type ClearMarketResult,
+  MAX_CLEARING_BATCH,
+  RELEASES_PER_PAIR,
+} from '../../chaincode/src/market/clear';
 import type { MarketView } from '../../chaincode/src/market/markets';
 import type { ClearingResult, Market, Offer } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
@@ -845,6 +849,32 @@ describe('Market', () => {
       );
     });
 
+    it('a release batch closes at most RELEASES_PER_PAIR × batchSize offers', async () => {
+      for (let n = 0; n < 7; n += 1) {
+        await post(world, alice, {
+          offerId: `b${n}`,
+          marketId: 'M1',
+          side: 'BUY',
+          quantityWh: 1000,
+          price: 50,
+        });
+      }
+      afterGate();
+      const closed: number[] = [];
+      for (;;) {
+        const tx = await world.ledger.submit<ClearMarketResult>(markets, 'ClearMarket', bob, {
+          marketId: 'M1',
+          batchSize: 1,
+        });
+        closed.push(tx.result.batch.offersClosed);
+        if (tx.result.batch.done) break;
+      }
+      // The pricing step reads the 7 bids (> a batch of 1), then releases of 3, 3 and 1.
+      expect(closed).toEqual([0, RELEASES_PER_PAIR, RELEASES_PER_PAIR, 7 - 2 * RELEASES_PER_PAIR]);
+      expect(account(world, alice.participantId)).toMatchObject({ available: 1_000_000, escrowed: 0 });
+      checkInvariants(world);
+    });
+
     it('a market without a crossing releases every offer and publishes no price', async () => {
       await post(world, alice, { offerId: 'b', marketId: 'M1', side: 'BUY', quantityWh: 1000, price: 50 });
       await post(world, bob, { offerId: 's', marketId: 'M1', side: 'SELL', quantityWh: 1000, price: 60 });
@@ -886,7 +916,9 @@ describe('Market', () => {
       afterGate();
       expect(await clearFully(world, alice, 'M1')).toBe(1);
       const calls = await clearFully(world, alice, 'M2', 1);
-      expect(calls).toBeGreaterThan(5);
+      // One pricing step (7 entries > a batch of 1), one transaction per pair (3 trades), one
+      // release of the 3 offers left (RELEASES_PER_PAIR × 1 = 3 closures).
+      expect(calls).toBe(5);
       const strip = (t: Trade) => [t.buyer, t.seller, t.quantityWh, t.price, t.value, t.collateral];
       const byMarket = (id: string) =>
         trades(world)
