@@ -849,6 +849,75 @@ describe('Market', () => {
       );
     });
 
+    it('indexes a batch of trades with one market and one day entry, which ListTrades pages through at any size', async () => {
+      const start = world.ledger.now();
+      const ask = await post(world, bob, {
+        offerId: 'a',
+        marketId: 'M1',
+        side: 'SELL',
+        quantityWh: 1000,
+        price: 90,
+      });
+      await world.ledger.submit(markets, 'AcceptOffer', alice, { id: ask.id, quantityWh: 1000 });
+      for (let n = 0; n < 7; n += 1) {
+        await post(world, alice, {
+          offerId: `b${n}`,
+          marketId: 'M1',
+          side: 'BUY',
+          quantityWh: 1000,
+          price: 110,
+        });
+        await post(world, bob, {
+          offerId: `s${n}`,
+          marketId: 'M1',
+          side: 'SELL',
+          quantityWh: 1000,
+          price: 90,
+        });
+      }
+      afterGate();
+      await clearFully(world, alice, 'M1', 3);
+      const all = trades(world).filter((t) => t.marketId === 'M1');
+      expect(all).toHaveLength(8);
+      // The bilateral trade's own entry and one per ClearMarket batch (3, 3 and 1 trades).
+      const entries = [...world.ledger.state().keys()].filter((key) =>
+        key.startsWith(world.ledger.key('trade~market', 'M1')),
+      );
+      expect(entries).toHaveLength(4);
+      const dayEntries = [...world.ledger.state().keys()].filter((key) =>
+        key.startsWith(world.ledger.key('trade~day')),
+      );
+      expect(dayEntries).toHaveLength(4);
+
+      const byId = all.map((t) => t.id).sort();
+      const byTime = [...all].sort((a, b) =>
+        a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0,
+      );
+      const period = { from: start, to: market.gateClosureMs + HOUR };
+      for (const [filter, expected] of [
+        [{ marketId: 'M1' }, byId],
+        [period, byTime.map((t) => t.id)],
+      ] as const) {
+        for (let pageSize = 1; pageSize <= 9; pageSize += 1) {
+          const seen: string[] = [];
+          let bookmark = '';
+          let pages = 0;
+          do {
+            const page = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {
+              ...filter,
+              pageSize,
+              bookmark,
+            });
+            expect(page.records.length).toBeLessThanOrEqual(pageSize);
+            seen.push(...page.records.map((t) => t.id));
+            bookmark = page.bookmark;
+            pages += 1;
+          } while (bookmark !== '' && pages < 20);
+          expect(seen).toEqual(expected);
+        }
+      }
+    });
+
     it('a release batch closes at most RELEASES_PER_PAIR × batchSize offers', async () => {
       for (let n = 0; n < 7; n += 1) {
         await post(world, alice, {

@@ -174,9 +174,79 @@ export async function listRecords<T>(
   return { records: page.entries.map((entry) => fromBytes<T>(entry.value)), bookmark: page.bookmark };
 }
 
+/** What {@link readIndexIds} does with an index entry, judged by its key's attributes. */
+export type EntryVerdict = 'take' | 'skip' | 'stop';
+
+/** One page of IDs read from an index. */
+export interface IdPage {
+  ids: string[];
+  /** Where the next page starts ("" when none remains). */
+  bookmark: string;
+  /** True when `accept` stopped the read (nothing after the entry it stopped at is wanted). */
+  stopped: boolean;
+}
+
+/** A bookmark inside a batch entry: `<entry key>#<IDs of it already returned>`. */
+const INSIDE_ENTRY = /^([\s\S]*\u0000)#(\d+)$/;
+
+/**
+ * The IDs an index entry names: its key's last attribute, or — for a batch entry
+ * (lib/state.ts `writeBatchIndex`) — the JSON array of IDs it holds.
+ */
+function idsOf(ctx: Context, entry: Entry): string[] {
+  if (entry.value.length > 1) return fromBytes<string[]>(entry.value);
+  const { attributes } = ctx.stub.splitCompositeKey(entry.key);
+  const id = attributes[attributes.length - 1];
+  if (id === undefined) throw new InvalidInputError('index', `entry ${entry.key} has no id`);
+  return [id];
+}
+
+/**
+ * One page of at most `pageSize` IDs from the index entries under `(index, …prefix)`, in key order,
+ * expanding batch entries (one entry naming many IDs). A page may end inside a batch entry: its
+ * bookmark is then `<entry key>#<n>`, otherwise the peer's. `accept` can skip entries or stop the
+ * read at one (a period query past its end).
+ * @throws {InvalidInputError} a bookmark outside the range.
+ */
+export async function readIndexIds(
+  ctx: Context,
+  index: string,
+  prefix: readonly string[],
+  pageSize: number,
+  bookmark: string,
+  accept: (attributes: readonly string[]) => EntryVerdict = () => 'take',
+): Promise<IdPage> {
+  const inside = INSIDE_ENTRY.exec(bookmark);
+  const resumeKey = inside?.[1] ?? bookmark;
+  const offset = Number(inside?.[2] ?? 0);
+  const ids: string[] = [];
+  let inner = resumeKey;
+  for (;;) {
+    const page = await readPage(ctx, index, prefix, pageSize - ids.length, inner);
+    for (const [n, entry] of page.entries.entries()) {
+      const verdict = accept(ctx.stub.splitCompositeKey(entry.key).attributes);
+      if (verdict === 'stop') return { ids, bookmark: '', stopped: true };
+      if (verdict === 'skip') continue;
+      const start = entry.key === resumeKey ? offset : 0;
+      const rest = idsOf(ctx, entry).slice(start);
+      const room = pageSize - ids.length;
+      if (rest.length > room) {
+        ids.push(...rest.slice(0, room));
+        return { ids, bookmark: `${entry.key}#${start + room}`, stopped: false };
+      }
+      ids.push(...rest);
+      if (ids.length === pageSize) {
+        return { ids, bookmark: page.entries[n + 1]?.key ?? page.bookmark, stopped: false };
+      }
+    }
+    if (page.bookmark === '') return { ids, bookmark: '', stopped: false };
+    inner = page.bookmark;
+  }
+}
+
 /**
  * Lists the records an index points to: entries `(index, …prefix, …, id)` whose last attribute is
- * the id of a record of `type`.
+ * the id of a record of `type`, or batch entries naming several (see {@link readIndexIds}).
  */
 export async function listByIndex<T>(
   ctx: Context,
@@ -186,14 +256,16 @@ export async function listByIndex<T>(
   pageSize: number | undefined,
   bookmark: string | undefined,
 ): Promise<Page<T>> {
-  const page = await readPage(ctx, index, prefix, pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
+  const page = await readIndexIds(ctx, index, prefix, pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
+  return { records: await readRecords<T>(ctx, type, page.ids), bookmark: page.bookmark };
+}
+
+/** The records of `type` with these IDs, in order, leaving out the absent ones. */
+export async function readRecords<T>(ctx: Context, type: RecordType, ids: readonly string[]): Promise<T[]> {
   const records: T[] = [];
-  for (const entry of page.entries) {
-    const { attributes } = ctx.stub.splitCompositeKey(entry.key);
-    const id = attributes[attributes.length - 1];
-    if (id === undefined) throw new InvalidInputError('index', `entry ${entry.key} has no id`);
+  for (const id of ids) {
     const record = await readRecord<T>(ctx, type, id);
     if (record !== undefined) records.push(record);
   }
-  return { records, bookmark: page.bookmark };
+  return records;
 }

@@ -37,7 +37,7 @@ import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, int } from '../lib/validate';
 import { type Participant, inactiveReason, requireActiveParticipant } from '../participant/model';
 import { AccountBook } from '../lib/accounts';
-import { recordTrade } from './fills';
+import { indexTrades, recordTrade } from './fills';
 import { EMPTY_WALK, clearingPrice, matchOrders, walk } from './auction';
 import { type BookEntry, readBook } from './book';
 import { getMarketRecord } from './markets';
@@ -364,6 +364,7 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
   const asks = (await readBook(work.ctx, market, 'SELL', batchSize + 1, options)).entries;
   const match = matchOrders(bids, asks, { volume: clearing.volumeWh - clearing.matchedWh, pairs: batchSize });
   const txId = work.ctx.stub.getTxID();
+  const tradeIds: string[] = [];
   for (const pair of match.pairs) {
     const bid = bids[pair.bid];
     const ask = asks[pair.ask];
@@ -371,21 +372,28 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
     const buyOffer = await work.offer(bid);
     const sellOffer = await work.offer(ask);
     const sequence = clearing.trades + 1;
-    const trade = await recordTrade(work.ctx, work.accounts, {
-      id: tradeId(market.id, sequence),
-      market,
-      origin: 'AUCTION',
-      quantityWh: pair.quantity,
-      price,
-      buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
-      seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
-      now: work.now,
-      txId,
-    });
+    const trade = await recordTrade(
+      work.ctx,
+      work.accounts,
+      {
+        id: tradeId(market.id, sequence),
+        market,
+        origin: 'AUCTION',
+        quantityWh: pair.quantity,
+        price,
+        buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
+        seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
+        now: work.now,
+        txId,
+      },
+      true,
+    );
+    tradeIds.push(trade.id);
     clearing.trades = sequence;
     clearing.matchedWh = add(clearing.matchedWh, pair.quantity, 'matchedWh');
     clearing.tradedValue = add(clearing.tradedValue, trade.value, 'tradedValue');
   }
+  await indexTrades(work.ctx, market.id, work.now, tradeIds);
   for (const [entries, remaining] of [
     [bids, match.bidRemaining],
     [asks, match.askRemaining],
