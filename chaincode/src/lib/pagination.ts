@@ -186,8 +186,21 @@ export interface IdPage {
   stopped: boolean;
 }
 
-/** A bookmark inside a batch entry: `<entry key>#<IDs of it already returned>`. */
-const INSIDE_ENTRY = /^([\s\S]*\u0000)#(\d+)$/;
+/** Marks a bookmark inside a batch entry: `<entry key>#<IDs of it already returned>`. */
+const INSIDE_ENTRY = '#';
+
+/**
+ * The entry key and the IDs of it already returned, of a bookmark. A composite key ends with
+ * U+0000, so `#<digits>` after it cannot be part of a key.
+ */
+function parseIndexBookmark(bookmark: string): { key: string; offset: number } {
+  const mark = bookmark.lastIndexOf(INSIDE_ENTRY);
+  const digits = bookmark.slice(mark + 1);
+  if (mark > 0 && bookmark[mark - 1] === '\u0000' && /^\d+$/.test(digits)) {
+    return { key: bookmark.slice(0, mark), offset: Number(digits) };
+  }
+  return { key: bookmark, offset: 0 };
+}
 
 /**
  * The IDs an index entry names: its key's last attribute, or — for a batch entry
@@ -216,9 +229,7 @@ export async function readIndexIds(
   bookmark: string,
   accept: (attributes: readonly string[]) => EntryVerdict = () => 'take',
 ): Promise<IdPage> {
-  const inside = INSIDE_ENTRY.exec(bookmark);
-  const resumeKey = inside?.[1] ?? bookmark;
-  const offset = Number(inside?.[2] ?? 0);
+  const { key: resumeKey, offset } = parseIndexBookmark(bookmark);
   const ids: string[] = [];
   let inner = resumeKey;
   for (;;) {
@@ -232,7 +243,7 @@ export async function readIndexIds(
       const room = pageSize - ids.length;
       if (rest.length > room) {
         ids.push(...rest.slice(0, room));
-        return { ids, bookmark: `${entry.key}#${start + room}`, stopped: false };
+        return { ids, bookmark: `${entry.key}${INSIDE_ENTRY}${start + room}`, stopped: false };
       }
       ids.push(...rest);
       if (ids.length === pageSize) {
