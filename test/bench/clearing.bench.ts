@@ -125,6 +125,7 @@ interface ClearingRun {
   maxWriteBytes: number;
   /** Σ write-set bytes of all the clearing's transactions (≈ one transaction clearing it all). */
   totalWriteBytes: number;
+  totalWriteKeys: number;
   transactions: number;
   /** Transactions that walked the book to price the auction. */
   pricing: number;
@@ -224,6 +225,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
   const own: number[] = [];
   let maxWriteBytes = 0;
   let totalWriteBytes = 0;
+  let totalWriteKeys = 0;
   let pricing = 0;
   let maxTaken = 0;
   let last: ClearMarketResult | undefined;
@@ -242,6 +244,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
     for (const [key, written] of tx.writes) bytes += Buffer.byteLength(key) + (written?.length ?? 0);
     maxWriteBytes = Math.max(maxWriteBytes, bytes);
     totalWriteBytes += bytes;
+    totalWriteKeys += tx.writes.size;
     if (tx.result.batch.priced > 0) pricing += 1;
     maxTaken = Math.max(maxTaken, ...tx.ranges.map((range) => range.consumed));
     last = tx.result;
@@ -253,6 +256,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
     batchOwnMs: laterOwn.length ? laterOwn.reduce((a, b) => a + b, 0) / laterOwn.length : 0,
     maxWriteBytes,
     totalWriteBytes,
+    totalWriteKeys,
     firstMs: times[0] ?? 0,
     batchMeanMs: later.length ? later.reduce((a, b) => a + b, 0) / later.length : 0,
     batchMaxMs: later.length ? Math.max(...later) : 0,
@@ -288,10 +292,11 @@ async function main(): Promise<void> {
       'later tx mean ms w/o stub sort',
       'max write set MB',
       'Σ write sets MB',
+      'Σ keys written',
       'total ms',
     ]),
   );
-  console.log(row(Array.from({ length: 15 }, () => '---')));
+  console.log(row(Array.from({ length: 16 }, () => '---')));
   for (const n of SIZES) {
     const pure = benchAuction(generate(n, 0));
     const clearing = await benchClearMarket(n);
@@ -314,6 +319,7 @@ async function main(): Promise<void> {
         clearing.batchOwnMs,
         (clearing.maxWriteBytes / 1e6).toFixed(2),
         (clearing.totalWriteBytes / 1e6).toFixed(2),
+        clearing.totalWriteKeys,
         clearing.totalMs,
       ]),
     );
