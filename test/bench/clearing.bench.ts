@@ -26,7 +26,7 @@ import { type Order, runAuction } from '../../chaincode/src/market/auction';
 import { putBookEntry } from '../../chaincode/src/market/book';
 import type { ClearMarketResult } from '../../chaincode/src/market/clear';
 import { DEFAULT_CLEARING_BATCH } from '../../chaincode/src/market/clear';
-import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer } from '../../chaincode/src/market/model';
+import { type Market, OFFERS_BY_MARKET, type Offer } from '../../chaincode/src/market/model';
 import { emptyAccount } from '../../chaincode/src/lib/accounts';
 import type { Account } from '../../chaincode/src/lib/accounts';
 import type { Participant } from '../../chaincode/src/participant/model';
@@ -187,7 +187,6 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
         };
         await writeRecord(ctx, RecordType.Offer, offer.id, offer);
         await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
-        await writeIndex(ctx, OFFERS_BY_OWNER, [offer.owner, offer.id]);
         await putBookEntry(ctx, market, offer);
         const account = accounts.get(o.owner) ?? { ...emptyAccount(o.owner, iso), available: 0, minted: 0 };
         account.escrowed += locked;

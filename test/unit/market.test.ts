@@ -297,7 +297,17 @@ describe('Market', () => {
       // Neither reads a key the other writes (no MVCC conflict either way).
       expect([...a.reads].filter((key) => b.writes.has(key))).toEqual([]);
       expect([...b.reads].filter((key) => a.writes.has(key))).toEqual([]);
-      expect(aKeys).toHaveLength(5); // offer, 2 indexes, book entry, account
+      // The offer, its index entry by market, its book entry and the account: no index by owner.
+      expect(aKeys.sort()).toEqual(
+        [
+          world.ledger.key('Offer', 'CommunityMSP:alice/x'),
+          world.ledger.key('offer~market', 'M1', 'CommunityMSP:alice/x'),
+          world.ledger.key('Account', alice.participantId),
+        ]
+          .concat(aKeys.filter((key) => key.startsWith('offer~book')))
+          .sort(),
+      );
+      expect(aKeys).toHaveLength(4);
     });
 
     it.each([
@@ -668,6 +678,52 @@ describe('Market', () => {
   });
 
   describe('GetOffer and ListOffers', () => {
+    it("lists an owner's offers from the offer records, page by page, and no one else's", async () => {
+      // alice2's ID extends alice's: its offers sort right after hers and must not leak in.
+      const alice2 = await trader(world, 'CommunityMSP', 'alice2', 1_000_000);
+      for (const who of [alice2, alice, bob]) {
+        for (const n of [1, 2, 3]) {
+          await post(world, who, {
+            offerId: `o${n}`,
+            marketId: 'M1',
+            side: 'BUY',
+            quantityWh: 1000,
+            price: 100,
+          });
+        }
+      }
+      for (const pageSize of [1, 2, 3, 4]) {
+        const seen: string[] = [];
+        let bookmark = '';
+        let pages = 0;
+        do {
+          const page = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
+            owner: alice.participantId,
+            pageSize,
+            bookmark,
+          });
+          seen.push(...page.records.map((o) => o.id));
+          bookmark = page.bookmark;
+          pages += 1;
+        } while (bookmark !== '' && pages < 10);
+        expect(seen).toEqual(['o1', 'o2', 'o3'].map((o) => `${alice.participantId}/${o}`));
+      }
+      const ofBob = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
+        owner: bob.participantId,
+        pageSize: 1,
+      });
+      await expect(
+        world.ledger.evaluate(markets, 'ListOffers', bob, {
+          owner: alice.participantId,
+          bookmark: ofBob.bookmark,
+        }),
+      ).rejects.toThrow(/bookmark is not a bookmark of this query/);
+      const none = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
+        owner: 'CommunityMSP:nobody',
+      });
+      expect(none).toEqual({ records: [], bookmark: '' });
+    });
+
     it('reads offers by ID, market and owner', async () => {
       const a = await post(world, alice, {
         offerId: 'a1',

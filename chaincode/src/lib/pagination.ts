@@ -174,6 +174,35 @@ export async function listRecords<T>(
   return { records: page.entries.map((entry) => fromBytes<T>(entry.value)), bookmark: page.bookmark };
 }
 
+/**
+ * Lists the records of `type` whose IDs start with `idPrefix` (records keyed `(type, id)`), in ID
+ * order, without an index: the page starts at the first key of the prefix (a bookmark is where the
+ * peer resumes a range) and ends at the first key outside it.
+ * @throws {InvalidInputError} a bookmark outside the prefix.
+ */
+export async function listRecordsByIdPrefix<T>(
+  ctx: Context,
+  type: RecordType,
+  idPrefix: string,
+  pageSize: number | undefined,
+  bookmark: string | undefined,
+): Promise<Page<T>> {
+  const start = ctx.stub.createCompositeKey(type, []) + idPrefix;
+  if (bookmark && !bookmark.startsWith(start)) {
+    throw new InvalidInputError(
+      'bookmark',
+      'is not a bookmark of this query (pass the one the previous page returned)',
+    );
+  }
+  const page = await readPage(ctx, type, [], pageSize ?? DEFAULT_PAGE_SIZE, bookmark || start);
+  const records: T[] = [];
+  for (const entry of page.entries) {
+    if (!entry.key.startsWith(start)) return { records, bookmark: '' };
+    records.push(fromBytes<T>(entry.value));
+  }
+  return { records, bookmark: page.bookmark.startsWith(start) ? page.bookmark : '' };
+}
+
 /** What {@link readIndexIds} does with an index entry, judged by its key's attributes. */
 export type EntryVerdict = 'take' | 'skip' | 'stop';
 
