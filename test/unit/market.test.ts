@@ -58,6 +58,31 @@ describe('Market', () => {
     world.ledger.setTime(market.gateClosureMs);
   };
 
+  /** The IDs of every record a list query returns, page by page (at most 20 pages of `pageSize`). */
+  async function idsOfAllPages(
+    contract: typeof markets | typeof settlement,
+    name: string,
+    input: object,
+    pageSize: number,
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    let bookmark = '';
+    let pages = 0;
+    do {
+      const page = await world.ledger.evaluate<Page<{ id: string }>>(contract, name, bob, {
+        ...input,
+        pageSize,
+        bookmark,
+      });
+      expect(page.records.length).toBeLessThanOrEqual(pageSize);
+      ids.push(...page.records.map((record) => record.id));
+      bookmark = page.bookmark;
+      pages += 1;
+    } while (bookmark !== '' && pages < 20);
+    expect(bookmark).toBe('');
+    return ids;
+  }
+
   describe('OpenMarket', () => {
     it('records the market with its defaults, an index entry and one event', async () => {
       const now = world.ledger.now();
@@ -693,19 +718,7 @@ describe('Market', () => {
         }
       }
       for (const pageSize of [1, 2, 3, 4]) {
-        const seen: string[] = [];
-        let bookmark = '';
-        let pages = 0;
-        do {
-          const page = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
-            owner: alice.participantId,
-            pageSize,
-            bookmark,
-          });
-          seen.push(...page.records.map((o) => o.id));
-          bookmark = page.bookmark;
-          pages += 1;
-        } while (bookmark !== '' && pages < 10);
+        const seen = await idsOfAllPages(markets, 'ListOffers', { owner: alice.participantId }, pageSize);
         expect(seen).toEqual(['o1', 'o2', 'o3'].map((o) => `${alice.participantId}/${o}`));
       }
       const ofBob = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
@@ -955,21 +968,7 @@ describe('Market', () => {
         [period, byTime.map((t) => t.id)],
       ] as const) {
         for (let pageSize = 1; pageSize <= 9; pageSize += 1) {
-          const seen: string[] = [];
-          let bookmark = '';
-          let pages = 0;
-          do {
-            const page = await world.ledger.evaluate<Page<Trade>>(settlement, 'ListTrades', bob, {
-              ...filter,
-              pageSize,
-              bookmark,
-            });
-            expect(page.records.length).toBeLessThanOrEqual(pageSize);
-            seen.push(...page.records.map((t) => t.id));
-            bookmark = page.bookmark;
-            pages += 1;
-          } while (bookmark !== '' && pages < 20);
-          expect(seen).toEqual(expected);
+          expect(await idsOfAllPages(settlement, 'ListTrades', filter, pageSize)).toEqual(expected);
         }
       }
     });
