@@ -60,8 +60,8 @@ export const PRICING_ENTRIES_PER_PAIR = 4;
 /**
  * Offers a release batch closes: this many per pair of the batch size (750 by default). Closing an
  * unmatched offer writes the offer, deletes its book entry and credits its owner (one delta per
- * owner): about 3 state accesses against ~11 for a pair (two offers read and written, two book
- * entries, the trade and its indexes), so a release batch of 3 × batchSize costs about what a
+ * owner): about 3 state accesses against ~9 for a pair (two offers read and written, two book
+ * entries, the trade and its participant index entries), so a release batch of 3 × batchSize costs about what a
  * batch of pairs costs (docs/trading.md, "Clearing in bounded steps").
  */
 export const RELEASES_PER_PAIR = 3;
