@@ -26,7 +26,7 @@ import { type Order, runAuction } from '../../chaincode/src/market/auction';
 import { putBookEntry } from '../../chaincode/src/market/book';
 import type { ClearMarketResult } from '../../chaincode/src/market/clear';
 import { DEFAULT_CLEARING_BATCH } from '../../chaincode/src/market/clear';
-import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer } from '../../chaincode/src/market/model';
+import { type Market, OFFERS_BY_MARKET, type Offer } from '../../chaincode/src/market/model';
 import { emptyAccount } from '../../chaincode/src/lib/accounts';
 import type { Account } from '../../chaincode/src/lib/accounts';
 import type { Participant } from '../../chaincode/src/participant/model';
@@ -125,6 +125,7 @@ interface ClearingRun {
   maxWriteBytes: number;
   /** Σ write-set bytes of all the clearing's transactions (≈ one transaction clearing it all). */
   totalWriteBytes: number;
+  totalWriteKeys: number;
   transactions: number;
   /** Transactions that walked the book to price the auction. */
   pricing: number;
@@ -186,7 +187,6 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
         };
         await writeRecord(ctx, RecordType.Offer, offer.id, offer);
         await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
-        await writeIndex(ctx, OFFERS_BY_OWNER, [offer.owner, offer.id]);
         await putBookEntry(ctx, market, offer);
         const account = accounts.get(o.owner) ?? { ...emptyAccount(o.owner, iso), available: 0, minted: 0 };
         account.escrowed += locked;
@@ -224,6 +224,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
   const own: number[] = [];
   let maxWriteBytes = 0;
   let totalWriteBytes = 0;
+  let totalWriteKeys = 0;
   let pricing = 0;
   let maxTaken = 0;
   let last: ClearMarketResult | undefined;
@@ -242,6 +243,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
     for (const [key, written] of tx.writes) bytes += Buffer.byteLength(key) + (written?.length ?? 0);
     maxWriteBytes = Math.max(maxWriteBytes, bytes);
     totalWriteBytes += bytes;
+    totalWriteKeys += tx.writes.size;
     if (tx.result.batch.priced > 0) pricing += 1;
     maxTaken = Math.max(maxTaken, ...tx.ranges.map((range) => range.consumed));
     last = tx.result;
@@ -253,6 +255,7 @@ async function benchClearMarket(n: number): Promise<ClearingRun> {
     batchOwnMs: laterOwn.length ? laterOwn.reduce((a, b) => a + b, 0) / laterOwn.length : 0,
     maxWriteBytes,
     totalWriteBytes,
+    totalWriteKeys,
     firstMs: times[0] ?? 0,
     batchMeanMs: later.length ? later.reduce((a, b) => a + b, 0) / later.length : 0,
     batchMaxMs: later.length ? Math.max(...later) : 0,
@@ -288,10 +291,11 @@ async function main(): Promise<void> {
       'later tx mean ms w/o stub sort',
       'max write set MB',
       'Σ write sets MB',
+      'Σ keys written',
       'total ms',
     ]),
   );
-  console.log(row(Array.from({ length: 15 }, () => '---')));
+  console.log(row(Array.from({ length: 16 }, () => '---')));
   for (const n of SIZES) {
     const pure = benchAuction(generate(n, 0));
     const clearing = await benchClearMarket(n);
@@ -314,6 +318,7 @@ async function main(): Promise<void> {
         clearing.batchOwnMs,
         (clearing.maxWriteBytes / 1e6).toFixed(2),
         (clearing.totalWriteBytes / 1e6).toFixed(2),
+        clearing.totalWriteKeys,
         clearing.totalMs,
       ]),
     );

@@ -142,6 +142,15 @@ describe('concurrency on the real network', () => {
       Array.from({ length: TRADERS }, (_, index) => `${RUN}-o${index + 1}`).sort(),
     );
     expect(new Set(listed.records.map((offer) => offer.status))).toEqual(new Set(['OPEN']));
+
+    // And an owner's offers, read from the range of its offer records (no index), page by page,
+    // are its own: this run's one among those of earlier runs
+    const owner = participants[0]!.id;
+    const own = await allPages(traders[0]!, 'Market', 'ListOffers', { owner }, 1);
+    expect(new Set(own.records.map((offer) => offer.owner))).toEqual(new Set([owner]));
+    expect(own.records.filter((offer) => offer.marketId === MARKET).map((offer) => offer.offerId)).toEqual([
+      `${RUN}-o1`,
+    ]);
   });
 
   test('one offer accepted twice at the same moment fills exactly once', async () => {

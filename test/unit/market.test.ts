@@ -6,7 +6,11 @@
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { EventName } from '../../chaincode/src/lib/events';
 import type { Page } from '../../chaincode/src/lib/pagination';
-import { type ClearMarketResult, MAX_CLEARING_BATCH } from '../../chaincode/src/market/clear';
+import {
+  type ClearMarketResult,
+  MAX_CLEARING_BATCH,
+  RELEASES_PER_PAIR,
+} from '../../chaincode/src/market/clear';
 import type { MarketView } from '../../chaincode/src/market/markets';
 import type { ClearingResult, Market, Offer } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
@@ -53,6 +57,31 @@ describe('Market', () => {
   const afterGate = () => {
     world.ledger.setTime(market.gateClosureMs);
   };
+
+  /** The IDs of every record a list query returns, page by page (at most 20 pages of `pageSize`). */
+  async function idsOfAllPages(
+    contract: typeof markets | typeof settlement,
+    name: string,
+    input: object,
+    pageSize: number,
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    let bookmark = '';
+    let pages = 0;
+    do {
+      const page = await world.ledger.evaluate<Page<{ id: string }>>(contract, name, bob, {
+        ...input,
+        pageSize,
+        bookmark,
+      });
+      expect(page.records.length).toBeLessThanOrEqual(pageSize);
+      ids.push(...page.records.map((record) => record.id));
+      bookmark = page.bookmark;
+      pages += 1;
+    } while (bookmark !== '' && pages < 20);
+    expect(bookmark).toBe('');
+    return ids;
+  }
 
   describe('OpenMarket', () => {
     it('records the market with its defaults, an index entry and one event', async () => {
@@ -293,7 +322,17 @@ describe('Market', () => {
       // Neither reads a key the other writes (no MVCC conflict either way).
       expect([...a.reads].filter((key) => b.writes.has(key))).toEqual([]);
       expect([...b.reads].filter((key) => a.writes.has(key))).toEqual([]);
-      expect(aKeys).toHaveLength(5); // offer, 2 indexes, book entry, account
+      // The offer, its index entry by market, its book entry and the account: no index by owner.
+      expect(aKeys.sort()).toEqual(
+        [
+          world.ledger.key('Offer', 'CommunityMSP:alice/x'),
+          world.ledger.key('offer~market', 'M1', 'CommunityMSP:alice/x'),
+          world.ledger.key('Account', alice.participantId),
+        ]
+          .concat(aKeys.filter((key) => key.startsWith('offer~book')))
+          .sort(),
+      );
+      expect(aKeys).toHaveLength(4);
     });
 
     it.each([
@@ -664,6 +703,40 @@ describe('Market', () => {
   });
 
   describe('GetOffer and ListOffers', () => {
+    it("lists an owner's offers from the offer records, page by page, and no one else's", async () => {
+      // alice2's ID extends alice's: its offers sort right after hers and must not leak in.
+      const alice2 = await trader(world, 'CommunityMSP', 'alice2', 1_000_000);
+      for (const who of [alice2, alice, bob]) {
+        for (const n of [1, 2, 3]) {
+          await post(world, who, {
+            offerId: `o${n}`,
+            marketId: 'M1',
+            side: 'BUY',
+            quantityWh: 1000,
+            price: 100,
+          });
+        }
+      }
+      for (const pageSize of [1, 2, 3, 4]) {
+        const seen = await idsOfAllPages(markets, 'ListOffers', { owner: alice.participantId }, pageSize);
+        expect(seen).toEqual(['o1', 'o2', 'o3'].map((o) => `${alice.participantId}/${o}`));
+      }
+      const ofBob = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
+        owner: bob.participantId,
+        pageSize: 1,
+      });
+      await expect(
+        world.ledger.evaluate(markets, 'ListOffers', bob, {
+          owner: alice.participantId,
+          bookmark: ofBob.bookmark,
+        }),
+      ).rejects.toThrow(/bookmark is not a bookmark of this query/);
+      const none = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', bob, {
+        owner: 'CommunityMSP:nobody',
+      });
+      expect(none).toEqual({ records: [], bookmark: '' });
+    });
+
     it('reads offers by ID, market and owner', async () => {
       const a = await post(world, alice, {
         offerId: 'a1',
@@ -845,6 +918,87 @@ describe('Market', () => {
       );
     });
 
+    it('indexes a batch of trades with one market and one day entry, which ListTrades pages through at any size', async () => {
+      const start = world.ledger.now();
+      const ask = await post(world, bob, {
+        offerId: 'a',
+        marketId: 'M1',
+        side: 'SELL',
+        quantityWh: 1000,
+        price: 90,
+      });
+      await world.ledger.submit(markets, 'AcceptOffer', alice, { id: ask.id, quantityWh: 1000 });
+      for (let n = 0; n < 7; n += 1) {
+        await post(world, alice, {
+          offerId: `b${n}`,
+          marketId: 'M1',
+          side: 'BUY',
+          quantityWh: 1000,
+          price: 110,
+        });
+        await post(world, bob, {
+          offerId: `s${n}`,
+          marketId: 'M1',
+          side: 'SELL',
+          quantityWh: 1000,
+          price: 90,
+        });
+      }
+      afterGate();
+      await clearFully(world, alice, 'M1', 3);
+      const all = trades(world).filter((t) => t.marketId === 'M1');
+      expect(all).toHaveLength(8);
+      // The bilateral trade's own entry and one per ClearMarket batch (3, 3 and 1 trades).
+      const entries = [...world.ledger.state().keys()].filter((key) =>
+        key.startsWith(world.ledger.key('trade~market', 'M1')),
+      );
+      expect(entries).toHaveLength(4);
+      const dayEntries = [...world.ledger.state().keys()].filter((key) =>
+        key.startsWith(world.ledger.key('trade~day')),
+      );
+      expect(dayEntries).toHaveLength(4);
+
+      const byId = all.map((t) => t.id).sort();
+      const byTime = [...all].sort((a, b) =>
+        a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0,
+      );
+      const period = { from: start, to: market.gateClosureMs + HOUR };
+      for (const [filter, expected] of [
+        [{ marketId: 'M1' }, byId],
+        [period, byTime.map((t) => t.id)],
+      ] as const) {
+        for (let pageSize = 1; pageSize <= 9; pageSize += 1) {
+          expect(await idsOfAllPages(settlement, 'ListTrades', filter, pageSize)).toEqual(expected);
+        }
+      }
+    });
+
+    it('a release batch closes at most RELEASES_PER_PAIR × batchSize offers', async () => {
+      for (let n = 0; n < 7; n += 1) {
+        await post(world, alice, {
+          offerId: `b${n}`,
+          marketId: 'M1',
+          side: 'BUY',
+          quantityWh: 1000,
+          price: 50,
+        });
+      }
+      afterGate();
+      const closed: number[] = [];
+      for (;;) {
+        const tx = await world.ledger.submit<ClearMarketResult>(markets, 'ClearMarket', bob, {
+          marketId: 'M1',
+          batchSize: 1,
+        });
+        closed.push(tx.result.batch.offersClosed);
+        if (tx.result.batch.done) break;
+      }
+      // The pricing step reads the 7 bids (> a batch of 1), then releases of 3, 3 and 1.
+      expect(closed).toEqual([0, RELEASES_PER_PAIR, RELEASES_PER_PAIR, 7 - 2 * RELEASES_PER_PAIR]);
+      expect(account(world, alice.participantId)).toMatchObject({ available: 1_000_000, escrowed: 0 });
+      checkInvariants(world);
+    });
+
     it('a market without a crossing releases every offer and publishes no price', async () => {
       await post(world, alice, { offerId: 'b', marketId: 'M1', side: 'BUY', quantityWh: 1000, price: 50 });
       await post(world, bob, { offerId: 's', marketId: 'M1', side: 'SELL', quantityWh: 1000, price: 60 });
@@ -886,7 +1040,9 @@ describe('Market', () => {
       afterGate();
       expect(await clearFully(world, alice, 'M1')).toBe(1);
       const calls = await clearFully(world, alice, 'M2', 1);
-      expect(calls).toBeGreaterThan(5);
+      // One pricing step (7 entries > a batch of 1), one transaction per pair (3 trades), one
+      // release of the 3 offers left (RELEASES_PER_PAIR × 1 = 3 closures).
+      expect(calls).toBe(5);
       const strip = (t: Trade) => [t.buyer, t.seller, t.quantityWh, t.price, t.value, t.collateral];
       const byMarket = (id: string) =>
         trades(world)

@@ -175,8 +175,118 @@ export async function listRecords<T>(
 }
 
 /**
+ * Lists the records of `type` whose IDs start with `idPrefix` (records keyed `(type, id)`), in ID
+ * order, without an index: the page starts at the first key of the prefix (a bookmark is where the
+ * peer resumes a range) and ends at the first key outside it.
+ * @throws {InvalidInputError} a bookmark outside the prefix.
+ */
+export async function listRecordsByIdPrefix<T>(
+  ctx: Context,
+  type: RecordType,
+  idPrefix: string,
+  pageSize: number | undefined,
+  bookmark: string | undefined,
+): Promise<Page<T>> {
+  const start = ctx.stub.createCompositeKey(type, []) + idPrefix;
+  if (bookmark && !bookmark.startsWith(start)) {
+    throw new InvalidInputError(
+      'bookmark',
+      'is not a bookmark of this query (pass the one the previous page returned)',
+    );
+  }
+  const page = await readPage(ctx, type, [], pageSize ?? DEFAULT_PAGE_SIZE, bookmark || start);
+  const records: T[] = [];
+  for (const entry of page.entries) {
+    if (!entry.key.startsWith(start)) return { records, bookmark: '' };
+    records.push(fromBytes<T>(entry.value));
+  }
+  return { records, bookmark: page.bookmark.startsWith(start) ? page.bookmark : '' };
+}
+
+/** What {@link readIndexIds} does with an index entry, judged by its key's attributes. */
+export type EntryVerdict = 'take' | 'skip' | 'stop';
+
+/** One page of IDs read from an index. */
+export interface IdPage {
+  ids: string[];
+  /** Where the next page starts ("" when none remains). */
+  bookmark: string;
+  /** True when `accept` stopped the read (nothing after the entry it stopped at is wanted). */
+  stopped: boolean;
+}
+
+/** Marks a bookmark inside a batch entry: `<entry key>#<IDs of it already returned>`. */
+const INSIDE_ENTRY = '#';
+
+/**
+ * The entry key and the IDs of it already returned, of a bookmark. A composite key ends with
+ * U+0000, so `#<digits>` after it cannot be part of a key.
+ */
+function parseIndexBookmark(bookmark: string): { key: string; offset: number } {
+  const mark = bookmark.lastIndexOf(INSIDE_ENTRY);
+  const digits = bookmark.slice(mark + 1);
+  if (mark > 0 && bookmark[mark - 1] === '\u0000' && /^\d+$/.test(digits)) {
+    return { key: bookmark.slice(0, mark), offset: Number(digits) };
+  }
+  return { key: bookmark, offset: 0 };
+}
+
+/**
+ * The IDs an index entry names: its key's last attribute, or — for a batch entry
+ * (lib/state.ts `writeBatchIndex`) — the JSON array of IDs it holds.
+ */
+function idsOf(ctx: Context, entry: Entry): string[] {
+  if (entry.value.length > 1) return fromBytes<string[]>(entry.value);
+  const { attributes } = ctx.stub.splitCompositeKey(entry.key);
+  const id = attributes[attributes.length - 1];
+  if (id === undefined) throw new InvalidInputError('index', `entry ${entry.key} has no id`);
+  return [id];
+}
+
+/**
+ * One page of at most `pageSize` IDs from the index entries under `(index, …prefix)`, in key order,
+ * expanding batch entries (one entry naming many IDs). A page may end inside a batch entry: its
+ * bookmark is then `<entry key>#<n>`, otherwise the peer's. `accept` can skip entries or stop the
+ * read at one (a period query past its end).
+ * @throws {InvalidInputError} a bookmark outside the range.
+ */
+export async function readIndexIds(
+  ctx: Context,
+  index: string,
+  prefix: readonly string[],
+  pageSize: number,
+  bookmark: string,
+  accept: (attributes: readonly string[]) => EntryVerdict = () => 'take',
+): Promise<IdPage> {
+  const { key: resumeKey, offset } = parseIndexBookmark(bookmark);
+  const ids: string[] = [];
+  let inner = resumeKey;
+  for (;;) {
+    const page = await readPage(ctx, index, prefix, pageSize - ids.length, inner);
+    for (const [n, entry] of page.entries.entries()) {
+      const verdict = accept(ctx.stub.splitCompositeKey(entry.key).attributes);
+      if (verdict === 'stop') return { ids, bookmark: '', stopped: true };
+      if (verdict === 'skip') continue;
+      const start = entry.key === resumeKey ? offset : 0;
+      const rest = idsOf(ctx, entry).slice(start);
+      const room = pageSize - ids.length;
+      if (rest.length > room) {
+        ids.push(...rest.slice(0, room));
+        return { ids, bookmark: `${entry.key}${INSIDE_ENTRY}${start + room}`, stopped: false };
+      }
+      ids.push(...rest);
+      if (ids.length === pageSize) {
+        return { ids, bookmark: page.entries[n + 1]?.key ?? page.bookmark, stopped: false };
+      }
+    }
+    if (page.bookmark === '') return { ids, bookmark: '', stopped: false };
+    inner = page.bookmark;
+  }
+}
+
+/**
  * Lists the records an index points to: entries `(index, …prefix, …, id)` whose last attribute is
- * the id of a record of `type`.
+ * the id of a record of `type`, or batch entries naming several (see {@link readIndexIds}).
  */
 export async function listByIndex<T>(
   ctx: Context,
@@ -186,14 +296,16 @@ export async function listByIndex<T>(
   pageSize: number | undefined,
   bookmark: string | undefined,
 ): Promise<Page<T>> {
-  const page = await readPage(ctx, index, prefix, pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
+  const page = await readIndexIds(ctx, index, prefix, pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
+  return { records: await readRecords<T>(ctx, type, page.ids), bookmark: page.bookmark };
+}
+
+/** The records of `type` with these IDs, in order, leaving out the absent ones. */
+export async function readRecords<T>(ctx: Context, type: RecordType, ids: readonly string[]): Promise<T[]> {
   const records: T[] = [];
-  for (const entry of page.entries) {
-    const { attributes } = ctx.stub.splitCompositeKey(entry.key);
-    const id = attributes[attributes.length - 1];
-    if (id === undefined) throw new InvalidInputError('index', `entry ${entry.key} has no id`);
+  for (const id of ids) {
     const record = await readRecord<T>(ctx, type, id);
     if (record !== undefined) records.push(record);
   }
-  return { records, bookmark: page.bookmark };
+  return records;
 }

@@ -41,6 +41,22 @@ export async function writeIndex(ctx: Context, index: string, attributes: readon
   await ctx.stub.putState(indexKey(ctx, index, attributes), INDEX_VALUE);
 }
 
+/**
+ * Writes one index entry for a batch of records written together (a ClearMarket batch's trades):
+ * keyed by `attributes` (the last one the batch's first ID), valued the JSON array of their IDs,
+ * instead of one entry per record. lib/pagination.ts `readIndexIds` expands it; a batch of one is
+ * an ordinary entry.
+ */
+export async function writeBatchIndex(
+  ctx: Context,
+  index: string,
+  attributes: readonly string[],
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 1) await writeIndex(ctx, index, attributes);
+  else if (ids.length > 1) await ctx.stub.putState(indexKey(ctx, index, attributes), toBytes([...ids]));
+}
+
 /** Deletes an index entry (when the indexed attribute of a record changes). */
 export async function deleteIndex(ctx: Context, index: string, attributes: readonly string[]): Promise<void> {
   await ctx.stub.deleteState(indexKey(ctx, index, attributes));

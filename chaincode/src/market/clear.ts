@@ -12,8 +12,8 @@
  *    from its front again: it reads only the first batchSize + 1 entries of each side, because
  *    filled offers have left the book and a partly filled one carries its remaining quantity in its
  *    book entry, so the greedy walk resumes exactly where the previous batch stopped.
- * 3. **RELEASING.** Once the volume is matched, each batch closes at most `batchSize` of the offers
- *    left (EXPIRED), releasing their escrow.
+ * 3. **RELEASING.** Once the volume is matched, each batch closes at most `3 × batchSize` of the
+ *    offers left (EXPIRED), releasing their escrow (a closure costs about a third of a pair).
  * 4. When the book is empty the market is CLEARED and further ClearMarket calls are rejected.
  *
  * A transaction that finishes a pricing of at most `batchSize` book entries goes on with the first
@@ -37,7 +37,7 @@ import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, int } from '../lib/validate';
 import { type Participant, inactiveReason, requireActiveParticipant } from '../participant/model';
 import { AccountBook } from '../lib/accounts';
-import { recordTrade } from './fills';
+import { indexTrades, recordTrade } from './fills';
 import { EMPTY_WALK, clearingPrice, matchOrders, walk } from './auction';
 import { type BookEntry, readBook } from './book';
 import { getMarketRecord } from './markets';
@@ -57,6 +57,14 @@ export const DEFAULT_CLEARING_BATCH = 250;
 export const MAX_CLEARING_BATCH = 1_000;
 /** Book entries a pricing step reads per side: this many per pair of the batch size (1 000 by default). */
 export const PRICING_ENTRIES_PER_PAIR = 4;
+/**
+ * Offers a release batch closes: this many per pair of the batch size (750 by default). Closing an
+ * unmatched offer writes the offer, deletes its book entry and credits its owner (one delta per
+ * owner): about 3 state accesses against ~9 for a pair (two offers read and written, two book
+ * entries, the trade and its participant index entries), so a release batch of 3 × batchSize costs about what a
+ * batch of pairs costs (docs/trading.md, "Clearing in bounded steps").
+ */
+export const RELEASES_PER_PAIR = 3;
 
 export const ClearMarket = transaction({
   contract: 'Market',
@@ -69,7 +77,7 @@ export const ClearMarket = transaction({
     batchSize: int({ min: 1, max: MAX_CLEARING_BATCH })
       .orUndefined()
       .describe(
-        `matched pairs (then offer closures) applied by this transaction, ${PRICING_ENTRIES_PER_PAIR} × it book entries priced per side (default ${DEFAULT_CLEARING_BATCH})`,
+        `matched pairs applied by this transaction (default ${DEFAULT_CLEARING_BATCH}), ${PRICING_ENTRIES_PER_PAIR} × it book entries priced per side, ${RELEASES_PER_PAIR} × it offers closed per release batch`,
       ),
   },
   output: result<ClearMarketResult>('the clearing result and what this batch did'),
@@ -249,7 +257,8 @@ export async function clearMarket(
   if (work.priced <= batchSize) {
     if (clearing.phase === 'MATCHING') await matchStep(work, batchSize);
     if (clearing.phase === 'RELEASING') {
-      await releaseStep(work, batchSize - (clearing.trades - before.trades));
+      const pairsLeft = batchSize - (clearing.trades - before.trades);
+      await releaseStep(work, pairsLeft * RELEASES_PER_PAIR);
     }
   }
   await work.flush();
@@ -355,6 +364,7 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
   const asks = (await readBook(work.ctx, market, 'SELL', batchSize + 1, options)).entries;
   const match = matchOrders(bids, asks, { volume: clearing.volumeWh - clearing.matchedWh, pairs: batchSize });
   const txId = work.ctx.stub.getTxID();
+  const tradeIds: string[] = [];
   for (const pair of match.pairs) {
     const bid = bids[pair.bid];
     const ask = asks[pair.ask];
@@ -362,21 +372,28 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
     const buyOffer = await work.offer(bid);
     const sellOffer = await work.offer(ask);
     const sequence = clearing.trades + 1;
-    const trade = await recordTrade(work.ctx, work.accounts, {
-      id: tradeId(market.id, sequence),
-      market,
-      origin: 'AUCTION',
-      quantityWh: pair.quantity,
-      price,
-      buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
-      seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
-      now: work.now,
-      txId,
-    });
+    const trade = await recordTrade(
+      work.ctx,
+      work.accounts,
+      {
+        id: tradeId(market.id, sequence),
+        market,
+        origin: 'AUCTION',
+        quantityWh: pair.quantity,
+        price,
+        buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
+        seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
+        now: work.now,
+        txId,
+      },
+      true,
+    );
+    tradeIds.push(trade.id);
     clearing.trades = sequence;
     clearing.matchedWh = add(clearing.matchedWh, pair.quantity, 'matchedWh');
     clearing.tradedValue = add(clearing.tradedValue, trade.value, 'tradedValue');
   }
+  await indexTrades(work.ctx, market.id, work.now, tradeIds);
   for (const [entries, remaining] of [
     [bids, match.bidRemaining],
     [asks, match.askRemaining],
@@ -393,7 +410,10 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
   }
 }
 
-/** One release batch: at most `budget` of the offers left are closed (EXPIRED), best first. */
+/**
+ * One release batch: at most `budget` of the offers left are closed (EXPIRED), best first. The
+ * budget is RELEASES_PER_PAIR × the pairs this transaction did not use.
+ */
 async function releaseStep(work: ClearingWork, budget: number): Promise<void> {
   const { clearing, market } = work;
   const limit = Math.max(budget, 0);

@@ -14,7 +14,7 @@ import type { Context } from 'fabric-contract-api';
 import { IllegalStateError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import { collateral as collateralOf, value } from '../lib/money';
-import { writeIndex, writeRecord } from '../lib/state';
+import { writeBatchIndex, writeIndex, writeRecord } from '../lib/state';
 import type { AccountBook } from '../lib/accounts';
 import type { Trade } from '../settlement/model';
 import { type Market, type Offer, TRADES_BY_DAY, TRADES_BY_MARKET, TRADES_BY_PARTICIPANT } from './model';
@@ -59,10 +59,34 @@ function fillOffer(offer: Offer | undefined, quantityWh: number, now: string): v
 }
 
 /**
- * Moves the money and certificates of one fill and writes the trade with its indexes. The offers
- * in `fill` are updated in memory; the caller writes them (and closes them when filled).
+ * Writes the market and day index entries of trades created together in one transaction (they
+ * share market and time): one entry each for a single trade, one batch entry each (the IDs as its
+ * value) for a ClearMarket batch — two keys per batch instead of two per trade.
  */
-export async function recordTrade(ctx: Context, accounts: AccountBook, fill: Fill): Promise<Trade> {
+export async function indexTrades(
+  ctx: Context,
+  marketId: string,
+  now: string,
+  tradeIds: readonly string[],
+): Promise<void> {
+  const [first] = tradeIds;
+  if (first === undefined) return;
+  await writeBatchIndex(ctx, TRADES_BY_MARKET, [marketId, first], tradeIds);
+  await writeBatchIndex(ctx, TRADES_BY_DAY, [now.slice(0, 10), now, first], tradeIds);
+}
+
+/**
+ * Moves the money and certificates of one fill and writes the trade with its participant indexes;
+ * its market and day entries too unless `batched` (the caller then indexes the batch's trades
+ * together with {@link indexTrades}). The offers in `fill` are updated in memory; the caller
+ * writes them (and closes them when filled).
+ */
+export async function recordTrade(
+  ctx: Context,
+  accounts: AccountBook,
+  fill: Fill,
+  batched = false,
+): Promise<Trade> {
   const { market, buyer, seller, quantityWh, price, now } = fill;
   const tradeValue = value(quantityWh, price, 'trade value');
   let tradeCollateral = 0;
@@ -130,9 +154,8 @@ export async function recordTrade(ctx: Context, accounts: AccountBook, fill: Fil
     };
   }
   await writeRecord(ctx, RecordType.Trade, trade.id, trade);
-  await writeIndex(ctx, TRADES_BY_MARKET, [market.id, trade.id]);
   await writeIndex(ctx, TRADES_BY_PARTICIPANT, [trade.buyer, trade.id]);
   if (trade.seller !== trade.buyer) await writeIndex(ctx, TRADES_BY_PARTICIPANT, [trade.seller, trade.id]);
-  await writeIndex(ctx, TRADES_BY_DAY, [now.slice(0, 10), now, trade.id]);
+  if (!batched) await indexTrades(ctx, market.id, now, [trade.id]);
   return trade;
 }

@@ -180,8 +180,10 @@ export interface ClearingResult {
 export const MARKETS_BY_COMMODITY = 'market~commodity';
 /** Index of offers by market: `(offer~market, marketId, offerId)`. */
 export const OFFERS_BY_MARKET = 'offer~market';
-/** Index of offers by owner: `(offer~owner, owner, offerId)`. */
-export const OFFERS_BY_OWNER = 'offer~owner';
+/*
+ * No index of offers by owner: an offer's ledger ID starts with its owner (market/offers.ts). Ledgers
+ * written before keep their `(offer~owner, owner, offerId)` entries; nothing reads them.
+ */
 
 /**
  * Indexes of trades (settlement/model.ts), written where fills become trades (fills.ts). By market:

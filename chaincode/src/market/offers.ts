@@ -7,8 +7,9 @@
  * PostOffer of one owner can never touch a key of another owner's offer. Posting the same offerId
  * twice is rejected (ESTP_ALREADY_EXISTS), never duplicated.
  *
- * PostOffer writes only keys of its owner: the offer, its two index entries (by market, by owner),
- * its order-book entry and the owner's account. The market record is only read.
+ * PostOffer writes only keys of its owner: the offer, its index entry by market, its order-book
+ * entry and the owner's account. The market record is only read. An owner's offers need no index:
+ * their ledger IDs start with `<owner>/`, so ListOffers by owner reads that range of offer records.
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
@@ -17,7 +18,7 @@ import { ForbiddenError, IllegalStateError, InvalidInputError, TooLateError } fr
 import { EventName, emitEvent } from '../lib/events';
 import { RecordType } from '../lib/keys';
 import { collateral, value } from '../lib/money';
-import { type Page, listByIndex, listRecords, pageFields } from '../lib/pagination';
+import { type Page, listByIndex, listRecords, listRecordsByIdPrefix, pageFields } from '../lib/pagination';
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeAfter, txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
@@ -34,7 +35,7 @@ import { recordTrade } from './fills';
 import { deleteBookEntry, putBookEntry } from './book';
 import { offerRef, participantId, price, quantityWh } from '../lib/fields';
 import { getMarketRecord } from './markets';
-import { type Market, OFFERS_BY_MARKET, OFFERS_BY_OWNER, type Offer, type OfferStatus, SIDES } from './model';
+import { type Market, OFFERS_BY_MARKET, type Offer, type OfferStatus, SIDES } from './model';
 
 /** The ledger ID of an owner's offer. */
 export function offerLedgerId(owner: string, offerId: string): string {
@@ -207,7 +208,6 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   };
   await writeRecord(ctx, RecordType.Offer, offer.id, offer);
   await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
-  await writeIndex(ctx, OFFERS_BY_OWNER, [offer.owner, offer.id]);
   await putBookEntry(ctx, market, offer);
   await accounts.flush();
   emitEvent(ctx, EventName.OfferPosted, {
@@ -473,11 +473,11 @@ export async function listOffers(ctx: Context, request: InputOf<typeof ListOffer
     );
   }
   if (request.owner !== undefined) {
-    return listByIndex<Offer>(
+    // An owner's offers are the records keyed `<owner>/…`: no index needed (offerLedgerId).
+    return listRecordsByIdPrefix<Offer>(
       ctx,
-      OFFERS_BY_OWNER,
-      [request.owner],
       RecordType.Offer,
+      offerLedgerId(request.owner, ''),
       request.pageSize,
       request.bookmark,
     );

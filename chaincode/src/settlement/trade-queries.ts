@@ -6,13 +6,14 @@ import { InvalidInputError } from '../lib/errors';
 import { RecordType } from '../lib/keys';
 import {
   DEFAULT_PAGE_SIZE,
+  type EntryVerdict,
   type Page,
   listByIndex,
   listRecords,
   pageFields,
-  readPage,
+  readIndexIds,
+  readRecords,
 } from '../lib/pagination';
-import { readRecord } from '../lib/state';
 import { isoOf } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import { id } from '../lib/validate';
@@ -130,8 +131,8 @@ function parsePeriodBookmark(
 /**
  * Trades created in [from, to), oldest first, through the day-bucketed index: each page reads the
  * index of one day after the other (only `pageSize` entries at a time, so a page never reads
- * ahead), skips the entries of the first and last day outside the period, and returns a bookmark
- * naming the day and the position within it.
+ * ahead; a ClearMarket batch's entry names all its trades), skips the entries of the first and
+ * last day outside the period, and returns a bookmark naming the day and the position within it.
  */
 async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Promise<Page<Trade>> {
   const { from, to } = request;
@@ -154,28 +155,19 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
 
   const ids: string[] = [];
   let bookmark = '';
+  // Entries are in time order within a day: skip those before `from`, stop at the first at `to`.
+  const accept = ([, createdAt]: readonly string[]): EntryVerdict => {
+    if (createdAt === undefined) throw new InvalidInputError('index', 'entry is not (day, time, tradeId)');
+    if (createdAt >= toIso) return 'stop';
+    return createdAt >= fromIso ? 'take' : 'skip';
+  };
   for (;;) {
-    const page = await readPage(ctx, TRADES_BY_DAY, [day], size - ids.length, inner);
-    let pastEnd = false;
-    for (const entry of page.entries) {
-      const [, createdAt, tradeId] = ctx.stub.splitCompositeKey(entry.key).attributes;
-      if (createdAt === undefined || tradeId === undefined) {
-        throw new InvalidInputError('index', `entry ${entry.key} is not (day, time, tradeId)`);
-      }
-      if (createdAt >= toIso) {
-        pastEnd = true; // entries are in time order: nothing later is in the period
-        break;
-      }
-      if (createdAt >= fromIso) ids.push(tradeId);
-    }
-    if (pastEnd) break;
+    const page = await readIndexIds(ctx, TRADES_BY_DAY, [day], size - ids.length, inner, accept);
+    ids.push(...page.ids);
+    if (page.stopped) break;
     if (page.bookmark !== '') {
-      inner = page.bookmark;
-      if (ids.length === size) {
-        bookmark = `${day}|${inner}`;
-        break;
-      }
-      continue; // the chunk held entries before `from`: read on in the same day
+      bookmark = `${day}|${page.bookmark}`;
+      break;
     }
     if (day === lastDay) break;
     day = dayOf(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS);
@@ -185,11 +177,5 @@ async function listTradesOfPeriod(ctx: Context, request: ListTradesRequest): Pro
       break;
     }
   }
-
-  const records: Trade[] = [];
-  for (const tradeId of ids) {
-    const trade = await readRecord<Trade>(ctx, RecordType.Trade, tradeId);
-    if (trade !== undefined) records.push(trade);
-  }
-  return { records, bookmark };
+  return { records: await readRecords<Trade>(ctx, RecordType.Trade, ids), bookmark };
 }
