@@ -14,6 +14,7 @@ import {
   emptyAccount,
 } from '../../chaincode/src/lib/accounts';
 import type { Trade } from '../../chaincode/src/settlement/model';
+import { MINT_LANE, MINT_LANE_CAP, type MintLane } from '../../chaincode/src/lib/mint-lanes';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import {
   activeParticipant,
@@ -180,6 +181,13 @@ export function accounts(world: TradingWorld): Account[] {
       expect(delta[field] ?? 0).toBeLessThanOrEqual(0);
       a[field] += delta[field] ?? 0;
     }
+    byId.set(a.id, a);
+  }
+  for (const lane of world.ledger.records<MintLane>(MINT_LANE)) {
+    expect(lane.minted).toBeGreaterThan(0);
+    expect(lane.minted).toBeLessThanOrEqual(MINT_LANE_CAP);
+    const a = byId.get(lane.accountId) ?? emptyAccount(lane.accountId, '');
+    a.minted += lane.minted;
     byId.set(a.id, a);
   }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
