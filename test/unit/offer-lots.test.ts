@@ -82,28 +82,28 @@ describe('offers in lots', () => {
       lots: 3,
     });
     expect(first).toMatchObject({
-      id: 'CommunityMSP:seller/popular.lot01',
-      offerId: 'popular.lot01',
+      id: 'CommunityMSP:seller/popular.lot001',
+      offerId: 'popular.lot001',
       quantityWh: 3_000,
       remainingWh: 3_000,
       lot: { of: 'CommunityMSP:seller/popular', index: 1, count: 3 },
     });
     const lots = lotsOf(world);
     expect(lots.map((lot) => [lot.offerId, lot.quantityWh, lot.moneyLocked])).toEqual([
-      ['popular.lot01', 3_000, 300],
-      ['popular.lot02', 2_000, 200],
-      ['popular.lot03', 2_000, 200],
+      ['popular.lot001', 3_000, 300],
+      ['popular.lot002', 2_000, 200],
+      ['popular.lot003', 2_000, 200],
     ]);
     expect(before.available - account(world, seller.participantId).available).toBe(700);
     // Each lot is a whole offer: record, two index entries, book entry (and the account once).
-    expect([...writes.keys()].filter((key) => key.includes('popular.lot02')).length).toBe(4);
+    expect([...writes.keys()].filter((key) => key.includes('popular.lot002')).length).toBe(4);
     const listed = await world.ledger.evaluate<Page<Offer>>(markets, 'ListOffers', seller, {
       marketId: 'M1',
     });
     expect(listed.records.map((offer) => offer.offerId)).toEqual([
-      'popular.lot01',
-      'popular.lot02',
-      'popular.lot03',
+      'popular.lot001',
+      'popular.lot002',
+      'popular.lot003',
     ]);
     checkInvariants(world);
   });
@@ -120,21 +120,21 @@ describe('offers in lots', () => {
       /ESTP_INVALID_INPUT: lots must be ≤ the number of quantity steps/,
     );
     await expectRejected(postOf({ lots: 1 }), /ESTP_INVALID_INPUT: lots must be ≥ 2/);
-    await expectRejected(postOf({ lots: MAX_LOTS + 1 }), /ESTP_INVALID_INPUT: lots must be ≤ 32/);
+    await expectRejected(postOf({ lots: MAX_LOTS + 1 }), /ESTP_INVALID_INPUT: lots must be ≤ 100/);
     await expectRejected(
       postOf({ lots: 2, quantityWh: 3_000, minFillWh: 2_000 }),
       /ESTP_INVALID_INPUT: minFillWh must not exceed the smallest lot \(1000 Wh\)/,
     );
     await expectRejected(
-      postOf({ lots: 2, offerId: 'x'.repeat(123) }),
-      /ESTP_INVALID_INPUT: offerId must be at most 122/,
+      postOf({ lots: 2, offerId: 'x'.repeat(122) }),
+      /ESTP_INVALID_INPUT: offerId must be at most 121/,
     );
     await postOf({ offerId: 'plain' });
     await expectRejected(postOf({ offerId: 'plain', lots: 2 }), /ESTP_ALREADY_EXISTS/);
-    await postOf({ offerId: 'taken.lot02' });
+    await postOf({ offerId: 'taken.lot002' });
     await expectRejected(
       postOf({ offerId: 'taken', lots: 2 }),
-      /ESTP_ALREADY_EXISTS: Offer CommunityMSP:seller\/taken.lot02/,
+      /ESTP_ALREADY_EXISTS: Offer CommunityMSP:seller\/taken.lot002/,
     );
     expect(lotsOf(world)).toEqual([]);
     checkInvariants(world);
@@ -185,7 +185,7 @@ describe('offers in lots', () => {
         quantityWh: 2_000,
         acceptId: 'other',
       }),
-      /ESTP_ILLEGAL_STATE: offer CommunityMSP:seller\/popular.lot01 is FILLED/,
+      /ESTP_ILLEGAL_STATE: offer CommunityMSP:seller\/popular.lot001 is FILLED/,
     );
     await expectRejected(
       world.ledger.submit(markets, 'AcceptOffer', buyer!, { id: lots[1]!.id, quantityWh: 11_000 }),

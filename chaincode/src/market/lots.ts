@@ -3,8 +3,8 @@
  *
  * An offer's remaining quantity is one key: every AcceptOffer of it reads and rewrites the offer and
  * its book entry, so concurrent fills commit one per block. PostOffer with `lots: N` (2 to
- * {@link MAX_LOTS}) posts the quantity as N ordinary offers instead — the **lots** `<offerId>.lot01`
- * … `<offerId>.lotNN`, each with its own remaining quantity, lock and book entry, and a `lot` field
+ * {@link MAX_LOTS}) posts the quantity as N ordinary offers instead — the **lots** `<offerId>.lot001`
+ * … `<offerId>.lotNNN`, each with its own remaining quantity, lock and book entry, and a `lot` field
  * naming the offer they belong to. Takers fill a lot (AcceptOffer of its ID), so fills of different
  * lots never touch a common key; the call auction, GetOffer, ListOffers and CancelOffer see lots as
  * the ordinary offers they are, and nothing else changes. The rules that span lots:
@@ -17,22 +17,22 @@
  * - a lot locks its own escrow, collateral or certificates, computed from its own quantity with the
  *   rounding rule (lib/money.ts), so what the lots lock together never exceeds the whole offer's.
  *
- * The client picks a lot: `lotFor` (application/src/gateway/lots.ts) starts at the lot its
+ * The client picks a lot: `acceptLot` (application/src/gateway/lots.ts) starts at the lot its
  * acceptId hashes to and moves on to the next when a lot has too little left.
  */
 import { InvalidInputError } from '../lib/errors';
 import type { Market } from './model';
 
 /** The most lots one offer may be posted in (bounds PostOffer's writes). */
-export const MAX_LOTS = 32;
-/** `<offerId>.lotNN`: the suffix of a lot's client ID. */
-const LOT_SUFFIX_LENGTH = '.lot00'.length;
+export const MAX_LOTS = 100;
+/** `<offerId>.lotNNN`: the suffix of a lot's client ID. */
+const LOT_SUFFIX_LENGTH = '.lot000'.length;
 /** Client IDs are at most 128 characters (lib/validate.ts ID_PATTERN); a lot's must be too. */
 const MAX_OFFER_ID_WITH_LOTS = 128 - LOT_SUFFIX_LENGTH;
 
 /** The client ID of lot `index` (1-based) of `offerId`. */
 export function lotOfferId(offerId: string, index: number): string {
-  return `${offerId}.lot${String(index).padStart(2, '0')}`;
+  return `${offerId}.lot${String(index).padStart(3, '0')}`;
 }
 
 /**

@@ -120,7 +120,7 @@ export const PostOffer = transaction({
     lots: int({ min: 2, max: MAX_LOTS })
       .orUndefined()
       .describe(
-        'post the offer as this many lots <offerId>.lot01 …, each an offer of its own that takers fill without conflicting with each other (for a popular offer)',
+        'post the offer as this many lots <offerId>.lot001 …, each an offer of its own that takers fill without conflicting with each other (for a popular offer)',
       ),
   },
   output: result<Offer>('the offer, with what it locks (with lots: the first lot)'),
@@ -258,7 +258,7 @@ async function writeNewOffer(ctx: Context, market: Market, offer: Offer): Promis
 }
 
 /**
- * PostOffer with `lots`: the offer as `lots` ordinary offers `<offerId>.lot01` … (market/lots.ts),
+ * PostOffer with `lots`: the offer as `lots` ordinary offers `<offerId>.lot001` … (market/lots.ts),
  * each locking its own part, in one transaction. Returns the first lot.
  * @throws {InvalidInputError} see {@link lotQuantities}.
  * @throws {AlreadyExistsError} the caller already posted this offerId (or one of its lots' IDs).
