@@ -18,19 +18,24 @@ export function firstLot(acceptId: string, count: number): number {
   return (createHash('sha256').update(acceptId).digest().readUInt32BE(0) % count) + 1;
 }
 
-/** A lot that cannot take the fill, where another lot may: closed, or too little left. */
+/**
+ * A lot that cannot take the fill, where another lot may: closed, too little left, or filled by
+ * another taker after this proposal was timestamped (ESTP_BAD_TIMESTAMP: a lot's time only moves
+ * forward, docs/trust.md; the next attempt is a new proposal with a new timestamp).
+ */
 function lotCannotTake(error: unknown): boolean {
   return (
     error instanceof ChaincodeError &&
     (error.code === 'ESTP_ILLEGAL_STATE' ||
+      error.code === 'ESTP_BAD_TIMESTAMP' ||
       (error.code === 'ESTP_INVALID_INPUT' && error.chaincodeMessage.includes("the offer's remaining")))
   );
 }
 
 /**
  * Fills `quantityWh` of the offer `offerId` (`<owner>/<offerId>`, posted with `lots`) from one of
- * its lots: the lot {@link firstLot} picks, then the next whenever a lot is closed or has too
- * little left, once round. The `acceptId` is once-only across the lots (the chaincode refuses its
+ * its lots: the lot {@link firstLot} picks, then the next whenever a lot is closed, has too
+ * little left or was just filled by another taker, once round. The `acceptId` is once-only across the lots (the chaincode refuses its
  * second fill with ESTP_ALREADY_EXISTS), so a retry after a timeout never fills twice. `lots` is
  * the offer's lot count; read from its first lot when not given.
  * @throws {ChaincodeError} the last lot's refusal when none can take the fill, or any other refusal.
