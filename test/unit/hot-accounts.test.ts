@@ -11,12 +11,13 @@ import fc from 'fast-check';
 import { ACCOUNT_DELTA, AccountBook, MERGE_LIMIT } from '../../chaincode/src/lib/accounts';
 import { laneOf } from '../../chaincode/src/lib/mint-lanes';
 import type { Offer } from '../../chaincode/src/market/model';
-import type { Endorsed, TestIdentity, ValidationCode } from '../support/fixture';
+import type { Endorsed, TestIdentity } from '../support/fixture';
 import {
   HOUR,
   type TradingWorld,
   account,
   checkInvariants,
+  commitInAnyOrder,
   fund,
   markets,
   openMarket,
@@ -321,15 +322,7 @@ describe('hot accounts', () => {
               const tx = await endorse(hot, what);
               if (tx) endorsed.push(tx);
             }
-            const codes: ValidationCode[] = [];
-            const pending = [...endorsed];
-            let seed = round.order;
-            while (pending.length > 0) {
-              const [tx] = pending.splice(seed % pending.length, 1);
-              seed = Math.floor(seed / 2) + 7;
-              codes.push(hot.world.ledger.commitEndorsed(tx!));
-              checkInvariants(hot.world);
-            }
+            const codes = commitInAnyOrder(hot.world, endorsed, round.order);
             const settles = round.steps.every((what) => what.kind === 'settle');
             // Settlements of distinct trades never conflict with each other (two of the same trade do).
             const distinct = new Set(endorsed.map((tx) => tx.record.params[0])).size === endorsed.length;

@@ -15,7 +15,7 @@ import {
 } from '../../chaincode/src/lib/accounts';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import { MINT_LANE, MINT_LANE_CAP, type MintLane } from '../../chaincode/src/lib/mint-lanes';
-import { TestLedger, type TestIdentity } from '../support/fixture';
+import { type Endorsed, TestLedger, type TestIdentity, type ValidationCode } from '../support/fixture';
 import {
   activeParticipant,
   adminOf,
@@ -239,4 +239,25 @@ export function checkInvariants(world: TradingWorld): void {
     expect([a.id, a.escrowed]).toEqual([a.id, lockedMoney.get(a.id) ?? 0]);
     expect([a.id, a.certificatesEscrowedWh]).toEqual([a.id, lockedCerts.get(a.id) ?? 0]);
   }
+}
+
+/**
+ * Commits transactions simulated together in the order `seed` picks (any order, as the peer's
+ * validator meets them), checking the invariants after each; returns their validation codes.
+ */
+export function commitInAnyOrder(
+  world: TradingWorld,
+  endorsed: readonly Endorsed<unknown>[],
+  seed: number,
+): ValidationCode[] {
+  const codes: ValidationCode[] = [];
+  const pending = [...endorsed];
+  let pick = seed;
+  while (pending.length > 0) {
+    const [tx] = pending.splice(pick % pending.length, 1);
+    pick = Math.floor(pick / 2) + 7;
+    codes.push(world.ledger.commitEndorsed(tx!));
+    checkInvariants(world);
+  }
+  return codes;
 }

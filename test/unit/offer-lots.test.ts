@@ -17,6 +17,7 @@ import {
   account,
   checkInvariants,
   clearFully,
+  commitInAnyOrder,
   markets,
   openMarket,
   trader,
@@ -264,14 +265,7 @@ describe('offers in lots', () => {
                 expect(String(error)).toMatch(/ESTP_[A-Z_]+/);
               }
             }
-            const pending = [...endorsed];
-            let seed = round.order;
-            while (pending.length > 0) {
-              const [tx] = pending.splice(seed % pending.length, 1);
-              seed = Math.floor(seed / 2) + 7;
-              world.ledger.commitEndorsed(tx!);
-              checkInvariants(world);
-            }
+            commitInAnyOrder(world, endorsed, round.order);
             for (const lot of lotsOf(world)) {
               expect(lot.filledWh + lot.remainingWh).toBe(lot.quantityWh);
               expect(lot.remainingWh).toBeGreaterThanOrEqual(0);
