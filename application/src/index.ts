@@ -74,6 +74,7 @@ export {
   type SubmitName,
 } from './gateway/transactions';
 export { GrpcClientPool, sharedGrpcClients } from './gateway/grpc';
+export { acceptLot, firstLot, lotId } from './gateway/lots';
 export {
   fabricAdminIdentity,
   gatewayIdentity,

@@ -17,7 +17,9 @@ import * as https from 'node:https';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { firstLot, lotId } from '../../application/src/gateway/lots';
 import { ensureIdentity } from '../../application/src/gateway/provision';
+import { MAX_LOTS } from '../../chaincode/src/market/lots';
 import { resolveSettings } from '../../application/src/gateway/settings';
 import {
   type Actor,
@@ -384,21 +386,24 @@ function operations(
       prepare: async () => {
         await openMarket(popularMarket, 60 * 60_000);
         const seller = await clients.of(TRADERS[0]!);
+        // Posted in lots (docs/trading.md#hot-offers): takers spread over them.
         const offer = await seller.submit('Market', 'PostOffer', {
           offerId: `${RUN}-popular`,
           marketId: popularMarket,
           side: 'SELL',
           quantityWh: 100_000_000,
           price: 50,
+          lots: MAX_LOTS,
         });
-        popularOffer = offer.id;
+        popularOffer = offer.lot?.of ?? offer.id;
         await clients.sync();
       },
-      // Every trader but the seller (trader 0) buys.
+      // Every trader but the seller (trader 0) buys, from the lot its acceptId picks (acceptLot's first try).
       call: async (_contracts, lane, n) => {
         const buyer = lanes[1 + (lane % (lanes.length - 1))]!;
+        const acceptId = `${RUN}-f${n}`;
         await submit(buyer.estp('Market'), 'AcceptOffer', [
-          json({ id: popularOffer, quantityWh: 1_000, acceptId: `${RUN}-f${n}` }),
+          json({ id: lotId(popularOffer, firstLot(acceptId, MAX_LOTS)), quantityWh: 1_000, acceptId }),
         ]);
       },
     },

@@ -4,12 +4,16 @@
  * (an MVCC conflict would be resubmitted, and is counted). One offer accepted by two buyers at the
  * same moment fills exactly once: the loser's endorsement read the offer OPEN, its commit lost the
  * race (MVCC) and its resubmission is refused because the offer is FILLED. Money stays conserved
- * across all of it.
+ * across all of it. Sixteen deposits to one account, and sixteen fills of one offer posted in lots,
+ * submitted at the same moment, all commit with at most a few MVCC resubmissions
+ * (docs/trading.md#hot-accounts, #hot-offers).
  *
  * The 50 identities are registered with the CAs and on the ledger once; later runs reuse them.
  */
 import type { EstpClient } from '../../application/src/gateway/client';
 import { ChaincodeError } from '../../application/src/gateway/errors';
+import { acceptLot, firstLot, lotId } from '../../application/src/gateway/lots';
+import { MAX_LOTS } from '../../chaincode/src/market/lots';
 import {
   type AccountView,
   allPages,
@@ -300,5 +304,83 @@ describe('concurrency on the real network', () => {
     expect(BigInt(money.minted) - BigInt(money.burned)).toBe(
       BigInt(money.available) + BigInt(money.escrowed),
     );
+  });
+
+  test('16 deposits to one account at the same moment all commit, with at most a few MVCC resubmissions', async () => {
+    // Given one account (trader 1's) and a treasurer client that counts its resubmissions
+    const account = traders[0]!.participantId;
+    const [before] = await accountsOf([account]);
+    const retries = { count: 0 };
+    const treasurer = await clients.open(TREASURER, { onRetry: () => (retries.count += 1) });
+
+    // When 16 deposits to it are submitted at once (docs/trading.md#hot-accounts: mint lanes)
+    const deposits = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, index) =>
+        treasurer.submit('Settlement', 'Deposit', {
+          accountId: account,
+          amount: 100 + index,
+          reference: `${RUN}-hot-deposit-${index}`,
+        }),
+      ),
+    );
+
+    // Then every one committed, almost all at their first attempt (one account key: ~120)
+    expect(deposits.filter((result) => result.status === 'rejected')).toEqual([]);
+    console.log(`16 concurrent deposits to one account: ${retries.count} MVCC resubmission(s)`);
+    expect(retries.count).toBeLessThanOrEqual(3);
+    // And the account holds all of them, its minted total too; the ledger stays balanced
+    await clients.sync();
+    const [after] = await accountsOf([account]);
+    const sum = Array.from({ length: 16 }, (_, index) => 100 + index).reduce((a, b) => a + b, 0);
+    expect(after!.available - before!.available).toBe(sum);
+    expect(after!.minted - before!.minted).toBe(sum);
+    expect((await totals(clients)).conservation.money.balanced).toBe(true);
+  });
+
+  test('16 takers fill one offer posted in lots at the same moment: all commit, at most a few resubmissions', async () => {
+    // Given trader 1's SELL of 160 kWh posted in 100 lots (docs/trading.md#hot-offers)
+    const seller = traders[0]!;
+    const first = await seller.submit('Market', 'PostOffer', {
+      offerId: `${RUN}-lots`,
+      marketId: MARKET,
+      side: 'SELL',
+      quantityWh: 200_000,
+      price: 30,
+      lots: MAX_LOTS,
+    });
+    expect(first.lot).toMatchObject({ index: 1, count: MAX_LOTS });
+    const offerId = first.lot!.of;
+    await clients.sync();
+    const buyers = traders.slice(1, 17);
+    const retriesBefore = seen.retries;
+
+    // When 16 buyers take 1 kWh each at once, each from the lot its acceptId picks
+    const fills = await Promise.allSettled(
+      buyers.map((buyer, index) =>
+        acceptLot(buyer, { offerId, quantityWh: 1_000, acceptId: `${RUN}-lot-${index}`, lots: MAX_LOTS }),
+      ),
+    );
+
+    // Then every fill committed, with few resubmissions (one offer key: ~120)
+    expect(fills.filter((result) => result.status === 'rejected')).toEqual([]);
+    const resubmissions = seen.retries - retriesBefore;
+    console.log(`16 concurrent fills of a 100-lot offer: ${resubmissions} MVCC resubmission(s)`);
+    expect(resubmissions).toBeLessThanOrEqual(8);
+    // And a resubmission of a fill is refused on any lot, never filled twice
+    await expect(
+      buyers[0]!.submit('Market', 'AcceptOffer', {
+        id: lotId(offerId, 1 + (firstLot(`${RUN}-lot-0`, MAX_LOTS) % MAX_LOTS)),
+        quantityWh: 1_000,
+        acceptId: `${RUN}-lot-0`,
+      }),
+    ).rejects.toMatchObject({ code: 'ESTP_ALREADY_EXISTS' });
+    // And the lots together sold exactly 16 kWh; the ledger stays balanced
+    await clients.sync();
+    const lots = (
+      await allPages(await clients.of(AUDITOR), 'Market', 'ListOffers', { owner: seller.participantId })
+    ).records.filter((offer) => offer.lot?.of === offerId);
+    expect(lots).toHaveLength(MAX_LOTS);
+    expect(lots.reduce((sum, lot) => sum + lot.filledWh, 0)).toBe(16_000);
+    expect((await totals(clients)).conservation.money.balanced).toBe(true);
   });
 });

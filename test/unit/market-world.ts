@@ -14,7 +14,8 @@ import {
   emptyAccount,
 } from '../../chaincode/src/lib/accounts';
 import type { Trade } from '../../chaincode/src/settlement/model';
-import { TestLedger, type TestIdentity } from '../support/fixture';
+import { MINT_LANE, MINT_LANE_CAP, type MintLane } from '../../chaincode/src/lib/mint-lanes';
+import { type Endorsed, TestLedger, type TestIdentity, type ValidationCode } from '../support/fixture';
 import {
   activeParticipant,
   adminOf,
@@ -182,6 +183,13 @@ export function accounts(world: TradingWorld): Account[] {
     }
     byId.set(a.id, a);
   }
+  for (const lane of world.ledger.records<MintLane>(MINT_LANE)) {
+    expect(lane.minted).toBeGreaterThan(0);
+    expect(lane.minted).toBeLessThanOrEqual(MINT_LANE_CAP);
+    const a = byId.get(lane.accountId) ?? emptyAccount(lane.accountId, '');
+    a.minted += lane.minted;
+    byId.set(a.id, a);
+  }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
@@ -231,4 +239,25 @@ export function checkInvariants(world: TradingWorld): void {
     expect([a.id, a.escrowed]).toEqual([a.id, lockedMoney.get(a.id) ?? 0]);
     expect([a.id, a.certificatesEscrowedWh]).toEqual([a.id, lockedCerts.get(a.id) ?? 0]);
   }
+}
+
+/**
+ * Commits transactions simulated together in the order `seed` picks (any order, as the peer's
+ * validator meets them), checking the invariants after each; returns their validation codes.
+ */
+export function commitInAnyOrder(
+  world: TradingWorld,
+  endorsed: readonly Endorsed<unknown>[],
+  seed: number,
+): ValidationCode[] {
+  const codes: ValidationCode[] = [];
+  const pending = [...endorsed];
+  let pick = seed;
+  while (pending.length > 0) {
+    const [tx] = pending.splice(pick % pending.length, 1);
+    pick = Math.floor(pick / 2) + 7;
+    codes.push(world.ledger.commitEndorsed(tx!));
+    checkInvariants(world);
+  }
+  return codes;
 }

@@ -9,6 +9,8 @@ import type { Page } from '../../chaincode/src/lib/pagination';
 import type { Market } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
 import type { Account } from '../../chaincode/src/lib/accounts';
+import { MINT_LANE, MINT_LANES, MINT_LANE_CAP, type MintLane } from '../../chaincode/src/lib/mint-lanes';
+import type { DepositResult } from '../../chaincode/src/settlement/treasury';
 import type { SavingsProject, Trade } from '../../chaincode/src/settlement/model';
 import { settleEnergy, shortfallPenalty } from '../../chaincode/src/settlement/rules';
 import type { TestIdentity } from '../support/fixture';
@@ -74,20 +76,26 @@ describe('Settlement', () => {
 
   describe('Deposit, Withdraw, GetAccount', () => {
     it('mints and burns credits, recording each operation once per reference', async () => {
-      const dep = await world.ledger.submit<{ account: Account }>(settlement, 'Deposit', world.treasurer, {
+      const dep = await world.ledger.submit<DepositResult>(settlement, 'Deposit', world.treasurer, {
         accountId: alice.participantId,
         amount: 5000,
         reference: 'wire-1',
       });
-      expect(dep.result.account).toMatchObject({ available: 1_005_000, minted: 1_005_000, burned: 0 });
+      expect(Object.keys(dep.result)).toEqual(['operation']);
+      expect(dep.result.operation).toMatchObject({ amount: 5000, kind: 'DEPOSIT' });
+      expect(account(world, alice.participantId)).toMatchObject({
+        available: 1_005_000,
+        minted: 1_005_000,
+        burned: 0,
+      });
       expect(dep.event).toMatchObject({
         name: EventName.FundsDeposited,
         payload: { amount: 5000, reference: 'wire-1' },
       });
-      expect([...dep.writes.keys()]).toEqual([
-        world.ledger.key('TreasuryOperation', `${alice.participantId}/wire-1`),
-        world.ledger.key('Account', alice.participantId),
-      ]);
+      // Nothing of the account is read or rewritten: one mint lane and one delta (lib/mint-lanes.ts)
+      const written = [...dep.writes.keys()].map((key) => key.split('\u0000')[1]).sort();
+      expect(written).toEqual(['AccountDelta', 'MintLane', 'TreasuryOperation']);
+      expect(dep.reads.has(world.ledger.key('Account', alice.participantId))).toBe(false);
       await expectRejected(
         world.ledger.submit(settlement, 'Deposit', world.treasurer, {
           accountId: alice.participantId,
@@ -160,28 +168,30 @@ describe('Settlement', () => {
         }),
         /ESTP_INVALID_INPUT: amount must be ≤ 1000000000000/,
       );
-      const deposited = await world.ledger.submit<{ account: Account }>(
-        settlement,
-        'Deposit',
-        world.treasurer,
-        {
-          ...huge,
-          amount: MAX_OPERATION_AMOUNT,
-        },
-      );
-      expect(deposited.result.account.minted).toBe(1_000_000 + MAX_OPERATION_AMOUNT);
+      await world.ledger.submit(settlement, 'Deposit', world.treasurer, {
+        ...huge,
+        amount: MAX_OPERATION_AMOUNT,
+      });
+      expect(account(world, alice.participantId).minted).toBe(1_000_000 + MAX_OPERATION_AMOUNT);
     });
 
     it("caps an account's lifetime minted, burned, issued and retired totals at 10¹⁵", async () => {
-      // Given an account that has been minted almost the per-account cap over its life
+      // Given an account that has been minted almost the per-account cap over its life: every
+      // mint lane full but two, which have room for 4 and 6 (lib/mint-lanes.ts)
       await world.ledger.transact(world.admin, async (ctx) => {
         const key = world.ledger.key('Account', alice.participantId);
-        const near = {
-          ...account(world, alice.participantId),
-          minted: MAX_ACCOUNT_TOTAL - 10,
-          available: MAX_ACCOUNT_TOTAL - 10,
-        };
+        const { minted: _minted, ...record } = account(world, alice.participantId);
+        const near = { ...record, minted: 0, available: MAX_ACCOUNT_TOTAL - 10 };
         await ctx.stub.putState(key, Buffer.from(JSON.stringify(near)));
+        for (let lane = 0; lane < MINT_LANES; lane++) {
+          const room = lane === 17 ? 4 : lane === 903 ? 6 : 0;
+          const laneKey = ctx.stub.createCompositeKey(MINT_LANE, [
+            alice.participantId,
+            String(lane).padStart(3, '0'),
+          ]);
+          const value = { accountId: alice.participantId, lane, minted: MINT_LANE_CAP - room };
+          await ctx.stub.putState(laneKey, Buffer.from(JSON.stringify(value)));
+        }
       });
       const deposit = (amount: number, reference: string) =>
         world.ledger.submit(settlement, 'Deposit', world.treasurer, {
@@ -194,8 +204,14 @@ describe('Settlement', () => {
         deposit(11, 'over'),
         /ESTP_LIMIT_EXCEEDED: account CommunityMSP:alice minted would reach 1000000000000001, above the per-account cap of 1000000000000000/,
       );
+      // the lanes with room take it together, whichever lane the transaction hashes to
       await deposit(10, 'exact');
       expect(account(world, alice.participantId).minted).toBe(MAX_ACCOUNT_TOTAL);
+      const alices = world.ledger
+        .records<MintLane>(MINT_LANE)
+        .filter((l) => l.accountId === alice.participantId);
+      expect(alices.filter((lane) => lane.minted !== MINT_LANE_CAP)).toEqual([]);
+      await expectRejected(deposit(1, 'full'), /ESTP_LIMIT_EXCEEDED: account CommunityMSP:alice minted/);
       expect(Number.isSafeInteger(MAX_ACCOUNT_TOTAL * 9)).toBe(true);
     });
 

@@ -202,11 +202,13 @@ export async function fundParticipants(
   const treasurer = await session.client(TREASURER);
   const rows = await Promise.all(
     [...participants].map(async ([member, record]) => {
-      const { account } = await treasurer.submit('Settlement', 'Deposit', {
+      await treasurer.submit('Settlement', 'Deposit', {
         accountId: record.id,
         amount: member.deposit,
         reference: session.id('opening-balance'),
       });
+      // A Deposit does not read the account (deposits to one account never conflict): ask for it.
+      const account = await treasurer.evaluate('Settlement', 'GetAccount', { participantId: record.id });
       return {
         participant: record.id,
         deposited: euros(member.deposit),

@@ -12,9 +12,10 @@
  * are folded into the record. Deltas never lower `available` or held certificates, so the record
  * alone is a lower bound of what can be spent and a debit checked against it can never overdraw;
  * the merge's range read makes that debit conflict (PHANTOM_READ_CONFLICT) with a credit landing
- * at the same time, which its client retries. Deposit and IssueCertificates stay on the record
- * (merged first), so the lifetime caps count every unit exactly. Queries (GetAccount,
- * Audit:Totals) add every delta.
+ * at the same time, which its client retries. A Deposit is a credit too: its lifetime cap is
+ * counted in the account's mint lanes (lib/mint-lanes.ts), not on the record. IssueCertificates
+ * stays on the record (merged first), so its lifetime cap counts every unit exactly. Queries
+ * (GetAccount, Audit:Totals) add every delta and lane.
  *
  * Fabric has no read-your-writes, so a transaction that moves credits of the same account twice
  * (a participant on both sides of a clearing, several offers of one owner closing in one batch)
@@ -29,6 +30,7 @@ import { results } from './iterate';
 import { fromBytes, toBytes } from './json';
 import { RecordType } from './keys';
 import { MAX_ACCOUNT_TOTAL, add } from './money';
+import { mintedInLanes, recordMint } from './mint-lanes';
 import { scanPages } from './pagination';
 import { readRecord, writeRecord } from './state';
 
@@ -44,7 +46,10 @@ export interface Account {
   id: string;
   available: number;
   escrowed: number;
-  /** Σ Deposits to this account. */
+  /**
+   * Σ Deposits to this account. Counted in its mint lanes (lib/mint-lanes.ts): the record's own
+   * field stays 0 and a query ({@link readAccount}) returns the sum of the lanes.
+   */
   minted: number;
   /** Σ Withdrawals from this account. */
   burned: number;
@@ -120,10 +125,11 @@ export async function readAccount(ctx: Context, id: string, now: string): Promis
   for await (const entry of scanPages(ctx, ACCOUNT_DELTA, deltaAttributes(id))) {
     applyDelta(account, fromBytes<AccountDelta>(entry.value));
   }
+  account.minted = add(account.minted, await mintedInLanes(ctx, id), 'minted');
   return account;
 }
 
-type LifetimeTotal = 'minted' | 'burned' | 'certificatesIssuedWh' | 'certificatesRetiredWh';
+type LifetimeTotal = 'burned' | 'certificatesIssuedWh' | 'certificatesRetiredWh';
 
 /**
  * The account's lifetime `field` plus `amount`, refused above {@link MAX_ACCOUNT_TOTAL}: the per-account
@@ -311,16 +317,14 @@ export class AccountBook {
   }
 
   /**
-   * Deposit: new credits (the treasurer received off-chain money). On the record, with the deltas
-   * merged: the lifetime cap counts every deposit exactly, and the result is the whole account.
+   * Deposit: new credits (the treasurer received off-chain money), counted against the account's
+   * lifetime cap in its mint lanes (lib/mint-lanes.ts) and paid like any credit: a delta when this
+   * transaction does not debit the account, so concurrent deposits to one account do not conflict.
    * @throws {LimitExceededError} the account's lifetime minted would pass the cap.
    */
-  async mint(id: string, amount: number): Promise<Account> {
-    await this.loadMerged(id);
-    return this.change(id, (account) => {
-      account.minted = capped(account, 'minted', amount);
-      account.available = add(account.available, amount, 'available');
-    });
+  async mint(id: string, amount: number): Promise<void> {
+    await recordMint(this.ctx, id, amount);
+    this.credit(id, { available: amount });
   }
 
   /**

@@ -85,6 +85,15 @@ export interface Market {
 /** OPEN (in the book) → FILLED | CANCELLED | EXPIRED (closed by the clearing with quantity unfilled). */
 export type OfferStatus = 'OPEN' | 'FILLED' | 'CANCELLED' | 'EXPIRED';
 
+/** What a lot's Offer record says of the offer it belongs to (market/lots.ts). */
+export interface OfferLot {
+  /** The whole offer's ID `<owner>/<offerId>` (no record has it: its lots are the offers). */
+  of: string;
+  /** 1 … count. */
+  index: number;
+  count: number;
+}
+
 export interface Offer {
   /** The ledger ID: `<owner participant ID>/<offerId>`. */
   id: string;
@@ -117,6 +126,8 @@ export interface Offer {
   postedTxId: string;
   closedAt?: string;
   updatedAt: string;
+  /** Set on a lot of an offer posted in lots (market/lots.ts): the offer it belongs to. */
+  lot?: OfferLot;
 }
 
 /**

@@ -10,6 +10,8 @@
  * PostOffer writes only keys of its owner: the offer, its index entry by market, its order-book
  * entry and the owner's account. The market record is only read. An owner's offers need no index:
  * their ledger IDs start with `<owner>/`, so ListOffers by owner reads that range of offer records.
+ * With `lots` it posts the offer as that many ordinary offers instead ({@link postLots},
+ * market/lots.ts), so that concurrent fills of a popular offer do not conflict.
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
@@ -22,7 +24,7 @@ import { type Page, listByIndex, listRecords, listRecordsByIdPrefix, pageFields 
 import { assertAbsent, mustReadRecord, writeIndex, writeRecord } from '../lib/state';
 import { isoOf, txTimeAfter, txTimeIso } from '../lib/time';
 import { type InputOf, result, transaction } from '../lib/declaration';
-import { id, oneOf } from '../lib/validate';
+import { id, int, oneOf } from '../lib/validate';
 import {
   type Participant,
   getParticipant,
@@ -35,6 +37,7 @@ import { recordTrade } from './fills';
 import { deleteBookEntry, putBookEntry } from './book';
 import { offerRef, participantId, price, quantityWh } from '../lib/fields';
 import { getMarketRecord } from './markets';
+import { MAX_LOTS, lotOfferId, lotQuantities } from './lots';
 import { type Market, OFFERS_BY_MARKET, type Offer, type OfferStatus, SIDES } from './model';
 
 /** The ledger ID of an owner's offer. */
@@ -115,10 +118,16 @@ export const PostOffer = transaction({
     minFillWh: quantityWh()
       .orUndefined()
       .describe('smallest fill accepted, bilaterally and in the auction (a multiple of the step)'),
+    lots: int({ min: 2, max: MAX_LOTS })
+      .orUndefined()
+      .describe(
+        'post the offer as this many lots <offerId>.lot001 …, each an offer of its own that takers fill without conflicting with each other (for a popular offer)',
+      ),
   },
-  output: result<Offer>('the offer, with what it locks'),
+  output: result<Offer>('the offer, with what it locks (with lots: the first lot)'),
   errors: {
-    ESTP_INVALID_INPUT: "a quantity off the market's step, a price below its floor or off its tick",
+    ESTP_INVALID_INPUT:
+      "a quantity off the market's step, a price below its floor or off its tick, more lots than steps",
     ESTP_FORBIDDEN: 'no member role, not ACTIVE, wrong commodity/zone',
     ESTP_NOT_FOUND: 'market',
     ESTP_TOO_LATE: 'after gate closure',
@@ -168,47 +177,15 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
   requireStep(market, 'quantityWh', request.quantityWh);
   if (request.minFillWh !== undefined) requireStep(market, 'minFillWh', request.minFillWh);
   const participant = await requireTrader(ctx, caller, market);
+  if (request.lots !== undefined) return postLots(ctx, request, request.lots, market, participant, nowMs);
   const ledgerId = offerLedgerId(participant.id, request.offerId);
   await assertAbsent(ctx, RecordType.Offer, ledgerId);
 
   const now = txTimeIso(ctx);
   const accounts = new AccountBook(ctx, now);
-  let moneyLocked = 0;
-  let certificatesLockedWh = 0;
-  if (request.side === 'BUY') {
-    moneyLocked = value(request.quantityWh, request.price, 'quantityWh × price');
-    await accounts.lock(participant.id, moneyLocked, `the escrow of BUY ${request.offerId}`);
-  } else if (market.commodity === 'SAVINGS_CERT') {
-    certificatesLockedWh = request.quantityWh;
-    await accounts.lockCertificates(participant.id, certificatesLockedWh, `SELL ${request.offerId}`);
-  } else {
-    moneyLocked = collateral(request.quantityWh, request.price, market.collateralBps);
-    await accounts.lock(participant.id, moneyLocked, `the collateral of SELL ${request.offerId}`);
-  }
-  const offer: Offer = {
-    id: ledgerId,
-    offerId: request.offerId,
-    owner: participant.id,
-    ownerMspId: participant.mspId,
-    marketId: market.id,
-    commodity: market.commodity,
-    side: request.side,
-    quantityWh: request.quantityWh,
-    price: request.price,
-    minFillWh: request.minFillWh,
-    filledWh: 0,
-    remainingWh: request.quantityWh,
-    moneyLocked,
-    certificatesLockedWh,
-    status: 'OPEN',
-    postedAtMs: nowMs,
-    postedAt: now,
-    postedTxId: ctx.stub.getTxID(),
-    updatedAt: now,
-  };
-  await writeRecord(ctx, RecordType.Offer, offer.id, offer);
-  await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
-  await putBookEntry(ctx, market, offer);
+  const offer = newOffer(ctx, market, participant, request, nowMs);
+  await lockOffer(accounts, market, offer);
+  await writeNewOffer(ctx, market, offer);
   await accounts.flush();
   emitEvent(ctx, EventName.OfferPosted, {
     offerId: offer.id,
@@ -217,10 +194,114 @@ export async function postOffer(ctx: Context, request: PostOfferInput): Promise<
     side: offer.side,
     quantityWh: offer.quantityWh,
     price: offer.price,
-    moneyLocked,
-    certificatesLockedWh,
+    moneyLocked: offer.moneyLocked,
+    certificatesLockedWh: offer.certificatesLockedWh,
   });
   return offer;
+}
+
+/** A new OPEN offer of `request`, locking nothing yet ({@link lockOffer}). */
+function newOffer(
+  ctx: Context,
+  market: Market,
+  owner: Participant,
+  request: Pick<PostOfferInput, 'offerId' | 'side' | 'quantityWh' | 'price' | 'minFillWh'>,
+  nowMs: number,
+): Offer {
+  const now = txTimeIso(ctx);
+  return {
+    id: offerLedgerId(owner.id, request.offerId),
+    offerId: request.offerId,
+    owner: owner.id,
+    ownerMspId: owner.mspId,
+    marketId: market.id,
+    commodity: market.commodity,
+    side: request.side,
+    quantityWh: request.quantityWh,
+    price: request.price,
+    minFillWh: request.minFillWh,
+    filledWh: 0,
+    remainingWh: request.quantityWh,
+    moneyLocked: 0,
+    certificatesLockedWh: 0,
+    status: 'OPEN',
+    postedAtMs: nowMs,
+    postedAt: now,
+    postedTxId: ctx.stub.getTxID(),
+    updatedAt: now,
+  };
+}
+
+/**
+ * Locks what a new offer needs from its owner and records it on the offer: BUY the escrow
+ * value(quantity, price), energy SELL the collateral, certificate SELL the certificates.
+ * @throws {InsufficientFundsError}
+ */
+async function lockOffer(accounts: AccountBook, market: Market, offer: Offer): Promise<void> {
+  if (offer.side === 'BUY') {
+    offer.moneyLocked = value(offer.quantityWh, offer.price, 'quantityWh × price');
+    await accounts.lock(offer.owner, offer.moneyLocked, `the escrow of BUY ${offer.offerId}`);
+  } else if (market.commodity === 'SAVINGS_CERT') {
+    offer.certificatesLockedWh = offer.quantityWh;
+    await accounts.lockCertificates(offer.owner, offer.certificatesLockedWh, `SELL ${offer.offerId}`);
+  } else {
+    offer.moneyLocked = collateral(offer.quantityWh, offer.price, market.collateralBps);
+    await accounts.lock(offer.owner, offer.moneyLocked, `the collateral of SELL ${offer.offerId}`);
+  }
+}
+
+/** Writes a new offer: its record, its index entries and its book entry. */
+async function writeNewOffer(ctx: Context, market: Market, offer: Offer): Promise<void> {
+  await writeRecord(ctx, RecordType.Offer, offer.id, offer);
+  await writeIndex(ctx, OFFERS_BY_MARKET, [offer.marketId, offer.id]);
+  await putBookEntry(ctx, market, offer);
+}
+
+/**
+ * PostOffer with `lots`: the offer as `lots` ordinary offers `<offerId>.lot001` … (market/lots.ts),
+ * each locking its own part, in one transaction. Returns the first lot.
+ * @throws {InvalidInputError} see {@link lotQuantities}.
+ * @throws {AlreadyExistsError} the caller already posted this offerId (or one of its lots' IDs).
+ * @throws {InsufficientFundsError}
+ */
+async function postLots(
+  ctx: Context,
+  request: PostOfferInput,
+  count: number,
+  market: Market,
+  owner: Participant,
+  nowMs: number,
+): Promise<Offer> {
+  const quantities = lotQuantities(market, { ...request, lots: count });
+  const of = offerLedgerId(owner.id, request.offerId);
+  await assertAbsent(ctx, RecordType.Offer, of);
+  const accounts = new AccountBook(ctx, txTimeIso(ctx));
+  const lots: Offer[] = [];
+  let first: Offer | undefined;
+  for (const [n, quantity] of quantities.entries()) {
+    const lotId = lotOfferId(request.offerId, n + 1);
+    await assertAbsent(ctx, RecordType.Offer, offerLedgerId(owner.id, lotId));
+    const lot = newOffer(ctx, market, owner, { ...request, offerId: lotId, quantityWh: quantity }, nowMs);
+    lot.lot = { of, index: n + 1, count: quantities.length };
+    await lockOffer(accounts, market, lot);
+    await writeNewOffer(ctx, market, lot);
+    lots.push(lot);
+    first ??= lot;
+  }
+  await accounts.flush();
+  emitEvent(ctx, EventName.OfferPosted, {
+    offerId: of,
+    lots: lots.map((lot) => lot.id),
+    marketId: market.id,
+    owner: owner.id,
+    side: request.side,
+    quantityWh: request.quantityWh,
+    price: request.price,
+    moneyLocked: lots.reduce((sum, lot) => sum + lot.moneyLocked, 0),
+    certificatesLockedWh: lots.reduce((sum, lot) => sum + lot.certificatesLockedWh, 0),
+  });
+  if (first === undefined) throw new IllegalStateError('an offer in lots has at least two lots');
+  return first;
 }
 
 const OFFER_REF = offerRef().describe('offer ID <owner participant ID>/<offerId>, as PostOffer returned it');
@@ -318,19 +399,21 @@ export const AcceptOffer = transaction({
  * The ID of a bilateral trade: `<marketId>/a/<txId>`, or with a client-chosen `acceptId`
  * `<marketId>/a/<SHA-256 of "<taker>/<offer ID>/<acceptId>">`, so that a resubmitted AcceptOffer
  * (say after a client-side timeout) finds its trade and is rejected instead of filling the offer
- * twice. The acceptId is scoped to its taker and its offer: the same acceptId on another offer is
- * another fill.
+ * twice. The acceptId is scoped to its taker and its offer (for a lot, the whole offer it belongs
+ * to): the same acceptId on another offer is another fill.
  */
 export function bilateralTradeId(
-  offer: Pick<Offer, 'id' | 'marketId'>,
+  offer: Pick<Offer, 'id' | 'marketId' | 'lot'>,
   taker: string,
   acceptId: string | undefined,
   txId: string,
 ): string {
+  // A lot's fills share the acceptIds of its whole offer (market/lots.ts).
+  const scope = offer.lot?.of ?? offer.id;
   const suffix =
     acceptId === undefined
       ? txId
-      : createHash('sha256').update(`${taker}/${offer.id}/${acceptId}`).digest('hex');
+      : createHash('sha256').update(`${taker}/${scope}/${acceptId}`).digest('hex');
   return `${offer.marketId}/a/${suffix}`;
 }
 

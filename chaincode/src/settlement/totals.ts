@@ -6,7 +6,8 @@
  *
  * Minted/burned and issued/retired are kept per account (so Deposit and IssueCertificates write no
  * global key); their sums are the ledger's totals. An account is its record plus its unmerged
- * deltas (lib/accounts.ts), so both are summed. The accounts are read page by page (exact for any
+ * deltas (lib/accounts.ts) and its minted total is counted in its mint lanes (lib/mint-lanes.ts),
+ * so all three are summed. The accounts are read page by page (exact for any
  * number of accounts, beyond the peer's totalQueryLimit too) and summed with BigInt, so no size of
  * ledger can make the totals fail or round: a figure is a JSON number while it is a safe integer
  * and its exact decimal string beyond (docs/trust.md, "Money rules and caps"). Read-only queries
@@ -18,6 +19,7 @@ import { RecordType } from '../lib/keys';
 import { type ExactAmount, exactAmount } from '../lib/money';
 import { scanPages } from '../lib/pagination';
 import { ACCOUNT_DELTA, type Account, type AccountDelta } from '../lib/accounts';
+import { MINT_LANE, type MintLane } from '../lib/mint-lanes';
 
 export type MoneyTotals = {
   minted: ExactAmount;
@@ -61,6 +63,11 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
     escrowed += BigInt(delta.escrowed ?? 0);
     held += BigInt(delta.certificatesHeldWh ?? 0);
     certificatesEscrowed += BigInt(delta.certificatesEscrowedWh ?? 0);
+  }
+  for await (const entry of scanPages(ctx, MINT_LANE, [])) {
+    const lane = fromBytes<MintLane>(entry.value);
+    accounts.add(lane.accountId);
+    minted += BigInt(lane.minted);
   }
   for await (const entry of scanPages(ctx, RecordType.Account, [])) {
     const account = fromBytes<Account>(entry.value);

@@ -2,7 +2,10 @@
  * Deposit, Withdraw and GetAccount. Settlement credits mirror off-chain money: a treasurer mints
  * them when money arrives (Deposit) and burns them when it pays out (Withdraw). Each operation is
  * recorded under `<accountId>/<reference>`, so a retried Deposit with the same payment reference is
- * rejected instead of minting twice, and deposits to different accounts never share a key.
+ * rejected instead of minting twice. A Deposit reads nothing of the account: it counts the amount
+ * in one of the account's mint lanes and pays it as a delta (lib/mint-lanes.ts, lib/accounts.ts),
+ * so concurrent deposits to one account do not conflict; it therefore returns the operation only
+ * (GetAccount gives the balance). A Withdraw is a debit checked against the account.
  */
 import type { Context } from 'fabric-contract-api';
 import { callerOf, requireRole } from '../lib/caller';
@@ -37,7 +40,9 @@ export const Deposit = transaction({
   kind: 'submit',
   summary: "Mints credits into a participant's account (treasurer role) when its money arrives.",
   input: TREASURY_INPUT,
-  output: result<TreasuryResult>('the account and the operation'),
+  output: result<DepositResult>(
+    'the operation (the account is not read, so that deposits to one account never conflict: GetAccount gives it)',
+  ),
   errors: { ...TREASURY_ERRORS, ESTP_LIMIT_EXCEEDED: "the account's lifetime minted would pass 10¹⁵" },
   example: { accountId: 'CommunityMSP:member1', amount: 50000, reference: 'SEPA-2026-0001' },
 });
@@ -58,27 +63,30 @@ export const Withdraw = transaction({
 });
 export type TreasuryInput = InputOf<typeof Deposit>;
 
-/** The account after the operation, and the operation record. */
-export interface TreasuryResult {
-  account: Account;
+/** What a Deposit returns: the operation record. */
+export interface DepositResult {
   operation: TreasuryOperation;
 }
 
-async function treasury(
+/** What a Withdraw returns: the account after the operation, and the operation record. */
+export interface TreasuryResult extends DepositResult {
+  account: Account;
+}
+
+/** Records the operation after `move` changed the account (the account when `move` returns it). */
+async function treasury<Moved extends Account | undefined>(
   ctx: Context,
   request: TreasuryInput,
   kind: TreasuryOperation['kind'],
-): Promise<TreasuryResult> {
+  move: (accounts: AccountBook) => Promise<Moved>,
+): Promise<{ account: Moved; operation: TreasuryOperation }> {
   const caller = await requireRole(ctx, 'treasurer');
   await getParticipant(ctx, request.accountId);
   const operationId = `${request.accountId}/${request.reference}`;
   await assertAbsent(ctx, RecordType.TreasuryOperation, operationId);
   const now = txTimeIso(ctx);
   const accounts = new AccountBook(ctx, now);
-  const account =
-    kind === 'DEPOSIT'
-      ? await accounts.mint(request.accountId, request.amount)
-      : await accounts.burn(request.accountId, request.amount);
+  const account = await move(accounts);
   const operation: TreasuryOperation = {
     id: operationId,
     kind,
@@ -94,7 +102,7 @@ async function treasury(
     accountId: request.accountId,
     amount: request.amount,
     reference: request.reference,
-    available: account.available,
+    ...(account && { available: account.available }),
   });
   return { account, operation };
 }
@@ -105,8 +113,12 @@ async function treasury(
  * @throws {NotFoundError} unknown participant.
  * @throws {AlreadyExistsError} the reference was used for this account already.
  */
-export function deposit(ctx: Context, request: TreasuryInput): Promise<TreasuryResult> {
-  return treasury(ctx, request, 'DEPOSIT');
+export async function deposit(ctx: Context, request: TreasuryInput): Promise<DepositResult> {
+  const { operation } = await treasury(ctx, request, 'DEPOSIT', async (accounts) => {
+    await accounts.mint(request.accountId, request.amount);
+    return undefined;
+  });
+  return { operation };
 }
 
 /**
@@ -117,7 +129,7 @@ export function deposit(ctx: Context, request: TreasuryInput): Promise<TreasuryR
  * @throws {InsufficientFundsError} available < amount.
  */
 export function withdraw(ctx: Context, request: TreasuryInput): Promise<TreasuryResult> {
-  return treasury(ctx, request, 'WITHDRAWAL');
+  return treasury(ctx, request, 'WITHDRAWAL', (accounts) => accounts.burn(request.accountId, request.amount));
 }
 
 export const GetAccount = transaction({
