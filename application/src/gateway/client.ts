@@ -41,7 +41,14 @@ import { connectsWithin, type GrpcClientPool, type GrpcLease, sharedGrpcClients 
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
 import type { ConnectionProfile, OrgInfo, PeerInfo } from './profile';
 import { isLocalNetwork, resolveSettings, type SettingsOptions } from './settings';
-import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
+import {
+  DEFAULT_REENDORSE_POLICY,
+  DEFAULT_RETRY_POLICY,
+  endorseUntilAgreed,
+  type RetryHooks,
+  type RetryPolicy,
+  retryOnConflict,
+} from './retry';
 import { seeThrough, type SubmissionChannel, type SubmissionHooks } from './submission';
 import {
   type EvaluateName,
@@ -435,14 +442,19 @@ export class EstpClient {
     };
     const { value, attempts } = await retryOnConflict(
       async (attempt) => {
-        const endorsed = await this.#onPeers(
-          name,
-          Date.now() + this.#deadlines.endorseMs,
-          ({ network }, deadline) =>
-            network
-              .getContract(this.profile.chaincode, contract)
-              .newProposal(transaction, proposalOptions)
-              .endorse({ deadline }),
+        // Peers that disagreed (one a block behind) are asked again within the same deadline.
+        const endorseBy = Date.now() + this.#deadlines.endorseMs;
+        const endorsed = await endorseUntilAgreed(
+          () =>
+            this.#onPeers(name, endorseBy, ({ network }, deadline) =>
+              network
+                .getContract(this.profile.chaincode, contract)
+                .newProposal(transaction, proposalOptions)
+                .endorse({ deadline }),
+            ),
+          endorseBy,
+          DEFAULT_REENDORSE_POLICY,
+          this.#onRetry ? { onRetry: this.#onRetry } : {},
         );
         // Signed once: every copy sent to the orderers is this very envelope.
         const signature = await this.#sign(endorsed.getDigest());
