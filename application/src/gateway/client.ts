@@ -31,6 +31,7 @@ import {
   CommitFailedError,
   ConfigError,
   type EstpClientError,
+  isChaincodeUnreachable,
   isGatewayPeerFailure,
   toClientError,
   UnavailableError,
@@ -64,7 +65,10 @@ import {
 export interface Deadlines {
   /** A query, failover to the org's other peer included. */
   readonly evaluateMs: number;
-  /** The endorsement of a submit. */
+  /**
+   * The endorsement of a submit: failover to the org's other peer and endorsements made again
+   * after the peers disagreed included.
+   */
   readonly endorseMs: number;
   /** Until the orderers accept a transaction (their refusals are retried within it). */
   readonly submitMs: number;
@@ -104,7 +108,10 @@ export interface ConnectOptions extends SettingsOptions {
   readonly deadlines?: Partial<Deadlines>;
   /** Resubmission after MVCC conflicts; default {@link DEFAULT_RETRY_POLICY}. */
   readonly retry?: RetryPolicy;
-  /** Called before each resubmission after an MVCC conflict. */
+  /**
+   * Called before each resubmission after an MVCC conflict, and before each endorsement made again
+   * because the peers disagreed (./retry.ts).
+   */
   readonly onRetry?: RetryHooks['onRetry'];
   /** Called before the same transaction is sent to the orderers again (it had not committed). */
   readonly onResubmit?: SubmissionHooks['onResubmit'];
@@ -293,8 +300,9 @@ export class EstpClient {
 
   /**
    * Runs `work` on the org's peers, starting with the current one, until one answers: the next is
-   * tried when a peer is unreachable (see {@link isGatewayPeerFailure}) or, while another remains,
-   * has not connected within `connectMs`. Every attempt ends by `until` (epoch ms). Failures come
+   * tried when a peer is unreachable (see {@link isGatewayPeerFailure}), could not reach its
+   * chaincode service ({@link isChaincodeUnreachable}: nothing was simulated, and each peer has its
+   * own service) or, while another remains, has not connected within `connectMs`. Every attempt ends by `until` (epoch ms). Failures come
    * out translated ({@link toClientError}), naming the peer.
    */
   async #onPeers<T>(
@@ -324,7 +332,8 @@ export class EstpClient {
       } catch (error) {
         const failure = toClientError(error, context);
         if (!failure) throw error;
-        if (last || !isGatewayPeerFailure(error) || Date.now() >= until) throw withSkipped(failure, skipped);
+        const anotherMayServe = isGatewayPeerFailure(error) || isChaincodeUnreachable(error);
+        if (last || !anotherMayServe || Date.now() >= until) throw withSkipped(failure, skipped);
         skipped.push(`${target.peer.endpoint}: ${failure.code}`);
       }
     }
