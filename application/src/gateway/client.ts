@@ -119,6 +119,12 @@ export interface ConnectOptions extends SettingsOptions {
   readonly pool?: GrpcClientPool;
 }
 
+/**
+ * The first pause (ms) before asking the org's peers again when none could reach its chaincode
+ * service; it doubles up to 1 s, and the call's deadline bounds the whole.
+ */
+const CHAINCODE_RESTART_PAUSE_MS = 250;
+
 /** `failure`, naming the peers tried before the one that gave it. */
 function withSkipped(failure: EstpClientError, skipped: readonly string[]): EstpClientError {
   if (skipped.length === 0 || !(failure instanceof UnavailableError)) return failure;
@@ -302,7 +308,8 @@ export class EstpClient {
    * Runs `work` on the org's peers, starting with the current one, until one answers: the next is
    * tried when a peer is unreachable (see {@link isGatewayPeerFailure}), could not reach its
    * chaincode service ({@link isChaincodeUnreachable}: nothing was simulated, and each peer has its
-   * own service) or, while another remains, has not connected within `connectMs`. Every attempt ends by `until` (epoch ms). Failures come
+   * own service) or, while another remains, has not connected within `connectMs`. When no peer
+   * could reach its chaincode service, the round is repeated after a pause until the deadline. Every attempt ends by `until` (epoch ms). Failures come
    * out translated ({@link toClientError}), naming the peer.
    */
   async #onPeers<T>(
@@ -312,6 +319,7 @@ export class EstpClient {
   ): Promise<T> {
     const count = this.#peers.length;
     const skipped: string[] = [];
+    let pause = CHAINCODE_RESTART_PAUSE_MS;
     for (let tried = 0; ; tried++) {
       const index = (this.#current + tried) % count;
       const target = this.#peers[index] as PeerGateway;
@@ -332,7 +340,17 @@ export class EstpClient {
       } catch (error) {
         const failure = toClientError(error, context);
         if (!failure) throw error;
-        const anotherMayServe = isGatewayPeerFailure(error) || isChaincodeUnreachable(error);
+        const chaincodeDown = isChaincodeUnreachable(error);
+        if (last && chaincodeDown && Date.now() + pause < until) {
+          // No peer of the org reached its chaincode service: their supervisors restart a dead
+          // one within about a second (docs/network.md#supervision). Ask again, from the first.
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(2 * pause, CHAINCODE_RESTART_PAUSE_MS * 4);
+          tried = -1;
+          skipped.length = 0;
+          continue;
+        }
+        const anotherMayServe = isGatewayPeerFailure(error) || chaincodeDown;
         if (last || !anotherMayServe || Date.now() >= until) throw withSkipped(failure, skipped);
         skipped.push(`${target.peer.endpoint}: ${failure.code}`);
       }
