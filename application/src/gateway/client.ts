@@ -309,8 +309,9 @@ export class EstpClient {
    * tried when a peer is unreachable (see {@link isGatewayPeerFailure}), could not reach its
    * chaincode service ({@link isChaincodeUnreachable}: nothing was simulated, and each peer has its
    * own service) or, while another remains, has not connected within `connectMs`. When no peer
-   * could reach its chaincode service, the round is repeated after a pause until the deadline. Every attempt ends by `until` (epoch ms). Failures come
-   * out translated ({@link toClientError}), naming the peer.
+   * could reach its chaincode service, the round is repeated after a pause until the deadline.
+   * Every attempt ends by `until` (epoch ms). Failures come out translated ({@link toClientError}),
+   * naming the peer.
    */
   async #onPeers<T>(
     transaction: string | undefined,
