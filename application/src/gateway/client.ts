@@ -470,8 +470,10 @@ export class EstpClient {
     };
     const { value, attempts } = await retryOnConflict(
       async (attempt) => {
-        // Peers that disagreed (one a block behind) are asked again within the same deadline.
-        const endorseBy = Date.now() + this.#deadlines.endorseMs;
+        // Peers that disagreed (one a block behind) are asked again within the same deadline; a
+        // new endorsement starts only in its first half, so the last one has time to answer.
+        const startedAt = Date.now();
+        const endorseBy = startedAt + this.#deadlines.endorseMs;
         const endorsed = await endorseUntilAgreed(
           () =>
             this.#onPeers(name, endorseBy, ({ network }, deadline) =>
@@ -480,7 +482,7 @@ export class EstpClient {
                 .newProposal(transaction, proposalOptions)
                 .endorse({ deadline }),
             ),
-          endorseBy,
+          startedAt + this.#deadlines.endorseMs / 2,
           DEFAULT_REENDORSE_POLICY,
           this.#onRetry ? { onRetry: this.#onRetry } : {},
         );

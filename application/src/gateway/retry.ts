@@ -145,7 +145,8 @@ export async function retryOnConflict<T>(
  * Runs `endorse(n)` (n = 1, 2, …) again while the endorsing peers disagree
  * ({@link isEndorsementDisagreement}: one had not yet committed a block another had, so they read
  * different versions; nothing was ordered), at most `policy.maxAttempts` times and only while the
- * wait before the next endorsement ends before `until` (epoch ms). Any other failure, a chaincode's
+ * wait before the next endorsement ends before `until` (epoch ms; the client passes half its
+ * endorsement deadline, so that the last endorsement still has time to answer). Any other failure, a chaincode's
  * `ESTP_*` refusal above all, is thrown at once; so is the last disagreement.
  */
 export async function endorseUntilAgreed<T>(
