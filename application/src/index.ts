@@ -87,7 +87,9 @@ export {
   writeWalletEntry,
 } from './gateway/identity';
 export {
+  DEFAULT_REENDORSE_POLICY,
   DEFAULT_RETRY_POLICY,
+  endorseUntilAgreed,
   isEndorsementDisagreement,
   isRetryable,
   isRetryableCommitFailure,

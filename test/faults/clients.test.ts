@@ -17,7 +17,8 @@
 import { connect as connectGateway, type Gateway } from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos, msp, peer as peerProtos } from '@hyperledger/fabric-protos';
 import { parseBlock, parseTransaction } from '../../application/src/audit/parse';
-import { networkUp, raftQuorum, sigkill } from './support';
+import { networkUp, raftQuorum, restarted, sigkill, waitFor } from './support';
+import { type EstpEvent, followEvents } from '../../application/src/gateway/events';
 import { DEFAULT_DEADLINES, type EstpClient } from '../../application/src/gateway/client';
 import { EstpClientError, UnavailableError } from '../../application/src/gateway/errors';
 import { newPeerClient } from '../../application/src/gateway/grpc';
@@ -360,6 +361,63 @@ describe("more concurrent requests than the org's gateways admit", () => {
     } finally {
       await Promise.all(waits);
       raw.close();
+    }
+  });
+});
+
+describe('an event stream whose peer dies mid-stream', () => {
+  test("resumes through the org's other peer from the last event: none lost, none repeated", async () => {
+    // Given a community member following offer events through the org's first peer (peer0)
+    const [member] = MEMBERS.filter((actor) => actor.org === 'community') as [Actor];
+    const listener = await clients.open(member);
+    const startBlock = await listener.ledgerHeight();
+    const seen: EstpEvent[] = [];
+    const reconnects: string[] = [];
+    const stop = new AbortController();
+    const following = followEvents(
+      listener,
+      {
+        startBlock,
+        namePrefix: 'estp.offer.',
+        signal: stop.signal,
+        onReconnect: (error) => reconnects.push(error.code),
+      },
+      (event) => {
+        seen.push(event);
+      },
+    );
+    // ...while the members post offers
+    let posting = true;
+    const load = postUntil(() => !posting);
+    try {
+      await sleep(5_000);
+      expect(listener.peer.hostAlias).toBe('peer0.community.estp.local');
+      // When that peer is SIGKILLed (its supervisor restarts it)
+      const [pid] = await sigkill('peer0.community');
+      const killedAt = Date.now();
+      await sleep(10_000);
+      posting = false;
+      const { calls } = await load;
+      await restarted('peer0.community', pid!);
+
+      // Then every acknowledged offer's event arrives, each once
+      const acknowledged = calls.flatMap((call) => (call.transactionId ? [call.transactionId] : []));
+      const arrived = () => new Set(seen.map((event) => event.transactionId));
+      await waitFor('every acknowledged offer event', 60_000, () =>
+        acknowledged.every((id) => arrived().has(id)) ? true : undefined,
+      );
+      const afterKill = calls.filter((call) => call.transactionId && call.endedAt > killedAt).length;
+      console.log(
+        `event stream: ${seen.length} events, ${acknowledged.length} acknowledged offers (${afterKill} after the kill), reconnects ${JSON.stringify(reconnects)}`,
+      );
+      expect(reconnects.length).toBeGreaterThan(0);
+      expect(afterKill).toBeGreaterThan(0);
+      expect(seen.length).toBe(arrived().size);
+    } finally {
+      posting = false;
+      await load;
+      stop.abort();
+      await following;
     }
   });
 });

@@ -6,7 +6,7 @@
  * transaction VALID on every peer, all peers at the same height and last block hash, Audit:Totals
  * balanced, `estp audit verify` ok.
  */
-import { DEFAULT_DEADLINES } from '../../application/src/gateway/client';
+import { DEFAULT_DEADLINES, withClient } from '../../application/src/gateway/client';
 import { type Actor, newRunTag, openElectricityMarket, suiteClients } from '../integration/support/estp';
 import {
   checkLedgers,
@@ -186,7 +186,43 @@ describe('network faults under load', () => {
     expect(load!.goodput(t!.faultAt, t!.recoveredAt, 'community')).toBeGreaterThan(0);
   });
 
-  test("one org's chaincode services SIGKILLed: restarted by its supervisor, the other orgs unaffected", async () => {
+  // Each peer has its own chaincode service; a peer that cannot reach its own answers the
+  // endorsement with "could not launch chaincode … connection refused", and the client asks the
+  // org's other peer (application/src/gateway/client.ts #onPeers, errors.ts isChaincodeUnreachable).
+  test("one chaincode service of an org down (behind its members' gateway peer): that org's members lose nothing", async () => {
+    const service = 'chaincode0.enterprise';
+    const queries = { answered: 0, failed: [] as string[] };
+    const { load, t } = await underLoad(`${service} down`, async () => {
+      await stopNode(service);
+      const faultAt = Date.now();
+      log(`stopped ${service}`);
+      // Queries too, each from a new client, which starts at the org's first peer (peer0).
+      const until = Date.now() + 20_000;
+      while (Date.now() < until) {
+        try {
+          await withClient({ org: 'enterprise', user: 'fault-enterprise-1' }, (client) =>
+            client.evaluate('Participant', 'Self'),
+          );
+          queries.answered += 1;
+        } catch (error) {
+          queries.failed.push(error instanceof Error ? error.message : String(error));
+        }
+        await sleep(250);
+      }
+      await startNode(service);
+      return { faultAt, recoveredAt: Date.now() };
+    });
+    log(`queries while ${service} was down: ${queries.answered} answered, ${queries.failed.length} failed`);
+    for (const org of ['utility', 'enterprise', 'community'])
+      expect(load.faultFailuresIn(t.before, t.end, org)).toEqual([]);
+    expect(load.goodput(t.faultAt, t.recoveredAt, 'enterprise')).toBeGreaterThan(0);
+    expect(queries.failed).toEqual([]);
+    expect(queries.answered).toBeGreaterThan(0);
+  });
+
+  // With neither of its peers' services up, the org's members' calls wait for the supervisor's
+  // restart (about a second) within their deadlines instead of failing (client.ts #onPeers).
+  test('both chaincode services of an org SIGKILLed: restarted by its supervisor, no member fails', async () => {
     const services = ['chaincode0.enterprise', 'chaincode1.enterprise'];
     const { load, t } = await underLoad('enterprise chaincode kill', async () => {
       const pids = await sigkill(...services);
@@ -194,7 +230,7 @@ describe('network faults under load', () => {
       await Promise.all(services.map((name, index) => restarted(name, pids[index]!)));
       return { faultAt, recoveredAt: Date.now() };
     });
-    for (const org of ['utility', 'community'])
+    for (const org of ['utility', 'enterprise', 'community'])
       expect(load.faultFailuresIn(t.before, t.end, org)).toEqual([]);
     expect(load.goodput(t.recoveredAt, t.end, 'enterprise')).toBeGreaterThan(0);
   });

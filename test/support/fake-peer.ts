@@ -6,7 +6,10 @@
  * - `stall-tls`: accepts TCP and never answers the TLS handshake;
  * - `stall-after-connect`: completes TLS (HTTP/2 offered) and never says a word of HTTP/2;
  * - `reset`: accepts TCP and resets the connection at once;
- * - `gateway`: a Fabric Gateway that answers every Evaluate with `result` (no signature checked).
+ * - `gateway`: a Fabric Gateway that answers every Evaluate with `result` (no signature checked);
+ * - `chaincode-down`: a Fabric Gateway whose chaincode service is unreachable: every Evaluate fails
+ *   as a real peer's does then (ABORTED, the peer's "could not launch chaincode … connection
+ *   refused" in the error details).
  */
 import 'reflect-metadata';
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
@@ -16,12 +19,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { gateway, peer } from '@hyperledger/fabric-protos';
+import { gateway, google, peer } from '@hyperledger/fabric-protos';
 import * as x509 from '@peculiar/x509';
 import { writeWalletEntry } from '../../application/src/gateway/identity';
 import { testIdentity } from './certs';
 
-export type FakePeerKind = 'refuse' | 'stall-tls' | 'stall-after-connect' | 'reset' | 'gateway';
+export type FakePeerKind =
+  'refuse' | 'stall-tls' | 'stall-after-connect' | 'reset' | 'gateway' | 'chaincode-down';
 
 /** The name every fake peer's TLS certificate carries (the profile's host alias). */
 const HOST_ALIAS = 'peer.fake.local';
@@ -121,16 +125,45 @@ async function socketPeer(
     kind,
     endpoint: `127.0.0.1:${port}`,
     openConnections: () => sockets.size,
-    firstConnectionAt: () => first,
+    firstConnectionAt: () => undefined,
     close: () => closeServer(server, sockets),
   };
 }
 
-async function gatewayPeer(result: string): Promise<FakePeer> {
+/**
+ * How a real peer answers when its chaincode service is down (seen on the real network,
+ * docs/reliability.md): gRPC ABORTED, the peer's own words in a gateway ErrorDetail.
+ */
+function chaincodeDownError(): Partial<grpc.StatusObject> {
+  const detail = new gateway.ErrorDetail();
+  detail.setAddress('peer0.community.estp.local:7300');
+  detail.setMspId('CommunityMSP');
+  detail.setMessage(
+    'error in simulation: failed to execute transaction 1a2b: could not launch chaincode estp_1:ab12: ' +
+      'connection to estp_1:ab12 failed: error creating grpc connection to 127.0.0.1:7306: ' +
+      'failed to create new connection: connection error: desc = "transport: error while dialing: ' +
+      'dial tcp 127.0.0.1:7306: connect: connection refused"',
+  );
+  const status = new google.rpc.Status();
+  status.setCode(grpc.status.ABORTED);
+  status.setMessage('failed to evaluate transaction, see attached details for more info');
+  const any = status.addDetails();
+  any.setTypeUrl('type.googleapis.com/gateway.ErrorDetail');
+  any.setValue(detail.serializeBinary());
+  const metadata = new grpc.Metadata();
+  metadata.add('grpc-status-details-bin', Buffer.from(status.serializeBinary()));
+  return { code: grpc.status.ABORTED, details: status.getMessage(), metadata };
+}
+
+async function gatewayPeer(kind: 'gateway' | 'chaincode-down', result: string): Promise<FakePeer> {
   const { certificatePem, keyPem } = await tlsMaterial();
   const server = new grpc.Server();
   const bytes = (value: Buffer): Buffer => value;
   const evaluate: grpc.handleUnaryCall<Buffer, Buffer> = (_call, callback) => {
+    if (kind === 'chaincode-down') {
+      callback(chaincodeDownError(), null);
+      return;
+    }
     const response = new peer.Response();
     response.setStatus(200);
     response.setPayload(Buffer.from(result));
@@ -162,7 +195,7 @@ async function gatewayPeer(result: string): Promise<FakePeer> {
     });
   });
   return {
-    kind: 'gateway',
+    kind,
     endpoint: `127.0.0.1:${port}`,
     openConnections: () => 0,
     firstConnectionAt: () => undefined,
@@ -200,7 +233,8 @@ export async function startFakePeer(kind: FakePeerKind, result = '{}'): Promise<
       return socketPeer(kind, server, () => undefined, 'secureConnection');
     }
     case 'gateway':
-      return gatewayPeer(result);
+    case 'chaincode-down':
+      return gatewayPeer(kind, result);
   }
 }
 

@@ -204,14 +204,27 @@ export interface JoinOutcome {
   }[];
 }
 
+/** A joined peer's progress towards the orderer's height, reported while it catches up. */
+export interface CatchUpProgress {
+  readonly peer: string;
+  readonly height: number;
+  readonly ordererHeight: number;
+}
+
+/** How often {@link joinPeer} reports a catching-up peer's progress (ms). */
+const PROGRESS_EVERY_MS = 5_000;
+
 /**
  * Joins every peer of the org to the channel: the genesis block comes from the orderer (fetched by
  * the org's Fabric admin, so the org must be a member already), then waits until each peer's ledger
- * has caught up with the orderer's height at that moment.
+ * has caught up with the orderer's height at that moment — for as long as the peer keeps
+ * committing blocks: a long channel takes as long as it takes, and only a peer whose height has not
+ * grown for `stallMs` fails the join (TIMEOUT).
  */
 export async function joinPeer(
   { profile, org, signer }: OrgAdmin,
-  timeoutMs = DEFAULT_WAIT_MS,
+  stallMs = DEFAULT_WAIT_MS,
+  onProgress?: (progress: CatchUpProgress) => void,
 ): Promise<JoinOutcome> {
   const channel = profile.channel;
   const targets = peersOf(org);
@@ -227,12 +240,31 @@ export async function joinPeer(
   const newest = await fetchBlock(profile, signer, channel, 'newest');
   const ordererHeight = (newest.getHeader()?.getNumber() ?? 0) + 1;
   const heights = await Promise.all(
-    targets.map((target) =>
-      waitFor(`${target.peer.endpoint} to reach height ${ordererHeight}`, timeoutMs, async () => {
-        const current = await peerHeight(target, signer, channel).catch(() => 0);
-        return current >= ordererHeight ? current : undefined;
-      }),
-    ),
+    targets.map(async (target) => {
+      const peer = target.peer.endpoint;
+      let highest = -1;
+      let grewAt = Date.now();
+      let reportedAt = Date.now();
+      for (;;) {
+        const height = await peerHeight(target, signer, channel).catch(() => 0);
+        if (height >= ordererHeight) return height;
+        const now = Date.now();
+        if (height > highest) {
+          highest = height;
+          grewAt = now;
+        } else if (now - grewAt >= stallMs) {
+          throw new AdminError(
+            `${peer} stopped catching up: height ${height} of ${ordererHeight}, unchanged for ${stallMs} ms`,
+            'TIMEOUT',
+          );
+        }
+        if (onProgress && now - reportedAt >= PROGRESS_EVERY_MS) {
+          onProgress({ peer, height, ordererHeight });
+          reportedAt = now;
+        }
+        await sleep(POLL_MS);
+      }
+    }),
   );
   return {
     alreadyJoined: !joined.includes(false),

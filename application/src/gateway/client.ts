@@ -31,6 +31,7 @@ import {
   CommitFailedError,
   ConfigError,
   type EstpClientError,
+  isChaincodeUnreachable,
   isGatewayPeerFailure,
   toClientError,
   UnavailableError,
@@ -41,7 +42,14 @@ import { connectsWithin, type GrpcClientPool, type GrpcLease, sharedGrpcClients 
 import { gatewayIdentity, gatewaySigner, resolveIdentity, type SigningIdentity } from './identity';
 import type { ConnectionProfile, OrgInfo, PeerInfo } from './profile';
 import { isLocalNetwork, resolveSettings, type SettingsOptions } from './settings';
-import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, retryOnConflict } from './retry';
+import {
+  DEFAULT_REENDORSE_POLICY,
+  DEFAULT_RETRY_POLICY,
+  endorseUntilAgreed,
+  type RetryHooks,
+  type RetryPolicy,
+  retryOnConflict,
+} from './retry';
 import { seeThrough, type SubmissionChannel, type SubmissionHooks } from './submission';
 import {
   type EvaluateName,
@@ -57,7 +65,10 @@ import {
 export interface Deadlines {
   /** A query, failover to the org's other peer included. */
   readonly evaluateMs: number;
-  /** The endorsement of a submit. */
+  /**
+   * The endorsement of a submit: failover to the org's other peer and endorsements made again
+   * after the peers disagreed included.
+   */
   readonly endorseMs: number;
   /** Until the orderers accept a transaction (their refusals are retried within it). */
   readonly submitMs: number;
@@ -97,13 +108,22 @@ export interface ConnectOptions extends SettingsOptions {
   readonly deadlines?: Partial<Deadlines>;
   /** Resubmission after MVCC conflicts; default {@link DEFAULT_RETRY_POLICY}. */
   readonly retry?: RetryPolicy;
-  /** Called before each resubmission after an MVCC conflict. */
+  /**
+   * Called before each resubmission after an MVCC conflict, and before each endorsement made again
+   * because the peers disagreed (./retry.ts).
+   */
   readonly onRetry?: RetryHooks['onRetry'];
   /** Called before the same transaction is sent to the orderers again (it had not committed). */
   readonly onResubmit?: SubmissionHooks['onResubmit'];
   /** The gRPC client pool; default: the process-wide shared one. */
   readonly pool?: GrpcClientPool;
 }
+
+/**
+ * The first pause (ms) before asking the org's peers again when none could reach its chaincode
+ * service; it doubles up to 1 s, and the call's deadline bounds the whole.
+ */
+const CHAINCODE_RESTART_PAUSE_MS = 250;
 
 /** `failure`, naming the peers tried before the one that gave it. */
 function withSkipped(failure: EstpClientError, skipped: readonly string[]): EstpClientError {
@@ -286,9 +306,12 @@ export class EstpClient {
 
   /**
    * Runs `work` on the org's peers, starting with the current one, until one answers: the next is
-   * tried when a peer is unreachable (see {@link isGatewayPeerFailure}) or, while another remains,
-   * has not connected within `connectMs`. Every attempt ends by `until` (epoch ms). Failures come
-   * out translated ({@link toClientError}), naming the peer.
+   * tried when a peer is unreachable (see {@link isGatewayPeerFailure}), could not reach its
+   * chaincode service ({@link isChaincodeUnreachable}: nothing was simulated, and each peer has its
+   * own service) or, while another remains, has not connected within `connectMs`. When no peer
+   * could reach its chaincode service, the round is repeated after a pause until the deadline.
+   * Every attempt ends by `until` (epoch ms). Failures come out translated ({@link toClientError}),
+   * naming the peer.
    */
   async #onPeers<T>(
     transaction: string | undefined,
@@ -297,6 +320,7 @@ export class EstpClient {
   ): Promise<T> {
     const count = this.#peers.length;
     const skipped: string[] = [];
+    let pause = CHAINCODE_RESTART_PAUSE_MS;
     for (let tried = 0; ; tried++) {
       const index = (this.#current + tried) % count;
       const target = this.#peers[index] as PeerGateway;
@@ -317,7 +341,18 @@ export class EstpClient {
       } catch (error) {
         const failure = toClientError(error, context);
         if (!failure) throw error;
-        if (last || !isGatewayPeerFailure(error) || Date.now() >= until) throw withSkipped(failure, skipped);
+        const chaincodeDown = isChaincodeUnreachable(error);
+        if (last && chaincodeDown && Date.now() + pause < until) {
+          // No peer of the org reached its chaincode service: their supervisors restart a dead
+          // one within about a second (docs/network.md#supervision). Ask again, from the first.
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(2 * pause, CHAINCODE_RESTART_PAUSE_MS * 4);
+          tried = -1;
+          skipped.length = 0;
+          continue;
+        }
+        const anotherMayServe = isGatewayPeerFailure(error) || chaincodeDown;
+        if (last || !anotherMayServe || Date.now() >= until) throw withSkipped(failure, skipped);
         skipped.push(`${target.peer.endpoint}: ${failure.code}`);
       }
     }
@@ -435,14 +470,21 @@ export class EstpClient {
     };
     const { value, attempts } = await retryOnConflict(
       async (attempt) => {
-        const endorsed = await this.#onPeers(
-          name,
-          Date.now() + this.#deadlines.endorseMs,
-          ({ network }, deadline) =>
-            network
-              .getContract(this.profile.chaincode, contract)
-              .newProposal(transaction, proposalOptions)
-              .endorse({ deadline }),
+        // Peers that disagreed (one a block behind) are asked again within the same deadline; a
+        // new endorsement starts only in its first half, so the last one has time to answer.
+        const startedAt = Date.now();
+        const endorseBy = startedAt + this.#deadlines.endorseMs;
+        const endorsed = await endorseUntilAgreed(
+          () =>
+            this.#onPeers(name, endorseBy, ({ network }, deadline) =>
+              network
+                .getContract(this.profile.chaincode, contract)
+                .newProposal(transaction, proposalOptions)
+                .endorse({ deadline }),
+            ),
+          startedAt + this.#deadlines.endorseMs / 2,
+          DEFAULT_REENDORSE_POLICY,
+          this.#onRetry ? { onRetry: this.#onRetry } : {},
         );
         // Signed once: every copy sent to the orderers is this very envelope.
         const signature = await this.#sign(endorsed.getDigest());

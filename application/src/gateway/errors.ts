@@ -286,6 +286,27 @@ export function isGatewayPeerFailure(error: unknown): boolean {
 }
 
 /**
+ * What a peer answers when it could not run the chaincode at all — its chaincode service is down,
+ * restarting or went away mid-call — as the real network words it (docs/reliability.md). Nothing
+ * was simulated; the org's other peer, with its own chaincode service, may answer the same
+ * proposal.
+ */
+const CHAINCODE_UNREACHABLE =
+  /could not launch chaincode|chaincode [^ ]+ (?:is )?not registered|connection refused|chaincode stream terminated|error sending|failed to connect to chaincode/i;
+
+/**
+ * Whether an endorsement or query failed because a peer could not reach its chaincode service
+ * ({@link CHAINCODE_UNREACHABLE}), with no chaincode verdict among the answers: an `ESTP_*`
+ * refusal is never one, whatever else the peers said.
+ */
+export function isChaincodeUnreachable(error: unknown): boolean {
+  const gatewayError = asGatewayError(error);
+  if (!gatewayError || chaincodeFailure(gatewayError)?.code.startsWith('ESTP_')) return false;
+  const messages = [gatewayError.message, ...gatewayError.details.map((detail) => detail.message)];
+  return messages.some((message) => CHAINCODE_UNREACHABLE.test(message));
+}
+
+/**
  * A peer over its concurrency limit (`peer.limits.concurrency.gatewayService`) refuses a call with
  * gRPC status UNKNOWN and `too many requests for /gateway.Gateway, exceeding concurrency limit
  * (500)` (seen on the real network; RESOURCE_EXHAUSTED would be the status's proper name).

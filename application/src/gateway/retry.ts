@@ -9,7 +9,9 @@
  * An endorsement whose peers returned different results ("ProposalResponsePayloads do not
  * match") was never submitted. On this network it means one endorsing peer had not yet committed
  * the block another had (each org's peer applies a block moments apart), so the same proposal a
- * moment later agrees. Resubmission stays idempotent even if a
+ * moment later agrees: it is endorsed again, a bounded number of times within the endorsement
+ * deadline ({@link endorseUntilAgreed}), before the submission counts as failed. Resubmission
+ * stays idempotent even if a
  * commit's outcome were misreported, because ESTP records carry client-chosen IDs: a second create
  * of the same offer/trade/dispute ID fails with `ESTP_ALREADY_EXISTS` instead of duplicating it.
  *
@@ -67,7 +69,11 @@ function causeMessages(error: unknown): string {
   return messages.join('\n');
 }
 
-/** Whether a failed attempt may be made again: nothing of it was applied. */
+/**
+ * Whether a failed submission may be made again as a new transaction: nothing of it was applied.
+ * Endorsements the peers disagreed on are endorsed again first, within the endorsement deadline
+ * ({@link endorseUntilAgreed}); one that still disagrees after that is retried here too.
+ */
 export function isRetryable(error: unknown): boolean {
   return isRetryableCommitFailure(error) || isEndorsementDisagreement(error);
 }
@@ -82,6 +88,14 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: num
   const capped = Math.min(policy.maxDelayMs, exponential);
   return Math.round(capped * (0.5 + random / 2));
 }
+
+/**
+ * Endorsing again after the peers disagreed: up to 8 endorsements, waiting about 250, 500 ms, then
+ * 1 s between them — long enough for a lagging peer to commit a block or two (the orderers cut a
+ * block at least every 500 ms, docs/network.md), short enough to stay well inside the 15 s
+ * endorsement deadline.
+ */
+export const DEFAULT_REENDORSE_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 1_000 };
 
 /** The outcome of {@link retryOnConflict}. */
 export interface Retried<T> {
@@ -122,6 +136,37 @@ export async function retryOnConflict<T>(
       if (attemptNumber >= maxAttempts || !isRetryable(error)) throw error;
       const delay = backoffDelayMs(attemptNumber, policy, random());
       hooks.onRetry?.(error, attemptNumber + 1, delay);
+      await sleep(delay);
+    }
+  }
+}
+
+/**
+ * Runs `endorse(n)` (n = 1, 2, …) again while the endorsing peers disagree
+ * ({@link isEndorsementDisagreement}: one had not yet committed a block another had, so they read
+ * different versions; nothing was ordered), at most `policy.maxAttempts` times and only while the
+ * wait before the next endorsement ends before `until` (epoch ms; the client passes half its
+ * endorsement deadline, so that the last endorsement still has time to answer). Any other failure, a chaincode's
+ * `ESTP_*` refusal above all, is thrown at once; so is the last disagreement.
+ */
+export async function endorseUntilAgreed<T>(
+  endorse: (endorsement: number) => Promise<T>,
+  until: number,
+  policy: RetryPolicy = DEFAULT_REENDORSE_POLICY,
+  hooks: RetryHooks & { readonly now?: () => number } = {},
+): Promise<T> {
+  const sleep = hooks.sleep ?? realSleep;
+  const random = hooks.random ?? Math.random;
+  const now = hooks.now ?? Date.now;
+  const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  for (let endorsement = 1; ; endorsement++) {
+    try {
+      return await endorse(endorsement);
+    } catch (error) {
+      if (endorsement >= maxAttempts || !isEndorsementDisagreement(error)) throw error;
+      const delay = backoffDelayMs(endorsement, policy, random());
+      if (now() + delay >= until) throw error;
+      hooks.onRetry?.(error, endorsement + 1, delay);
       await sleep(delay);
     }
   }

@@ -97,6 +97,10 @@ export function httpFailureOf(error: unknown): HttpFailure {
     return failure(409, error.code, error.message, error.transactionId);
   }
   if (error instanceof UnavailableError) {
+    // Every peer of the org at its concurrency limit: nothing was done, the same request soon will.
+    if (error.code === 'RESOURCE_EXHAUSTED') {
+      return failure(503, error.code, error.message, error.transactionId, { 'Retry-After': '1' });
+    }
     const timeout = error.code === 'DEADLINE_EXCEEDED' || error.code === 'COMMIT_STATUS_UNKNOWN';
     const status = timeout ? 504 : error.code === 'ENDORSEMENT_FAILED' ? 502 : 503;
     return failure(status, error.code, error.message, error.transactionId);

@@ -400,6 +400,13 @@ export function openApiDocument(version: string): OpenApiDocument {
       responses: {
         Error: {
           description: 'an error',
+          headers: {
+            'Retry-After': {
+              description:
+                'seconds to wait before the same request: with 503 RESOURCE_EXHAUSTED or ESTP_BUSY, 429 ESTP_BUSY',
+              schema: { type: 'integer' },
+            },
+          },
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
       },

@@ -222,12 +222,19 @@ const joinCommand: ToolCommand = {
     "join the org's peers to the channel (genesis block from the orderer) and wait until they caught up",
   synopsis: 'estp admin join --org <org> [--timeout <s>] [--json]',
   examples: ['estp admin join --org city'],
-  options: [TIMEOUT_OPTION],
+  options: [
+    {
+      ...TIMEOUT_OPTION,
+      description: `how long a joined peer's height may stand still while it catches up (default ${DEFAULT_WAIT_MS / 1000} s)`,
+    },
+  ],
   run: async (context) => {
     const usage = toolUsage(joinCommand, adminCommand);
     const admin = adminOf(context, usage);
     const { org } = admin;
-    const outcome = await joinPeer(admin, timeoutOf(context, usage));
+    const outcome = await joinPeer(admin, timeoutOf(context, usage), ({ peer, height, ordererHeight }) => {
+      context.io.err(`${peer}: catching up, height ${height} of ${ordererHeight}`);
+    });
     const joined = outcome.peers.filter((peer) => !peer.alreadyJoined).map((peer) => peer.peer);
     out(
       context,

@@ -114,6 +114,11 @@ export const eventsCommand: ToolCommand = {
             ...(checkpointer === undefined ? {} : { checkpointer }),
             ...(namePrefix === undefined ? {} : { namePrefix }),
             signal: abort.signal,
+            onReconnect: (error, attempt) => {
+              context.io.err(
+                `${error.code}: the event stream failed; opening it again through the org's peers from the last event (attempt ${attempt})`,
+              );
+            },
           },
           (event) => {
             context.io.out(context.global.json ? eventJson(event) : eventLine(event));

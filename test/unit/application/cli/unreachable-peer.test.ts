@@ -143,6 +143,28 @@ describe("the org's other peer", () => {
     },
   );
 
+  test('serves the query when the first cannot reach its chaincode service', async () => {
+    const org = await orgOf('chaincode-down', 'gateway');
+
+    const exit = await runCli(['participant', 'self', '--json', ...org.args]);
+
+    expect(exit).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(exit.out)).toEqual({ id: 'CommunityMSP:member1' });
+  });
+
+  test('when neither reaches its chaincode service, they are asked again until the deadline, then exit 3', async () => {
+    const org = await orgOf('chaincode-down', 'chaincode-down');
+
+    const exit = await runCli(['participant', 'self', ...org.args]);
+
+    expect(exit.code).toBe(3);
+    // Asked again for the whole deadline (a restarting service is back in about a second)...
+    expect(exit.exitedAt - exit.startedAt).toBeGreaterThanOrEqual(DEFAULT_DEADLINES.evaluateMs - 1_000);
+    // ...and no longer
+    expect(await callTime(exit, org)).toBeLessThan(DEFAULT_DEADLINES.evaluateMs + EXIT_MS);
+    expect(exit.err).toMatch(/^error: Participant:Self: .*could not launch chaincode/);
+  });
+
   test('when both misbehave, the error names what happened with each, within the deadline', async () => {
     const org = await orgOf('stall-tls', 'refuse');
 

@@ -14,6 +14,7 @@ import {
   ExitCode,
   exitCodeOf,
   formatError,
+  isChaincodeUnreachable,
   isGatewayPeerFailure,
   parseChaincodeMessage,
   toClientError,
@@ -206,6 +207,36 @@ describe('network and commit failures', () => {
     );
     // Nor a deadline: the call's time is spent
     expect(isGatewayPeerFailure(endorseError([], GrpcStatus.DEADLINE_EXCEEDED))).toBe(false);
+  });
+
+  test("a peer that could not reach its chaincode service is worth asking the org's other peer; a refusal never", () => {
+    // As the real network words it with the org's chaincode service stopped (docs/reliability.md)
+    const enterprise = { address: '127.0.2.1:14200', mspId: 'EnterpriseMSP' };
+    const unreachable = endorseError([
+      {
+        ...enterprise,
+        message:
+          'error in simulation: failed to execute transaction 276d81c0: could not launch chaincode estp_a29d:b135: ' +
+          'connection to estp_a29d:b135 failed: error cannot create connection for estp_a29d:b135: error creating grpc ' +
+          'connection to 127.0.2.1:14206: failed to create new connection: connection error: desc = "transport: error ' +
+          'while dialing: dial tcp 127.0.2.1:14206: connect: connection refused"',
+      },
+    ]);
+    expect(isChaincodeUnreachable(unreachable)).toBe(true);
+    expect(toClientError(unreachable)).toMatchObject({ code: 'ENDORSEMENT_FAILED', exitCode: 3 });
+    // An ESTP refusal is the chaincode's verdict, even beside an unreachable peer
+    const refused = endorseError([
+      { ...enterprise, message: 'chaincode response 500, ESTP_INSUFFICIENT_FUNDS: account A has 5' },
+      { ...utility, message: 'could not launch chaincode estp_a29d:b135: connection refused' },
+    ]);
+    expect(isChaincodeUnreachable(refused)).toBe(false);
+    // Peers that disagreed, or a transport failure of the gateway itself, are not this
+    expect(
+      isChaincodeUnreachable(
+        endorseError([{ ...utility, message: 'ProposalResponsePayloads do not match' }]),
+      ),
+    ).toBe(false);
+    expect(isChaincodeUnreachable(new Error('could not launch chaincode'))).toBe(false);
   });
 
   test('a deadline is exit 3 with code DEADLINE_EXCEEDED', () => {

@@ -10,7 +10,9 @@ import {
 } from '../../../../application/src/gateway/errors';
 import {
   backoffDelayMs,
+  DEFAULT_REENDORSE_POLICY,
   DEFAULT_RETRY_POLICY,
+  endorseUntilAgreed,
   isEndorsementDisagreement,
   isRetryable,
   isRetryableCommitFailure,
@@ -220,5 +222,96 @@ describe('endorsements the peers disagreed on', () => {
       ),
     ).toBe(false);
     expect(isRetryable(new UnavailableError('commit status unknown', 'COMMIT_STATUS_UNKNOWN'))).toBe(false);
+  });
+});
+
+describe('endorseUntilAgreed', () => {
+  /**
+   * Two endorsing peers on a fake clock: the lagging one commits the block the other has at
+   * `catchUpAt` (ms); until then their results differ. Sleeping advances the clock.
+   */
+  function laggingPeers(catchUpAt: number) {
+    let now = 0;
+    const endorsements: number[] = [];
+    const endorse = async (): Promise<string> => {
+      await Promise.resolve();
+      endorsements.push(now);
+      if (now < catchUpAt) {
+        throw new UnavailableError(
+          'Market:PostOffer: endorsement failed via 127.0.0.1:7300 (CommunityMSP) (ABORTED): failed to assemble transaction',
+          'ENDORSEMENT_FAILED',
+          undefined,
+          {
+            cause: new Error(
+              '10 ABORTED: failed to assemble transaction: ProposalResponsePayloads do not match',
+            ),
+          },
+        );
+      }
+      return 'endorsed';
+    };
+    const hooks = {
+      now: () => now,
+      sleep: (ms: number) => {
+        now += ms;
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+    };
+    return { endorse, endorsements, hooks, clock: () => now };
+  }
+
+  test('endorses again until the lagging peer has caught up', async () => {
+    // Given a peer one block (500 ms) behind the other
+    const peers = laggingPeers(500);
+    // When the endorsement is made with 15 s to go
+    const result = await endorseUntilAgreed(peers.endorse, 15_000, DEFAULT_REENDORSE_POLICY, peers.hooks);
+    // Then it agrees once the peer has the block, after a few re-endorsements
+    expect(result).toBe('endorsed');
+    expect(peers.endorsements.length).toBeGreaterThan(1);
+    expect(peers.endorsements.at(-1)).toBeGreaterThanOrEqual(500);
+  });
+
+  test('gives up before the deadline and after a bounded number of endorsements', async () => {
+    // Given a peer that never catches up
+    const stuck = laggingPeers(Number.POSITIVE_INFINITY);
+    // Then the disagreement is reported after at most maxAttempts endorsements...
+    await expect(
+      endorseUntilAgreed(stuck.endorse, 60_000, DEFAULT_REENDORSE_POLICY, stuck.hooks),
+    ).rejects.toMatchObject({ code: 'ENDORSEMENT_FAILED' });
+    expect(stuck.endorsements).toHaveLength(DEFAULT_REENDORSE_POLICY.maxAttempts);
+    // ...and never waits past the deadline
+    const short = laggingPeers(Number.POSITIVE_INFINITY);
+    await expect(
+      endorseUntilAgreed(short.endorse, 1_000, DEFAULT_REENDORSE_POLICY, short.hooks),
+    ).rejects.toThrow(/ProposalResponsePayloads|failed to assemble/);
+    expect(short.clock()).toBeLessThan(1_000);
+    expect(short.endorsements.length).toBeGreaterThan(1);
+  });
+
+  test("a chaincode's refusal or another endorsement failure is not endorsed again", async () => {
+    for (const refusal of [
+      new ChaincodeError('ESTP_INSUFFICIENT_FUNDS: account A has 5', {
+        code: 'ESTP_INSUFFICIENT_FUNDS',
+        chaincodeMessage: 'account A has 5',
+      }),
+      new UnavailableError('endorsement failed (ABORTED): no peers', 'ENDORSEMENT_FAILED'),
+    ]) {
+      let endorsements = 0;
+      const { hooks } = laggingPeers(0);
+      await expect(
+        endorseUntilAgreed(
+          async () => {
+            await Promise.resolve();
+            endorsements += 1;
+            throw refusal;
+          },
+          15_000,
+          DEFAULT_REENDORSE_POLICY,
+          hooks,
+        ),
+      ).rejects.toBe(refusal);
+      expect(endorsements).toBe(1);
+    }
   });
 });

@@ -54,6 +54,14 @@ test.each<[Error, number, string]>([
   expect(answer.body.error.code).toBe(code);
 });
 
+test('a gateway over its concurrency limit is a 503 with Retry-After: nothing was done, the same request soon will be', () => {
+  const answer = httpFailureOf(new UnavailableError('too many requests', 'RESOURCE_EXHAUSTED'));
+
+  expect(answer).toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+  expect(answer.body.error.code).toBe('RESOURCE_EXHAUSTED');
+  expect(httpFailureOf(new UnavailableError('down', 'UNAVAILABLE')).headers).toEqual({});
+});
+
 test('a broken identity of the service is a 500 that keeps file paths out of the answer', () => {
   const answer = httpFailureOf(new ConfigError('cannot read private key /secret/path/key.pem'));
 
