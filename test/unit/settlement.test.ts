@@ -8,7 +8,7 @@ import { MAX_ACCOUNT_TOTAL, MAX_OPERATION_AMOUNT } from '../../chaincode/src/lib
 import type { Page } from '../../chaincode/src/lib/pagination';
 import type { Market } from '../../chaincode/src/market/model';
 import type { AcceptResult } from '../../chaincode/src/market/offers';
-import type { Account } from '../../chaincode/src/lib/accounts';
+import { type Account, ACCOUNT_NEVER_WRITTEN } from '../../chaincode/src/lib/accounts';
 import { MINT_LANE, MINT_LANES, MINT_LANE_CAP, type MintLane } from '../../chaincode/src/lib/mint-lanes';
 import type { DepositResult } from '../../chaincode/src/settlement/treasury';
 import type { SavingsProject, Trade } from '../../chaincode/src/settlement/model';
@@ -118,6 +118,32 @@ describe('Settlement', () => {
       });
       expect(other).toMatchObject({ available: 0, escrowed: 0, minted: 0 });
       checkInvariants(world);
+    });
+
+    it('shows the same state the same to every query, however late: a record never written has the epoch as updatedAt', async () => {
+      await world.ledger.submit(settlement, 'Deposit', world.treasurer, {
+        accountId: alice.participantId,
+        amount: 5000,
+        reference: 'wire-2',
+      });
+      const nobody = { participantId: 'UtilityMSP:nobody' };
+      // Each query gets a later timestamp (the fixture's clock moves per call).
+      const [first, second] = [
+        await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, nobody),
+        await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, nobody),
+      ];
+      expect(second).toEqual(first);
+      expect(first.updatedAt).toBe(ACCOUNT_NEVER_WRITTEN);
+      const before = await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, {});
+      expect(await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, {})).toEqual(before);
+      const wd = await world.ledger.submit<{ account: Account }>(settlement, 'Withdraw', world.treasurer, {
+        accountId: alice.participantId,
+        amount: 5,
+        reference: 'payout-2',
+      });
+      const after = await world.ledger.evaluate<Account>(settlement, 'GetAccount', alice, {});
+      expect(after.updatedAt).toBe(wd.result.account.updatedAt);
+      expect(after.updatedAt > before.updatedAt).toBe(true);
     });
 
     it('rejects non-treasurers, unknown participants, overdrafts and bad amounts', async () => {

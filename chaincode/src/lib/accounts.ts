@@ -117,11 +117,19 @@ async function readAccountRecord(ctx: Context, id: string, now: string): Promise
 }
 
 /**
- * A participant's account as it stands: its record plus every unmerged delta (a zero account for
- * a participant with none). Reads pages, so it is for queries (evaluate) only.
+ * `updatedAt` of an account whose record was never written: its credits so far are deltas and mint
+ * lanes, which carry no time. A query must not put its own timestamp there (two reads of the same
+ * state would differ).
  */
-export async function readAccount(ctx: Context, id: string, now: string): Promise<Account> {
-  const account = await readAccountRecord(ctx, id, now);
+export const ACCOUNT_NEVER_WRITTEN = '1970-01-01T00:00:00.000Z';
+
+/**
+ * A participant's account as it stands: its record plus every unmerged delta (a zero account for
+ * a participant with none). `updatedAt` is when the record was last written
+ * ({@link ACCOUNT_NEVER_WRITTEN} if never). Reads pages, so it is for queries (evaluate) only.
+ */
+export async function readAccount(ctx: Context, id: string): Promise<Account> {
+  const account = await readAccountRecord(ctx, id, ACCOUNT_NEVER_WRITTEN);
   for await (const entry of scanPages(ctx, ACCOUNT_DELTA, deltaAttributes(id))) {
     applyDelta(account, fromBytes<AccountDelta>(entry.value));
   }

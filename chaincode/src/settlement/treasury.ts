@@ -146,5 +146,5 @@ export const GetAccount = transaction({
 /** A participant's account (the caller's by default); zero when it has none yet. */
 export function getAccount(ctx: Context, request: InputOf<typeof GetAccount>): Promise<Account> {
   const caller = callerOf(ctx);
-  return readAccount(ctx, request.participantId ?? caller.participantId, txTimeIso(ctx));
+  return readAccount(ctx, request.participantId ?? caller.participantId);
 }
