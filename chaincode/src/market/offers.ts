@@ -277,7 +277,6 @@ async function postLots(
   await assertAbsent(ctx, RecordType.Offer, of);
   const accounts = new AccountBook(ctx, txTimeIso(ctx));
   const lots: Offer[] = [];
-  let first: Offer | undefined;
   for (const [n, quantity] of quantities.entries()) {
     const lotId = lotOfferId(request.offerId, n + 1);
     await assertAbsent(ctx, RecordType.Offer, offerLedgerId(owner.id, lotId));
@@ -286,7 +285,6 @@ async function postLots(
     await lockOffer(accounts, market, lot);
     await writeNewOffer(ctx, market, lot);
     lots.push(lot);
-    first ??= lot;
   }
   await accounts.flush();
   emitEvent(ctx, EventName.OfferPosted, {
@@ -300,6 +298,7 @@ async function postLots(
     moneyLocked: lots.reduce((sum, lot) => sum + lot.moneyLocked, 0),
     certificatesLockedWh: lots.reduce((sum, lot) => sum + lot.certificatesLockedWh, 0),
   });
+  const [first] = lots;
   if (first === undefined) throw new IllegalStateError('an offer in lots has at least two lots');
   return first;
 }
