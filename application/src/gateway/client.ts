@@ -321,6 +321,9 @@ export class EstpClient {
     const count = this.#peers.length;
     const skipped: string[] = [];
     let pause = CHAINCODE_RESTART_PAUSE_MS;
+    // Why the org's peers could not serve in an earlier round: reported instead of the deadline
+    // that a later round, started with little time left, ran into.
+    let chaincodeDownFailure: EstpClientError | undefined;
     for (let tried = 0; ; tried++) {
       const index = (this.#current + tried) % count;
       const target = this.#peers[index] as PeerGateway;
@@ -342,6 +345,7 @@ export class EstpClient {
         const failure = toClientError(error, context);
         if (!failure) throw error;
         const chaincodeDown = isChaincodeUnreachable(error);
+        if (chaincodeDown) chaincodeDownFailure = failure;
         if (last && chaincodeDown && Date.now() + pause < until) {
           // No peer of the org reached its chaincode service: their supervisors restart a dead
           // one within about a second (docs/network.md#supervision). Ask again, from the first.
@@ -352,7 +356,11 @@ export class EstpClient {
           continue;
         }
         const anotherMayServe = isGatewayPeerFailure(error) || chaincodeDown;
-        if (last || !anotherMayServe || Date.now() >= until) throw withSkipped(failure, skipped);
+        if (last || !anotherMayServe || Date.now() >= until) {
+          const reported =
+            failure.code === 'DEADLINE_EXCEEDED' && chaincodeDownFailure ? chaincodeDownFailure : failure;
+          throw withSkipped(reported, skipped);
+        }
         skipped.push(`${target.peer.endpoint}: ${failure.code}`);
       }
     }
