@@ -8,7 +8,10 @@
  *
  * Options: `--json` (one JSON object on stdout instead of the table), `--duration <s>` per block
  * (default 10), `--concurrency 8,32,128`, `--only PostOffer,Deposit,…`, `--rounds <n>` (baseline
- * and ESTP blocks alternate n times; default 1), `--clear 1000,10000` (default 1000; `0` skips).
+ * and ESTP blocks alternate n times; default 1), `--clear 1000,10000` (default 1000; `0` skips),
+ * `--posting-rate <offers/s>` (the posting rate the clearing markets' gate closure allows for;
+ * default 8), `--book <n>` (posts n offers into one market and reports posting goodput as the book
+ * grows, without clearing it).
  * Progress goes to stderr; every result also lands in bench-results/ledger-<time>.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -57,6 +60,8 @@ interface Options {
   only: string[] | undefined;
   rounds: number;
   clear: number[];
+  postingRate: number;
+  book: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -67,6 +72,8 @@ function parseOptions(argv: readonly string[]): Options {
     only: undefined,
     rounds: 1,
     clear: [1000],
+    postingRate: 8,
+    book: 0,
   };
   const list = (text: string | undefined): string[] => (text ?? '').split(',').filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -97,12 +104,24 @@ function parseOptions(argv: readonly string[]): Options {
           .map(Number)
           .filter((size) => size > 0);
         break;
+      case '--posting-rate':
+        options.postingRate = Number(value());
+        break;
+      case '--book':
+        options.book = Number(value());
+        break;
       default:
         throw new Error(`unknown option ${flag} (see test/bench/ledger.bench.ts)`);
     }
   }
-  if (!(options.duration > 0) || options.concurrency.some((n) => !(n > 0)) || !(options.rounds > 0)) {
-    throw new Error('--duration, --concurrency and --rounds take positive numbers');
+  if (
+    !(options.duration > 0) ||
+    options.concurrency.some((n) => !(n > 0)) ||
+    !(options.rounds > 0) ||
+    !(options.postingRate > 0) ||
+    !(Number.isSafeInteger(options.book) && options.book >= 0)
+  ) {
+    throw new Error('--duration, --concurrency, --rounds, --posting-rate and --book take positive numbers');
   }
   return options;
 }
@@ -280,12 +299,17 @@ async function clearToEnd(marketId: string): Promise<{ ms: number[]; trades: num
   }
 }
 
-async function clearing(lanes: readonly LaneContracts[], offers: number): Promise<ClearingResult> {
+async function clearing(
+  lanes: readonly LaneContracts[],
+  offers: number,
+  postingRate: number,
+): Promise<ClearingResult> {
   log(`ClearMarket of ${offers} offers`);
   const marketId = `${RUN}-C${offers}`;
   // Gate closure after the posting: 10–65 offers/s measured on the shared machine (load 11–22);
-  // 8/s leaves a margin (a PostOffer after gate closure is refused and would end the run).
-  const { gateClosure } = await openMarket(marketId, Math.ceil(offers / 8) * 1000 + 60_000);
+  // the default 8/s leaves a margin (a PostOffer after gate closure is refused and would end the
+  // run); on a quiet machine `--posting-rate 25` saves the wait.
+  const { gateClosure } = await openMarket(marketId, Math.ceil(offers / postingRate) * 1000 + 60_000);
   const { seconds: postingSeconds, segments } = await postBook(lanes, marketId, offers);
   log(
     `    posted in ${postingSeconds.toFixed(1)} s; gate closure in ${((gateClosure - Date.now()) / 1000).toFixed(0)} s`,
@@ -305,6 +329,46 @@ async function clearing(lanes: readonly LaneContracts[], offers: number): Promis
     p50Ms: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
     trades,
   };
+}
+
+/** Posting goodput as one market's book grows to `offers` (`--book`). */
+interface BookGrowth {
+  offers: number;
+  postingSeconds: number;
+  postingGoodput: number;
+  /** Mean goodput of each tenth of the posting, so the first and last thousands can be compared. */
+  byTenth: PostingSegment[];
+  postingBySegment: PostingSegment[];
+}
+
+async function growBook(lanes: readonly LaneContracts[], offers: number): Promise<BookGrowth> {
+  log(`book of ${offers} offers in one market (posting only)`);
+  const marketId = `${RUN}-B${offers}`;
+  // The market stays open well past any posting rate this machine reaches (it is never cleared).
+  await openMarket(marketId, Math.ceil(offers / 2) * 1000 + 60_000);
+  const { seconds, segments } = await postBook(lanes, marketId, offers);
+  const tenth = Math.max(1, Math.floor(segments.length / 10));
+  const byTenth: PostingSegment[] = [];
+  for (let start = 0; start + tenth <= segments.length; start += tenth) {
+    const slice = segments.slice(start, start + tenth);
+    const goodput = slice.reduce((sum, segment) => sum + segment.goodput, 0) / slice.length;
+    byTenth.push({ book: slice.at(-1)!.book, goodput: Math.round(goodput * 10) / 10 });
+  }
+  return {
+    offers,
+    postingSeconds: Math.round(seconds * 10) / 10,
+    postingGoodput: Math.round((offers / seconds) * 10) / 10,
+    byTenth,
+    postingBySegment: segments,
+  };
+}
+
+function describeBook(book: BookGrowth): string {
+  const tenths = book.byTenth.map(({ book: size, goodput }) => `≤${size}: ${goodput}`).join(', ');
+  return (
+    `PostOffer into one market of ${book.offers} offers: ${book.postingGoodput} offers/s overall ` +
+    `(${book.postingSeconds} s); mean offers/s by tenth of the book: ${tenths}`
+  );
 }
 
 /** The blocks' operations; their IDs carry the run tag, so runs on one ledger never collide. */
@@ -647,10 +711,18 @@ async function main(): Promise<void> {
   }
   const clears: ClearingResult[] = [];
   if (!options.only || options.only.includes('ClearMarket')) {
-    for (const size of options.clear) clears.push(await clearing(lanes, size));
+    for (const size of options.clear) clears.push(await clearing(lanes, size, options.postingRate));
   }
+  const book = options.book > 0 ? await growBook(lanes, options.book) : undefined;
 
-  const report = { run: RUN, started, options, operations: rows, clearing: clears };
+  const report = {
+    run: RUN,
+    started,
+    options,
+    operations: rows,
+    clearing: clears,
+    ...(book ? { book } : {}),
+  };
   const directory = path.join(ROOT, 'bench-results');
   mkdirSync(directory, { recursive: true });
   const file = path.join(directory, `ledger-${started.replace(/[:.]/g, '-')}.json`);
@@ -660,6 +732,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
     process.stdout.write(`\n${summary(rows, clears)}\n`);
+    if (book) process.stdout.write(`\n${describeBook(book)}\n`);
   }
 }
 
