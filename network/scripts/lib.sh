@@ -316,12 +316,18 @@ org_step() { # <org> <label> <function> [args…]
 # stopped on purpose (stop_process removes the record). Starting, stopping and restarting a process
 # of an org take the org's process lock (<org>/run/process.lock), so a restart never races a stop.
 
-process_org() { # <name>
+# Sets PROCESS_ORG to the org of <name>. No subshell: pid_of runs it every second in every
+# supervisor, and a fork costs ~1 ms of CPU.
+set_process_org() { # <name>
   case $1 in
-    orderer[0-9]*) echo "$ORDERER_ORG" ;;
-    *.*) echo "${1#*.}" ;;
+    orderer[0-9]*) PROCESS_ORG=$ORDERER_ORG ;;
+    *.*) PROCESS_ORG=${1#*.} ;;
     *) die "bad process name $1" ;;
   esac
+}
+process_org() { # <name>
+  set_process_org "$1"
+  echo "$PROCESS_ORG"
 }
 process_run_dir() { echo "$(org_home "$(process_org "$1")")/run"; }
 process_log() { echo "$(org_home "$(process_org "$1")")/logs/$1.log"; }
@@ -330,12 +336,13 @@ process_env_file() { echo "$(org_home "$(process_org "$1")")/config/$1.env"; }
 pid_of() { # <name> → pid of a running process, or fails
   local name=$1 run pid program
   local -a cmdline
-  run=$(process_run_dir "$name")
+  # Builtins only, no subshell: the supervisors ask this every second for every process.
+  set_process_org "$name"
+  run="$ORGS_DIR/$PROCESS_ORG/run" # process_run_dir
   [[ -f $run/$name.pid && -f $run/$name.program ]] || return 1
   read -r pid <"$run/$name.pid" || return 1
   read -r program <"$run/$name.program" || [[ -n $program ]] || return 1
-  # The process must still run the recorded command line (pids are recycled). Builtins only: the
-  # supervisors ask this every second.
+  # The process must still run the recorded command line (pids are recycled).
   mapfile -d '' cmdline 2>/dev/null <"/proc/$pid/cmdline" || return 1
   [[ "${cmdline[*]} " == "$program "* ]] || return 1
   # Two peers run the same command line, and pid_max may be as low as 32768: a killed peer's pid
@@ -353,9 +360,11 @@ pid_of() { # <name> → pid of a running process, or fails
 # process. Builtins only, no subshell: pid_of runs it every second in every supervisor.
 process_started() { # <pid>
   local stat
-  local -a fields
   read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-  read -r -a fields <<<"${stat##*) }"
+  # Split by word splitting, not `read <<<`: a here-string is a pipe that read takes byte by byte.
+  # The fields after the command name are numbers and one state letter: nothing to glob.
+  # shellcheck disable=SC2206
+  local -a fields=(${stat##*) })
   STARTED=${fields[19]:-}
 }
 

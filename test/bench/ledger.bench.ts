@@ -7,12 +7,14 @@
  * process kind and the ratio to the baseline. Then clears markets of the `--clear` sizes.
  *
  * Options: `--json` (one JSON object on stdout instead of the table), `--duration <s>` per block
- * (default 10), `--concurrency 8,32,128`, `--only PostOffer,Deposit,…`, `--rounds <n>` (baseline
- * and ESTP blocks alternate n times; default 1), `--clear 1000,10000` (default 1000; `0` skips),
- * `--posting-rate <offers/s>` (the posting rate the clearing markets' gate closure allows for;
- * default 8), `--book <n>` (posts n offers into one market and reports posting goodput as the book
- * grows, without clearing it).
- * Progress goes to stderr; every result also lands in bench-results/ledger-<time>.json.
+ * (default 10), `--concurrency 8,32,128` (PostOffer's), `--single-concurrency <n>` (in flight for
+ * the operations measured at one concurrency: reads and hot paths; default 32), `--only
+ * PostOffer,Deposit,…`, `--rounds <n>` (baseline and ESTP blocks alternate n times; default 1),
+ * `--clear 1000,10000` (default 1000; `0` skips), `--posting-rate <offers/s>` (the posting rate
+ * the clearing markets' gate closure allows for; default 8), `--book <n>` (posts n offers into one
+ * market and reports posting goodput as the book grows, without clearing it), `--smoke` (see
+ * {@link SMOKE}; later options override its values). Progress goes to stderr; every result also
+ * lands in bench-results/ledger-<time>.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { firstLot, lotId } from '../../application/src/gateway/lots';
 import { ensureIdentity } from '../../application/src/gateway/provision';
+import type { Pacing } from '../../application/src/demo/timeline';
 import { MAX_LOTS } from '../../chaincode/src/market/lots';
 import { resolveSettings } from '../../application/src/gateway/settings';
 import {
@@ -55,8 +58,10 @@ const ROOT = path.resolve(__dirname, '../..');
 
 interface Options {
   json: boolean;
+  smoke: boolean;
   duration: number;
   concurrency: number[];
+  singleConcurrency: number;
   only: string[] | undefined;
   rounds: number;
   clear: number[];
@@ -64,11 +69,57 @@ interface Options {
   book: number;
 }
 
+/** How much the run prepares: {@link FULL}, or {@link SMOKE_SCALE} with `--smoke`. */
+interface Scale {
+  /** The bench's traders, at most {@link TRADERS}' 128 (lanes never share one up to this many in flight). */
+  readonly traders: number;
+  /** Trades of one seller for the Settle blocks. */
+  readonly settleTrades: number;
+  /** How long the Settle and ClearMarket markets take offers beyond the posting's expected time. */
+  readonly settleMarginMs: number;
+  readonly clearMarginMs: number;
+  /** The markets' delivery, report and dispute spans (the integration timeline's unless given). */
+  readonly pacing: Partial<Pacing>;
+  /**
+   * Whether the offers of the Settle and ClearMarket markets are posted before the first block,
+   * so that their gate closures and dispute windows pass while the blocks run, instead of when
+   * their turn comes (the full run keeps that load out of the other blocks).
+   */
+  readonly postEarly: boolean;
+}
+
+const FULL: Scale = {
+  traders: 128,
+  settleTrades: 800,
+  settleMarginMs: 15_000,
+  clearMarginMs: 60_000,
+  pacing: {},
+  postEarly: false,
+};
+
+/**
+ * `--smoke`: every operation and its baseline once, in blocks of a quarter of a second (each lane
+ * makes one call) at 4 in flight, on 5 traders (bench-001 to bench-005, so a later full run reuses
+ * them), 8 trades to settle and a 10-offer ClearMarket. It checks that the bench works end to end
+ * (test/integration/bench-smoke.test.ts in `npm test`); its numbers measure nothing.
+ */
+const SMOKE: Partial<Options> = { duration: 0.25, concurrency: [4], singleConcurrency: 4, clear: [10] };
+const SMOKE_SCALE: Scale = {
+  traders: 5,
+  settleTrades: 8,
+  settleMarginMs: 8_000,
+  clearMarginMs: 8_000,
+  pacing: { reportsMs: 0 },
+  postEarly: true,
+};
+
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     json: false,
+    smoke: false,
     duration: 10,
     concurrency: [8, 32, 128],
+    singleConcurrency: 32,
     only: undefined,
     rounds: 1,
     clear: [1000],
@@ -86,6 +137,12 @@ function parseOptions(argv: readonly string[]): Options {
     switch (flag) {
       case '--json':
         options.json = true;
+        break;
+      case '--smoke':
+        Object.assign(options, SMOKE, { smoke: true });
+        break;
+      case '--single-concurrency':
+        options.singleConcurrency = Number(value());
         break;
       case '--duration':
         options.duration = Number(value());
@@ -116,12 +173,14 @@ function parseOptions(argv: readonly string[]): Options {
   }
   if (
     !(options.duration > 0) ||
-    options.concurrency.some((n) => !(n > 0)) ||
+    [...options.concurrency, options.singleConcurrency].some((n) => !(n > 0)) ||
     !(options.rounds > 0) ||
     !(options.postingRate > 0) ||
     !(Number.isSafeInteger(options.book) && options.book >= 0)
   ) {
-    throw new Error('--duration, --concurrency, --rounds, --posting-rate and --book take positive numbers');
+    throw new Error(
+      '--duration, --concurrency, --single-concurrency, --rounds, --posting-rate and --book take positive numbers',
+    );
   }
   return options;
 }
@@ -130,12 +189,15 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** The bench's own traders, 128 so that 128 lanes never share an account. */
+/** The bench's own traders, 128 so that 128 lanes never share an account; a run uses the first {@link Scale.traders}. */
 const TRADERS: readonly Actor[] = Array.from({ length: 128 }, (_, index) => ({
   org: ['community', 'enterprise', 'utility'][index % 3]!,
   user: `bench-${String(index + 1).padStart(3, '0')}`,
 }));
 const FUNDS = 10_000_000;
+
+let scale: Scale = FULL;
+let traders: readonly Actor[] = TRADERS;
 
 const RUN = newRunTag();
 const clients = new Clients();
@@ -153,7 +215,12 @@ interface Operation {
   readonly concurrencies: (options: Options) => number[];
   readonly baseline?: { readonly name: string; readonly call: Call };
   readonly call: Call;
-  /** Runs before the blocks (e.g. posts the popular offer). */
+  /**
+   * Posts the offers its blocks need in a market of their own; with {@link Scale.postEarly}
+   * before the first block, else by {@link Operation.prepare}. Runs once.
+   */
+  readonly post?: () => Promise<void>;
+  /** Runs before the blocks (e.g. posts the popular offer), after {@link Operation.post}. */
   readonly prepare?: () => Promise<void>;
   readonly note?: string;
 }
@@ -169,23 +236,28 @@ async function onboard(): Promise<{ ids: string[] }> {
   }
   (https.globalAgent as https.Agent & { keepAlive: boolean }).keepAlive = false;
   const started = performance.now();
-  await mapLimit(TRADERS, 2, (actor) =>
+  await mapLimit(traders, 2, (actor) =>
     ensureIdentity(resolveSettings({ org: actor.org }), { user: actor.user, roles: ['member'] }),
   );
-  const records = await mapLimit(TRADERS, 16, (actor) =>
+  const records = await mapLimit(traders, 16, (actor) =>
     ensureActive(clients, actor, loadTraderProfile(actor)),
   );
   const treasurer = await clients.of(TREASURER);
-  await mapLimit(records, 32, (record) =>
+  // Funds once per network, topped up when a run spent half of them: a run spends far less.
+  const accounts = await mapLimit(records, 32, (record) =>
+    treasurer.evaluate('Settlement', 'GetAccount', { participantId: record.id }),
+  );
+  const poor = records.filter((_, index) => accounts[index]!.available < FUNDS / 2);
+  await mapLimit(poor, 32, (record) =>
     treasurer.submit('Settlement', 'Deposit', {
       accountId: record.id,
       amount: FUNDS,
       reference: `${RUN}-funds`,
     }),
   );
-  await clients.sync();
+  if (poor.length > 0) await clients.sync();
   log(
-    `  ${TRADERS.length} traders ACTIVE and funded in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `  ${traders.length} traders ACTIVE and funded (${poor.length} deposits) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return { ids: records.map((record) => record.id) };
 }
@@ -196,10 +268,16 @@ function deployBaseline(): void {
   });
 }
 
-/** A ZONE-A market taking offers for `offersMs`, then 1 s of delivery, 5 s for reports, 1 s of disputes. */
+/**
+ * A ZONE-A market taking offers for `offersMs`, then 1 s of delivery, 5 s for reports, 1 s of
+ * disputes (or the {@link Scale.pacing}).
+ */
 async function openMarket(marketId: string, offersMs: number): Promise<Timeline> {
   const operator = await clients.of(MARKET_OPERATOR);
-  const { times } = await openElectricityMarketAs(operator, marketId, offersMs, { settleable: true });
+  const { times } = await openElectricityMarketAs(operator, marketId, offersMs, {
+    settleable: true,
+    pacing: scale.pacing,
+  });
   await clients.sync();
   return times;
 }
@@ -299,21 +377,42 @@ async function clearToEnd(marketId: string): Promise<{ ms: number[]; trades: num
   }
 }
 
-async function clearing(
+/** A ClearMarket market's book, posted. */
+interface PostedBook {
+  marketId: string;
+  gateClosure: number;
+  postingSeconds: number;
+  segments: PostingSegment[];
+}
+
+/**
+ * Opens the market of a ClearMarket of `offers` offers and posts its book; its gate closure
+ * allows for posting at `postingRate` offers/s.
+ */
+async function postClearingBook(
   lanes: readonly LaneContracts[],
   offers: number,
   postingRate: number,
-): Promise<ClearingResult> {
-  log(`ClearMarket of ${offers} offers`);
+): Promise<PostedBook> {
+  log(`ClearMarket of ${offers} offers: posting`);
   const marketId = `${RUN}-C${offers}`;
   // Gate closure after the posting: 10–65 offers/s measured on the shared machine (load 11–22);
   // the default 8/s leaves a margin (a PostOffer after gate closure is refused and would end the
   // run); on a quiet machine `--posting-rate 25` saves the wait.
-  const { gateClosure } = await openMarket(marketId, Math.ceil(offers / postingRate) * 1000 + 60_000);
+  const { gateClosure } = await openMarket(
+    marketId,
+    Math.ceil(offers / postingRate) * 1000 + scale.clearMarginMs,
+  );
   const { seconds: postingSeconds, segments } = await postBook(lanes, marketId, offers);
   log(
     `    posted in ${postingSeconds.toFixed(1)} s; gate closure in ${((gateClosure - Date.now()) / 1000).toFixed(0)} s`,
   );
+  return { marketId, gateClosure, postingSeconds, segments };
+}
+
+async function clearing(book: PostedBook, offers: number): Promise<ClearingResult> {
+  log(`ClearMarket of ${offers} offers`);
+  const { marketId, gateClosure, postingSeconds, segments } = book;
   await waitUntil(gateClosure);
   const { ms, trades, seconds } = await clearToEnd(marketId);
   const sorted = [...ms].sort((a, b) => a - b);
@@ -415,7 +514,7 @@ function operations(
     },
     {
       name: 'GetOffer',
-      concurrencies: () => [32],
+      concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'ReadAsset', call: readAsset },
       call: async (contracts, _lane, n) => {
         await evaluate(contracts.estp('Market'), 'GetOffer', [json({ id: posted[n % posted.length]! })]);
@@ -423,7 +522,7 @@ function operations(
     },
     {
       name: 'GetAccount',
-      concurrencies: () => [32],
+      concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'ReadAsset', call: readAsset },
       call: async (contracts, _lane, n) => {
         await evaluate(contracts.estp('Settlement'), 'GetAccount', [
@@ -434,7 +533,7 @@ function operations(
     {
       name: 'Deposit',
       note: 'to one account',
-      concurrencies: () => [32],
+      concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'UpdateAsset', call: updateHotAsset },
       call: async (_contracts, _lane, n) => {
         await submit(treasurerLane!.estp('Settlement'), 'Deposit', [
@@ -445,7 +544,7 @@ function operations(
     {
       name: 'AcceptOffer',
       note: 'one popular offer',
-      concurrencies: () => [32],
+      concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'UpdateAsset', call: updateHotAsset },
       prepare: async () => {
         await openMarket(popularMarket, 60 * 60_000);
@@ -474,10 +573,13 @@ function operations(
     {
       name: 'Settle',
       note: "one seller's trades",
-      concurrencies: () => [32],
+      concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'UpdateAsset', call: updateHotAsset },
+      post: async () => {
+        settleMarket = await postSellerBook(lanes, `${RUN}-S`, scale.settleTrades);
+      },
       prepare: async () => {
-        unsettled.push(...(await sellerTrades(lanes, `${RUN}-S`, SETTLE_TRADES)));
+        unsettled.push(...(await sellerTrades(`${RUN}-S`, settleMarket!)));
       },
       call: async (_contracts, _lane, _n) => {
         const tradeId = unsettled.shift();
@@ -493,33 +595,34 @@ function operations(
   ];
 }
 
-/** Trades enough for the Settle blocks: SETTLE_TRADES bids against one seller's ask. */
-const SETTLE_TRADES = 800;
+/** Trades for the Settle blocks: {@link Scale.settleTrades} bids against one seller's ask. */
 const unsettled: string[] = [];
+let settleMarket: Timeline | undefined;
 
 /**
- * `count` trades of one seller (trader 0), settleable now: the other traders bid 1 000 Wh each in a
- * market of their own, the seller asks for all of it, the market clears (one trade per bid) and the
- * dispute window passes. Returns the trade IDs.
+ * One seller's (trader 0's) book: the other traders bid 1 000 Wh each in a market of their own, the
+ * seller asks for all of it ({@link sellerTrades} clears it). Returns the market's times.
  */
-async function sellerTrades(
+async function postSellerBook(
   lanes: readonly LaneContracts[],
   marketId: string,
   count: number,
-): Promise<string[]> {
+): Promise<Timeline> {
   log(`  Settle: ${count} trades of one seller (post, clear, wait for settleAfter)`);
-  const { gateClosure, settleAfter } = await openMarket(marketId, Math.ceil(count / 25) * 1000 + 15_000);
+  const times = await openMarket(marketId, Math.ceil(count / 25) * 1000 + scale.settleMarginMs);
   const seller = await clients.of(TRADERS[0]!);
-  await seller.submit('Market', 'PostOffer', {
+  // The ask beside the bids (the seller is no buyer); one bid per buyer at a time: two of one
+  // buyer's would conflict on its account.
+  const ask = seller.submit('Market', 'PostOffer', {
     offerId: `${marketId}-ask`,
     marketId,
     side: 'SELL',
     quantityWh: count * 1_000,
     price: 50,
   });
-  await mapLimit(
+  const bids = mapLimit(
     Array.from({ length: count }, (_, n) => n),
-    64,
+    Math.min(64, lanes.length - 1),
     async (n) => {
       const lane = lanes[1 + (n % (lanes.length - 1))]!;
       const bid = (id: string): Promise<Uint8Array> =>
@@ -529,6 +632,15 @@ async function sellerTrades(
       await bid(`${marketId}-b${n}`).catch(() => bid(`${marketId}-b${n}-again`));
     },
   );
+  await Promise.all([ask, bids]);
+  return times;
+}
+
+/**
+ * The trades of {@link postSellerBook}'s market, settleable now: the market clears after gate
+ * closure (one trade per bid) and the dispute window passes. Returns the trade IDs.
+ */
+async function sellerTrades(marketId: string, { gateClosure, settleAfter }: Timeline): Promise<string[]> {
   await waitUntil(gateClosure);
   await clearToEnd(marketId);
   const treasurer = await clients.of(TREASURER);
@@ -604,44 +716,47 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
           .map(([reason, count]) => `${reason} ${count}`)
           .join(', ') || '—'
       : '—';
-  const lines = [
-    table([
-      [
-        'operation',
-        'in flight',
-        'baseline',
-        'goodput /s',
-        'p50 / p95 ms',
-        'failures',
-        'ESTP',
-        'goodput /s',
-        'p50 / p95 ms',
-        'failures',
-        'ratio',
-        'CPU ms/tx peer / orderer / cc (base → ESTP)',
-        'machine busy, load',
-      ],
-      Array(13).fill('---'),
-      ...rows.map((row) => [
-        row.note ? `${row.name} (${row.note})` : row.name,
-        row.concurrency,
-        row.baseline?.name ?? '—',
-        row.baseline?.goodput ?? '—',
-        row.baseline ? `${row.baseline.p50Ms} / ${row.baseline.p95Ms}` : '—',
-        failures(row.baseline),
-        row.name,
-        row.goodput,
-        `${row.p50Ms} / ${row.p95Ms}`,
-        failures(row),
-        row.ratio ?? '—',
-        `${cpuText(row.baseline, 'baseline')} → ${cpuText(row, 'chaincode')}`,
-        `${Math.round(row.machineBusy * 100)} %, ${row.loadAverage}`,
+  const lines: string[] = [];
+  if (rows.length > 0) {
+    lines.push(
+      table([
+        [
+          'operation',
+          'in flight',
+          'baseline',
+          'goodput /s',
+          'p50 / p95 ms',
+          'failures',
+          'ESTP',
+          'goodput /s',
+          'p50 / p95 ms',
+          'failures',
+          'ratio',
+          'CPU ms/tx peer / orderer / cc (base → ESTP)',
+          'machine busy, load',
+        ],
+        Array(13).fill('---'),
+        ...rows.map((row) => [
+          row.note ? `${row.name} (${row.note})` : row.name,
+          row.concurrency,
+          row.baseline?.name ?? '—',
+          row.baseline?.goodput ?? '—',
+          row.baseline ? `${row.baseline.p50Ms} / ${row.baseline.p95Ms}` : '—',
+          failures(row.baseline),
+          row.name,
+          row.goodput,
+          `${row.p50Ms} / ${row.p95Ms}`,
+          failures(row),
+          row.ratio ?? '—',
+          `${cpuText(row.baseline, 'baseline')} → ${cpuText(row, 'chaincode')}`,
+          `${Math.round(row.machineBusy * 100)} %, ${row.loadAverage}`,
+        ]),
       ]),
-    ]),
-  ];
+    );
+  }
   if (clears.length > 0) {
     lines.push(
-      '',
+      ...(lines.length > 0 ? [''] : []),
       table([
         ['ClearMarket', 'posting /s', 'transactions', 'p50 ms', 'slowest ms', 'total s', 'trades'],
         Array(7).fill('---'),
@@ -666,23 +781,49 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const runStarted = performance.now();
+  if (options.smoke) scale = SMOKE_SCALE;
+  traders = TRADERS.slice(0, scale.traders);
   log(
-    `ledger benchmark ${RUN}: blocks of ${options.duration} s, concurrency ${options.concurrency.join('/')}`,
+    `ledger benchmark ${RUN}${options.smoke ? ' (smoke)' : ''}: blocks of ${options.duration} s, concurrency ${options.concurrency.join('/')}`,
   );
   log('baseline chaincode: deploying beside estp');
   deployBaseline();
   log('traders: enrolling, registering and funding (once per network)');
   const { ids } = await onboard();
-  const lanes = TRADERS.map((actor) => openContracts(actor));
+  const lanes = traders.map((actor) => openContracts(actor));
   treasurerLane = openContracts(TREASURER);
   const writeMarket = `${RUN}-W`;
-  await openMarket(writeMarket, 2 * 60 * 60_000);
-  await submit(lanes[0]!.baseline, 'CreateAsset', [HOT_ASSET, 'red', '1', 'owner', '300']);
+  await Promise.all([
+    openMarket(writeMarket, 2 * 60 * 60_000),
+    submit(lanes[0]!.baseline, 'CreateAsset', [HOT_ASSET, 'red', '1', 'owner', '300']),
+  ]);
+  const setupSeconds = (performance.now() - runStarted) / 1000;
+
+  const selected = operations(lanes, ids, writeMarket).filter(
+    (operation) => !options.only || options.only.includes(operation.name),
+  );
+  const clearingSelected = !options.only || options.only.includes('ClearMarket');
+  const posted = new Map<Operation, Promise<void>>();
+  const post = (operation: Operation): Promise<void> => {
+    if (!posted.has(operation)) posted.set(operation, operation.post?.() ?? Promise.resolve());
+    return posted.get(operation)!;
+  };
+  const books = new Map<number, Promise<PostedBook>>();
+  const book = (size: number): Promise<PostedBook> => {
+    if (!books.has(size)) books.set(size, postClearingBook(lanes, size, options.postingRate));
+    return books.get(size)!;
+  };
+  if (scale.postEarly) {
+    // One after the other: two postings at once would put two offers of one trader in flight.
+    for (const operation of selected) await post(operation);
+    if (clearingSelected) for (const size of options.clear) await book(size);
+  }
 
   const rows: OperationResult[] = [];
   const started = new Date().toISOString();
-  for (const operation of operations(lanes, ids, writeMarket)) {
-    if (options.only && !options.only.includes(operation.name)) continue;
+  for (const operation of selected) {
+    await post(operation);
     await operation.prepare?.();
     for (const concurrency of operation.concurrencies(options)) {
       const estpBlocks: BlockResult[] = [];
@@ -710,18 +851,25 @@ async function main(): Promise<void> {
     }
   }
   const clears: ClearingResult[] = [];
-  if (!options.only || options.only.includes('ClearMarket')) {
-    for (const size of options.clear) clears.push(await clearing(lanes, size, options.postingRate));
+  if (clearingSelected) {
+    for (const size of options.clear) clears.push(await clearing(await book(size), size));
   }
-  const book = options.book > 0 ? await growBook(lanes, options.book) : undefined;
+  const growth = options.book > 0 ? await growBook(lanes, options.book) : undefined;
 
+  // Setup: deploying (or checking) the baseline, the traders, the write market; bench: the rest.
+  const seconds = {
+    setup: Math.round(setupSeconds * 10) / 10,
+    bench: Math.round(((performance.now() - runStarted) / 1000 - setupSeconds) * 10) / 10,
+  };
+  log(`setup ${seconds.setup} s, bench ${seconds.bench} s`);
   const report = {
     run: RUN,
     started,
     options,
+    seconds,
     operations: rows,
     clearing: clears,
-    ...(book ? { book } : {}),
+    ...(growth ? { book: growth } : {}),
   };
   const directory = path.join(ROOT, 'bench-results');
   mkdirSync(directory, { recursive: true });
@@ -732,7 +880,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
     process.stdout.write(`\n${summary(rows, clears)}\n`);
-    if (book) process.stdout.write(`\n${describeBook(book)}\n`);
+    if (growth) process.stdout.write(`\n${describeBook(growth)}\n`);
   }
 }
 

@@ -240,15 +240,16 @@ export async function openElectricityMarket(
 /**
  * {@link openElectricityMarket} as `client` (an ESTP admin), with the committed transaction. With
  * `settleable`, the market also takes the timeline's report deadline and dispute window (seconds
- * instead of the chaincode's default day), so its trades can be settled within the run.
+ * instead of the chaincode's default day), so its trades can be settled within the run. `pacing`
+ * replaces spans of the default timeline.
  */
 export async function openElectricityMarketAs(
   client: EstpClient,
   marketId: string,
   offersMs: number,
-  { settleable = false }: { settleable?: boolean } = {},
+  { settleable = false, pacing = {} }: { settleable?: boolean; pacing?: Partial<Pacing> } = {},
 ): Promise<{ times: Timeline; committed: SubmitResult }> {
-  const times = timeline({ offersMs });
+  const times = timeline({ ...pacing, offersMs });
   const committed = await client.submitText('Market', 'OpenMarket', {
     marketId,
     commodity: 'ELECTRICITY',
