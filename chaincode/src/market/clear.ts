@@ -26,7 +26,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { type Caller, requireRole } from '../lib/caller';
-import { IllegalStateError, TooEarlyError } from '../lib/errors';
+import { IllegalStateError, InvalidInputError, TooEarlyError } from '../lib/errors';
 import { EventName, emitEvent } from '../lib/events';
 import { toBytes } from '../lib/json';
 import { RecordType } from '../lib/keys';
@@ -39,9 +39,9 @@ import { type Participant, inactiveReason, requireActiveParticipant } from '../p
 import { AccountBook } from '../lib/accounts';
 import { indexTrades, recordTrade } from './fills';
 import { EMPTY_WALK, clearingPrice, matchOrders, walk } from './auction';
-import { type BookEntry, readBook } from './book';
+import { type BookEntry, isLegacyBook, readBook } from './book';
 import { getMarketRecord } from './markets';
-import type { ClearingResult, Market, Offer, OfferStatus, Side } from './model';
+import type { ClearingResult, ClearingSlice, Market, Offer, OfferStatus, ReleaseSlice, Side } from './model';
 import { closeOffer } from './offers';
 
 /**
@@ -55,8 +55,14 @@ export const DEFAULT_CLEARING_BATCH = 250;
  * write set (≈ 1.5 MB at 1 000 pairs) far below the channel's 10 MB block limit.
  */
 export const MAX_CLEARING_BATCH = 1_000;
-/** Book entries a pricing step reads per side: this many per pair of the batch size (1 000 by default). */
-export const PRICING_ENTRIES_PER_PAIR = 4;
+/**
+ * Book entries a pricing step reads per side: this many per pair of the batch size (4 000 by
+ * default). Reading is cheap against writing (a pricing step writes only the offers of owners no
+ * longer ACTIVE, at most batchSize of them): on the real network a step of 1 000 entries a side took
+ * 1.0–1.3 s, most of it the transaction's fixed cost, so a 10 000-offer book prices in one or two
+ * transactions instead of four (docs/performance.md, "Clearing").
+ */
+export const PRICING_ENTRIES_PER_PAIR = 16;
 /**
  * Offers a release batch closes: this many per pair of the batch size (750 by default). Closing an
  * unmatched offer writes the offer, deletes its book entry and credits its owner (one delta per
@@ -65,6 +71,17 @@ export const PRICING_ENTRIES_PER_PAIR = 4;
  * batch of pairs costs (docs/trading.md, "Clearing in bounded steps").
  */
 export const RELEASES_PER_PAIR = 3;
+/**
+ * Release slices per side of the book at most. When the matching is done and more is left than the
+ * transaction can close, it cuts the rest of each side into slices of batchSize consecutive book
+ * keys (the last one open-ended), reading at most this many × batchSize entries a side; each slice is
+ * released by `ClearMarket { slice }` calls that touch only its own offers, book keys, progress
+ * record and owners' deltas, so a client submits them together (docs/trading.md, "Clearing in
+ * bounded steps").
+ */
+export const MAX_RELEASE_SLICES_PER_SIDE = 8;
+/** Slice numbers run from 0 to this (exclusive): bids' slices first, then asks'. */
+export const MAX_RELEASE_SLICES = 2 * MAX_RELEASE_SLICES_PER_SIDE;
 
 export const ClearMarket = transaction({
   contract: 'Market',
@@ -79,13 +96,19 @@ export const ClearMarket = transaction({
       .describe(
         `matched pairs applied by this transaction (default ${DEFAULT_CLEARING_BATCH}), ${PRICING_ENTRIES_PER_PAIR} × it book entries priced per side, ${RELEASES_PER_PAIR} × it offers closed per release batch`,
       ),
+    slice: int({ min: 0, max: MAX_RELEASE_SLICES - 1 })
+      .orUndefined()
+      .describe(
+        'once the clearing is RELEASING with slices (`clearing.release.slices`): release this slice only, which may run concurrently with the other slices; call again until `batch.slice.done`, then once without slice to finish',
+      ),
   },
   output: result<ClearMarketResult>('the clearing result and what this batch did'),
   errors: {
     ESTP_FORBIDDEN: '',
     ESTP_NOT_FOUND: '',
     ESTP_TOO_EARLY: 'before gate closure',
-    ESTP_ILLEGAL_STATE: 'already CLEARED',
+    ESTP_INVALID_INPUT: 'slice beyond the clearing\'s release slices',
+    ESTP_ILLEGAL_STATE: 'already CLEARED; a slice before the release is sliced',
     ESTP_BAD_TIMESTAMP: "before the market's or its clearing's latest recorded transaction",
   },
   example: { marketId: 'ELEC-ZONE-A-2026-06-01T10' },
@@ -103,6 +126,8 @@ export interface ClearMarketResult {
     offersClosed: number;
     /** True when the market is now CLEARED. */
     done: boolean;
+    /** A slice call: the slice, and whether its key range is empty now (then call without slice). */
+    slice?: { index: number; done: boolean };
   };
 }
 
@@ -140,6 +165,17 @@ function newClearing(market: Market, caller: Caller, now: string): ClearingResul
   };
 }
 
+/** Where closed offers are counted: the ClearingResult, or a release slice's record. */
+type Tally = Pick<ClearingResult, 'offersClosed' | 'bids' | 'asks'>;
+
+function sliceId(marketId: string, index: number): string {
+  return `${marketId}/${index}`;
+}
+
+function newSlice(marketId: string, index: number, now: string): ClearingSlice {
+  return { id: sliceId(marketId, index), marketId, index, offersClosed: 0, bids: 0, asks: 0, done: false, updatedAt: now };
+}
+
 /**
  * The state one ClearMarket transaction works on: the accounts and offers it touches (each read
  * once and written once), and the book entries it removed (Fabric has no read-your-writes).
@@ -149,6 +185,8 @@ class ClearingWork {
   readonly removed = new Set<string>();
   /** Book entries the pricing read in this transaction. */
   priced = 0;
+  /** Offers this transaction closed. */
+  closed = 0;
   private readonly offers = new Map<string, Offer>();
   private readonly owners = new Map<string, boolean>();
   private readonly remaining = new Map<string, { entry: BookEntry; remainingWh: number }>();
@@ -187,13 +225,17 @@ class ClearingWork {
     return active;
   }
 
-  /** Closes the entry's offer, releasing what it still locks, and removes it from the book. */
-  async close(entry: BookEntry, status: OfferStatus): Promise<void> {
+  /**
+   * Closes the entry's offer, releasing what it still locks, and removes it from the book; counted
+   * in `tally` (the clearing, or the release slice doing it).
+   */
+  async close(entry: BookEntry, status: OfferStatus, tally: Tally = this.clearing): Promise<void> {
     await closeOffer(this.accounts, await this.offer(entry), status, this.now);
     this.removed.add(entry.key);
-    this.clearing.offersClosed += 1;
-    if (entry.side === 'BUY') this.clearing.bids += 1;
-    else this.clearing.asks += 1;
+    this.closed += 1;
+    tally.offersClosed += 1;
+    if (entry.side === 'BUY') tally.bids += 1;
+    else tally.asks += 1;
   }
 
   /** Records that a matched entry has `remainingWh` left (written to its book entry at the end). */
@@ -243,12 +285,15 @@ export async function clearMarket(
       `market ${market.id} clears at or after gate closure ${isoOf(market.gateClosureMs)}`,
     );
   }
-  await requireActiveParticipant(ctx, caller);
   const batchSize = request.batchSize ?? DEFAULT_CLEARING_BATCH;
+  if (request.slice !== undefined) {
+    return releaseSliceCall(ctx, caller, market, existing, request.slice, batchSize);
+  }
+  await requireActiveParticipant(ctx, caller);
   const now = txTimeIso(ctx);
   const clearing = existing ?? newClearing(market, caller, now);
   const work = new ClearingWork(ctx, market, clearing, now);
-  const before = { trades: clearing.trades, closed: clearing.offersClosed };
+  const before = { trades: clearing.trades };
 
   if (clearing.phase === 'PRICING') {
     await priceStep(work, caller, batchSize * PRICING_ENTRIES_PER_PAIR, batchSize);
@@ -258,7 +303,9 @@ export async function clearMarket(
     if (clearing.phase === 'MATCHING') await matchStep(work, batchSize);
     if (clearing.phase === 'RELEASING') {
       const pairsLeft = batchSize - (clearing.trades - before.trades);
-      await releaseStep(work, pairsLeft * RELEASES_PER_PAIR);
+      const budget = pairsLeft * RELEASES_PER_PAIR;
+      if (isLegacyBook(market)) await releaseStep(work, budget);
+      else await releaseInSlices(work, batchSize, budget);
     }
   }
   await work.flush();
@@ -277,7 +324,7 @@ export async function clearMarket(
     number: clearing.batches,
     priced: work.priced,
     trades: clearing.trades - before.trades,
-    offersClosed: clearing.offersClosed - before.closed,
+    offersClosed: work.closed,
     done,
   };
   emitEvent(ctx, done ? EventName.MarketCleared : EventName.MarketClearingBatch, {
@@ -424,4 +471,144 @@ async function releaseStep(work: ClearingWork, budget: number): Promise<void> {
   const closing = rest.slice(0, limit);
   for (const entry of closing) await work.close(entry, 'EXPIRED');
   if (bids.complete && asks.complete && closing.length === rest.length) clearing.phase = 'DONE';
+}
+
+/**
+ * The rest of the book once the volume is matched. The first time, a bounded read of what is left
+ * (at most MAX_RELEASE_SLICES_PER_SIDE × batchSize entries a side): when it all fits in `budget`,
+ * it is closed at once and the clearing is DONE (a small market clears in one transaction);
+ * otherwise it is cut into release slices of batchSize consecutive keys (the last of a side
+ * open-ended) and this transaction stops there, so that the slices' calls can run side by side.
+ * Later calls without `slice` release the slices in order, `budget` offers per transaction, and the
+ * call that finds every slice done adds their counts to the clearing: DONE.
+ */
+async function releaseInSlices(work: ClearingWork, batchSize: number, budget: number): Promise<void> {
+  const { clearing, market } = work;
+  if (!clearing.release) {
+    const limit = MAX_RELEASE_SLICES_PER_SIDE * batchSize;
+    const options = { skip: work.removed };
+    const bids = await readBook(work.ctx, market, 'BUY', limit, options);
+    const asks = await readBook(work.ctx, market, 'SELL', limit, options);
+    const rest = [...bids.entries, ...asks.entries];
+    if (bids.complete && asks.complete && rest.length <= budget) {
+      for (const entry of rest) await work.close(entry, 'EXPIRED');
+      clearing.phase = 'DONE';
+      return;
+    }
+    clearing.release = { slices: [...cut(bids.entries, 'BUY', batchSize), ...cut(asks.entries, 'SELL', batchSize)] };
+    return;
+  }
+  let left = budget;
+  let done = true;
+  const records: ClearingSlice[] = [];
+  for (const [index, slice] of clearing.release.slices.entries()) {
+    const record = await readSlice(work, index);
+    if (!record.done && left > 0) {
+      left -= await releaseSlice(work, slice, left, record);
+      await writeRecord(work.ctx, RecordType.ClearingSlice, record.id, record);
+    }
+    done &&= record.done;
+    records.push(record);
+  }
+  if (!done) return;
+  for (const record of records) {
+    clearing.offersClosed += record.offersClosed;
+    clearing.bids += record.bids;
+    clearing.asks += record.asks;
+  }
+  clearing.phase = 'DONE';
+}
+
+/** Cuts one side's remaining entries into slices of `size` keys; the last reaches to the side's end. */
+function cut(entries: readonly BookEntry[], side: Side, size: number): ReleaseSlice[] {
+  const slices: ReleaseSlice[] = [];
+  for (let start = 0; start < entries.length; start += size) {
+    const from = entries[start]?.key;
+    const to = entries[start + size]?.key;
+    if (from === undefined) break;
+    slices.push(to === undefined ? { side, from } : { side, from, to });
+  }
+  return slices;
+}
+
+async function readSlice(work: ClearingWork, index: number): Promise<ClearingSlice> {
+  const id = sliceId(work.market.id, index);
+  return (
+    (await readRecord<ClearingSlice>(work.ctx, RecordType.ClearingSlice, id)) ??
+    newSlice(work.market.id, index, work.now)
+  );
+}
+
+/**
+ * Closes (EXPIRED) at most `budget` offers of one release slice, best first, counted on its record,
+ * which is done once the slice's key range is empty. Returns how many it closed.
+ */
+async function releaseSlice(
+  work: ClearingWork,
+  slice: ReleaseSlice,
+  budget: number,
+  record: ClearingSlice,
+): Promise<number> {
+  const read = await readBook(work.ctx, work.market, slice.side, budget, { from: slice.from, to: slice.to });
+  for (const entry of read.entries) await work.close(entry, 'EXPIRED', record);
+  if (read.complete) record.done = true;
+  record.updatedAt = work.now;
+  return read.entries.length;
+}
+
+/**
+ * `ClearMarket { slice }`: releases at most RELEASES_PER_PAIR × batchSize offers of one release
+ * slice. It reads the market and the ClearingResult but writes neither — only the slice's offers,
+ * book keys, progress record and its owners' deltas — so the slices commit side by side; two calls
+ * of one slice read and write the same keys, and the one validated second fails MVCC validation
+ * (nothing is closed twice). A call on a slice that is done already writes nothing.
+ */
+async function releaseSliceCall(
+  ctx: Context,
+  caller: Caller,
+  market: Market,
+  clearing: ClearingResult | undefined,
+  index: number,
+  batchSize: number,
+): Promise<ClearMarketResult> {
+  const slices = clearing?.phase === 'RELEASING' ? clearing.release?.slices : undefined;
+  if (clearing === undefined || slices === undefined) {
+    throw new IllegalStateError(
+      `the clearing of ${market.id} is ${clearing ? clearing.phase : 'not started'} without release slices: call ClearMarket without slice`,
+    );
+  }
+  const slice = slices[index];
+  if (slice === undefined) {
+    throw new InvalidInputError('slice', `must be below ${slices.length}, the release slices of ${market.id}`);
+  }
+  const id = sliceId(market.id, index);
+  const stored = await readRecord<ClearingSlice>(ctx, RecordType.ClearingSlice, id);
+  txTimeAfter(ctx, { [`market ${market.id}`]: market, [`clearing of ${market.id}`]: clearing, [`slice ${id}`]: stored });
+  await requireActiveParticipant(ctx, caller);
+  const now = txTimeIso(ctx);
+  const record = stored ?? newSlice(market.id, index, now);
+  const work = new ClearingWork(ctx, market, clearing, now);
+  if (!record.done) {
+    await releaseSlice(work, slice, batchSize * RELEASES_PER_PAIR, record);
+    await work.flush();
+    await writeRecord(ctx, RecordType.ClearingSlice, id, record);
+  }
+  const batch = {
+    number: clearing.batches,
+    priced: 0,
+    trades: 0,
+    offersClosed: work.closed,
+    done: false,
+    slice: { index, done: record.done },
+  };
+  emitEvent(ctx, EventName.MarketClearingBatch, {
+    marketId: market.id,
+    price: clearing.price,
+    volumeWh: clearing.volumeWh,
+    matchedWh: clearing.matchedWh,
+    phase: clearing.phase,
+    trades: clearing.trades,
+    batch,
+  });
+  return { clearing, batch };
 }

@@ -130,6 +130,31 @@ export interface Offer {
   lot?: OfferLot;
 }
 
+/** One slice of the book left to release: the book keys of `side` from `from` (inclusive) to `to` (exclusive; absent: to the side's end). */
+export interface ReleaseSlice {
+  side: Side;
+  from: string;
+  to?: string;
+}
+
+/**
+ * The progress of one release slice, key `(ClearingSlice, <marketId>/<index>)`: written only by the
+ * ClearMarket calls that release that slice, so slices commit side by side without touching the
+ * ClearingResult.
+ */
+export interface ClearingSlice {
+  id: string;
+  marketId: string;
+  index: number;
+  /** Offers this slice closed (EXPIRED), in all and per side. */
+  offersClosed: number;
+  bids: number;
+  asks: number;
+  /** True once the slice's key range is empty. */
+  done: boolean;
+  updatedAt: string;
+}
+
 /**
  * PRICING: the auction walks the book to find its volume and price. MATCHING: batches turn the
  * volume into trades. RELEASING: batches close the offers left. DONE: the market is CLEARED.
@@ -165,6 +190,13 @@ export interface ClearingResult {
     /** Book entries read by the pricing so far. */
     read: number;
   };
+  /**
+   * Once RELEASING (and more is left than one transaction closes): the remaining book cut into
+   * slices of consecutive book keys, each released by its own `ClearMarket { slice }` calls, which
+   * may run concurrently (market/clear.ts). Their counts are in their {@link ClearingSlice}
+   * records until the last step adds them here.
+   */
+  release?: { slices: ReleaseSlice[] };
   /** Volume turned into trades so far. */
   matchedWh: number;
   /** Σ value of the trades created so far, minor units. */
