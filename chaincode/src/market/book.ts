@@ -94,6 +94,11 @@ export function bookKey(
   return isLegacyBook(market) ? ctx.stub.createCompositeKey(ORDER_BOOK, attributes) : simpleKey(attributes);
 }
 
+/** The first book key after `key` (every key ends with the separator and none extends another). */
+export function keyAfter(key: string): string {
+  return key + SEPARATOR;
+}
+
 /** Puts (or updates) the offer's entry with its remaining quantity and minimum fill. */
 export async function putBookEntry(
   ctx: Context,

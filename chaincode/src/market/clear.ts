@@ -39,9 +39,19 @@ import { type Participant, inactiveReason, requireActiveParticipant } from '../p
 import { AccountBook } from '../lib/accounts';
 import { indexTrades, recordTrade } from './fills';
 import { EMPTY_WALK, clearingPrice, matchOrders, walk } from './auction';
-import { type BookEntry, isLegacyBook, readBook } from './book';
+import { type BookEntry, deleteBookEntry, isLegacyBook, keyAfter, putBookEntry, readBook } from './book';
 import { getMarketRecord } from './markets';
-import type { ClearingResult, ClearingSlice, Market, Offer, OfferStatus, ReleaseSlice, Side } from './model';
+import type {
+  ClearingResult,
+  ClearingSlice,
+  Market,
+  MatchSlice,
+  Offer,
+  OfferStatus,
+  ReleaseSlice,
+  SliceFill,
+  Side,
+} from './model';
 import { closeOffer } from './offers';
 
 /**
@@ -80,8 +90,16 @@ export const RELEASES_PER_PAIR = 3;
  * bounded steps").
  */
 export const MAX_RELEASE_SLICES_PER_SIDE = 8;
-/** Slice numbers run from 0 to this (exclusive): bids' slices first, then asks'. */
+/** Release slice numbers run from 0 to this (exclusive): bids' slices first, then asks'. */
 export const MAX_RELEASE_SLICES = 2 * MAX_RELEASE_SLICES_PER_SIDE;
+/**
+ * Matching slices of one round at most. A round of more than batchSize pairs is planned by one
+ * transaction that reads at most this many × batchSize + 1 entries a side and replays the greedy
+ * match in memory; its slices of batchSize pairs each are then matched side by side.
+ */
+export const MAX_MATCH_SLICES = 16;
+/** The largest `slice` a ClearMarket call may name. */
+const MAX_SLICE = Math.max(MAX_RELEASE_SLICES, MAX_MATCH_SLICES);
 
 export const ClearMarket = transaction({
   contract: 'Market',
@@ -96,10 +114,10 @@ export const ClearMarket = transaction({
       .describe(
         `matched pairs applied by this transaction (default ${DEFAULT_CLEARING_BATCH}), ${PRICING_ENTRIES_PER_PAIR} × it book entries priced per side, ${RELEASES_PER_PAIR} × it offers closed per release batch`,
       ),
-    slice: int({ min: 0, max: MAX_RELEASE_SLICES - 1 })
+    slice: int({ min: 0, max: MAX_SLICE - 1 })
       .orUndefined()
       .describe(
-        'once the clearing is RELEASING with slices (`clearing.release.slices`): release this slice only, which may run concurrently with the other slices; call again until `batch.slice.done`, then once without slice to finish',
+        'once the clearing has slices (`clearing.match.slices` while MATCHING, `clearing.release.slices` while RELEASING): run this slice only, side by side with the others; call again until `batch.slice.done`, then once without slice to go on',
       ),
   },
   output: result<ClearMarketResult>('the clearing result and what this batch did'),
@@ -168,12 +186,23 @@ function newClearing(market: Market, caller: Caller, now: string): ClearingResul
 /** Where closed offers are counted: the ClearingResult, or a release slice's record. */
 type Tally = Pick<ClearingResult, 'offersClosed' | 'bids' | 'asks'>;
 
-function sliceId(marketId: string, index: number): string {
-  return `${marketId}/${index}`;
+function sliceId(marketId: string, index: number, round?: number): string {
+  return round === undefined ? `${marketId}/r/${index}` : `${marketId}/m${round}/${index}`;
 }
 
-function newSlice(marketId: string, index: number, now: string): ClearingSlice {
-  return { id: sliceId(marketId, index), marketId, index, offersClosed: 0, bids: 0, asks: 0, done: false, updatedAt: now };
+function newSlice(marketId: string, index: number, now: string, round?: number): ClearingSlice {
+  const slice: ClearingSlice = {
+    id: sliceId(marketId, index, round),
+    marketId,
+    index,
+    offersClosed: 0,
+    bids: 0,
+    asks: 0,
+    done: false,
+    updatedAt: now,
+  };
+  if (round !== undefined) Object.assign(slice, { trades: 0, matchedWh: 0, tradedValue: 0, fills: [] });
+  return slice;
 }
 
 /**
@@ -185,8 +214,11 @@ class ClearingWork {
   readonly removed = new Set<string>();
   /** Book entries the pricing read in this transaction. */
   priced = 0;
-  /** Offers this transaction closed. */
+  /** Whether this transaction finished the pricing. */
+  pricingDone = false;
+  /** Offers this transaction closed, trades it created. */
   closed = 0;
+  trades = 0;
   private readonly offers = new Map<string, Offer>();
   private readonly owners = new Map<string, boolean>();
   private readonly remaining = new Map<string, { entry: BookEntry; remainingWh: number }>();
@@ -200,6 +232,14 @@ class ClearingWork {
     this.accounts = new AccountBook(ctx, now);
   }
 
+  /**
+   * Offers matched by two slices of a round: this transaction reads them but does not write them
+   * (their fills go into the slice record, merged when the round ends).
+   */
+  readonly shared = new Set<string>();
+  /** Shared offers as read, to tell what this transaction took from them. */
+  readonly sharedBefore = new Map<string, Offer>();
+
   /** The offer of a book entry, checked against it. */
   async offer(entry: BookEntry): Promise<Offer> {
     let offer = this.offers.get(entry.id);
@@ -209,8 +249,25 @@ class ClearingWork {
         throw new IllegalStateError(`offer ${offer.id} disagrees with its order book entry`);
       }
       this.offers.set(entry.id, offer);
+      if (this.shared.has(entry.id)) this.sharedBefore.set(entry.id, { ...offer });
     }
     return offer;
+  }
+
+  /** What this transaction took from the shared offers it matched. */
+  sharedFills(): SliceFill[] {
+    const fills: SliceFill[] = [];
+    for (const [offerId, before] of [...this.sharedBefore].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const now = this.offers.get(offerId);
+      if (!now || now.filledWh === before.filledWh) continue;
+      fills.push({
+        offerId,
+        filledWh: now.filledWh - before.filledWh,
+        moneyTaken: before.moneyLocked - now.moneyLocked,
+        certificatesTakenWh: before.certificatesLockedWh - now.certificatesLockedWh,
+      });
+    }
+    return fills;
   }
 
   /** Whether the owner of an offer may still trade: an ACTIVE participant of an ACTIVE org. */
@@ -252,7 +309,7 @@ class ClearingWork {
     }
     for (const id of [...this.offers.keys()].sort()) {
       const offer = this.offers.get(id);
-      if (offer) await writeRecord(this.ctx, RecordType.Offer, id, offer);
+      if (offer && !this.shared.has(id)) await writeRecord(this.ctx, RecordType.Offer, id, offer);
     }
     await this.accounts.flush();
   }
@@ -293,16 +350,16 @@ export async function clearMarket(
   const now = txTimeIso(ctx);
   const clearing = existing ?? newClearing(market, caller, now);
   const work = new ClearingWork(ctx, market, clearing, now);
-  const before = { trades: clearing.trades };
 
   if (clearing.phase === 'PRICING') {
     await priceStep(work, caller, batchSize * PRICING_ENTRIES_PER_PAIR, batchSize);
   }
   // A step that finished a long pricing leaves the first batch to the next transaction.
   if (work.priced <= batchSize) {
-    if (clearing.phase === 'MATCHING') await matchStep(work, batchSize);
-    if (clearing.phase === 'RELEASING') {
-      const pairsLeft = batchSize - (clearing.trades - before.trades);
+    // A transaction that planned a matching round or ran one of its slices stops there.
+    const stop = clearing.phase === 'MATCHING' && (await matchInRounds(work, batchSize));
+    if (!stop && clearing.phase === 'RELEASING') {
+      const pairsLeft = batchSize - work.trades;
       const budget = pairsLeft * RELEASES_PER_PAIR;
       if (isLegacyBook(market)) await releaseStep(work, budget);
       else await releaseInSlices(work, batchSize, budget);
@@ -323,7 +380,7 @@ export async function clearMarket(
   const batch = {
     number: clearing.batches,
     priced: work.priced,
-    trades: clearing.trades - before.trades,
+    trades: work.trades,
     offersClosed: work.closed,
     done,
   };
@@ -396,6 +453,7 @@ async function priceStep(
     clearing.price = clearingPrice(best.bidPrice, best.askPrice, market.tickSize);
   }
   clearing.phase = best.volume > 0 ? 'MATCHING' : 'RELEASING';
+  work.pricingDone = true;
   clearing.pricedAt = work.now;
   clearing.pricedBy = caller.participantId;
   delete clearing.pricing;
@@ -441,6 +499,7 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
     clearing.tradedValue = add(clearing.tradedValue, trade.value, 'tradedValue');
   }
   await indexTrades(work.ctx, market.id, work.now, tradeIds);
+  work.trades += tradeIds.length;
   for (const [entries, remaining] of [
     [bids, match.bidRemaining],
     [asks, match.askRemaining],
@@ -557,9 +616,10 @@ async function releaseSlice(
 }
 
 /**
- * `ClearMarket { slice }`: releases at most RELEASES_PER_PAIR × batchSize offers of one release
- * slice. It reads the market and the ClearingResult but writes neither — only the slice's offers,
- * book keys, progress record and its owners' deltas — so the slices commit side by side; two calls
+ * `ClearMarket { slice }`: matches one matching slice's pairs (while MATCHING), or releases at most
+ * RELEASES_PER_PAIR × batchSize offers of one release slice (while RELEASING). It reads the market
+ * and the ClearingResult but writes neither — only the slice's trades, offers, book keys, progress
+ * record and its owners' deltas — so the slices commit side by side; two calls
  * of one slice read and write the same keys, and the one validated second fails MVCC validation
  * (nothing is closed twice). A call on a slice that is done already writes nothing.
  */
@@ -571,32 +631,38 @@ async function releaseSliceCall(
   index: number,
   batchSize: number,
 ): Promise<ClearMarketResult> {
-  const slices = clearing?.phase === 'RELEASING' ? clearing.release?.slices : undefined;
-  if (clearing === undefined || slices === undefined) {
+  const plan =
+    clearing?.phase === 'MATCHING' && clearing.match
+      ? { kind: 'matching', round: clearing.match.round, count: clearing.match.slices.length }
+      : clearing?.phase === 'RELEASING' && clearing.release
+        ? { kind: 'release', round: undefined, count: clearing.release.slices.length }
+        : undefined;
+  if (clearing === undefined || plan === undefined) {
     throw new IllegalStateError(
-      `the clearing of ${market.id} is ${clearing ? clearing.phase : 'not started'} without release slices: call ClearMarket without slice`,
+      `the clearing of ${market.id} is ${clearing ? clearing.phase : 'not started'} without slices: call ClearMarket without slice`,
     );
   }
-  const slice = slices[index];
-  if (slice === undefined) {
-    throw new InvalidInputError('slice', `must be below ${slices.length}, the release slices of ${market.id}`);
+  if (index >= plan.count) {
+    throw new InvalidInputError('slice', `must be below ${plan.count}, the ${plan.kind} slices of ${market.id}`);
   }
-  const id = sliceId(market.id, index);
+  const id = sliceId(market.id, index, plan.round);
   const stored = await readRecord<ClearingSlice>(ctx, RecordType.ClearingSlice, id);
   txTimeAfter(ctx, { [`market ${market.id}`]: market, [`clearing of ${market.id}`]: clearing, [`slice ${id}`]: stored });
   await requireActiveParticipant(ctx, caller);
   const now = txTimeIso(ctx);
-  const record = stored ?? newSlice(market.id, index, now);
+  const record = stored ?? newSlice(market.id, index, now, plan.round);
   const work = new ClearingWork(ctx, market, clearing, now);
   if (!record.done) {
-    await releaseSlice(work, slice, batchSize * RELEASES_PER_PAIR, record);
+    const release = clearing.release?.slices[index];
+    if (clearing.match) await matchSlice(work, clearing.match, index, record);
+    else if (release) await releaseSlice(work, release, batchSize * RELEASES_PER_PAIR, record);
     await work.flush();
     await writeRecord(ctx, RecordType.ClearingSlice, id, record);
   }
   const batch = {
     number: clearing.batches,
     priced: 0,
-    trades: 0,
+    trades: work.trades,
     offersClosed: work.closed,
     done: false,
     slice: { index, done: record.done },
@@ -611,4 +677,231 @@ async function releaseSliceCall(
     batch,
   });
   return { clearing, batch };
+}
+
+/**
+ * MATCHING, without `slice`. The first call of a round replays the greedy match in memory over at
+ * most MAX_MATCH_SLICES × batchSize pairs (a bounded read of the book's front): a round of at most
+ * batchSize pairs is matched at once ({@link matchStep}, as one batch always was); a longer one is
+ * cut into slices of batchSize pairs, recorded in the clearing, and the transaction stops there.
+ * Later calls run the round's slices in order, one a transaction (a client may instead run them side
+ * by side with `slice`), and the call that finds every slice done merges the round: it adds the
+ * slices' counts to the clearing and applies their fills of shared offers. Returns true when this
+ * transaction stops after planning, a slice or a merge.
+ */
+async function matchInRounds(work: ClearingWork, batchSize: number): Promise<boolean> {
+  const { clearing } = work;
+  if (!clearing.match) {
+    // A pricing that ended in this transaction after at most batchSize entries leaves at most
+    // batchSize pairs: one batch, nothing to plan.
+    const oneBatch = work.pricingDone && work.priced <= batchSize;
+    if (oneBatch || isLegacyBook(work.market) || !(await planRound(work, batchSize))) {
+      await matchStep(work, batchSize);
+      return false;
+    }
+    return true;
+  }
+  const { match } = clearing;
+  const records: ClearingSlice[] = [];
+  let ran = false;
+  for (const index of match.slices.keys()) {
+    const id = sliceId(work.market.id, index, match.round);
+    const record =
+      (await readRecord<ClearingSlice>(work.ctx, RecordType.ClearingSlice, id)) ??
+      newSlice(work.market.id, index, work.now, match.round);
+    if (!record.done && !ran) {
+      await matchSlice(work, match, index, record);
+      await writeRecord(work.ctx, RecordType.ClearingSlice, id, record);
+      ran = true;
+    }
+    records.push(record);
+  }
+  if (records.every((record) => record.done)) await mergeRound(work, records);
+  return true;
+}
+
+/**
+ * Plans a matching round: reads the book's front (at most MAX_MATCH_SLICES × batchSize + 1 entries
+ * a side) and replays the greedy match over the volume left. Returns false when the round is one
+ * batch (nothing planned); otherwise records its slices in the clearing.
+ */
+async function planRound(work: ClearingWork, batchSize: number): Promise<boolean> {
+  const { clearing, market } = work;
+  const limit = MAX_MATCH_SLICES * batchSize;
+  const options = { skip: work.removed };
+  const bids = (await readBook(work.ctx, market, 'BUY', limit, options)).entries;
+  const asks = (await readBook(work.ctx, market, 'SELL', limit, options)).entries;
+  const match = matchOrders(bids, asks, { volume: clearing.volumeWh - clearing.matchedWh, pairs: limit });
+  if (match.pairs.length <= batchSize) return false;
+  const bidLeft = bids.map((entry) => entry.quantity);
+  const askLeft = asks.map((entry) => entry.quantity);
+  const slices: MatchSlice[] = [];
+  const shared: string[] = [];
+  for (let start = 0; start < match.pairs.length; start += batchSize) {
+    const pairs = match.pairs.slice(start, start + batchSize);
+    const [first] = pairs;
+    const bid = first && bids[first.bid];
+    const ask = first && asks[first.ask];
+    if (!first || !bid || !ask) throw new IllegalStateError('matched pair outside the book slice');
+    const bidFirstWh = bidLeft[first.bid] ?? 0;
+    const askFirstWh = askLeft[first.ask] ?? 0;
+    const previous = slices.at(-1);
+    if (previous) {
+      // The previous slice's ranges end before this slice's first offers, or just after them when
+      // both slices match them (then neither writes them).
+      const bidShared = bidFirstWh < bid.quantity;
+      const askShared = askFirstWh < ask.quantity;
+      previous.bidTo = bidShared ? keyAfter(bid.key) : bid.key;
+      previous.askTo = askShared ? keyAfter(ask.key) : ask.key;
+      if (bidShared && !shared.includes(bid.id)) shared.push(bid.id);
+      if (askShared && !shared.includes(ask.id)) shared.push(ask.id);
+    }
+    let volumeWh = 0;
+    for (const pair of pairs) {
+      volumeWh += pair.quantity;
+      bidLeft[pair.bid] = (bidLeft[pair.bid] ?? 0) - pair.quantity;
+      askLeft[pair.ask] = (askLeft[pair.ask] ?? 0) - pair.quantity;
+    }
+    slices.push({
+      bidFrom: bid.key,
+      bidFirstWh,
+      askFrom: ask.key,
+      askFirstWh,
+      sequence: clearing.trades + 1 + start,
+      pairs: pairs.length,
+      volumeWh,
+    });
+  }
+  clearing.match = { round: (clearing.rounds ?? 0) + 1, slices, shared };
+  clearing.rounds = clearing.match.round;
+  return true;
+}
+
+/**
+ * Matches one slice of a round: reads its ranges of the book (from its first bid and ask, to where
+ * the next slice starts), replays the greedy match from its first offers' shares and checks that it
+ * gives the plan's pairs and volume. Offers only this slice matches are written as a batch writes
+ * them; the shared ones are not written — their fills go into the slice's record.
+ */
+async function matchSlice(
+  work: ClearingWork,
+  match: NonNullable<ClearingResult['match']>,
+  index: number,
+  record: ClearingSlice,
+): Promise<void> {
+  const { clearing, market } = work;
+  const slice = match.slices[index];
+  const price = clearing.price;
+  if (!slice || price === undefined) throw new IllegalStateError(`no matching slice ${index} of ${market.id}`);
+  for (const id of match.shared) work.shared.add(id);
+  const read = async (side: Side, from: string, to: string | undefined, firstWh: number) => {
+    const { entries } = await readBook(work.ctx, market, side, slice.pairs + 1, { from, to });
+    const [first] = entries;
+    if (!first || first.key !== from || first.quantity < firstWh) {
+      throw new IllegalStateError(`the book of ${market.id} no longer holds slice ${index} of its matching`);
+    }
+    return { entries, orders: [{ ...first, quantity: firstWh }, ...entries.slice(1)] };
+  };
+  const bids = await read('BUY', slice.bidFrom, slice.bidTo, slice.bidFirstWh);
+  const asks = await read('SELL', slice.askFrom, slice.askTo, slice.askFirstWh);
+  const result = matchOrders(bids.orders, asks.orders, { volume: slice.volumeWh, pairs: slice.pairs });
+  if (result.pairs.length !== slice.pairs || result.volume !== slice.volumeWh) {
+    throw new IllegalStateError(`slice ${index} of the matching of ${market.id} no longer matches its plan`);
+  }
+  const txId = work.ctx.stub.getTxID();
+  const tradeIds: string[] = [];
+  let tradedValue = record.tradedValue ?? 0;
+  for (const [n, pair] of result.pairs.entries()) {
+    const bid = bids.entries[pair.bid];
+    const ask = asks.entries[pair.ask];
+    if (!bid || !ask) throw new IllegalStateError('matched pair outside the book slice');
+    const buyOffer = await work.offer(bid);
+    const sellOffer = await work.offer(ask);
+    const trade = await recordTrade(
+      work.ctx,
+      work.accounts,
+      {
+        id: tradeId(market.id, slice.sequence + n),
+        market,
+        origin: 'AUCTION',
+        quantityWh: pair.quantity,
+        price,
+        buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
+        seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
+        now: work.now,
+        txId,
+      },
+      true,
+    );
+    tradeIds.push(trade.id);
+    tradedValue = add(tradedValue, trade.value, 'tradedValue');
+  }
+  await indexTrades(work.ctx, market.id, work.now, tradeIds);
+  for (const [side, remaining] of [
+    [bids, result.bidRemaining],
+    [asks, result.askRemaining],
+  ] as const) {
+    for (const [n, entry] of side.entries.entries()) {
+      const order = side.orders[n];
+      if (work.shared.has(entry.id) || !order) continue;
+      const left = remaining[n] ?? order.quantity;
+      if (left === 0) await work.close(entry, 'FILLED', record);
+      else work.fill(entry, left);
+    }
+  }
+  work.trades += tradeIds.length;
+  record.trades = (record.trades ?? 0) + tradeIds.length;
+  record.matchedWh = (record.matchedWh ?? 0) + result.volume;
+  record.tradedValue = tradedValue;
+  record.fills = work.sharedFills();
+  record.done = true;
+  record.updatedAt = work.now;
+}
+
+/**
+ * Ends a matching round whose slices are all done: adds their trades, volume, value and closures
+ * to the clearing, and applies their fills to each shared offer — closed (FILLED, the rest of its
+ * escrow refunded) when nothing is left, otherwise its book entry keeps the remainder.
+ */
+async function mergeRound(work: ClearingWork, records: readonly ClearingSlice[]): Promise<void> {
+  const { clearing, market } = work;
+  const match = clearing.match;
+  if (!match) return;
+  const fills = new Map<string, SliceFill[]>();
+  for (const record of records) {
+    clearing.trades += record.trades ?? 0;
+    clearing.matchedWh = add(clearing.matchedWh, record.matchedWh ?? 0, 'matchedWh');
+    clearing.tradedValue = add(clearing.tradedValue, record.tradedValue ?? 0, 'tradedValue');
+    clearing.offersClosed += record.offersClosed;
+    clearing.bids += record.bids;
+    clearing.asks += record.asks;
+    for (const fill of record.fills ?? []) fills.set(fill.offerId, [...(fills.get(fill.offerId) ?? []), fill]);
+  }
+  for (const offerId of match.shared) {
+    const offer = await mustReadRecord<Offer>(work.ctx, RecordType.Offer, offerId);
+    if (offer.status !== 'OPEN') throw new IllegalStateError(`shared offer ${offerId} is ${offer.status}`);
+    for (const fill of fills.get(offerId) ?? []) {
+      if (offer.remainingWh < fill.filledWh || offer.moneyLocked < fill.moneyTaken || offer.certificatesLockedWh < fill.certificatesTakenWh) {
+        throw new IllegalStateError(`the fills of ${offerId} exceed the offer`);
+      }
+      offer.filledWh += fill.filledWh;
+      offer.remainingWh -= fill.filledWh;
+      offer.moneyLocked -= fill.moneyTaken;
+      offer.certificatesLockedWh -= fill.certificatesTakenWh;
+    }
+    offer.updatedAt = work.now;
+    if (offer.remainingWh === 0) {
+      await closeOffer(work.accounts, offer, 'FILLED', work.now);
+      await deleteBookEntry(work.ctx, market, offer);
+      work.closed += 1;
+      clearing.offersClosed += 1;
+      if (offer.side === 'BUY') clearing.bids += 1;
+      else clearing.asks += 1;
+    } else {
+      await putBookEntry(work.ctx, market, offer);
+    }
+    await writeRecord(work.ctx, RecordType.Offer, offer.id, offer);
+  }
+  delete clearing.match;
+  if (clearing.matchedWh === clearing.volumeWh) clearing.phase = 'RELEASING';
 }

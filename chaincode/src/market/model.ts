@@ -138,7 +138,33 @@ export interface ReleaseSlice {
 }
 
 /**
- * The progress of one release slice, key `(ClearingSlice, <marketId>/<index>)`: written only by the
+ * One slice of a matching round: its first bid and ask (book keys, and how much of each is left
+ * for this slice), where its ranges end (exclusive; absent: the round's last slice), the first
+ * trade's sequence number, and its pairs and volume — the plan's own, checked when it runs.
+ */
+export interface MatchSlice {
+  bidFrom: string;
+  bidFirstWh: number;
+  bidTo?: string;
+  askFrom: string;
+  askFirstWh: number;
+  askTo?: string;
+  sequence: number;
+  pairs: number;
+  volumeWh: number;
+}
+
+/** What one matching slice took from an offer that another slice matched too (merged later). */
+export interface SliceFill {
+  offerId: string;
+  filledWh: number;
+  moneyTaken: number;
+  certificatesTakenWh: number;
+}
+
+/**
+ * The progress of one release or matching slice, key `(ClearingSlice, <marketId>/r/<index>)` or
+ * `(ClearingSlice, <marketId>/m<round>/<index>)`: written only by the
  * ClearMarket calls that release that slice, so slices commit side by side without touching the
  * ClearingResult.
  */
@@ -150,8 +176,13 @@ export interface ClearingSlice {
   offersClosed: number;
   bids: number;
   asks: number;
-  /** True once the slice's key range is empty. */
+  /** True once the slice's key range is empty (a matching slice: once its pairs are trades). */
   done: boolean;
+  /** A matching slice: its trades, their volume and value, and its fills of shared offers. */
+  trades?: number;
+  matchedWh?: number;
+  tradedValue?: number;
+  fills?: SliceFill[];
   updatedAt: string;
 }
 
@@ -197,6 +228,15 @@ export interface ClearingResult {
    * records until the last step adds them here.
    */
   release?: { slices: ReleaseSlice[] };
+  /**
+   * While MATCHING a round of more than one batch: the round's pairs cut into slices of batchSize
+   * pairs, each matched by its own `ClearMarket { slice }` calls side by side (market/clear.ts).
+   * `shared` lists the offers matched in two slices: no slice writes them, each records its fills
+   * of them in its {@link ClearingSlice} record, and the step that ends the round merges them.
+   */
+  match?: { round: number; slices: MatchSlice[]; shared: string[] };
+  /** Matching rounds planned so far (slice record IDs carry the round). */
+  rounds?: number;
   /** Volume turned into trades so far. */
   matchedWh: number;
   /** Σ value of the trades created so far, minor units. */
