@@ -1122,7 +1122,11 @@ describe('Market', () => {
       const second = await step();
       expect(second.result.batch).toEqual({ number: 4, priced: 0, trades: 1, offersClosed: 2, done: false });
       expect(second.result.clearing).toMatchObject({ price: 95, trades: 3, matchedWh: 3000 });
-      expect(offer(world, 'CommunityMSP:alice/b')).toMatchObject({ status: 'FILLED', remainingWh: 0, filledWh: 3000 });
+      expect(offer(world, 'CommunityMSP:alice/b')).toMatchObject({
+        status: 'FILLED',
+        remainingWh: 0,
+        filledWh: 3000,
+      });
       const last = await step();
       expect(last.result.batch).toEqual({ number: 5, priced: 0, trades: 0, offersClosed: 0, done: true });
       // Only the first step wrote the market record's CLEARING status, the last one CLEARED.

@@ -125,7 +125,7 @@ export const ClearMarket = transaction({
     ESTP_FORBIDDEN: '',
     ESTP_NOT_FOUND: '',
     ESTP_TOO_EARLY: 'before gate closure',
-    ESTP_INVALID_INPUT: 'slice beyond the clearing\'s release slices',
+    ESTP_INVALID_INPUT: "slice beyond the clearing's release slices",
     ESTP_ILLEGAL_STATE: 'already CLEARED; a slice before the release is sliced',
     ESTP_BAD_TIMESTAMP: "before the market's or its clearing's latest recorded transaction",
   },
@@ -554,7 +554,9 @@ async function releaseInSlices(work: ClearingWork, batchSize: number, budget: nu
       clearing.phase = 'DONE';
       return;
     }
-    clearing.release = { slices: [...cut(bids.entries, 'BUY', batchSize), ...cut(asks.entries, 'SELL', batchSize)] };
+    clearing.release = {
+      slices: [...cut(bids.entries, 'BUY', batchSize), ...cut(asks.entries, 'SELL', batchSize)],
+    };
     return;
   }
   let left = budget;
@@ -643,11 +645,18 @@ async function releaseSliceCall(
     );
   }
   if (index >= plan.count) {
-    throw new InvalidInputError('slice', `must be below ${plan.count}, the ${plan.kind} slices of ${market.id}`);
+    throw new InvalidInputError(
+      'slice',
+      `must be below ${plan.count}, the ${plan.kind} slices of ${market.id}`,
+    );
   }
   const id = sliceId(market.id, index, plan.round);
   const stored = await readRecord<ClearingSlice>(ctx, RecordType.ClearingSlice, id);
-  txTimeAfter(ctx, { [`market ${market.id}`]: market, [`clearing of ${market.id}`]: clearing, [`slice ${id}`]: stored });
+  txTimeAfter(ctx, {
+    [`market ${market.id}`]: market,
+    [`clearing of ${market.id}`]: clearing,
+    [`slice ${id}`]: stored,
+  });
   await requireActiveParticipant(ctx, caller);
   const now = txTimeIso(ctx);
   const record = stored ?? newSlice(market.id, index, now, plan.round);
@@ -792,7 +801,8 @@ async function matchSlice(
   const { clearing, market } = work;
   const slice = match.slices[index];
   const price = clearing.price;
-  if (!slice || price === undefined) throw new IllegalStateError(`no matching slice ${index} of ${market.id}`);
+  if (!slice || price === undefined)
+    throw new IllegalStateError(`no matching slice ${index} of ${market.id}`);
   for (const id of match.shared) work.shared.add(id);
   const read = async (side: Side, from: string, to: string | undefined, firstWh: number) => {
     const { entries } = await readBook(work.ctx, market, side, slice.pairs + 1, { from, to });
@@ -875,13 +885,18 @@ async function mergeRound(work: ClearingWork, records: readonly ClearingSlice[])
     clearing.offersClosed += record.offersClosed;
     clearing.bids += record.bids;
     clearing.asks += record.asks;
-    for (const fill of record.fills ?? []) fills.set(fill.offerId, [...(fills.get(fill.offerId) ?? []), fill]);
+    for (const fill of record.fills ?? [])
+      fills.set(fill.offerId, [...(fills.get(fill.offerId) ?? []), fill]);
   }
   for (const offerId of match.shared) {
     const offer = await mustReadRecord<Offer>(work.ctx, RecordType.Offer, offerId);
     if (offer.status !== 'OPEN') throw new IllegalStateError(`shared offer ${offerId} is ${offer.status}`);
     for (const fill of fills.get(offerId) ?? []) {
-      if (offer.remainingWh < fill.filledWh || offer.moneyLocked < fill.moneyTaken || offer.certificatesLockedWh < fill.certificatesTakenWh) {
+      if (
+        offer.remainingWh < fill.filledWh ||
+        offer.moneyLocked < fill.moneyTaken ||
+        offer.certificatesLockedWh < fill.certificatesTakenWh
+      ) {
         throw new IllegalStateError(`the fills of ${offerId} exceed the offer`);
       }
       offer.filledWh += fill.filledWh;
