@@ -3,18 +3,22 @@
  * bounded steps, one per transaction, so no transaction's work depends on the size of the book:
  *
  * 1. **PRICING.** The auction walks both sides of the order book in priority order
- *    (market/auction.ts `walk`), at most `4 × batchSize` entries of each side per transaction,
+ *    (market/auction.ts `walk`), at most `16 × batchSize` entries of each side per transaction,
  *    keeping the walk's state (its fronts and the last key read on each side) in the
  *    ClearingResult. Offers whose owner (or its org) is no longer ACTIVE are skipped: closed (EXPIRED) with
  *    their escrow released, at most `batchSize` per step. When the fronts stop crossing, the volume
  *    and the uniform price are known and published.
- * 2. **MATCHING.** A batch turns at most `batchSize` matched pairs into trades, walking the book
- *    from its front again: it reads only the first batchSize + 1 entries of each side, because
- *    filled offers have left the book and a partly filled one carries its remaining quantity in its
- *    book entry, so the greedy walk resumes exactly where the previous batch stopped.
- * 3. **RELEASING.** Once the volume is matched, each batch closes at most `3 × batchSize` of the
- *    offers left (EXPIRED), releasing their escrow (a closure costs about a third of a pair).
- * 4. When the book is empty the market is CLEARED and further ClearMarket calls are rejected.
+ * 2. **MATCHING**, in rounds. A round's first step replays the greedy match in memory over a bounded
+ *    read of the book's front (at most MAX_MATCH_SLICES × batchSize pairs). A round of at most
+ *    batchSize pairs is one batch, matched at once. A longer one is cut into slices of batchSize
+ *    pairs, each matched by `ClearMarket { slice }` side by side with the others: a slice reads only
+ *    its own key ranges and writes its trades and the offers only it matched; offers two slices
+ *    match (shared) are written by neither — their fills wait in the slices' records until the step
+ *    that finds the round done merges them.
+ * 3. **RELEASING.** Once the volume is matched, the offers left are closed (EXPIRED), releasing their
+ *    escrow: at once when they are at most `3 × batchSize`, otherwise in release slices of
+ *    batchSize book keys, each closed by `ClearMarket { slice }` side by side.
+ * 4. When every slice is done the market is CLEARED and further ClearMarket calls are rejected.
  *
  * A transaction that finishes a pricing of at most `batchSize` book entries goes on with the first
  * batch, so a small market clears in one transaction; after a longer pricing the batches start in
