@@ -110,7 +110,7 @@ export const ClearMarket = transaction({
   name: 'ClearMarket',
   kind: 'submit',
   summary:
-    "Runs the next bounded step of the market's call auction after gate closure — pricing slices of the book, then batches of at most batchSize trades, then releases; call again until `batch.done` (any ACTIVE member). Offers of owners no longer ACTIVE are skipped and released.",
+    "Runs the next bounded step of the market's call auction after gate closure — pricing slices of the book, then rounds of matching slices of at most batchSize trades, then release slices; the slices a step announces may run side by side with `slice`; call again until `batch.done` (any ACTIVE member). Offers of owners no longer ACTIVE are skipped and released.",
   input: {
     marketId: id().describe('the market'),
     batchSize: int({ min: 1, max: MAX_CLEARING_BATCH })
@@ -129,8 +129,8 @@ export const ClearMarket = transaction({
     ESTP_FORBIDDEN: '',
     ESTP_NOT_FOUND: '',
     ESTP_TOO_EARLY: 'before gate closure',
-    ESTP_INVALID_INPUT: "slice beyond the clearing's release slices",
-    ESTP_ILLEGAL_STATE: 'already CLEARED; a slice before the release is sliced',
+    ESTP_INVALID_INPUT: "slice beyond the clearing's current slices",
+    ESTP_ILLEGAL_STATE: 'already CLEARED; a slice while no round or release is sliced',
     ESTP_BAD_TIMESTAMP: "before the market's or its clearing's latest recorded transaction",
   },
   example: { marketId: 'ELEC-ZONE-A-2026-06-01T10' },
