@@ -75,7 +75,12 @@ export {
 } from './gateway/transactions';
 export { GrpcClientPool, sharedGrpcClients } from './gateway/grpc';
 export { acceptLot, firstLot, lotId } from './gateway/lots';
-export { clearMarket, type ClearMarketInput, type ClearMarketStep, type ClearingProgress } from './gateway/clearing';
+export {
+  clearMarket,
+  type ClearMarketInput,
+  type ClearMarketStep,
+  type ClearingProgress,
+} from './gateway/clearing';
 export {
   fabricAdminIdentity,
   gatewayIdentity,
