@@ -76,6 +76,12 @@ export {
 export { GrpcClientPool, sharedGrpcClients } from './gateway/grpc';
 export { acceptLot, firstLot, lotId } from './gateway/lots';
 export {
+  clearMarket,
+  type ClearMarketInput,
+  type ClearMarketStep,
+  type ClearingProgress,
+} from './gateway/clearing';
+export {
   fabricAdminIdentity,
   gatewayIdentity,
   gatewaySigner,

@@ -22,6 +22,7 @@ import * as https from 'node:https';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { clearMarket } from '../../application/src/gateway/clearing';
 import { firstLot, lotId } from '../../application/src/gateway/lots';
 import { ensureIdentity } from '../../application/src/gateway/provision';
 import type { Pacing } from '../../application/src/demo/timeline';
@@ -361,20 +362,24 @@ interface ClearingResult {
   trades: number;
 }
 
-/** Clears `marketId` to the end, one ClearMarket after the other; per-transaction latencies. */
+/**
+ * Clears `marketId` to the end with the product's driver (application/src/gateway/clearing.ts: the
+ * slices of a round submitted together); per-transaction latencies.
+ */
 async function clearToEnd(marketId: string): Promise<{ ms: number[]; trades: number; seconds: number }> {
   const clearer = await clients.of({ org: 'utility', user: TRADERS[2]!.user });
   const ms: number[] = [];
   const started = performance.now();
-  for (;;) {
-    const callStarted = performance.now();
-    const result = await clearer.submit('Market', 'ClearMarket', { marketId });
-    ms.push(performance.now() - callStarted);
-    log(`    batch ${result.batch.number}: ${result.batch.trades} trades, ${Math.round(ms.at(-1)!)} ms`);
-    if (result.batch.done) {
-      return { ms, trades: result.clearing.trades, seconds: (performance.now() - started) / 1000 };
-    }
-  }
+  const last = await clearMarket((input) => clearer.submit('Market', 'ClearMarket', input), marketId, {
+    onProgress: ({ step, slice, ms: took }) => {
+      ms.push(took);
+      const at = ((performance.now() - started) / 1000).toFixed(1);
+      log(
+        `    ${slice === undefined ? `step ${step.batch.number} (${step.clearing.phase})` : `slice ${slice}`}: ${step.batch.trades} trades, ${step.batch.offersClosed} closed, ${Math.round(took)} ms, at ${at} s, load ${loadavg()[0]?.toFixed(1)}`,
+      );
+    },
+  });
+  return { ms, trades: last.clearing.trades, seconds: (performance.now() - started) / 1000 };
 }
 
 /** A ClearMarket market's book, posted. */

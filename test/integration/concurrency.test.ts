@@ -12,6 +12,7 @@
  */
 import type { EstpClient } from '../../application/src/gateway/client';
 import { ChaincodeError } from '../../application/src/gateway/errors';
+import { clearMarket } from '../../application/src/gateway/clearing';
 import { acceptLot, firstLot, lotId } from '../../application/src/gateway/lots';
 import { MAX_LOTS } from '../../chaincode/src/market/lots';
 import {
@@ -276,6 +277,58 @@ describe('concurrency on the real network', () => {
     expect(after!.escrowed).toBe(before!.escrowed - escrow);
     expect(after!.available).toBe(before!.available + escrow + collateral);
   }, 180_000);
+
+  test('a market cleared by two clients at once, each submitting the slices of every step together, clears once', async () => {
+    // Given 24 traders' offers of 1 kWh in one market, bids above asks (all cross)
+    const sliced = `${RUN}-SLICED`;
+    const times = await openElectricityMarket(clients, sliced, 40_000);
+    await clients.sync();
+    const posters = traders.slice(10, 34);
+    await Promise.all(
+      posters.map((trader, index) =>
+        trader.submit('Market', 'PostOffer', {
+          offerId: `${RUN}-sl${index}`,
+          marketId: sliced,
+          side: index % 2 === 0 ? 'BUY' : 'SELL',
+          quantityWh: 1_000,
+          price: index % 2 === 0 ? 30 + index : 10 + (index % 5),
+        }),
+      ),
+    );
+    await waitUntil(times.gateClosure);
+    await clients.sync();
+
+    // When two clients run the clearing driver at the same moment with batches of 2 pairs, so
+    // that the matching round and the release are cut into slices both submit side by side
+    const runs = await Promise.allSettled(
+      [traders[0]!, traders[1]!].map((clearer) =>
+        clearMarket((input) => clearer.submit('Market', 'ClearMarket', input), sliced, { batchSize: 2 }),
+      ),
+    );
+
+    // Then at least one saw the market CLEARED; the other did too, or was refused once it was
+    const done = runs.filter((run) => run.status === 'fulfilled');
+    expect(done.length).toBeGreaterThan(0);
+    for (const run of runs) {
+      if (run.status === 'rejected') expect(String(run.reason)).toMatch(/ESTP_ILLEGAL_STATE|already CLEARED/);
+    }
+    await clients.sync();
+    const auditor = await clients.of(AUDITOR);
+    const market = await auditor.evaluate('Market', 'GetMarket', { marketId: sliced });
+    expect(market.clearing).toMatchObject({ phase: 'DONE', trades: 12, matchedWh: 12_000, offersClosed: 24 });
+    // And every trade exists once, numbered 1…12 without a gap
+    const { records: trades } = await allPages(
+      auditor,
+      'Settlement',
+      'ListTrades',
+      { marketId: sliced },
+      200,
+    );
+    expect(trades.map((trade) => trade.id).sort()).toEqual(
+      Array.from({ length: 12 }, (_, n) => `${sliced}/c/${(n + 1).toString().padStart(8, '0')}`),
+    );
+    expect(trades.every((trade) => trade.price === market.clearing?.price)).toBe(true);
+  }, 240_000);
 
   test('money is conserved: among the 50 accounts and on the whole ledger', async () => {
     // When every trader cancels its open offers at once (releasing their escrow and collateral)

@@ -9,6 +9,7 @@ import type { Page } from '../../chaincode/src/lib/pagination';
 import {
   type ClearMarketResult,
   MAX_CLEARING_BATCH,
+  PRICING_ENTRIES_PER_PAIR,
   RELEASES_PER_PAIR,
 } from '../../chaincode/src/market/clear';
 import type { MarketView } from '../../chaincode/src/market/markets';
@@ -1005,8 +1006,9 @@ describe('Market', () => {
         closed.push(tx.result.batch.offersClosed);
         if (tx.result.batch.done) break;
       }
-      // The pricing step reads the 7 bids (> a batch of 1), then releases of 3, 3 and 1.
-      expect(closed).toEqual([0, RELEASES_PER_PAIR, RELEASES_PER_PAIR, 7 - 2 * RELEASES_PER_PAIR]);
+      // The pricing step reads the 7 bids (> a batch of 1); the next one cuts them into 7 release
+      // slices of 1 (more than it may close); then the slices in order, 3, 3 and 1 per transaction.
+      expect(closed).toEqual([0, 0, RELEASES_PER_PAIR, RELEASES_PER_PAIR, 7 - 2 * RELEASES_PER_PAIR]);
       expect(account(world, alice.participantId)).toMatchObject({ available: 1_000_000, escrowed: 0 });
       checkInvariants(world);
     });
@@ -1052,9 +1054,10 @@ describe('Market', () => {
       afterGate();
       expect(await clearFully(world, alice, 'M1')).toBe(1);
       const calls = await clearFully(world, alice, 'M2', 1);
-      // One pricing step (7 entries > a batch of 1), one transaction per pair (3 trades), one
-      // release of the 3 offers left (RELEASES_PER_PAIR × 1 = 3 closures).
-      expect(calls).toBe(5);
+      // One pricing step (7 entries > a batch of 1), one planning the round of 3 slices, one
+      // transaction per slice (the last also merges the round), one release of the 3 offers left
+      // (RELEASES_PER_PAIR × 1 = 3 closures).
+      expect(calls).toBe(6);
       const strip = (t: Trade) => [t.buyer, t.seller, t.quantityWh, t.price, t.value, t.collateral];
       const byMarket = (id: string) =>
         trades(world)
@@ -1105,18 +1108,30 @@ describe('Market', () => {
       const pricing = await step();
       expect(pricing.result.batch).toEqual({ number: 1, priced: 4, trades: 0, offersClosed: 0, done: false });
       expect(pricing.result.clearing).toMatchObject({ phase: 'MATCHING', price: 95, volumeWh: 3000 });
+      // 3 pairs > a batch of 2: the next step plans a round of two slices, the BUY shared by both
+      const plan = await step();
+      expect(plan.result.batch).toEqual({ number: 2, priced: 0, trades: 0, offersClosed: 0, done: false });
+      expect(plan.result.clearing.match).toMatchObject({ round: 1, shared: ['CommunityMSP:alice/b'] });
+      expect(plan.result.clearing.match?.slices.map((slice) => slice.pairs)).toEqual([2, 1]);
       const first = await step();
-      expect(first.result.batch).toEqual({ number: 2, priced: 0, trades: 2, offersClosed: 2, done: false });
+      expect(first.result.batch).toEqual({ number: 3, priced: 0, trades: 2, offersClosed: 2, done: false });
       expect(first.event?.name).toBe(EventName.MarketClearingBatch);
       expect(world.ledger.readRecord<Market>('Market', 'M1')?.status).toBe('CLEARING');
-      // The partly filled BUY keeps its remaining quantity in its book entry.
-      expect(offer(world, 'CommunityMSP:alice/b')).toMatchObject({ status: 'OPEN', remainingWh: 1000 });
+      // The shared BUY is written by neither slice: its fills wait in the slice records.
+      expect(offer(world, 'CommunityMSP:alice/b')).toMatchObject({ status: 'OPEN', remainingWh: 3000 });
       const second = await step();
-      expect(second.result.batch).toEqual({ number: 3, priced: 0, trades: 1, offersClosed: 2, done: true });
+      expect(second.result.batch).toEqual({ number: 4, priced: 0, trades: 1, offersClosed: 2, done: false });
       expect(second.result.clearing).toMatchObject({ price: 95, trades: 3, matchedWh: 3000 });
+      expect(offer(world, 'CommunityMSP:alice/b')).toMatchObject({
+        status: 'FILLED',
+        remainingWh: 0,
+        filledWh: 3000,
+      });
+      const last = await step();
+      expect(last.result.batch).toEqual({ number: 5, priced: 0, trades: 0, offersClosed: 0, done: true });
       // Only the first step wrote the market record's CLEARING status, the last one CLEARED.
       expect(first.writes.has(world.ledger.key('Market', 'M1'))).toBe(false);
-      expect(second.writes.has(world.ledger.key('Market', 'M1'))).toBe(true);
+      expect(last.writes.has(world.ledger.key('Market', 'M1'))).toBe(true);
       checkInvariants(world);
     });
 
@@ -1228,7 +1243,7 @@ describe('Market', () => {
         }
       }
       afterGate();
-      // When M1 clears at once and M2 with batches of 1 (pricing slices of 4 entries per side)
+      // When M1 clears at once and M2 with batches of 1 (pricing slices of 16 entries per side)
       expect(await clearFully(world, alice, 'M1')).toBe(1);
       const steps: ClearMarketResult['batch'][] = [];
       for (;;) {
@@ -1237,13 +1252,15 @@ describe('Market', () => {
           batchSize: 1,
         });
         // Then no transaction takes more than a slice (+ 1 to see where it ends) of any book range
-        expect(Math.max(...tx.ranges.map((range) => range.consumed))).toBeLessThanOrEqual(4 + 1);
+        expect(Math.max(...tx.ranges.map((range) => range.consumed))).toBeLessThanOrEqual(
+          PRICING_ENTRIES_PER_PAIR + 1,
+        );
         steps.push(tx.result.batch);
         if (tx.result.batch.done) break;
       }
       const pricing = steps.filter((step) => step.priced > 0);
-      expect(pricing.length).toBeGreaterThan(3);
-      expect(pricing.every((step) => step.priced <= 8)).toBe(true);
+      expect(pricing.length).toBeGreaterThan(1);
+      expect(pricing.every((step) => step.priced <= 2 * PRICING_ENTRIES_PER_PAIR)).toBe(true);
       // And both clear alike
       const m1 = world.ledger.readRecord<ClearingResult>('ClearingResult', 'M1')!;
       const m2 = world.ledger.readRecord<ClearingResult>('ClearingResult', 'M2')!;

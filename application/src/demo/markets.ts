@@ -14,6 +14,7 @@ import {
   MARKET_OPERATOR,
   PROSUMER,
 } from './cast';
+import { clearMarket } from '../gateway/clearing';
 import { centsPerKwh, euros, kwh } from './print';
 import type { ClearingRecord, OfferRecord, TradeRecord } from './records';
 import type { Session } from './session';
@@ -222,13 +223,11 @@ export async function acceptHeatBilaterally(
   return trade;
 }
 
-/** Clears a market: ClearMarket until its last batch is done. */
+/** Clears a market: ClearMarket until its last batch is done, the slices of a step side by side. */
 async function clearOne(session: Session, market: DayMarket): Promise<ClearingRecord> {
   const clearer = await session.client(DISTRICT_HEATING);
-  for (;;) {
-    const result = await clearer.submit('Market', 'ClearMarket', { marketId: market.id });
-    if (result.batch.done) return result.clearing;
-  }
+  const last = await clearMarket((input) => clearer.submit('Market', 'ClearMarket', input), market.id);
+  return last.clearing;
 }
 
 /** Clears every market (in sequence: clearings of different markets pay the same accounts). */

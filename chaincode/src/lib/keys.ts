@@ -25,6 +25,8 @@ export const RecordType = {
   TreasuryOperation: 'TreasuryOperation',
   Dispute: 'Dispute',
   ClearingResult: 'ClearingResult',
+  /** The progress of one release slice of a market's clearing (market/clear.ts). */
+  ClearingSlice: 'ClearingSlice',
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 

@@ -62,7 +62,7 @@ interface BookValue {
 }
 
 /** The book of markets opened before BOOK_VERSION 2 (composite keys). */
-function isLegacy(market: Pick<Market, 'bookVersion'>): boolean {
+export function isLegacyBook(market: Pick<Market, 'bookVersion'>): boolean {
   return market.bookVersion === undefined;
 }
 
@@ -91,7 +91,12 @@ export function bookKey(
   offer: Pick<Offer, 'side' | 'price' | 'postedAtMs' | 'id'>,
 ): string {
   const attributes = attributesOf(market, offer);
-  return isLegacy(market) ? ctx.stub.createCompositeKey(ORDER_BOOK, attributes) : simpleKey(attributes);
+  return isLegacyBook(market) ? ctx.stub.createCompositeKey(ORDER_BOOK, attributes) : simpleKey(attributes);
+}
+
+/** The first book key after `key` (every key ends with the separator and none extends another). */
+export function keyAfter(key: string): string {
+  return key + SEPARATOR;
 }
 
 /** Puts (or updates) the offer's entry with its remaining quantity and minimum fill. */
@@ -140,7 +145,7 @@ function entryOf(key: string, parts: readonly string[], value: Uint8Array, side:
 
 /**
  * Reads up to `limit` entries of one side of a market's book, best first — after the key `after`
- * when given — skipping the keys in `skip` (entries this transaction removed already; Fabric has
+ * when given, or from the key `from` (inclusive) — and before the key `to` (exclusive) when given, skipping the keys in `skip` (entries this transaction removed already; Fabric has
  * no read-your-writes). Unpaginated iterator (Fabric refuses writes after paginated queries),
  * always closed.
  */
@@ -149,11 +154,14 @@ export async function readBook(
   market: Pick<Market, 'id' | 'bookVersion'>,
   side: Side,
   limit: number,
-  options: { after?: string; skip?: ReadonlySet<string> } = {},
+  options: { after?: string; from?: string; to?: string; skip?: ReadonlySet<string> } = {},
 ): Promise<BookSlice> {
   const entries: BookEntry[] = [];
-  const { after, skip } = options;
-  if (isLegacy(market)) {
+  const { after, from: start, to, skip } = options;
+  if (isLegacyBook(market) && (start !== undefined || to !== undefined)) {
+    throw new IllegalStateError(`the book of ${market.id} has no key ranges (composite keys)`);
+  }
+  if (isLegacyBook(market)) {
     // Whole-side composite range, as when these markets were opened; `after` is applied here.
     for await (const { key, value } of scan(ctx, ORDER_BOOK, [market.id, sideKey(side)])) {
       if ((after !== undefined && key <= after) || skip?.has(key)) continue;
@@ -165,8 +173,8 @@ export async function readBook(
   const sideStart = simpleKey([market.id, sideKey(side)]);
   // Every key ends with the separator and no key extends another, so key + separator is the first
   // key after it.
-  const from = after === undefined ? sideStart : after + SEPARATOR;
-  for await (const { key, value } of scanRange(ctx, from, sideStart + MAX_UNICODE_RUNE)) {
+  const from = after !== undefined ? after + SEPARATOR : (start ?? sideStart);
+  for await (const { key, value } of scanRange(ctx, from, to ?? sideStart + MAX_UNICODE_RUNE)) {
     if (skip?.has(key)) continue;
     if (entries.length >= limit) return { entries, complete: false };
     const parts = key.slice(sideStart.length, -1).split(SEPARATOR);

@@ -130,6 +130,62 @@ export interface Offer {
   lot?: OfferLot;
 }
 
+/** One slice of the book left to release: the book keys of `side` from `from` (inclusive) to `to` (exclusive; absent: to the side's end). */
+export interface ReleaseSlice {
+  side: Side;
+  from: string;
+  to?: string;
+}
+
+/**
+ * One slice of a matching round: its first bid and ask (book keys, and how much of each is left
+ * for this slice), where its ranges end (exclusive; absent: the round's last slice), the first
+ * trade's sequence number, and its pairs and volume — the plan's own, checked when it runs.
+ */
+export interface MatchSlice {
+  bidFrom: string;
+  bidFirstWh: number;
+  bidTo?: string;
+  askFrom: string;
+  askFirstWh: number;
+  askTo?: string;
+  sequence: number;
+  pairs: number;
+  volumeWh: number;
+}
+
+/** What one matching slice took from an offer that another slice matched too (merged later). */
+export interface SliceFill {
+  offerId: string;
+  filledWh: number;
+  moneyTaken: number;
+  certificatesTakenWh: number;
+}
+
+/**
+ * The progress of one release or matching slice, key `(ClearingSlice, <marketId>/r/<index>)` or
+ * `(ClearingSlice, <marketId>/m<round>/<index>)`: written only by the
+ * ClearMarket calls that release that slice, so slices commit side by side without touching the
+ * ClearingResult.
+ */
+export interface ClearingSlice {
+  id: string;
+  marketId: string;
+  index: number;
+  /** Offers this slice closed (EXPIRED), in all and per side. */
+  offersClosed: number;
+  bids: number;
+  asks: number;
+  /** True once the slice's key range is empty (a matching slice: once its pairs are trades). */
+  done: boolean;
+  /** A matching slice: its trades, their volume and value, and its fills of shared offers. */
+  trades?: number;
+  matchedWh?: number;
+  tradedValue?: number;
+  fills?: SliceFill[];
+  updatedAt: string;
+}
+
 /**
  * PRICING: the auction walks the book to find its volume and price. MATCHING: batches turn the
  * volume into trades. RELEASING: batches close the offers left. DONE: the market is CLEARED.
@@ -165,6 +221,22 @@ export interface ClearingResult {
     /** Book entries read by the pricing so far. */
     read: number;
   };
+  /**
+   * Once RELEASING (and more is left than one transaction closes): the remaining book cut into
+   * slices of consecutive book keys, each released by its own `ClearMarket { slice }` calls, which
+   * may run concurrently (market/clear.ts). Their counts are in their {@link ClearingSlice}
+   * records until the last step adds them here.
+   */
+  release?: { slices: ReleaseSlice[] };
+  /**
+   * While MATCHING a round of more than one batch: the round's pairs cut into slices of batchSize
+   * pairs, each matched by its own `ClearMarket { slice }` calls side by side (market/clear.ts).
+   * `shared` lists the offers matched in two slices: no slice writes them, each records its fills
+   * of them in its {@link ClearingSlice} record, and the step that ends the round merges them.
+   */
+  match?: { round: number; slices: MatchSlice[]; shared: string[] };
+  /** Matching rounds planned so far (slice record IDs carry the round). */
+  rounds?: number;
   /** Volume turned into trades so far. */
   matchedWh: number;
   /** Σ value of the trades created so far, minor units. */
