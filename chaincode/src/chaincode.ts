@@ -49,7 +49,7 @@ export class EstpChaincode implements ChaincodeInterface {
         if (
           parameters.length !== 1 ||
           parameters[0]?.schema?.type !== 'string' ||
-          transaction.returns?.schema?.type !== 'string' ||
+          transaction.returns?.type !== 'string' ||
           typeof method !== 'function'
         ) {
           continue;

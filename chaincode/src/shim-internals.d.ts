@@ -34,7 +34,7 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
             name: string;
             tag?: string[];
             parameters?: ({ name: string; description?: string } & SchemaRef)[];
-            returns?: SchemaRef;
+            returns?: { type?: string };
           }[];
         }
       >;

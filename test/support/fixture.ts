@@ -215,14 +215,15 @@ export class TestLedger {
     fcn: string,
     args: string[],
     caller: TestIdentity,
-    options: TxOptions & { commit?: boolean } = {},
+    options: TxOptions & { commit?: boolean; contractApiOnly?: boolean } = {},
   ): Promise<DispatchResult> {
     const chaincode = chaincodeOf(contracts);
     const stub = this.newStub(fcn, args, caller, options);
     setPeerClock(() => options.peerClockMs ?? stub.record.timestampMs);
     let response: Awaited<ReturnType<EstpChaincode['Invoke']>>;
     try {
-      response = await chaincode.Invoke(stub);
+      // contractApiOnly: fabric-contract-api's dispatch alone, to compare the direct path with it.
+      response = await (options.contractApiOnly ? chaincode.contractApi : chaincode).Invoke(stub);
     } finally {
       setPeerClock(undefined);
     }
