@@ -20,7 +20,6 @@ function creator(mspId: string, pem: string): Creator {
 /** What fabric-shim's ClientIdentity makes of a creator, parsed afresh. */
 function parsedAfresh(mspId: string, pem: string) {
   const stub = { ...creator(mspId, pem), getChannelID: () => 'estp', getTxID: () => 'tx' };
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   return new ClientIdentity(stub as unknown as ConstructorParameters<typeof ClientIdentity>[0]);
 }
 
