@@ -9,7 +9,8 @@
  * network/scripts sets it from `ESTP_CHAINCODE_LOGGING`, docs/performance.md). Errors and warnings
  * are always logged; at INFO the shim adds a line per completed transaction.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 // The module object itself (an ES import would copy it): quietBelowLevel replaces its getLogger.
@@ -56,10 +57,36 @@ function serverArguments(validOptions: Record<string, { type: string; default?: 
   return { argv };
 }
 
+/**
+ * With `ESTP_CHAINCODE_CPU_PROFILE=<dir>`, profiles the service's CPU from its start until it is
+ * stopped (SIGTERM or SIGINT), then writes `<dir>/<pid>.cpuprofile` (node refuses --cpu-prof in
+ * NODE_OPTIONS, and a signal would end the process before node wrote it).
+ */
+function profileUntilStopped(dir: string | undefined): void {
+  const stop = (): void => process.exit(0);
+  if (!dir) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
+    return;
+  }
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () => {
+    session.post('Profiler.start');
+  });
+  const write = (): void => {
+    session.post('Profiler.stop', (error, result) => {
+      // A V8 profile, not ledger JSON.
+      // eslint-disable-next-line no-restricted-syntax
+      if (!error) writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      stop();
+    });
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, write);
+}
+
 async function main(): Promise<void> {
   quietBelowLevel();
-  // Stopped by a signal, exit normally, so that node's exit hooks run (--cpu-prof writes its profile).
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));
+  profileUntilStopped(process.env.ESTP_CHAINCODE_CPU_PROFILE);
   // Loaded after the loggers are quieted: each shim module takes its logger when it loads.
   const { Shim } = await import('fabric-shim');
   const serverCommand = await import('fabric-shim/lib/cmds/serverCommand');

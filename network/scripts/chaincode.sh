@@ -182,11 +182,11 @@ start_chaincode_server() { # <org> <peer>
   tls=$(ccaas_tls_dir "$org")
   step_log "$(process_log "$name")"
   # The same level for estp and the baseline (docs/performance.md). At info the shim logs a line per
-  # transaction; errors and warnings are logged at any level. ESTP_CHAINCODE_NODE_OPTIONS (e.g.
-  # --cpu-prof --cpu-prof-dir=DIR) is for profiling a service (docs/performance.md).
+  # transaction; errors and warnings are logged at any level. ESTP_CHAINCODE_CPU_PROFILE=<dir>
+  # profiles an estp service until it stops (chaincode/src/server.ts, docs/performance.md).
   {
     env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-warning}"
-    if [[ -n ${ESTP_CHAINCODE_NODE_OPTIONS:-} ]]; then env_line NODE_OPTIONS "$ESTP_CHAINCODE_NODE_OPTIONS"; fi
+    if [[ -n ${ESTP_CHAINCODE_CPU_PROFILE:-} ]]; then env_line ESTP_CHAINCODE_CPU_PROFILE "$ESTP_CHAINCODE_CPU_PROFILE"; fi
   } | replace_file "$(node_env_file "$name")"
   # estp runs its own entry (chaincode/src/server.ts: the shim's server with ESTP's dispatch), the
   # baseline the shim's `fabric-chaincode-node server` as fabric-samples do; same options.
