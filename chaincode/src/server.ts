@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { toCanonicalJson } from './lib/json';
 // The module object itself (an ES import would copy it): quietBelowLevel replaces its getLogger.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import shimLogger = require('fabric-shim/lib/logger');
@@ -75,9 +76,13 @@ function profileUntilStopped(dir: string | undefined): void {
   });
   const write = (): void => {
     session.post('Profiler.stop', (error, result) => {
-      // A V8 profile, not ledger JSON.
-      // eslint-disable-next-line no-restricted-syntax
-      if (!error) writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      try {
+        if (error) throw error;
+        // The project's one JSON writer (a V8 profile holds integers and strings only).
+        writeFileSync(join(dir, `${process.pid}.cpuprofile`), toCanonicalJson(result.profile));
+      } catch (failure) {
+        console.error('CPU profile not written:', failure);
+      }
       stop();
     });
   };
