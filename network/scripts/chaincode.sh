@@ -181,12 +181,24 @@ start_chaincode_server() { # <org> <peer>
   fi
   tls=$(ccaas_tls_dir "$org")
   step_log "$(process_log "$name")"
-  env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-info}" | replace_file "$(node_env_file "$name")"
-  local cli
-  cli=$(shim_cli)
+  # The same level for estp and the baseline (docs/performance.md). At info the shim logs a line per
+  # transaction; errors and warnings are logged at any level. ESTP_CHAINCODE_CPU_PROFILE=<dir>
+  # profiles an estp service until it stops (chaincode/src/server.ts, docs/performance.md).
+  {
+    env_line CORE_CHAINCODE_LOGGING_LEVEL "${ESTP_CHAINCODE_LOGGING:-warning}"
+    if [[ -n ${ESTP_CHAINCODE_CPU_PROFILE:-} ]]; then env_line ESTP_CHAINCODE_CPU_PROFILE "$ESTP_CHAINCODE_CPU_PROFILE"; fi
+  } | replace_file "$(node_env_file "$name")"
+  # estp runs its own entry (chaincode/src/server.ts: the shim's server with ESTP's dispatch), the
+  # baseline the shim's `fabric-chaincode-node server` as fabric-samples do; same options.
+  local -a entry
+  if [[ $CC_SERVICE == chaincode ]]; then
+    entry=("$CHAINCODE_SRC/dist/server.js")
+  else
+    entry=("$(shim_cli)" server)
+  fi
   (
     cd "$CHAINCODE_SRC" || exit 1
-    start_process "$name" node "$cli" server \
+    start_process "$name" node "${entry[@]}" \
       --chaincode-address "$address:$port" --chaincode-id "$CC_PACKAGE_ID" \
       --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
       --chaincode-tls-client-cacert-file "$(own_tlsca "$org")" \

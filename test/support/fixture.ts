@@ -10,9 +10,9 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { type Contract, Context, JSONSerializer } from 'fabric-contract-api';
+import { type Contract, Context } from 'fabric-contract-api';
 import { ClientIdentity, ChaincodeStub as ShimStub } from 'fabric-shim';
-import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { EstpChaincode } from '../../chaincode/src/chaincode';
 import { setPeerClock } from '../../chaincode/src/lib/time';
 import { type IdentityOptions, type TestIdentity, testIdentity } from './certs';
 import {
@@ -97,17 +97,16 @@ export interface LedgerOptions {
   totalQueryLimit?: number;
 }
 
-const defaultSerializers = {
-  transaction: 'jsonSerializer',
-  serializers: { jsonSerializer: JSONSerializer },
-};
-const chaincodes = new WeakMap<readonly (typeof Contract)[], ChaincodeFromContract>();
+const chaincodes = new WeakMap<readonly (typeof Contract)[], EstpChaincode>();
 
-/** fabric-contract-api's own chaincode for `contracts` (cached per list). */
-export function chaincodeOf(contracts: readonly (typeof Contract)[]): ChaincodeFromContract {
+/**
+ * The chaincode the ESTP service runs for `contracts` (cached per list): fabric-contract-api's
+ * dispatch with ESTP's direct path (chaincode/src/chaincode.ts).
+ */
+export function chaincodeOf(contracts: readonly (typeof Contract)[]): EstpChaincode {
   let chaincode = chaincodes.get(contracts);
   if (!chaincode) {
-    chaincode = new ChaincodeFromContract([...contracts], defaultSerializers, {}, 'estp', '0.1.0');
+    chaincode = new EstpChaincode(contracts, 'estp', '0.1.0');
     chaincodes.set(contracts, chaincode);
   }
   return chaincode;
@@ -206,23 +205,25 @@ export class TestLedger {
   }
 
   /**
-   * Runs `fcn` (e.g. `Participant:Register`) with raw string `args` through fabric-contract-api's
-   * own dispatch (ChaincodeFromContract.Invoke: name routing, metadata, argument marshalling,
-   * unknownTransaction), as the peer would. Commits on status 200 when `commit` is true.
+   * Runs `fcn` (e.g. `Participant:Register`) with raw string `args` through the service's dispatch
+   * (EstpChaincode.Invoke: the direct path for a declared transaction with one argument, else
+   * fabric-contract-api's name routing, metadata, argument marshalling, unknownTransaction), as the
+   * peer would. Commits on status 200 when `commit` is true.
    */
   async invoke(
     contracts: readonly (typeof Contract)[],
     fcn: string,
     args: string[],
     caller: TestIdentity,
-    options: TxOptions & { commit?: boolean } = {},
+    options: TxOptions & { commit?: boolean; contractApiOnly?: boolean } = {},
   ): Promise<DispatchResult> {
     const chaincode = chaincodeOf(contracts);
     const stub = this.newStub(fcn, args, caller, options);
     setPeerClock(() => options.peerClockMs ?? stub.record.timestampMs);
-    let response: Awaited<ReturnType<ChaincodeFromContract['Invoke']>>;
+    let response: Awaited<ReturnType<EstpChaincode['Invoke']>>;
     try {
-      response = await chaincode.Invoke(stub);
+      // contractApiOnly: fabric-contract-api's dispatch alone, to compare the direct path with it.
+      response = await (options.contractApiOnly ? chaincode.contractApi : chaincode).Invoke(stub);
     } finally {
       setPeerClock(undefined);
     }

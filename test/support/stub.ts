@@ -80,6 +80,8 @@ export interface TransactionRecord {
   readonly fcn: string;
   readonly params: readonly string[];
   readonly reads: Set<string>;
+  /** GetState calls, each a round trip to the peer (a key read twice counts twice). */
+  getStateCalls: number;
   readonly ranges: RangeRead[];
   readonly writes: Map<string, Uint8Array | null>;
   readonly privateReads: Map<string, Set<string>>;
@@ -323,6 +325,7 @@ export class TestStub implements ChaincodeStub {
       fcn: tx.fcn,
       params: [...tx.params],
       reads: new Set(),
+      getStateCalls: 0,
       ranges: [],
       writes: new Map(),
       privateReads: new Map(),
@@ -391,6 +394,7 @@ export class TestStub implements ChaincodeStub {
 
   getState(key: string): Promise<Uint8Array> {
     this.record.reads.add(key);
+    this.record.getStateCalls += 1;
     return Promise.resolve(this.world.get(key) ?? Buffer.alloc(0));
   }
 

@@ -11,6 +11,7 @@ import { RECORD_TYPES, RecordType } from '../../chaincode/src/lib/keys';
 import { MAX_ACCOUNT_TOTAL } from '../../chaincode/src/lib/money';
 import type { Page } from '../../chaincode/src/lib/pagination';
 import { emptyAccount } from '../../chaincode/src/lib/accounts';
+import { MINT_LANE, MINT_LANES, MINT_LANE_CAP } from '../../chaincode/src/lib/mint-lanes';
 import { TestLedger, type TestIdentity } from '../support/fixture';
 import { adminOf, bootstrapConsortium, registerParticipant } from '../support/world';
 
@@ -279,7 +280,8 @@ describe('Audit', () => {
     });
 
     it("stays exact beyond 2⁵³ and beyond the peer's totalQueryLimit: BigInt sums, paged reads", async () => {
-      // Given ten accounts each minted the per-account cap (Σ 10¹⁶ > 2⁵³), written directly
+      // Given ten accounts each minted the per-account cap (Σ 10¹⁶ > 2⁵³), written directly (the
+      // record and every mint lane full)
       await ledger.transact(auditor, async (ctx) => {
         for (let n = 0; n < 10; n += 1) {
           const id = `CommunityMSP:whale${n}`;
@@ -288,6 +290,12 @@ describe('Audit', () => {
             ctx.stub.createCompositeKey('Account', [id]),
             Buffer.from(JSON.stringify(whale)),
           );
+          for (let lane = 0; lane < MINT_LANES; lane++) {
+            await ctx.stub.putState(
+              ctx.stub.createCompositeKey(MINT_LANE, [id, String(lane).padStart(3, '0')]),
+              Buffer.from(JSON.stringify({ accountId: id, lane, minted: MINT_LANE_CAP })),
+            );
+          }
         }
       });
       // When the auditor reads the totals

@@ -8,8 +8,9 @@
  * to what its offers and trades lock, and no balance of a record or an account ever negative.
  */
 import fc from 'fast-check';
+import { contracts } from '../../chaincode/src';
 import { ACCOUNT_DELTA, AccountBook, MERGE_LIMIT } from '../../chaincode/src/lib/accounts';
-import { laneOf } from '../../chaincode/src/lib/mint-lanes';
+import { MINT_LANE, laneOf } from '../../chaincode/src/lib/mint-lanes';
 import type { Offer } from '../../chaincode/src/market/model';
 import type { Endorsed, TestIdentity } from '../support/fixture';
 import {
@@ -218,6 +219,16 @@ describe('hot accounts', () => {
     const after = account(world, seller.participantId);
     expect(after.available - before.available).toBe(deposited);
     expect(after.minted - before.minted).toBe(deposited);
+    // GetAccount shows them, minted included, from the record and the deltas: no mint lane read.
+    const shown = await world.ledger.invoke(contracts, 'Settlement:GetAccount', ['{}'], seller, {
+      commit: false,
+    });
+    expect(JSON.parse(shown.payload)).toMatchObject({ available: after.available, minted: after.minted });
+    expect(shown.record.ranges.map((range) => range.startKey)).toEqual([
+      world.ledger.key(ACCOUNT_DELTA, seller.participantId),
+    ]);
+    expect([...shown.record.reads].filter((key) => key.startsWith(world.ledger.key(MINT_LANE)))).toEqual([]);
+    expect(shown.record.reads.has(sellerKey)).toBe(true);
     checkInvariants(world);
     await world.ledger.submit(settlement, 'Withdraw', world.treasurer, {
       accountId: seller.participantId,

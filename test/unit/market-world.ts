@@ -173,7 +173,7 @@ export function accounts(world: TradingWorld): Account[] {
   }
   for (const delta of world.ledger.records<AccountDelta>(ACCOUNT_DELTA)) {
     const a = byId.get(delta.accountId) ?? emptyAccount(delta.accountId, '');
-    for (const field of ['available', 'certificatesHeldWh'] as const) {
+    for (const field of ['available', 'certificatesHeldWh', 'minted'] as const) {
       expect(delta[field] ?? 0).toBeGreaterThanOrEqual(0);
       a[field] += delta[field] ?? 0;
     }
@@ -183,13 +183,15 @@ export function accounts(world: TradingWorld): Account[] {
     }
     byId.set(a.id, a);
   }
+  // The cap's count: every account's lanes hold exactly what its record and deltas say it minted.
+  const inLanes = new Map<string, number>();
   for (const lane of world.ledger.records<MintLane>(MINT_LANE)) {
     expect(lane.minted).toBeGreaterThan(0);
     expect(lane.minted).toBeLessThanOrEqual(MINT_LANE_CAP);
-    const a = byId.get(lane.accountId) ?? emptyAccount(lane.accountId, '');
-    a.minted += lane.minted;
-    byId.set(a.id, a);
+    inLanes.set(lane.accountId, (inLanes.get(lane.accountId) ?? 0) + lane.minted);
   }
+  for (const a of byId.values()) expect([a.id, inLanes.get(a.id) ?? 0]).toEqual([a.id, a.minted]);
+  for (const id of inLanes.keys()) expect(byId.has(id)).toBe(true);
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 

@@ -3,6 +3,7 @@
  * ListOffers and ClearMarket — every transition and rejection, the write sets of PostOffer and the
  * read set of ClearMarket.
  */
+import { contracts } from '../../chaincode/src';
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { EventName } from '../../chaincode/src/lib/events';
 import type { Page } from '../../chaincode/src/lib/pagination';
@@ -233,6 +234,16 @@ describe('Market', () => {
       });
       expect(tx.event?.name).toBe(EventName.OfferPosted);
       checkInvariants(world);
+    });
+
+    it('asks the peer for each key once: 5 GetState calls (caller, org, market, offer, account), 4 writes', async () => {
+      const input = { offerId: 'once', marketId: 'M1', side: 'BUY', quantityWh: 1000, price: 100 };
+      const posted = await world.ledger.invoke(contracts, 'Market:PostOffer', [JSON.stringify(input)], alice);
+      expect(posted.status).toBe(200);
+      // (alice's deposit is still a delta, so the lock also merges it: one range read besides)
+      expect(posted.record.getStateCalls).toBe(5);
+      expect(posted.record.ranges).toHaveLength(1);
+      expect([...posted.record.writes.keys()].filter((key) => !key.includes('AccountDelta'))).toHaveLength(4);
     });
 
     it('an energy SELL locks 10 % of its value as collateral', async () => {

@@ -13,9 +13,10 @@
  * alone is a lower bound of what can be spent and a debit checked against it can never overdraw;
  * the merge's range read makes that debit conflict (PHANTOM_READ_CONFLICT) with a credit landing
  * at the same time, which its client retries. A Deposit is a credit too: its lifetime cap is
- * counted in the account's mint lanes (lib/mint-lanes.ts), not on the record. IssueCertificates
- * stays on the record (merged first), so its lifetime cap counts every unit exactly. Queries
- * (GetAccount, Audit:Totals) add every delta and lane.
+ * counted in the account's mint lanes (lib/mint-lanes.ts); its delta carries the amount in
+ * `minted` too, so the record plus its deltas show the minted total without the lanes.
+ * IssueCertificates stays on the record (merged first), so its lifetime cap counts every unit
+ * exactly. Queries (GetAccount, Audit:Totals) add every delta.
  *
  * Fabric has no read-your-writes, so a transaction that moves credits of the same account twice
  * (a participant on both sides of a clearing, several offers of one owner closing in one batch)
@@ -30,7 +31,7 @@ import { results } from './iterate';
 import { fromBytes, toBytes } from './json';
 import { RecordType } from './keys';
 import { MAX_ACCOUNT_TOTAL, add } from './money';
-import { mintedInLanes, recordMint } from './mint-lanes';
+import { recordMint } from './mint-lanes';
 import { scanPages } from './pagination';
 import { readRecord, writeRecord } from './state';
 
@@ -47,8 +48,9 @@ export interface Account {
   available: number;
   escrowed: number;
   /**
-   * Σ Deposits to this account. Counted in its mint lanes (lib/mint-lanes.ts): the record's own
-   * field stays 0 and a query ({@link readAccount}) returns the sum of the lanes.
+   * Σ Deposits to this account: the record's field plus its deltas' (as {@link readAccount} shows
+   * it). The lifetime cap is checked against the mint lanes (lib/mint-lanes.ts), which hold the
+   * same total.
    */
   minted: number;
   /** Σ Withdrawals from this account. */
@@ -89,10 +91,20 @@ export const ACCOUNT_DELTA = 'AccountDelta';
 export const MERGE_LIMIT = 200;
 
 /**
- * The fields a delta may change: increases of what can be spent, decreases of escrow. Lifetime
- * totals (minted, issued, …) change on the record only, so their caps stay exact.
+ * The fields a delta may change: increases of what can be spent, decreases of escrow, and the
+ * deposits' `minted` total. The other lifetime totals (burned, issued, retired) change on the
+ * record only, so their caps stay exact; `minted`'s cap is counted in the mint lanes
+ * (lib/mint-lanes.ts), and the record plus its deltas carry the same total for GetAccount to show
+ * without reading the lanes (each Deposit adds the same amount to a lane and to its delta, and a
+ * merge moves a delta's `minted` onto the record in one transaction: Σ lanes = record + Σ deltas).
  */
-const DELTA_FIELDS = ['available', 'escrowed', 'certificatesHeldWh', 'certificatesEscrowedWh'] as const;
+const DELTA_FIELDS = [
+  'available',
+  'escrowed',
+  'certificatesHeldWh',
+  'certificatesEscrowedWh',
+  'minted',
+] as const;
 type DeltaField = (typeof DELTA_FIELDS)[number];
 
 /** A delta record: the account and its nonzero changes (escrow fields negative, others positive). */
@@ -125,15 +137,15 @@ export const ACCOUNT_NEVER_WRITTEN = '1970-01-01T00:00:00.000Z';
 
 /**
  * A participant's account as it stands: its record plus every unmerged delta (a zero account for
- * a participant with none). `updatedAt` is when the record was last written
- * ({@link ACCOUNT_NEVER_WRITTEN} if never). Reads pages, so it is for queries (evaluate) only.
+ * a participant with none), `minted` included — the mint lanes are not read. `updatedAt` is when
+ * the record was last written ({@link ACCOUNT_NEVER_WRITTEN} if never). Reads pages, so it is for
+ * queries (evaluate) only.
  */
 export async function readAccount(ctx: Context, id: string): Promise<Account> {
   const account = await readAccountRecord(ctx, id, ACCOUNT_NEVER_WRITTEN);
   for await (const entry of scanPages(ctx, ACCOUNT_DELTA, deltaAttributes(id))) {
     applyDelta(account, fromBytes<AccountDelta>(entry.value));
   }
-  account.minted = add(account.minted, await mintedInLanes(ctx, id), 'minted');
   return account;
 }
 
@@ -332,7 +344,7 @@ export class AccountBook {
    */
   async mint(id: string, amount: number): Promise<void> {
     await recordMint(this.ctx, id, amount);
-    this.credit(id, { available: amount });
+    this.credit(id, { available: amount, minted: amount });
   }
 
   /**

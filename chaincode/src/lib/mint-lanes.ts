@@ -19,7 +19,6 @@ import { LimitExceededError } from './errors';
 import { results } from './iterate';
 import { fromBytes, toBytes } from './json';
 import { MAX_ACCOUNT_TOTAL } from './money';
-import { scanPages } from './pagination';
 
 /** The object type of the lanes' composite keys `(MintLane, accountId, lane)`. */
 export const MINT_LANE = 'MintLane';
@@ -84,13 +83,4 @@ export async function recordMint(ctx: Context, accountId: string, amount: number
 
 async function writeLane(ctx: Context, lane: MintLane): Promise<void> {
   await ctx.stub.putState(laneKey(ctx, lane.accountId, lane.lane), toBytes(lane));
-}
-
-/** Σ minted over an account's lanes (paged: for queries). */
-export async function mintedInLanes(ctx: Context, accountId: string): Promise<number> {
-  let total = 0;
-  for await (const entry of scanPages(ctx, MINT_LANE, [accountId])) {
-    total += fromBytes<MintLane>(entry.value).minted;
-  }
-  return total;
 }

@@ -6,9 +6,28 @@ import { AlreadyExistsError, NotFoundError } from './errors';
 import { fromBytes, toBytes } from './json';
 import { INDEX_VALUE, indexKey, recordKey, type RecordType } from './keys';
 
-/** Reads the record, or `undefined` when absent. */
+/**
+ * The records this transaction has read, by key (per stub, so per transaction). A transaction reads
+ * the committed state only — Fabric has no read-your-writes — so a second read of a key returns
+ * the same bytes as the first; keeping them saves the round trip to the peer (PostOffer's caller
+ * checks read the caller's participant record twice).
+ */
+const readThisTransaction = new WeakMap<object, Map<string, Uint8Array>>();
+
+/** Reads the record, or `undefined` when absent (each key from the peer once per transaction). */
 export async function readRecord<T>(ctx: Context, type: RecordType, id: string): Promise<T | undefined> {
-  const bytes = await ctx.stub.getState(recordKey(ctx, type, id));
+  const key = recordKey(ctx, type, id);
+  let read = readThisTransaction.get(ctx.stub);
+  if (!read) {
+    read = new Map();
+    readThisTransaction.set(ctx.stub, read);
+  }
+  let bytes = read.get(key);
+  if (bytes === undefined) {
+    bytes = await ctx.stub.getState(key);
+    read.set(key, bytes);
+  }
+  // Parsed anew each time: callers change the objects they get.
   return bytes.length === 0 ? undefined : fromBytes<T>(bytes);
 }
 

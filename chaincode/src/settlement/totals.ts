@@ -6,8 +6,9 @@
  *
  * Minted/burned and issued/retired are kept per account (so Deposit and IssueCertificates write no
  * global key); their sums are the ledger's totals. An account is its record plus its unmerged
- * deltas (lib/accounts.ts) and its minted total is counted in its mint lanes (lib/mint-lanes.ts),
- * so all three are summed. The accounts are read page by page (exact for any
+ * deltas (lib/accounts.ts), both summed; its minted total is counted twice over, on the record
+ * plus its deltas and in its mint lanes (lib/mint-lanes.ts, where the cap is checked), and the
+ * money balances only when the two agree. The accounts are read page by page (exact for any
  * number of accounts, beyond the peer's totalQueryLimit too) and summed with BigInt, so no size of
  * ledger can make the totals fail or round: a figure is a JSON number while it is a safe integer
  * and its exact decimal string beyond (docs/trust.md, "Money rules and caps"). Read-only queries
@@ -26,7 +27,7 @@ export type MoneyTotals = {
   burned: ExactAmount;
   available: ExactAmount;
   escrowed: ExactAmount;
-  /** minted − burned = available + escrowed */
+  /** minted − burned = available + escrowed, and minted = Σ mint lanes */
   balanced: boolean;
 };
 
@@ -48,6 +49,7 @@ export type ConservationTotals = {
 /** Sums every account's balances and mint/burn, issue/retire totals, exactly. */
 export async function conservationTotals(ctx: Context): Promise<ConservationTotals> {
   let minted = 0n;
+  let mintedInLanes = 0n;
   let burned = 0n;
   let available = 0n;
   let escrowed = 0n;
@@ -63,11 +65,12 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
     escrowed += BigInt(delta.escrowed ?? 0);
     held += BigInt(delta.certificatesHeldWh ?? 0);
     certificatesEscrowed += BigInt(delta.certificatesEscrowedWh ?? 0);
+    minted += BigInt(delta.minted ?? 0);
   }
   for await (const entry of scanPages(ctx, MINT_LANE, [])) {
     const lane = fromBytes<MintLane>(entry.value);
     accounts.add(lane.accountId);
-    minted += BigInt(lane.minted);
+    mintedInLanes += BigInt(lane.minted);
   }
   for await (const entry of scanPages(ctx, RecordType.Account, [])) {
     const account = fromBytes<Account>(entry.value);
@@ -88,7 +91,7 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
       burned: exactAmount(burned),
       available: exactAmount(available),
       escrowed: exactAmount(escrowed),
-      balanced: minted - burned === available + escrowed,
+      balanced: minted - burned === available + escrowed && minted === mintedInLanes,
     },
     certificates: {
       issuedWh: exactAmount(issued),
