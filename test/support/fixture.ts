@@ -91,7 +91,7 @@ export interface DispatchResult {
 }
 
 export interface LedgerOptions {
-  /** Fail a transaction that leaves a query iterator open (default true). */
+  /** Fail a transaction that leaves a query iterator open midway (default true). */
   failOnOpenIterators?: boolean;
   /** The peer's `ledger.state.totalQueryLimit` (default 100 000, as on the peer). */
   totalQueryLimit?: number;

@@ -239,7 +239,12 @@ class StubIterator<T> implements Iterators.CommonIterator<T> {
     if (this.closed) return Promise.reject(new Error('iterator used after close()'));
     if (this.position > 0 && this.position % this.batch === 0) this.fetch();
     const item = this.items[this.position];
-    if (item === undefined) return Promise.resolve({ done: true } as Iterators.NextResult<T>);
+    if (item === undefined) {
+      // Read to its end: as on the peer, nothing is left open that the chaincode must close (the
+      // peer has sent its last batch and closes the iterator when the simulation ends).
+      this.open.delete(this);
+      return Promise.resolve({ done: true } as Iterators.NextResult<T>);
+    }
     this.position += 1;
     this.taken();
     return Promise.resolve({ value: item, done: false });
@@ -310,7 +315,7 @@ function toBytesValue(value: Uint8Array | string): Buffer {
 /** The stub of one transaction over a {@link WorldState}. */
 export class TestStub implements ChaincodeStub {
   readonly record: TransactionRecord;
-  /** Iterators the chaincode opened and has not closed yet. */
+  /** Iterators the chaincode opened and has neither read to their end nor closed. */
   readonly openIterators = new Set<StubIterator<unknown>>();
   private writePerformed = false;
   private paginatedQueriesPerformed = false;
