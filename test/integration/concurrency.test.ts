@@ -343,13 +343,19 @@ describe('concurrency on the real network', () => {
     // Then the 50 accounts hold together exactly what they held before any offer
     const accounts = await accountsOf(participants.map((record) => record.id));
     expect(accounts.reduce((sum, account) => sum + holdings(account), 0)).toBe(holdingsBefore);
-    // And what stays escrowed is only the contested trade's (buyer's value + seller's collateral)
+    // And what stays escrowed is only what the trades still unsettled hold (buyer's value + seller's
+    // collateral): the contested bilateral trade and the sliced clearing's 12
     const escrowed = accounts.reduce((sum, account) => sum + account.escrowed, 0);
-    const trade = (
-      await allPages(await clients.of(AUDITOR), 'Settlement', 'ListTrades', { marketId: MARKET })
-    ).records.filter((record) => record.origin === 'BILATERAL');
+    const auditor = await clients.of(AUDITOR);
+    const trade = (await allPages(auditor, 'Settlement', 'ListTrades', { marketId: MARKET })).records.filter(
+      (record) => record.origin === 'BILATERAL',
+    );
     expect(trade).toHaveLength(1);
-    expect(escrowed - escrowedBefore).toBe(trade[0]!.value + trade[0]!.collateral);
+    const cleared = (await allPages(auditor, 'Settlement', 'ListTrades', { marketId: `${RUN}-SLICED` }, 200))
+      .records;
+    expect(cleared).toHaveLength(12);
+    const held = [...trade, ...cleared].reduce((sum, record) => sum + record.value + record.collateral, 0);
+    expect(escrowed - escrowedBefore).toBe(held);
     // And minted − burned = available + escrowed over the whole ledger
     const { conservation } = await totals(clients);
     expect(conservation.money.balanced).toBe(true);

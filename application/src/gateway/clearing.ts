@@ -7,8 +7,11 @@
  *
  * A slice call that fails (e.g. another clearer ran the same slice first, MVCC) is not retried
  * here: the next step without `slice` runs whatever slice is left itself, so the clearing always
- * ends, only less in parallel.
+ * ends, only less in parallel. A step without `slice` invalidated by a read conflict means another
+ * clearer moved the clearing on first (the steps of one market all read its clearing record): the
+ * driver asks for the next step, which starts from what that clearer committed.
  */
+import { CommitFailedError } from './errors';
 import type { InputOf, ResultOf } from './transactions';
 
 export type ClearMarketInput = InputOf<'Market', 'ClearMarket'>;
@@ -22,6 +25,20 @@ const MAX_CALLS_PER_SLICE = 1_000;
  * client's endorsement deadline; a few in flight keep the peers busy without that.
  */
 export const DEFAULT_SLICES_IN_FLIGHT = 3;
+
+/**
+ * Steps in a row lost to another clearer's before the driver gives up: each conflict means that
+ * clearer committed a step, so only a long race (or something else writing the market) gets here.
+ */
+const MAX_CONFLICTS_IN_A_ROW = 20;
+
+/** A commit lost to another transaction that read or wrote the same keys first. */
+function lostRace(error: unknown): boolean {
+  return (
+    error instanceof CommitFailedError &&
+    (error.code === 'MVCC_READ_CONFLICT' || error.code === 'PHANTOM_READ_CONFLICT')
+  );
+}
 
 /** What the driver reports after each step (for progress output and benchmarks). */
 export interface ClearingProgress {
@@ -53,8 +70,15 @@ export async function clearMarket(
     onProgress?.({ step, slice: input.slice, ms: performance.now() - started });
     return step;
   };
-  for (;;) {
-    const step = await timed({ marketId, batchSize });
+  for (let conflicts = 0; ;) {
+    let step: ClearMarketStep;
+    try {
+      step = await timed({ marketId, batchSize });
+      conflicts = 0;
+    } catch (error) {
+      if (!lostRace(error) || ++conflicts > MAX_CONFLICTS_IN_A_ROW) throw error;
+      continue;
+    }
     if (step.batch.done) return step;
     const { clearing } = step;
     const slices =
