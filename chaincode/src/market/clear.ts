@@ -463,6 +463,40 @@ async function priceStep(
   delete clearing.pricing;
 }
 
+/**
+ * One matched pair of the book (its bid and ask entries) recorded as the AUCTION trade numbered
+ * `sequence` at the clearing price: the matching batches and the matching slices alike.
+ */
+async function recordAuctionTrade(
+  work: ClearingWork,
+  price: number,
+  bid: BookEntry | undefined,
+  ask: BookEntry | undefined,
+  quantityWh: number,
+  sequence: number,
+  txId: string,
+): Promise<Awaited<ReturnType<typeof recordTrade>>> {
+  if (!bid || !ask) throw new IllegalStateError('matched pair outside the book slice');
+  const buyOffer = await work.offer(bid);
+  const sellOffer = await work.offer(ask);
+  return recordTrade(
+    work.ctx,
+    work.accounts,
+    {
+      id: tradeId(work.market.id, sequence),
+      market: work.market,
+      origin: 'AUCTION',
+      quantityWh,
+      price,
+      buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
+      seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
+      now: work.now,
+      txId,
+    },
+    true,
+  );
+}
+
 /** One matching batch: at most `batchSize` pairs become trades, at the clearing price. */
 async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
   const { clearing, market } = work;
@@ -475,27 +509,15 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
   const txId = work.ctx.stub.getTxID();
   const tradeIds: string[] = [];
   for (const pair of match.pairs) {
-    const bid = bids[pair.bid];
-    const ask = asks[pair.ask];
-    if (!bid || !ask) throw new IllegalStateError('matched pair outside the book slice');
-    const buyOffer = await work.offer(bid);
-    const sellOffer = await work.offer(ask);
     const sequence = clearing.trades + 1;
-    const trade = await recordTrade(
-      work.ctx,
-      work.accounts,
-      {
-        id: tradeId(market.id, sequence),
-        market,
-        origin: 'AUCTION',
-        quantityWh: pair.quantity,
-        price,
-        buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
-        seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
-        now: work.now,
-        txId,
-      },
-      true,
+    const trade = await recordAuctionTrade(
+      work,
+      price,
+      bids[pair.bid],
+      asks[pair.ask],
+      pair.quantity,
+      sequence,
+      txId,
     );
     tradeIds.push(trade.id);
     clearing.trades = sequence;
@@ -826,26 +848,14 @@ async function matchSlice(
   const tradeIds: string[] = [];
   let tradedValue = record.tradedValue ?? 0;
   for (const [n, pair] of result.pairs.entries()) {
-    const bid = bids.entries[pair.bid];
-    const ask = asks.entries[pair.ask];
-    if (!bid || !ask) throw new IllegalStateError('matched pair outside the book slice');
-    const buyOffer = await work.offer(bid);
-    const sellOffer = await work.offer(ask);
-    const trade = await recordTrade(
-      work.ctx,
-      work.accounts,
-      {
-        id: tradeId(market.id, slice.sequence + n),
-        market,
-        origin: 'AUCTION',
-        quantityWh: pair.quantity,
-        price,
-        buyer: { participantId: buyOffer.owner, mspId: buyOffer.ownerMspId, offer: buyOffer },
-        seller: { participantId: sellOffer.owner, mspId: sellOffer.ownerMspId, offer: sellOffer },
-        now: work.now,
-        txId,
-      },
-      true,
+    const trade = await recordAuctionTrade(
+      work,
+      price,
+      bids.entries[pair.bid],
+      asks.entries[pair.ask],
+      pair.quantity,
+      slice.sequence + n,
+      txId,
     );
     tradeIds.push(trade.id);
     tradedValue = add(tradedValue, trade.value, 'tradedValue');
