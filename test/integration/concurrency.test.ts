@@ -278,6 +278,61 @@ describe('concurrency on the real network', () => {
     expect(after!.available).toBe(before!.available + escrow + collateral);
   }, 180_000);
 
+  /**
+   * A dishonest clearer against the slices of `marketId`'s clearing (gate closed, nothing cleared
+   * yet): a slice named before its round is planned, and one beyond the plan, are refused and
+   * change nothing; a slice called again once done commits but changes nothing. Leaves the
+   * first matching round planned with its slice 0 done.
+   */
+  async function expectSlicesOutsideThePlanRefused(marketId: string, clearer: EstpClient): Promise<void> {
+    const auditor = await clients.of(AUDITOR);
+    const step = (slice?: number) =>
+      clearer.submit('Market', 'ClearMarket', {
+        marketId,
+        batchSize: 2,
+        ...(slice === undefined ? {} : { slice }),
+      });
+    const refusal = (call: Promise<unknown>) =>
+      call.then(
+        () => new Error('the call was accepted'),
+        (error: unknown) => error,
+      );
+    const ledger = async () => {
+      await clients.sync();
+      const market = await auditor.evaluate('Market', 'GetMarket', { marketId });
+      const trades = await allPages(auditor, 'Settlement', 'ListTrades', { marketId }, 200);
+      return { market, trades: trades.records };
+    };
+
+    const unplanned = await ledger();
+    const early = await refusal(step(0));
+    expect(early).toBeInstanceOf(ChaincodeError);
+    expect((early as ChaincodeError).code).toBe('ESTP_ILLEGAL_STATE');
+    expect(await ledger()).toEqual(unplanned);
+
+    // Pricing, then the plan of the first round (bounded: a book of 24 offers needs two steps)
+    let planned = await step();
+    for (let steps = 1; !planned.clearing.match?.slices.length; steps += 1) {
+      expect(steps).toBeLessThan(4);
+      planned = await step();
+    }
+    const slices = planned.clearing.match.slices.length;
+    expect(slices).toBeGreaterThan(1);
+    const atPlan = await ledger();
+    const beyond = await refusal(step(slices));
+    expect(beyond).toBeInstanceOf(ChaincodeError);
+    expect((beyond as ChaincodeError).code).toBe('ESTP_INVALID_INPUT');
+    expect(await ledger()).toEqual(atPlan);
+
+    let first = await step(0);
+    while (first.batch.slice?.done === false) first = await step(0);
+    const sliceDone = await ledger();
+    expect(sliceDone.trades.length).toBeGreaterThan(atPlan.trades.length);
+    const again = await step(0);
+    expect(again.batch.slice).toEqual({ index: 0, done: true });
+    expect(await ledger()).toEqual(sliceDone);
+  }
+
   test('a market cleared by two clients at once, each submitting the slices of every step together, clears once', async () => {
     // Given 24 traders' offers of 1 kWh in one market, bids above asks (all cross)
     const sliced = `${RUN}-SLICED`;
@@ -297,9 +352,11 @@ describe('concurrency on the real network', () => {
     );
     await waitUntil(times.gateClosure);
     await clients.sync();
+    await expectSlicesOutsideThePlanRefused(sliced, traders[2]!);
 
     // When two clients run the clearing driver at the same moment with batches of 2 pairs, so
     // that the matching round and the release are cut into slices both submit side by side
+    // (from the round the dishonest clearer above left with its first slice done)
     const runs = await Promise.allSettled(
       [traders[0]!, traders[1]!].map((clearer) =>
         clearMarket((input) => clearer.submit('Market', 'ClearMarket', input), sliced, { batchSize: 2 }),
