@@ -28,6 +28,7 @@ import {
   type Profile,
   suiteClients,
 } from './support/estp';
+import { estp } from './support/cli';
 import { LIFECYCLE } from './support/identities';
 
 const RUN = newRunTag();
@@ -234,13 +235,19 @@ describe('the ESTP lifecycle across three orgs', () => {
 
   test('after gate closure the call auctions clear at one price each, seen alike on every peer', async () => {
     await waitUntil(state.times.gateClosure);
-    // When an enterprise member clears both markets
+    // When an enterprise member clears both markets: one with a ClearMarket call, the other with
+    // the CLI's `estp market clear --all`, which runs the clearing to its end
     const clearer = await client(FACTORY);
-    for (const marketId of [state.markets.elec, state.markets.cert]) {
-      await expect(clearer.submit('Market', 'ClearMarket', { marketId })).resolves.toMatchObject({
-        batch: { done: true },
-      });
-    }
+    await expect(
+      clearer.submit('Market', 'ClearMarket', { marketId: state.markets.elec }),
+    ).resolves.toMatchObject({ batch: { done: true } });
+    const cli = await estp(
+      ...['market', 'clear', '--market-id', state.markets.cert, '--all', '--json'],
+      ...['--org', FACTORY.org, '--user', FACTORY.user],
+    );
+    expect(cli).toMatchObject({ code: 0 });
+    expect(JSON.parse(cli.out)).toMatchObject({ batch: { done: true }, clearing: { phase: 'DONE' } });
+    expect(cli.err).toMatch(/^ClearMarket step: DONE, 1 trade, \d+ offers? closed \(\d+\.\d s\)$/m);
 
     await clients.sync();
     // Then: bids 30 (6 kWh), 24 (6 kWh) against one ask 20 (10 kWh) → 10 kWh at ⌊(24 + 20) / 2⌋ = 22;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { camelToKebab } from './argv';
 import { GLOBAL_OPTIONS } from './context';
+import { allOptionOf } from './commands/transaction';
 import type { ContractGroup, OptionSpec, ToolCommand, TransactionSpec } from './commands/types';
 
 /** This CLI's version: the application package's (application/package.json, from src/ or dist/). */
@@ -134,6 +135,7 @@ export function exampleCommand(group: ContractGroup, spec: TransactionSpec): str
 
 /** `estp <contract> <transaction> --help`. */
 export function transactionUsage(group: ContractGroup, spec: TransactionSpec): string {
+  const allOption = allOptionOf(spec);
   const fieldOptions: OptionSpec[] = spec.fields.map((field) => ({
     name: camelToKebab(field.name),
     value: field.placeholder,
@@ -155,7 +157,7 @@ export function transactionUsage(group: ContractGroup, spec: TransactionSpec): s
           },
         ]
       : []),
-    ...(spec.paginated ? [{ name: 'all', description: 'follow the bookmarks and print every page' }] : []),
+    ...(allOption === undefined ? [] : [{ name: 'all', description: allOption }]),
     { name: 'input', value: "'<json>'", description: 'the input object; fields given as flags extend it' },
     { name: 'input-file', value: '<path>', description: 'read the input object from a file (- = stdin)' },
   ];

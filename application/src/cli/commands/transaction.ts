@@ -3,6 +3,7 @@
  * data), evaluate or submit, then a table (default) or the raw JSON (`--json`).
  */
 import { readFileSync } from 'node:fs';
+import { type ClearingProgress, clearMarket } from '../../gateway/clearing';
 import { type EstpClient, parseResult, withClient } from '../../gateway/client';
 import { pagesOf, recordsOf } from '../../gateway/transactions';
 import { UsageError } from '../../gateway/errors';
@@ -18,10 +19,36 @@ import type { GlobalOptions, TransactionSpec } from './types';
  */
 export const ENDORSING_ORGS_OPTION = 'endorsing-orgs';
 
+/**
+ * Market:ClearMarket, whose `--all` runs the clearing to its end with the clearing driver
+ * (gateway/clearing.ts) instead of submitting one step: as `--all` of a list query follows the
+ * bookmarks, it follows the steps.
+ */
+export function isClearing(spec: TransactionSpec): boolean {
+  return spec.declaration?.contract === 'Market' && spec.transaction === 'ClearMarket';
+}
+
+/** What `--all` does for `spec`, for its help; undefined when it takes no `--all`. */
+export function allOptionOf(spec: TransactionSpec): string | undefined {
+  if (spec.paginated) return 'follow the bookmarks and print every page';
+  if (isClearing(spec)) {
+    return 'run the clearing to its end (every step, the slices of a step side by side; progress on stderr) and print the last step';
+  }
+  return undefined;
+}
+
+/** One line of clearing progress on stderr: the step's phase and counts, and its time. */
+export function clearingProgressLine({ step, slice, ms }: ClearingProgress): string {
+  const { clearing } = step;
+  const part = slice === undefined ? 'step' : `slice ${slice}`;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `ClearMarket ${part}: ${clearing.phase}, ${count(clearing.trades, 'trade')}, ${count(clearing.offersClosed, 'offer')} closed (${(ms / 1000).toFixed(1)} s)`;
+}
+
 /** Options of a transaction command that are not input fields. */
 export function reservedOptions(spec: TransactionSpec): Set<string> {
   const reserved = new Set([...GLOBAL_OPTION_NAMES, 'submit', 'evaluate']);
-  if (spec.paginated) reserved.add('all');
+  if (allOptionOf(spec) !== undefined) reserved.add('all');
   for (const transient of spec.transient) reserved.add(transient.option);
   if (spec.transient.length > 0) reserved.add(ENDORSING_ORGS_OPTION);
   return reserved;
@@ -106,6 +133,18 @@ async function execute(
     return;
   }
 
+  if (run.options.get('all') === true && isClearing(spec)) {
+    const { marketId, batchSize } = input as { marketId: string; batchSize?: number };
+    const last = await clearMarket((step) => client.submit('Market', 'ClearMarket', step), marketId, {
+      ...(batchSize === undefined ? {} : { batchSize }),
+      onProgress: (progress) => {
+        io.err(clearingProgressLine(progress));
+      },
+    });
+    io.out(global.json ? JSON.stringify(last) : formatResult(last));
+    return;
+  }
+
   // The gateway does not pass transient data to other orgs' peers unless told which may see it.
   const endorsers = transient ? (endorsingOrgsOf(run.options) ?? client.majorityEndorsers()) : undefined;
   const result = await client.submitText(contract, spec.transaction, input, {
@@ -125,8 +164,11 @@ async function execute(
 
 /** Runs a transaction command; resolves to exit code 0 (failures throw). */
 export async function runTransaction(run: TransactionRun): Promise<number> {
-  if (run.options.has('all') && !run.spec.paginated) {
-    throw new UsageError(`--all is only for list queries`, run.usage);
+  if (run.options.has('all') && allOptionOf(run.spec) === undefined) {
+    throw new UsageError(`--all is only for list queries and market clear`, run.usage);
+  }
+  if (run.options.has('all') && isClearing(run.spec) && run.options.has('slice')) {
+    throw new UsageError(`--all runs every slice itself: give --all or --slice, not both`, run.usage);
   }
   const input = buildInput(run.options, {
     reserved: reservedOptions(run.spec),

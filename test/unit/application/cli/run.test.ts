@@ -53,6 +53,13 @@ describe('help', () => {
     expect(out).toContain('--market-id <string>');
   });
 
+  test('estp market clear --help offers --all, which runs the clearing to its end', async () => {
+    const { out } = await estp('market', 'clear', '--help');
+    expect(out).toMatch(/--all\s+run the clearing to its end/);
+    const { out: get } = await estp('market', 'get', '--help');
+    expect(get).not.toContain('--all');
+  });
+
   test('a contract without transaction and --help lists its transactions', async () => {
     const { code, out } = await estp('participant', '--help');
     expect(code).toBe(0);
@@ -88,6 +95,10 @@ describe('usage errors exit 2', () => {
     [['consortium', 'list', '--user', 'admin'], '--org required (or set ESTP_ORG;'],
     [['participant', 'get', '--all', '--org', 'u', '--user', 'a'], '--all is only for list queries'],
     [['participant', 'get', '--input', '[]', '--org', 'u', '--user', 'a'], 'must be a JSON object'],
+    [
+      ['market', 'clear', '--market-id', 'M', '--all', '--slice', '1', '--org', 'u', '--user', 'a'],
+      '--all runs every slice itself: give --all or --slice, not both',
+    ],
     [['identity'], 'identity needs a command'],
     [['identity', 'enroll', '--org', 'u', '--user', 'x', '--sekret', 's'], 'unknown option --sekret'],
     [['events', '--from-block', 'ten', '--org', 'u', '--user', 'a'], '--from-block must be a block number'],
