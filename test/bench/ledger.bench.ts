@@ -74,6 +74,18 @@ interface Options {
 interface Scale {
   /** The bench's traders, at most {@link TRADERS}' 128 (lanes never share one up to this many in flight). */
   readonly traders: number;
+  /**
+   * How many of the traders, in order, the blocks, the popular offer (its seller), the Settle book
+   * and the ClearMarket books use when they run side by side ({@link Scale.alongside}): an offer
+   * locks its owner's account, so two postings at once by one trader would conflict. Without it,
+   * each uses all the traders (the popular offer's seller and the Settle book's is trader 0).
+   */
+  readonly split?: {
+    readonly blocks: number;
+    readonly popular: number;
+    readonly settle: number;
+    readonly clearing: number;
+  };
   /** Trades of one seller for the Settle blocks. */
   readonly settleTrades: number;
   /** How long the Settle and ClearMarket markets take offers beyond the posting's expected time. */
@@ -82,11 +94,14 @@ interface Scale {
   /** The markets' delivery, report and dispute spans (the integration timeline's unless given). */
   readonly pacing: Partial<Pacing>;
   /**
-   * Whether the offers of the Settle and ClearMarket markets are posted before the first block,
-   * so that their gate closures and dispute windows pass while the blocks run, instead of when
-   * their turn comes (the full run keeps that load out of the other blocks).
+   * Whether the preparations run alongside the blocks instead of one thing at a time: when the
+   * bench starts, every operation's {@link Operation.post} (the Settle book: post, clear, wait for
+   * settleAfter; the popular offer's market) and every ClearMarket book (post, clear at gate
+   * closure) start together, each on traders of its own ({@link Scale.split}); an operation's
+   * baseline block runs beside its ESTP block, and a block waits only for its own preparation.
+   * The full run keeps that load out of the measured blocks.
    */
-  readonly postEarly: boolean;
+  readonly alongside: boolean;
 }
 
 const FULL: Scale = {
@@ -95,23 +110,33 @@ const FULL: Scale = {
   settleMarginMs: 15_000,
   clearMarginMs: 60_000,
   pacing: {},
-  postEarly: false,
+  alongside: false,
 };
 
 /**
  * `--smoke`: every operation and its baseline once, in blocks of a quarter of a second (each lane
- * makes one call) at 4 in flight, on 5 traders (bench-001 to bench-005, so a later full run reuses
- * them), 8 trades to settle and a 10-offer ClearMarket. It checks that the bench works end to end
- * (test/integration/bench-smoke.test.ts in `npm test`); its numbers measure nothing.
+ * makes one call) at 4 in flight, 8 trades to settle and a 10-offer ClearMarket, with the
+ * preparations {@link Scale.alongside} the blocks on 16 traders (bench-001 to bench-016, so a later
+ * full run reuses them): 5 for the blocks, 1 for the popular offer, 5 for the Settle book, 5 for the
+ * ClearMarket book. It
+ * checks that the bench works end to end (test/integration/bench-smoke.test.ts in `npm test`); its
+ * numbers measure nothing.
  */
 const SMOKE: Partial<Options> = { duration: 0.25, concurrency: [4], singleConcurrency: 4, clear: [10] };
 const SMOKE_SCALE: Scale = {
-  traders: 5,
+  traders: 16,
+  split: { blocks: 5, popular: 1, settle: 5, clearing: 5 },
   settleTrades: 8,
-  settleMarginMs: 8_000,
-  clearMarginMs: 8_000,
-  pacing: { reportsMs: 0 },
-  postEarly: true,
+  // Gate closures 6.5 and 7.5 s after opening: the opening and two rounds of offers (one per
+  // trader at a time) committed 3.7–5.7 s after it at load 8–14 (the last proposals a second or
+  // more earlier); a proposal after gate closure fails the run. The Settle book's is on the
+  // smoke's longest path (post, clear, settle), the ClearMarket book's is not.
+  settleMarginMs: 5_500,
+  clearMarginMs: 5_500,
+  // Delivery and dispute window of half a second each: the Settle market's trades are settleable
+  // about when its clearing has committed.
+  pacing: { deliveryMs: 500, reportsMs: 0, disputeWindowMs: 500 },
+  alongside: true,
 };
 
 function parseOptions(argv: readonly string[]): Options {
@@ -186,8 +211,11 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
+/** When the run started: progress lines carry the seconds since (where the time goes). */
+const runStarted = performance.now();
+
 const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${((performance.now() - runStarted) / 1000).toFixed(1).padStart(6)} s  ${line}\n`);
 };
 
 /** The bench's own traders, 128 so that 128 lanes never share an account; a run uses the first {@link Scale.traders}. */
@@ -217,12 +245,11 @@ interface Operation {
   readonly baseline?: { readonly name: string; readonly call: Call };
   readonly call: Call;
   /**
-   * Posts the offers its blocks need in a market of their own; with {@link Scale.postEarly}
-   * before the first block, else by {@link Operation.prepare}. Runs once.
+   * Prepares what its blocks need (the popular offer, the trades to settle) in a market of their
+   * own, on traders of its own ({@link Scale.split}); with {@link Scale.alongside} from the start
+   * of the bench, else at its turn. Runs once.
    */
   readonly post?: () => Promise<void>;
-  /** Runs before the blocks (e.g. posts the popular offer), after {@link Operation.post}. */
-  readonly prepare?: () => Promise<void>;
   readonly note?: string;
 }
 
@@ -296,6 +323,23 @@ interface PostingSegment {
 const SEGMENT = 1000;
 
 /**
+ * A queue per lane: `work` starts after the lane's earlier work has ended. An offer locks its
+ * owner's account, so two offers of one trader in flight at once would conflict (MVCC); with
+ * fewer lanes than offers in flight (the smoke's), `mapLimit` alone would start them so.
+ */
+function laneQueues(): <T>(lane: LaneContracts, work: () => Promise<T>) => Promise<T> {
+  const tails = new Map<LaneContracts, Promise<unknown>>();
+  return (lane, work) => {
+    const result = (tails.get(lane) ?? Promise.resolve()).then(work);
+    tails.set(
+      lane,
+      result.catch(() => undefined),
+    );
+    return result;
+  };
+}
+
+/**
  * Posts `count` offers of the market from the traders, 64 in flight; about half the volume crosses.
  * Returns the whole posting's seconds and the goodput of each segment of {@link SEGMENT} offers, so
  * a large book shows whether posting slows down as the book grows.
@@ -309,31 +353,34 @@ async function postBook(
   let segmentStarted = started;
   const segments: PostingSegment[] = [];
   let done = 0;
+  const onLane = laneQueues();
   await mapLimit(
     Array.from({ length: count }, (_, n) => n),
     Math.min(lanes.length, 64),
     async (n) => {
       const buy = n % 2 === 0;
       const lane = lanes[n % lanes.length]!;
-      await submit(lane.estp('Market'), 'PostOffer', [
-        json({
-          offerId: `${marketId}-o${n}`,
-          marketId,
-          side: buy ? 'BUY' : 'SELL',
-          quantityWh: 1_000,
-          price: buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71),
-        }),
-      ]).catch(async () =>
-        // One retry: a conflict with the trader's own other lane is not what is measured here.
+      await onLane(lane, () =>
         submit(lane.estp('Market'), 'PostOffer', [
           json({
-            offerId: `${marketId}-r${n}`,
+            offerId: `${marketId}-o${n}`,
             marketId,
             side: buy ? 'BUY' : 'SELL',
             quantityWh: 1_000,
-            price: 100,
+            price: buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71),
           }),
-        ]),
+        ]).catch(async () =>
+          // One retry: a conflict with the trader's own other lane is not what is measured here.
+          submit(lane.estp('Market'), 'PostOffer', [
+            json({
+              offerId: `${marketId}-r${n}`,
+              marketId,
+              side: buy ? 'BUY' : 'SELL',
+              quantityWh: 1_000,
+              price: 100,
+            }),
+          ]),
+        ),
       );
       done += 1;
       if (done % SEGMENT === 0) {
@@ -410,7 +457,7 @@ async function postClearingBook(
   );
   const { seconds: postingSeconds, segments } = await postBook(lanes, marketId, offers);
   log(
-    `    posted in ${postingSeconds.toFixed(1)} s; gate closure in ${((gateClosure - Date.now()) / 1000).toFixed(0)} s`,
+    `    posted in ${postingSeconds.toFixed(1)} s; gate closure in ${((gateClosure - Date.now()) / 1000).toFixed(1)} s`,
   );
   return { marketId, gateClosure, postingSeconds, segments };
 }
@@ -475,12 +522,14 @@ function describeBook(book: BookGrowth): string {
   );
 }
 
-/** The blocks' operations; their IDs carry the run tag, so runs on one ledger never collide. */
-function operations(
-  lanes: readonly LaneContracts[],
-  traderIds: readonly string[],
-  writeMarket: string,
-): Operation[] {
+/**
+ * The blocks' operations on `split.blocks`, the popular offer of `split.popular[0]`, the Settle
+ * book on `split.settle` (its seller first). Their IDs carry the run tag, so runs on one ledger
+ * never collide.
+ */
+function operations(split: LaneSplit, traderIds: readonly string[], writeMarket: string): Operation[] {
+  const popularSeller = split.popular[0]!;
+  const buyers = split.blocks.filter((lane) => lane !== popularSeller);
   const posted: string[] = [];
   const assets: string[] = [];
   const hotAsset = HOT_ASSET;
@@ -551,9 +600,9 @@ function operations(
       note: 'one popular offer',
       concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'UpdateAsset', call: updateHotAsset },
-      prepare: async () => {
+      post: async () => {
         await openMarket(popularMarket, 60 * 60_000);
-        const seller = await clients.of(TRADERS[0]!);
+        const seller = await clients.of(popularSeller.actor);
         // Posted in lots (docs/trading.md#hot-offers): takers spread over them.
         const offer = await seller.submit('Market', 'PostOffer', {
           offerId: `${RUN}-popular`,
@@ -566,9 +615,9 @@ function operations(
         popularOffer = offer.lot?.of ?? offer.id;
         await clients.sync();
       },
-      // Every trader but the seller (trader 0) buys, from the lot its acceptId picks (acceptLot's first try).
+      // Every trader but the seller buys, from the lot its acceptId picks (acceptLot's first try).
       call: async (_contracts, lane, n) => {
-        const buyer = lanes[1 + (lane % (lanes.length - 1))]!;
+        const buyer = buyers[lane % buyers.length]!;
         const acceptId = `${RUN}-f${n}`;
         await submit(buyer.estp('Market'), 'AcceptOffer', [
           json({ id: lotId(popularOffer, firstLot(acceptId, MAX_LOTS)), quantityWh: 1_000, acceptId }),
@@ -581,10 +630,8 @@ function operations(
       concurrencies: (options) => [options.singleConcurrency],
       baseline: { name: 'UpdateAsset', call: updateHotAsset },
       post: async () => {
-        settleMarket = await postSellerBook(lanes, `${RUN}-S`, scale.settleTrades);
-      },
-      prepare: async () => {
-        unsettled.push(...(await sellerTrades(`${RUN}-S`, settleMarket!)));
+        const times = await postSellerBook(split.settle, `${RUN}-S`, scale.settleTrades);
+        unsettled.push(...(await sellerTrades(`${RUN}-S`, times)));
       },
       call: async (_contracts, _lane, _n) => {
         const tradeId = unsettled.shift();
@@ -602,10 +649,9 @@ function operations(
 
 /** Trades for the Settle blocks: {@link Scale.settleTrades} bids against one seller's ask. */
 const unsettled: string[] = [];
-let settleMarket: Timeline | undefined;
 
 /**
- * One seller's (trader 0's) book: the other traders bid 1 000 Wh each in a market of their own, the
+ * One seller's (lane 0's) book: the other lanes bid 1 000 Wh each in a market of their own, the
  * seller asks for all of it ({@link sellerTrades} clears it). Returns the market's times.
  */
 async function postSellerBook(
@@ -615,7 +661,7 @@ async function postSellerBook(
 ): Promise<Timeline> {
   log(`  Settle: ${count} trades of one seller (post, clear, wait for settleAfter)`);
   const times = await openMarket(marketId, Math.ceil(count / 25) * 1000 + scale.settleMarginMs);
-  const seller = await clients.of(TRADERS[0]!);
+  const seller = await clients.of(lanes[0]!.actor);
   // The ask beside the bids (the seller is no buyer); one bid per buyer at a time: two of one
   // buyer's would conflict on its account.
   const ask = seller.submit('Market', 'PostOffer', {
@@ -625,6 +671,7 @@ async function postSellerBook(
     quantityWh: count * 1_000,
     price: 50,
   });
+  const onLane = laneQueues();
   const bids = mapLimit(
     Array.from({ length: count }, (_, n) => n),
     Math.min(64, lanes.length - 1),
@@ -634,10 +681,11 @@ async function postSellerBook(
         submit(lane.estp('Market'), 'PostOffer', [
           json({ offerId: id, marketId, side: 'BUY', quantityWh: 1_000, price: 100 }),
         ]);
-      await bid(`${marketId}-b${n}`).catch(() => bid(`${marketId}-b${n}-again`));
+      await onLane(lane, () => bid(`${marketId}-b${n}`).catch(() => bid(`${marketId}-b${n}-again`)));
     },
   );
   await Promise.all([ask, bids]);
+  log(`    Settle: posted; gate closure in ${((times.gateClosure - Date.now()) / 1000).toFixed(1)} s`);
   return times;
 }
 
@@ -663,6 +711,48 @@ async function sellerTrades(marketId: string, { gateClosure, settleAfter }: Time
 const HOT_ASSET = `${RUN}-hot`;
 
 let treasurerLane: LaneContracts | undefined;
+
+/** Which lanes do what ({@link Scale.split}). */
+interface LaneSplit {
+  /** The blocks' (and, but for the popular offer's seller, AcceptOffer's buyers). */
+  readonly blocks: readonly LaneContracts[];
+  /** The popular offer's seller, first. */
+  readonly popular: readonly LaneContracts[];
+  /** The Settle book's: its seller first, then the bidders. */
+  readonly settle: readonly LaneContracts[];
+  /** The ClearMarket books'. */
+  readonly clearing: readonly LaneContracts[];
+}
+
+function splitLanes(lanes: readonly LaneContracts[]): LaneSplit {
+  if (!scale.split) return { blocks: lanes, popular: lanes, settle: lanes, clearing: lanes };
+  const ranges: LaneContracts[][] = [];
+  let start = 0;
+  for (const size of [scale.split.blocks, scale.split.popular, scale.split.settle, scale.split.clearing]) {
+    ranges.push(lanes.slice(start, (start += size)));
+  }
+  const [blocks, popular, settle, clearing] = ranges as [
+    LaneContracts[],
+    LaneContracts[],
+    LaneContracts[],
+    LaneContracts[],
+  ];
+  return { blocks, popular, settle, clearing };
+}
+
+/**
+ * The one run of `work` for `key`. A run started early ({@link Scale.alongside}) and awaited later:
+ * its failure is reported where it is awaited, not as an unhandled rejection meanwhile.
+ */
+function once<K, V>(runs: Map<K, Promise<V>>, key: K, work: () => Promise<V>): Promise<V> {
+  let run = runs.get(key);
+  if (!run) {
+    run = work();
+    run.catch(() => undefined);
+    runs.set(key, run);
+  }
+  return run;
+}
 
 function withRatio(row: OperationResult): OperationResult {
   if (!row.baseline || row.baseline.goodput === 0) return row;
@@ -786,7 +876,6 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const runStarted = performance.now();
   if (options.smoke) scale = SMOKE_SCALE;
   traders = TRADERS.slice(0, scale.traders);
   log(
@@ -805,43 +894,57 @@ async function main(): Promise<void> {
   ]);
   const setupSeconds = (performance.now() - runStarted) / 1000;
 
-  const selected = operations(lanes, ids, writeMarket).filter(
+  const split = splitLanes(lanes);
+  const selected = operations(split, ids, writeMarket).filter(
     (operation) => !options.only || options.only.includes(operation.name),
   );
   const clearingSelected = !options.only || options.only.includes('ClearMarket');
   const posted = new Map<Operation, Promise<void>>();
-  const post = (operation: Operation): Promise<void> => {
-    if (!posted.has(operation)) posted.set(operation, operation.post?.() ?? Promise.resolve());
-    return posted.get(operation)!;
-  };
-  const books = new Map<number, Promise<PostedBook>>();
-  const book = (size: number): Promise<PostedBook> => {
-    if (!books.has(size)) books.set(size, postClearingBook(lanes, size, options.postingRate));
-    return books.get(size)!;
-  };
-  if (scale.postEarly) {
-    // One after the other: two postings at once would put two offers of one trader in flight.
-    for (const operation of selected) await post(operation);
-    if (clearingSelected) for (const size of options.clear) await book(size);
+  const post = (operation: Operation): Promise<void> =>
+    once(posted, operation, () => operation.post?.() ?? Promise.resolve());
+  const cleared = new Map<number, Promise<ClearingResult>>();
+  const clear = (size: number): Promise<ClearingResult> =>
+    once(cleared, size, async () =>
+      clearing(await postClearingBook(split.clearing, size, options.postingRate), size),
+    );
+  if (scale.alongside) {
+    for (const operation of selected) void post(operation);
+    // The books one after another: they post from the same traders. A failure surfaces where
+    // the clearing is awaited, below.
+    if (clearingSelected) {
+      options.clear
+        .reduce<Promise<unknown>>((previous, size) => previous.then(() => clear(size)), Promise.resolve())
+        .catch(() => undefined);
+    }
   }
 
   const rows: OperationResult[] = [];
   const started = new Date().toISOString();
   for (const operation of selected) {
-    await post(operation);
-    await operation.prepare?.();
+    const ready = post(operation);
+    if (!scale.alongside) await ready;
     for (const concurrency of operation.concurrencies(options)) {
       const estpBlocks: BlockResult[] = [];
       const baseBlocks: BlockResult[] = [];
       for (let round = 0; round < options.rounds; round++) {
-        if (operation.baseline) {
-          const block = await runBlock(lanes, concurrency, options.duration, operation.baseline.call);
+        const baselineBlock = async (): Promise<void> => {
+          if (!operation.baseline) return;
+          const block = await runBlock(split.blocks, concurrency, options.duration, operation.baseline.call);
           log(`  ${operation.baseline.name} ×${concurrency}: ${describe(block)}`);
           baseBlocks.push(block);
+        };
+        const estpBlock = async (): Promise<void> => {
+          await ready;
+          const block = await runBlock(split.blocks, concurrency, options.duration, operation.call);
+          log(`  ${operation.name} ×${concurrency}: ${describe(block)}`);
+          estpBlocks.push(block);
+        };
+        // Side by side they share no key: the baseline is another chaincode.
+        if (scale.alongside) await Promise.all([baselineBlock(), estpBlock()]);
+        else {
+          await baselineBlock();
+          await estpBlock();
         }
-        const block = await runBlock(lanes, concurrency, options.duration, operation.call);
-        log(`  ${operation.name} ×${concurrency}: ${describe(block)}`);
-        estpBlocks.push(block);
       }
       rows.push(
         withRatio({
@@ -856,9 +959,7 @@ async function main(): Promise<void> {
     }
   }
   const clears: ClearingResult[] = [];
-  if (clearingSelected) {
-    for (const size of options.clear) clears.push(await clearing(await book(size), size));
-  }
+  if (clearingSelected) for (const size of options.clear) clears.push(await clear(size));
   const growth = options.book > 0 ? await growBook(lanes, options.book) : undefined;
 
   // Setup: deploying (or checking) the baseline, the traders, the write market; bench: the rest.
