@@ -7,12 +7,8 @@ import { DisputeContract } from '../../chaincode/src/contracts/dispute';
 import { MarketContract } from '../../chaincode/src/contracts/market';
 import { SettlementContract } from '../../chaincode/src/contracts/settlement';
 import type { Market, Offer } from '../../chaincode/src/market/model';
-import {
-  ACCOUNT_DELTA,
-  type Account,
-  type AccountDelta,
-  emptyAccount,
-} from '../../chaincode/src/lib/accounts';
+import { ChaincodeStub } from 'fabric-shim';
+import { type Account, type AccountDelta, emptyAccount } from '../../chaincode/src/lib/accounts';
 import type { Trade } from '../../chaincode/src/settlement/model';
 import { MINT_LANE, MINT_LANE_CAP, type MintLane } from '../../chaincode/src/lib/mint-lanes';
 import { type Endorsed, TestLedger, type TestIdentity, type ValidationCode } from '../support/fixture';
@@ -157,6 +153,29 @@ export async function clearFully(
 }
 
 /** A participant's account as GetAccount shows it: its record plus its unmerged deltas. */
+/**
+ * Whether `key` is an account delta's `(Account, id, txId, n)` (lib/keys.ts `accountDeltaKey`),
+ * not an account record's `(Account, id)`: the two share one key range.
+ */
+export function isAccountDeltaKey(key: string): boolean {
+  const { objectType, attributes } = ChaincodeStub.prototype.splitCompositeKey.call(undefined, key);
+  return objectType === 'Account' && attributes.length === 3;
+}
+
+/** The committed account records (without the deltas beside them in the `Account` range). */
+export function accountRecords(ledger: TestLedger): Account[] {
+  return [...ledger.state()]
+    .filter(([key]) => key.startsWith(ledger.key('Account')) && !isAccountDeltaKey(key))
+    .map(([, bytes]) => JSON.parse(Buffer.from(bytes).toString('utf8')) as Account);
+}
+
+/** The committed account deltas, in key order (each account's after its record). */
+export function accountDeltas(ledger: TestLedger): AccountDelta[] {
+  return [...ledger.state()]
+    .filter(([key]) => isAccountDeltaKey(key))
+    .map(([, bytes]) => JSON.parse(Buffer.from(bytes).toString('utf8')) as AccountDelta);
+}
+
 export function account(world: TradingWorld, participantId: string): Account {
   return accounts(world).find((a) => a.id === participantId) ?? emptyAccount(participantId, '');
 }
@@ -167,11 +186,11 @@ export function account(world: TradingWorld, participantId: string): Account {
  */
 export function accounts(world: TradingWorld): Account[] {
   const byId = new Map<string, Account>();
-  for (const record of world.ledger.records<Account>('Account')) {
+  for (const record of accountRecords(world.ledger)) {
     expect(Math.min(record.available, record.escrowed, record.certificatesHeldWh)).toBeGreaterThanOrEqual(0);
     byId.set(record.id, { ...record });
   }
-  for (const delta of world.ledger.records<AccountDelta>(ACCOUNT_DELTA)) {
+  for (const delta of accountDeltas(world.ledger)) {
     const a = byId.get(delta.accountId) ?? emptyAccount(delta.accountId, '');
     for (const field of ['available', 'certificatesHeldWh', 'minted'] as const) {
       expect(delta[field] ?? 0).toBeGreaterThanOrEqual(0);

@@ -26,6 +26,8 @@ export const List = transaction({
 
 /**
  * One page of the records of `recordType`, in key order (of composite keys `(recordType, …)`).
+ * `Account` lists the account records as stored, without the deltas that share their range
+ * (lib/accounts.ts; GetAccount gives an account as it stands).
  * @throws {ForbiddenError} unless the caller is an auditor or admin.
  */
 export async function listAll(ctx: Context, request: InputOf<typeof List>): Promise<Page<Json>> {

@@ -7,7 +7,7 @@
 import type { Context } from 'fabric-contract-api';
 import { type InputOf, result, transaction } from '../lib/declaration';
 import type { Json } from '../lib/json';
-import { RECORD_TYPES, type RecordType } from '../lib/keys';
+import { RECORD_TYPES, type RecordType, isRecordKey } from '../lib/keys';
 import { countEntries } from '../lib/pagination';
 import { type ConservationTotals, conservationTotals } from '../settlement/totals';
 import { txTimeIso } from '../lib/time';
@@ -45,12 +45,13 @@ export const Totals = transaction({
 
 /**
  * `records`: how many records of each type the world state holds now (incl. approval records),
- * read page by page so the counts stay exact beyond the peer's totalQueryLimit.
+ * read page by page so the counts stay exact beyond the peer's totalQueryLimit. Account deltas,
+ * which share the `Account` range, are not records (`Account` counts account records).
  */
 export async function countRecords(ctx: Context): Promise<Record<RecordType, number>> {
   const counts = {} as Record<RecordType, number>;
   for (const type of RECORD_TYPES) {
-    counts[type] = await countEntries(ctx, type, []);
+    counts[type] = await countEntries(ctx, type, [], (key) => isRecordKey(ctx, type, key));
   }
   return counts;
 }

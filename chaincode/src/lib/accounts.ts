@@ -2,8 +2,10 @@
  * The accounts a transaction touches: debits read and write the account, credits write a delta.
  *
  * An account is its record (`Account`, key `(Account, id)`) plus its unmerged **deltas** (key
- * `(AccountDelta, id, txId, n)`): signed changes that only make the account richer — payments
- * into `available` or held certificates, and releases of escrow (`escrowed` down, each bound to the
+ * `(Account, id, txId, n)`, lib/keys.ts `accountDeltaKey`: in the range of the record's own key,
+ * so that one range read — the partial key `(Account, id)` — returns the record and its deltas
+ * together, and GetAccount is one round trip to the peer): signed changes that only make the
+ * account richer — payments into `available` or held certificates, and releases of escrow (`escrowed` down, each bound to the
  * offer or trade record whose status change the same transaction writes, so it happens once). A
  * transaction that pays an account it does not debit writes one delta and reads nothing of the
  * account, so concurrent settlements, clearing payouts and fills paying one seller never conflict (the delta-record pattern of fabric-samples'
@@ -16,7 +18,8 @@
  * counted in the account's mint lanes (lib/mint-lanes.ts); its delta carries the amount in
  * `minted` too, so the record plus its deltas show the minted total without the lanes.
  * IssueCertificates stays on the record (merged first), so its lifetime cap counts every unit
- * exactly. Queries (GetAccount, Audit:Totals) add every delta.
+ * exactly. Queries (GetAccount, Audit:Totals) add every delta; a range over all accounts meets
+ * each record followed by its deltas, and deltas of accounts that have no record yet.
  *
  * Fabric has no read-your-writes, so a transaction that moves credits of the same account twice
  * (a participant on both sides of a clearing, several offers of one owner closing in one batch)
@@ -29,7 +32,7 @@ import type { Context } from 'fabric-contract-api';
 import { IllegalStateError, InsufficientFundsError, LimitExceededError } from './errors';
 import { results } from './iterate';
 import { fromBytes, toBytes } from './json';
-import { RecordType } from './keys';
+import { RecordType, accountDeltaKey, recordKey } from './keys';
 import { MAX_ACCOUNT_TOTAL, add } from './money';
 import { recordMint } from './mint-lanes';
 import { scanPages } from './pagination';
@@ -80,9 +83,6 @@ export function emptyAccount(id: string, now: string): Account {
   };
 }
 
-/** The object type of the deltas' composite keys `(AccountDelta, accountId, txId, n)`. */
-export const ACCOUNT_DELTA = 'AccountDelta';
-
 /**
  * The most deltas one debit merges: bounds the work and the range read of a transaction. A debit
  * that the record plus this many deltas cannot cover fails with ESTP_INSUFFICIENT_FUNDS saying
@@ -119,10 +119,6 @@ function applyDelta(account: Account, delta: Partial<Record<DeltaField, number>>
   }
 }
 
-function deltaAttributes(id: string): string[] {
-  return [id];
-}
-
 /** Reads an account record without its deltas; a participant without one has a zero record. */
 async function readAccountRecord(ctx: Context, id: string, now: string): Promise<Account> {
   return (await readRecord<Account>(ctx, RecordType.Account, id)) ?? emptyAccount(id, now);
@@ -138,12 +134,19 @@ export const ACCOUNT_NEVER_WRITTEN = '1970-01-01T00:00:00.000Z';
 /**
  * A participant's account as it stands: its record plus every unmerged delta (a zero account for
  * a participant with none), `minted` included — the mint lanes are not read. `updatedAt` is when
- * the record was last written ({@link ACCOUNT_NEVER_WRITTEN} if never). Reads pages, so it is for
- * queries (evaluate) only.
+ * the record was last written ({@link ACCOUNT_NEVER_WRITTEN} if never). One range read, the
+ * record and its deltas together (one round trip to the peer while they fit one page and one batch
+ * of the peer's), read in pages, so it is for queries (evaluate) only.
  */
 export async function readAccount(ctx: Context, id: string): Promise<Account> {
-  const account = await readAccountRecord(ctx, id, ACCOUNT_NEVER_WRITTEN);
-  for await (const entry of scanPages(ctx, ACCOUNT_DELTA, deltaAttributes(id))) {
+  const key = recordKey(ctx, RecordType.Account, id);
+  let account = emptyAccount(id, ACCOUNT_NEVER_WRITTEN);
+  for await (const entry of scanPages(ctx, RecordType.Account, [id])) {
+    if (entry.key === key) {
+      // The record's key starts the range (it is the range's prefix), so no delta came before it.
+      account = fromBytes<Account>(entry.value);
+      continue;
+    }
     applyDelta(account, fromBytes<AccountDelta>(entry.value));
   }
   return account;
@@ -216,11 +219,23 @@ export class AccountBook {
    * Folds up to {@link MERGE_LIMIT} unmerged deltas into the loaded record (all of them, not just
    * enough: a merge conflicts with a concurrent payment anyway, so it takes what it can). Returns
    * whether deltas remain unmerged.
+   *
+   * The range is the partial key `(Account, id)`: the record's key, then its deltas. Its first
+   * entry, the record, is skipped (it was loaded with GetState). Having the record in the range
+   * adds no conflict (Fabric 2.5 validation, core/ledger/kvledger/txmgmt/validation): the phantom
+   * check re-reads the range up to the last key this merge read and fails when a key or a version
+   * in it changed — the record's key changes only when a transaction writes or deletes the record,
+   * and such a transaction already conflicts with this one through the record's version in the read
+   * set (MVCC_READ_CONFLICT), as every debit loads the record before it merges. So the merge still
+   * conflicts exactly with a delta written or deleted meanwhile, as when the deltas had a range of
+   * their own. It reads at most MERGE_LIMIT + 1 deltas (the one after the limit says more remain).
    */
   private async merge(account: Account): Promise<boolean> {
-    const deltas = this.ctx.stub.getStateByPartialCompositeKey(ACCOUNT_DELTA, deltaAttributes(account.id));
+    const record = recordKey(this.ctx, RecordType.Account, account.id);
+    const deltas = this.ctx.stub.getStateByPartialCompositeKey(RecordType.Account, [account.id]);
     let count = 0;
     for await (const { key, value } of results(deltas)) {
+      if (key === record) continue;
       // No read-your-writes: a second merge in this transaction sees the deltas it merged already.
       if (this.merged.has(key)) continue;
       if (count === MERGE_LIMIT) return true;
@@ -472,12 +487,10 @@ export class AccountBook {
     for (const [id, changes] of [...this.credits].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const delta: AccountDelta = { accountId: id };
       for (const field of DELTA_FIELDS) if (changes[field]) delta[field] = changes[field];
-      const key = this.ctx.stub.createCompositeKey(ACCOUNT_DELTA, [
-        ...deltaAttributes(id),
-        this.ctx.stub.getTxID(),
-        String(written++),
-      ]);
-      await this.ctx.stub.putState(key, toBytes(delta));
+      await this.ctx.stub.putState(
+        accountDeltaKey(this.ctx, id, this.ctx.stub.getTxID(), written++),
+        toBytes(delta),
+      );
     }
     deltasWritten.set(this.ctx.stub, written);
     this.credits.clear();

@@ -5,8 +5,8 @@
  * result fails (the shim's own async iteration leaves the iterator open in that last case).
  * Every range, partial-key and history query of the chaincode goes through it.
  *
- * An iterator read to its end is not closed: a close is one more round trip to the peer (one of
- * GetAccount's three), and the peer needs none — it records the range in the read set as it is
+ * An iterator read to its end is not closed: a close is one more round trip to the peer (it was
+ * one of GetAccount's three), and the peer needs none — it records the range in the read set as it is
  * read and closes every iterator of a simulation when the simulation ends (Fabric 2.5,
  * core/ledger/kvledger/txmgmt/txmgr/query_executor.go `Done`).
  */

@@ -40,6 +40,26 @@ export function recordKey(ctx: Context, type: RecordType, id: string): string {
   return ctx.stub.createCompositeKey(type, [id]);
 }
 
+/**
+ * Key of one delta of account `id` (lib/accounts.ts): `(Account, id, txId, n)`, the key of the
+ * account record `(Account, id)` with the writing transaction and a counter appended. A composite
+ * key is its attributes each ended by U+0000, so the record key is a prefix of its deltas' keys
+ * and the partial key `(Account, id)` ranges over the record and its deltas together — and over
+ * nothing else: no participant ID contains U+0000 (lib/fields.ts `participantId`), so no other
+ * account's keys start with it.
+ */
+export function accountDeltaKey(ctx: Context, id: string, txId: string, n: number): string {
+  return ctx.stub.createCompositeKey(RecordType.Account, [id, txId, String(n)]);
+}
+
+/**
+ * Whether an entry of the range `(type, …)` is a record of `type`: every entry is, except the
+ * account deltas that lie in the `Account` range beside their records ({@link accountDeltaKey}).
+ */
+export function isRecordKey(ctx: Context, type: RecordType, key: string): boolean {
+  return type !== RecordType.Account || ctx.stub.splitCompositeKey(key).attributes.length === 1;
+}
+
 /** Key of an index entry: `index` over `attributes`, ending with the indexed record's id. */
 export function indexKey(ctx: Context, index: string, attributes: readonly string[]): string {
   return ctx.stub.createCompositeKey(index, [...attributes]);

@@ -17,7 +17,7 @@ import type { Context } from 'fabric-contract-api';
 import { InvalidInputError, LimitExceededError } from './errors';
 import { results } from './iterate';
 import { fromBytes } from './json';
-import type { RecordType } from './keys';
+import { type RecordType, isRecordKey } from './keys';
 import { readRecord } from './state';
 import { int, text } from './validate';
 
@@ -147,31 +147,64 @@ export async function* scanPages(
   } while (bookmark !== '');
 }
 
-/** How many entries lie under `(objectType, …attributes)`, counted page by page (read-only queries). */
+/**
+ * How many entries lie under `(objectType, …attributes)` whose key `counted` accepts (default:
+ * all), counted page by page (read-only queries).
+ */
 export async function countEntries(
   ctx: Context,
   objectType: string,
   attributes: readonly string[],
+  counted: (key: string) => boolean = () => true,
 ): Promise<number> {
   let count = 0;
   let bookmark = '';
   do {
     const page = await readPage(ctx, objectType, attributes, SCAN_PAGE_SIZE, bookmark);
-    count += page.entries.length;
+    for (const entry of page.entries) if (counted(entry.key)) count += 1;
     bookmark = page.bookmark;
   } while (bookmark !== '');
   return count;
 }
 
-/** Lists records of `type` in key order. */
+/**
+ * The most entries one {@link listRecords} call reads: its range may hold entries that are not
+ * records of the type (the account deltas beside their records, lib/keys.ts `isRecordKey`), which
+ * it passes over; past this many it returns the records it has (maybe none) and the bookmark of the
+ * next entry, so a page costs bounded work however many deltas an account has.
+ */
+export const LIST_SCAN_LIMIT = 2_000;
+
+/**
+ * Lists records of `type` in key order, up to `pageSize` of them, passing over the entries of the
+ * range that are not records of the type (lib/keys.ts `isRecordKey`): then a page reads further
+ * (at most {@link LIST_SCAN_LIMIT} entries) and ends at the next unread key. For every other type
+ * it is one page of the peer's, its bookmark the peer's.
+ */
 export async function listRecords<T>(
   ctx: Context,
   type: RecordType,
   pageSize: number | undefined,
   bookmark: string | undefined,
 ): Promise<Page<T>> {
-  const page = await readPage(ctx, type, [], pageSize ?? DEFAULT_PAGE_SIZE, bookmark ?? '');
-  return { records: page.entries.map((entry) => fromBytes<T>(entry.value)), bookmark: page.bookmark };
+  const size = pageSize ?? DEFAULT_PAGE_SIZE;
+  const records: T[] = [];
+  let next = bookmark ?? '';
+  let read = 0;
+  do {
+    // The first read asks for a page's worth; what follows only when entries were passed over.
+    const page = await readPage(ctx, type, [], read === 0 ? size : LIST_SCAN_LIMIT - read, next);
+    for (const [n, entry] of page.entries.entries()) {
+      if (!isRecordKey(ctx, type, entry.key)) continue;
+      records.push(fromBytes<T>(entry.value));
+      if (records.length === size) {
+        return { records, bookmark: page.entries[n + 1]?.key ?? page.bookmark };
+      }
+    }
+    read += page.entries.length;
+    next = page.bookmark;
+  } while (next !== '' && read < LIST_SCAN_LIMIT);
+  return { records, bookmark: next };
 }
 
 /**

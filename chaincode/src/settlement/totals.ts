@@ -6,7 +6,10 @@
  *
  * Minted/burned and issued/retired are kept per account (so Deposit and IssueCertificates write no
  * global key); their sums are the ledger's totals. An account is its record plus its unmerged
- * deltas (lib/accounts.ts), both summed; its minted total is counted twice over, on the record
+ * deltas (lib/accounts.ts), both summed: they share one key range, `(Account, …)`, where each
+ * record comes before its own deltas and an account paid but never debited has deltas and no
+ * record. Every entry is summed on its own, so where a page ends (between a record and its deltas,
+ * or among them) changes nothing; its minted total is counted twice over, on the record
  * plus its deltas and in its mint lanes (lib/mint-lanes.ts, where the cap is checked), and the
  * money balances only when the two agree. The accounts are read page by page (exact for any
  * number of accounts, beyond the peer's totalQueryLimit too) and summed with BigInt, so no size of
@@ -16,10 +19,10 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { fromBytes } from '../lib/json';
-import { RecordType } from '../lib/keys';
+import { RecordType, isRecordKey } from '../lib/keys';
 import { type ExactAmount, exactAmount } from '../lib/money';
 import { scanPages } from '../lib/pagination';
-import { ACCOUNT_DELTA, type Account, type AccountDelta } from '../lib/accounts';
+import type { Account, AccountDelta } from '../lib/accounts';
 import { MINT_LANE, type MintLane } from '../lib/mint-lanes';
 
 export type MoneyTotals = {
@@ -58,21 +61,22 @@ export async function conservationTotals(ctx: Context): Promise<ConservationTota
   let held = 0n;
   let certificatesEscrowed = 0n;
   const accounts = new Set<string>();
-  for await (const entry of scanPages(ctx, ACCOUNT_DELTA, [])) {
-    const delta = fromBytes<AccountDelta>(entry.value);
-    accounts.add(delta.accountId);
-    available += BigInt(delta.available ?? 0);
-    escrowed += BigInt(delta.escrowed ?? 0);
-    held += BigInt(delta.certificatesHeldWh ?? 0);
-    certificatesEscrowed += BigInt(delta.certificatesEscrowedWh ?? 0);
-    minted += BigInt(delta.minted ?? 0);
-  }
   for await (const entry of scanPages(ctx, MINT_LANE, [])) {
     const lane = fromBytes<MintLane>(entry.value);
     accounts.add(lane.accountId);
     mintedInLanes += BigInt(lane.minted);
   }
   for await (const entry of scanPages(ctx, RecordType.Account, [])) {
+    if (!isRecordKey(ctx, RecordType.Account, entry.key)) {
+      const delta = fromBytes<AccountDelta>(entry.value);
+      accounts.add(delta.accountId);
+      available += BigInt(delta.available ?? 0);
+      escrowed += BigInt(delta.escrowed ?? 0);
+      held += BigInt(delta.certificatesHeldWh ?? 0);
+      certificatesEscrowed += BigInt(delta.certificatesEscrowedWh ?? 0);
+      minted += BigInt(delta.minted ?? 0);
+      continue;
+    }
     const account = fromBytes<Account>(entry.value);
     accounts.add(account.id);
     minted += BigInt(account.minted);
