@@ -360,26 +360,14 @@ async function postBook(
     async (n) => {
       const buy = n % 2 === 0;
       const lane = lanes[n % lanes.length]!;
-      await onLane(lane, () =>
+      const offer = (offerId: string, price: number) =>
         submit(lane.estp('Market'), 'PostOffer', [
-          json({
-            offerId: `${marketId}-o${n}`,
-            marketId,
-            side: buy ? 'BUY' : 'SELL',
-            quantityWh: 1_000,
-            price: buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71),
-          }),
-        ]).catch(async () =>
+          json({ offerId, marketId, side: buy ? 'BUY' : 'SELL', quantityWh: 1_000, price }),
+        ]);
+      await onLane(lane, () =>
+        offer(`${marketId}-o${n}`, buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71)).catch(() =>
           // One retry: a conflict with the trader's own other lane is not what is measured here.
-          submit(lane.estp('Market'), 'PostOffer', [
-            json({
-              offerId: `${marketId}-r${n}`,
-              marketId,
-              side: buy ? 'BUY' : 'SELL',
-              quantityWh: 1_000,
-              price: 100,
-            }),
-          ]),
+          offer(`${marketId}-r${n}`, 100),
         ),
       );
       done += 1;
