@@ -14,6 +14,11 @@ export interface TableOptions {
   readonly maxCellWidth?: number;
 }
 
+/** `1 trade`, `3 trades`: a count and its noun, plural unless the count is 1. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** A cell's text. */
 export function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -128,7 +133,7 @@ export function formatResult(result: unknown): string {
     const table = formatTable(asRows(result.records));
     const footer =
       result.bookmark === ''
-        ? `(${result.records.length} record${result.records.length === 1 ? '' : 's'})`
+        ? `(${countOf(result.records.length, 'record')})`
         : `(${result.records.length} records; more with --bookmark ${result.bookmark} or --all)`;
     return `${table}\n${footer}`;
   }

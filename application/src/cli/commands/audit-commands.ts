@@ -25,7 +25,7 @@ import { UsageError } from '../../gateway/errors';
 import { parseTime } from '../argv';
 import { connectOptionsOf, textOption } from '../context';
 import type { Output } from '../io';
-import { formatTable } from '../table';
+import { countOf, formatTable } from '../table';
 import { didYouMean } from '../suggest';
 import { toolUsage } from '../usage';
 
@@ -164,7 +164,7 @@ const historyCommand: ToolCommand = {
     }
     const count = result.versions.length;
     io.out(
-      `${result.recordType} ${result.id}: ${count} version${count === 1 ? '' : 's'}, newest first` +
+      `${result.recordType} ${result.id}: ${countOf(count, 'version')}, newest first` +
         (result.truncated ? ' (older ones beyond --limit)' : ''),
     );
     io.out(
@@ -279,7 +279,7 @@ const tradesCommand: ToolCommand = {
           columns: TRADE_COLUMNS.filter((column) => column !== 'createdTxId' && column !== 'commodity'),
         }),
       );
-      context.io.out(`${trades.length} trade${trades.length === 1 ? '' : 's'}`);
+      context.io.out(countOf(trades.length, 'trade'));
     }
     return 0;
   },

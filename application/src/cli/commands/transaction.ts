@@ -10,7 +10,7 @@ import { UsageError } from '../../gateway/errors';
 import { buildInput, type OptionValue } from '../argv';
 import { connectOptionsOf, GLOBAL_OPTION_NAMES } from '../context';
 import type { Output } from '../io';
-import { formatResult, isPage } from '../table';
+import { countOf, formatResult, isPage } from '../table';
 import type { GlobalOptions, TransactionSpec } from './types';
 
 /**
@@ -41,8 +41,7 @@ export function allOptionOf(spec: TransactionSpec): string | undefined {
 export function clearingProgressLine({ step, slice, ms }: ClearingProgress): string {
   const { clearing } = step;
   const part = slice === undefined ? 'step' : `slice ${slice}`;
-  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  return `ClearMarket ${part}: ${clearing.phase}, ${count(clearing.trades, 'trade')}, ${count(clearing.offersClosed, 'offer')} closed (${(ms / 1000).toFixed(1)} s)`;
+  return `ClearMarket ${part}: ${clearing.phase}, ${countOf(clearing.trades, 'trade')}, ${countOf(clearing.offersClosed, 'offer')} closed (${(ms / 1000).toFixed(1)} s)`;
 }
 
 /** Options of a transaction command that are not input fields. */
