@@ -152,7 +152,6 @@ export async function clearFully(
   }
 }
 
-/** A participant's account as GetAccount shows it: its record plus its unmerged deltas. */
 /**
  * Whether `key` is an account delta's `(Account, id, txId, n)` (lib/keys.ts `accountDeltaKey`),
  * not an account record's `(Account, id)`: the two share one key range.
@@ -176,6 +175,7 @@ export function accountDeltas(ledger: TestLedger): AccountDelta[] {
     .map(([, bytes]) => JSON.parse(Buffer.from(bytes).toString('utf8')) as AccountDelta);
 }
 
+/** A participant's account as GetAccount shows it: its record plus its unmerged deltas. */
 export function account(world: TradingWorld, participantId: string): Account {
   return accounts(world).find((a) => a.id === participantId) ?? emptyAccount(participantId, '');
 }
