@@ -32,6 +32,7 @@ import {
   waitUntil,
 } from './support/estp';
 import { NO_RETRY } from '../../application/src/gateway/retry';
+import { estp } from './support/cli';
 import { LOADERS, loadTraderProfile } from './support/identities';
 
 const RUN = newRunTag();
@@ -453,7 +454,7 @@ describe('concurrency on the real network', () => {
     expect((await totals(clients)).conservation.money.balanced).toBe(true);
   });
 
-  test('16 takers fill one offer posted in lots at the same moment: all commit, at most a few resubmissions', async () => {
+  test('16 takers fill one offer posted in lots at the same moment: all commit, at most a few resubmissions; the CLI fills any lot', async () => {
     // Given trader 1's SELL of 160 kWh posted in 100 lots (docs/trading.md#hot-offers)
     const seller = traders[0]!;
     const first = await seller.submit('Market', 'PostOffer', {
@@ -490,13 +491,29 @@ describe('concurrency on the real network', () => {
         acceptId: `${RUN}-lot-0`,
       }),
     ).rejects.toMatchObject({ code: 'ESTP_ALREADY_EXISTS' });
-    // And the lots together sold exactly 16 kWh; the ledger stays balanced
+    // And a taker on the command line names the offer, not a lot: `--any-lot` fills one lot, once
+    const taker = LOADERS[17]!;
+    const fillOnTheCommandLine = () =>
+      estp(
+        ...['market', 'accept', '--id', offerId, '--quantity-wh', '1000', '--accept-id', `${RUN}-cli`],
+        ...['--any-lot', '--json', '--org', taker.org, '--user', taker.user],
+      );
+    const cli = await fillOnTheCommandLine();
+    expect(cli).toMatchObject({ code: 0 });
+    expect(JSON.parse(cli.out)).toMatchObject({
+      trade: { buyer: traders[17]!.participantId, quantityWh: 1_000 },
+      offer: { lot: { of: offerId } },
+    });
+    const again = await fillOnTheCommandLine();
+    expect(again.code).not.toBe(0);
+    expect(again.err).toContain('ESTP_ALREADY_EXISTS');
+    // And the lots together sold exactly 17 kWh; the ledger stays balanced
     await clients.sync();
     const lots = (
       await allPages(await clients.of(AUDITOR), 'Market', 'ListOffers', { owner: seller.participantId })
     ).records.filter((offer) => offer.lot?.of === offerId);
     expect(lots).toHaveLength(MAX_LOTS);
-    expect(lots.reduce((sum, lot) => sum + lot.filledWh, 0)).toBe(16_000);
+    expect(lots.reduce((sum, lot) => sum + lot.filledWh, 0)).toBe(17_000);
     expect((await totals(clients)).conservation.money.balanced).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type ClearingProgress, clearMarket } from '../../gateway/clearing';
 import { type EstpClient, parseResult, withClient } from '../../gateway/client';
+import { acceptLot } from '../../gateway/lots';
 import { pagesOf, recordsOf } from '../../gateway/transactions';
 import { UsageError } from '../../gateway/errors';
 import { buildInput, type OptionValue } from '../argv';
@@ -28,6 +29,18 @@ export function isClearing(spec: TransactionSpec): boolean {
   return spec.declaration?.contract === 'Market' && spec.transaction === 'ClearMarket';
 }
 
+/**
+ * `--any-lot` of Market:AcceptOffer: `--id` names an offer posted in lots (`<owner>/<offerId>`,
+ * without `.lotNNN`), and the fill goes to the lot `--accept-id` picks or the next one that can
+ * take it, as the client library's `acceptLot` does (docs/trading.md#hot-offers).
+ */
+export const ANY_LOT_OPTION = 'any-lot';
+
+/** Market:AcceptOffer, which takes `--any-lot`. */
+export function isAccepting(spec: TransactionSpec): boolean {
+  return spec.declaration?.contract === 'Market' && spec.transaction === 'AcceptOffer';
+}
+
 /** What `--all` does for `spec`, for its help; undefined when it takes no `--all`. */
 export function allOptionOf(spec: TransactionSpec): string | undefined {
   if (spec.paginated) return 'follow the bookmarks and print every page';
@@ -48,6 +61,7 @@ export function clearingProgressLine({ step, slice, ms }: ClearingProgress): str
 export function reservedOptions(spec: TransactionSpec): Set<string> {
   const reserved = new Set([...GLOBAL_OPTION_NAMES, 'submit', 'evaluate']);
   if (allOptionOf(spec) !== undefined) reserved.add('all');
+  if (isAccepting(spec)) reserved.add(ANY_LOT_OPTION);
   for (const transient of spec.transient) reserved.add(transient.option);
   if (spec.transient.length > 0) reserved.add(ENDORSING_ORGS_OPTION);
   return reserved;
@@ -144,6 +158,13 @@ async function execute(
     return;
   }
 
+  if (run.options.get(ANY_LOT_OPTION) === true && isAccepting(spec)) {
+    const { id, quantityWh, acceptId } = input as { id: string; quantityWh: number; acceptId: string };
+    const filled = await acceptLot(client, { offerId: id, quantityWh, acceptId });
+    io.out(global.json ? JSON.stringify(filled) : formatResult(filled));
+    return;
+  }
+
   // The gateway does not pass transient data to other orgs' peers unless told which may see it.
   const endorsers = transient ? (endorsingOrgsOf(run.options) ?? client.majorityEndorsers()) : undefined;
   const result = await client.submitText(contract, spec.transaction, input, {
@@ -175,6 +196,12 @@ export async function runTransaction(run: TransactionRun): Promise<number> {
     strict: run.spec.declaration !== undefined,
     hint: `(${run.command} --help lists its fields)`,
   });
+  if (run.options.has(ANY_LOT_OPTION) && isAccepting(run.spec) && input['acceptId'] === undefined) {
+    throw new UsageError(
+      `--${ANY_LOT_OPTION} needs --accept-id: it makes the fill once-only across the lots, so a retry never fills twice`,
+      run.usage,
+    );
+  }
   // Read transient files before connecting, so a typo fails fast.
   const transient = transientOf(run.spec, run.options);
   await withClient(connectOptionsOf(run.global, run.io, run.usage), (client) =>

@@ -60,6 +60,15 @@ describe('help', () => {
     expect(get).not.toContain('--all');
   });
 
+  test('estp market accept --help offers --any-lot, for an offer posted in lots; other commands refuse it', async () => {
+    const { out } = await estp('market', 'accept', '--help');
+    expect(out).toMatch(/--any-lot\s+the offer was posted in lots/);
+    expect((await estp('market', 'cancel', '--help')).out).not.toContain('--any-lot');
+    const cancel = await estp('market', 'cancel', '--id', 'a/b', '--any-lot', '--org', 'u', '--user', 'a');
+    expect(cancel).toMatchObject({ code: 2 });
+    expect(cancel.err).toContain('--any-lot');
+  });
+
   test('a contract without transaction and --help lists its transactions', async () => {
     const { code, out } = await estp('participant', '--help');
     expect(code).toBe(0);
@@ -98,6 +107,10 @@ describe('usage errors exit 2', () => {
     [
       ['market', 'clear', '--market-id', 'M', '--all', '--slice', '1', '--org', 'u', '--user', 'a'],
       '--all runs every slice itself: give --all or --slice, not both',
+    ],
+    [
+      ['market', 'accept', '--id', 'a/b', '--quantity-wh', '1000', '--any-lot', '--org', 'u', '--user', 'a'],
+      '--any-lot needs --accept-id',
     ],
     [['identity'], 'identity needs a command'],
     [['identity', 'enroll', '--org', 'u', '--user', 'x', '--sekret', 's'], 'unknown option --sekret'],
