@@ -310,7 +310,7 @@ async function foldDeposits(
 ): Promise<void> {
   if (funded.length === 0) return;
   const started = performance.now();
-  await mapLimit([...funded], 32, (index) =>
+  await mapLimit(funded, 32, (index) =>
     submit(lanes[index]!.estp('Market'), 'PostOffer', [
       json({ offerId: `${RUN}-fold`, marketId: market, side: 'BUY', quantityWh: 1_000, price: 80 }),
     ]),
