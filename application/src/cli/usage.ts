@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { camelToKebab } from './argv';
 import { GLOBAL_OPTIONS } from './context';
-import { ANY_LOT_OPTION, allOptionOf, isAccepting } from './commands/transaction';
+import { runFlagsOf } from './commands/transaction';
 import type { ContractGroup, OptionSpec, ToolCommand, TransactionSpec } from './commands/types';
 
 /** This CLI's version: the application package's (application/package.json, from src/ or dist/). */
@@ -135,7 +135,6 @@ export function exampleCommand(group: ContractGroup, spec: TransactionSpec): str
 
 /** `estp <contract> <transaction> --help`. */
 export function transactionUsage(group: ContractGroup, spec: TransactionSpec): string {
-  const allOption = allOptionOf(spec);
   const fieldOptions: OptionSpec[] = spec.fields.map((field) => ({
     name: camelToKebab(field.name),
     value: field.placeholder,
@@ -157,16 +156,7 @@ export function transactionUsage(group: ContractGroup, spec: TransactionSpec): s
           },
         ]
       : []),
-    ...(allOption === undefined ? [] : [{ name: 'all', description: allOption }]),
-    ...(isAccepting(spec)
-      ? [
-          {
-            name: ANY_LOT_OPTION,
-            description:
-              'the offer was posted in lots (--id without .lotNNN): fill from the lot --accept-id picks, or the next that can take it',
-          },
-        ]
-      : []),
+    ...runFlagsOf(spec),
     { name: 'input', value: "'<json>'", description: 'the input object; fields given as flags extend it' },
     { name: 'input-file', value: '<path>', description: 'read the input object from a file (- = stdin)' },
   ];

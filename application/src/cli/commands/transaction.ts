@@ -12,7 +12,7 @@ import { buildInput, type OptionValue } from '../argv';
 import { connectOptionsOf, GLOBAL_OPTION_NAMES } from '../context';
 import type { Output } from '../io';
 import { countOf, formatResult, isPage } from '../table';
-import type { GlobalOptions, TransactionSpec } from './types';
+import type { GlobalOptions, OptionSpec, TransactionSpec } from './types';
 
 /**
  * `--endorsing-orgs UtilityMSP,CommunityMSP`: who endorses a transaction with transient data
@@ -34,15 +34,15 @@ export function isClearing(spec: TransactionSpec): boolean {
  * without `.lotNNN`), and the fill goes to the lot `--accept-id` picks or the next one that can
  * take it, as the client library's `acceptLot` does (docs/trading.md#hot-offers).
  */
-export const ANY_LOT_OPTION = 'any-lot';
+const ANY_LOT_OPTION = 'any-lot';
 
 /** Market:AcceptOffer, which takes `--any-lot`. */
-export function isAccepting(spec: TransactionSpec): boolean {
+function isAccepting(spec: TransactionSpec): boolean {
   return spec.declaration?.contract === 'Market' && spec.transaction === 'AcceptOffer';
 }
 
 /** What `--all` does for `spec`, for its help; undefined when it takes no `--all`. */
-export function allOptionOf(spec: TransactionSpec): string | undefined {
+function allOptionOf(spec: TransactionSpec): string | undefined {
   if (spec.paginated) return 'follow the bookmarks and print every page';
   if (isClearing(spec)) {
     return 'run the clearing to its end (every step, the slices of a step side by side; progress on stderr) and print the last step';
@@ -57,11 +57,30 @@ export function clearingProgressLine({ step, slice, ms }: ClearingProgress): str
   return `ClearMarket ${part}: ${clearing.phase}, ${countOf(clearing.trades, 'trade')}, ${countOf(clearing.offersClosed, 'offer')} closed (${(ms / 1000).toFixed(1)} s)`;
 }
 
+/**
+ * The flags that change how a transaction command runs (`--all`, `--any-lot`), with their help:
+ * the command's own, neither input fields nor global options.
+ */
+export function runFlagsOf(spec: TransactionSpec): OptionSpec[] {
+  const all = allOptionOf(spec);
+  return [
+    ...(all === undefined ? [] : [{ name: 'all', description: all }]),
+    ...(isAccepting(spec)
+      ? [
+          {
+            name: ANY_LOT_OPTION,
+            description:
+              'the offer was posted in lots (--id without .lotNNN): fill from the lot --accept-id picks, or the next that can take it',
+          },
+        ]
+      : []),
+  ];
+}
+
 /** Options of a transaction command that are not input fields. */
 export function reservedOptions(spec: TransactionSpec): Set<string> {
   const reserved = new Set([...GLOBAL_OPTION_NAMES, 'submit', 'evaluate']);
-  if (allOptionOf(spec) !== undefined) reserved.add('all');
-  if (isAccepting(spec)) reserved.add(ANY_LOT_OPTION);
+  for (const flag of runFlagsOf(spec)) reserved.add(flag.name);
   for (const transient of spec.transient) reserved.add(transient.option);
   if (spec.transient.length > 0) reserved.add(ENDORSING_ORGS_OPTION);
   return reserved;
