@@ -279,7 +279,8 @@ async function onboard(): Promise<{ ids: string[]; funded: number[] }> {
   const accounts = await mapLimit(records, 32, (record) =>
     treasurer.evaluate('Settlement', 'GetAccount', { participantId: record.id }),
   );
-  const poor = records.filter((_, index) => accounts[index]!.available < FUNDS / 2);
+  const funded = records.flatMap((_, index) => (accounts[index]!.available < FUNDS / 2 ? [index] : []));
+  const poor = funded.map((index) => records[index]!);
   await mapLimit(poor, 32, (record) =>
     treasurer.submit('Settlement', 'Deposit', {
       accountId: record.id,
@@ -291,10 +292,7 @@ async function onboard(): Promise<{ ids: string[]; funded: number[] }> {
   log(
     `  ${traders.length} traders ACTIVE and funded (${poor.length} deposits) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  return {
-    ids: records.map((record) => record.id),
-    funded: poor.map((record) => records.indexOf(record)),
-  };
+  return { ids: records.map((record) => record.id), funded };
 }
 
 /**
