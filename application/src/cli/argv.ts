@@ -18,6 +18,7 @@ export const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
   'debug',
   'help',
   'all',
+  'any-lot',
   'enroll',
   'submit',
   'evaluate',

@@ -203,6 +203,12 @@ async function execute(
 
 /** Runs a transaction command; resolves to exit code 0 (failures throw). */
 export async function runTransaction(run: TransactionRun): Promise<number> {
+  for (const flag of runFlagsOf(run.spec)) {
+    const value = run.options.get(flag.name);
+    if (typeof value === 'string') {
+      throw new UsageError(`--${flag.name} takes no value (given "--${flag.name}=${value}")`, run.usage);
+    }
+  }
   if (run.options.has('all') && allOptionOf(run.spec) === undefined) {
     throw new UsageError(`--all is only for list queries and market clear`, run.usage);
   }
