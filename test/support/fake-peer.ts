@@ -155,10 +155,15 @@ function chaincodeDownError(): Partial<grpc.StatusObject> {
   return { code: grpc.status.ABORTED, details: status.getMessage(), metadata };
 }
 
-async function gatewayPeer(kind: 'gateway' | 'chaincode-down', result: string): Promise<FakePeer> {
+async function gatewayPeer(
+  kind: 'gateway' | 'chaincode-down',
+  result: string,
+  answerAfterMs: number,
+): Promise<FakePeer> {
   const { certificatePem, keyPem } = await tlsMaterial();
   const server = new grpc.Server();
   const bytes = (value: Buffer): Buffer => value;
+  const answers = new Set<NodeJS.Timeout>();
   const evaluate: grpc.handleUnaryCall<Buffer, Buffer> = (_call, callback) => {
     if (kind === 'chaincode-down') {
       callback(chaincodeDownError(), null);
@@ -169,7 +174,11 @@ async function gatewayPeer(kind: 'gateway' | 'chaincode-down', result: string): 
     response.setPayload(Buffer.from(result));
     const answer = new gateway.EvaluateResponse();
     answer.setResult(response);
-    callback(null, Buffer.from(answer.serializeBinary()));
+    const timer = setTimeout(() => {
+      answers.delete(timer);
+      callback(null, Buffer.from(answer.serializeBinary()));
+    }, answerAfterMs);
+    answers.add(timer);
   };
   server.addService(
     {
@@ -201,14 +210,18 @@ async function gatewayPeer(kind: 'gateway' | 'chaincode-down', result: string): 
     firstConnectionAt: () => undefined,
     close: () =>
       new Promise((resolve) => {
+        for (const timer of answers) clearTimeout(timer);
         server.forceShutdown();
         resolve();
       }),
   };
 }
 
-/** Starts a fake peer of `kind` on a free loopback port. */
-export async function startFakePeer(kind: FakePeerKind, result = '{}'): Promise<FakePeer> {
+/**
+ * Starts a fake peer of `kind` on a free loopback port. A `gateway` peer answers every query with
+ * `result`, after `answerAfterMs` (a peer whose chaincode takes that long).
+ */
+export async function startFakePeer(kind: FakePeerKind, result = '{}', answerAfterMs = 0): Promise<FakePeer> {
   switch (kind) {
     case 'refuse': {
       // A port that was free a moment ago: nothing listens there now.
@@ -234,7 +247,7 @@ export async function startFakePeer(kind: FakePeerKind, result = '{}'): Promise<
     }
     case 'gateway':
     case 'chaincode-down':
-      return gatewayPeer(kind, result);
+      return gatewayPeer(kind, result, answerAfterMs);
   }
 }
 

@@ -184,6 +184,11 @@ function readErrorClasses(): { code: string; name: string; summary: string }[] {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+/** What the reference says of a query declared `readsWholeLedger`. */
+const WHOLE_LEDGER_NOTE =
+  'Reads the whole ledger: its work grows with the number of records, not with its input, and only' +
+  " the peer's chaincode execute timeout (30 s) bounds it, so the gateway client waits up to 30 s for" +
+  ' it (`Deadlines.wholeLedgerMs`) where other queries get 5 s ([trust.md](trust.md#bounded-work)).';
 
 /**
  * Formats Markdown as `npm run lint` expects it. Prettier runs in a child process: its ESM core
@@ -293,6 +298,7 @@ export function renderReference(): string {
         `${declaration.summary} Returns ${declaration.output.description}. CLI:` +
           ` \`estp ${contractName.toLowerCase()} ${kebab(declaration.name)}\`.`,
         '',
+        ...(declaration.readsWholeLedger ? [WHOLE_LEDGER_NOTE, ''] : []),
         ...fieldLines(declaration),
         `Example input: \`${JSON.stringify(declaration.example)}\``,
         '',

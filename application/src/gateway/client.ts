@@ -24,7 +24,7 @@ import {
 } from '@hyperledger/fabric-gateway';
 import type { CallOptions } from '@grpc/grpc-js';
 import type { Page } from '@estp/chaincode';
-import type { ContractName } from '@estp/chaincode/declarations';
+import { type ContractName, findDeclaration } from '@estp/chaincode/declarations';
 import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import {
   type CallContext,
@@ -66,6 +66,11 @@ export interface Deadlines {
   /** A query, failover to the org's other peer included. */
   readonly evaluateMs: number;
   /**
+   * A query whose work grows with the whole ledger (declared `readsWholeLedger`: Audit:Totals),
+   * which the peer's chaincode execute timeout (30 s) bounds rather than its input.
+   */
+  readonly wholeLedgerMs: number;
+  /**
    * The endorsement of a submit: failover to the org's other peer and endorsements made again
    * after the peers disagreed included.
    */
@@ -86,12 +91,13 @@ export interface Deadlines {
 }
 
 /**
- * Evaluate 5 s; endorse 15 s; the orderers accept within 5 s (about one Raft election); the commit
+ * Evaluate 5 s (a whole-ledger query 30 s, the peer's execute timeout); endorse 15 s; the orderers accept within 5 s (about one Raft election); the commit
  * is awaited 3 s at a time, the same transaction resent after each, for 30 s in all; a peer that
  * has not connected in 3 s is left for the org's next one.
  */
 export const DEFAULT_DEADLINES: Deadlines = {
   evaluateMs: 5_000,
+  wholeLedgerMs: 30_000,
   endorseMs: 15_000,
   submitMs: 5_000,
   commitStatusMs: 3_000,
@@ -374,7 +380,8 @@ export class EstpClient {
    * Evaluates a query (`Get*`, `List*`, `Self`, `History`, `Totals`) on the org's peer; nothing is
    * ordered or committed. Returns the chaincode's JSON text.
    * @throws {ChaincodeError} when the chaincode rejects it (`code` = `ESTP_*`).
-   * @throws {UnavailableError} when the peer cannot be reached in 5 s (default deadline).
+   * @throws {UnavailableError} when the peer cannot be reached in 5 s (default deadline; 30 s for
+   *   a query declared `readsWholeLedger`, e.g. Audit:Totals).
    */
   async evaluateText(
     contract: string,
@@ -385,9 +392,10 @@ export class EstpClient {
     this.#assertOpen();
     const args = serialiseInput(input);
     const transient = transientData(options);
+    const readsWholeLedger = findDeclaration(contract, transaction)?.readsWholeLedger ?? false;
     const bytes = await this.#onPeers(
       `${contract}:${transaction}`,
-      Date.now() + this.#deadlines.evaluateMs,
+      Date.now() + (readsWholeLedger ? this.#deadlines.wholeLedgerMs : this.#deadlines.evaluateMs),
       ({ network }, deadline) =>
         network
           .getContract(this.profile.chaincode, contract)

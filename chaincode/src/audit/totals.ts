@@ -41,6 +41,7 @@ export const Totals = transaction({
   output: result<Totals>('`{ asOf, records: { <RecordType>: count }, conservation }`'),
   errors: { ESTP_FORBIDDEN: 'unless the caller has the auditor or admin role' },
   example: {},
+  readsWholeLedger: true,
 });
 
 /**

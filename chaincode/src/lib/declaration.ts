@@ -64,6 +64,12 @@ export interface Declaration<
   readonly example: WireOf<S>;
   /** Transient-map entries by key. */
   readonly transient: Readonly<Record<string, TransientEntry>>;
+  /**
+   * Whether its work grows with the whole ledger (O(state), e.g. Audit:Totals) instead of with its
+   * input: bounded only by the peer's chaincode execute timeout (30 s), so clients wait that long
+   * for it instead of a query's 5 s (the gateway client's `Deadlines.wholeLedgerMs`).
+   */
+  readonly readsWholeLedger: boolean;
 }
 
 /** Any declaration (as registries and derived tools hold them). */
@@ -107,8 +113,14 @@ export function transaction<
   readonly errors: Readonly<Partial<Record<ErrorCode, string>>>;
   readonly example: WireOf<S>;
   readonly transient?: Readonly<Record<string, TransientEntry>>;
+  readonly readsWholeLedger?: boolean;
 }): Declaration<C, N, K, S, O> {
-  return { ...declaration, input: input(declaration.input), transient: declaration.transient ?? {} };
+  return {
+    ...declaration,
+    input: input(declaration.input),
+    transient: declaration.transient ?? {},
+    readsWholeLedger: declaration.readsWholeLedger ?? false,
+  };
 }
 
 /** The fields of a paginated list query (lib/pagination.ts's `pageFields`). */

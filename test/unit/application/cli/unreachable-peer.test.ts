@@ -2,7 +2,8 @@
  * The `estp` CLI never hangs on a peer that misbehaves: against a peer that refuses, stalls the TLS
  * handshake, stalls after connecting, or resets, the real executable exits with code 3 within its
  * call's deadline (evaluate 5 s, endorse 15 s), advising to check that peer (not to start this
- * machine's network). With two peers it fails over to the one that answers. Fake peers on loopback
+ * machine's network). With two peers it fails over to the one that answers. A query declared
+ * `readsWholeLedger` (Audit:Totals) waits for the peer's execute timeout instead. Fake peers on loopback
  * (test/support/fake-peer.ts); no Fabric network.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -173,6 +174,31 @@ describe("the org's other peer", () => {
     expect(exit.code).toBe(3);
     expect(await callTime(exit, org)).toBeLessThan(DEFAULT_DEADLINES.evaluateMs + EXIT_MS);
     expect(exit.err).toMatch(/ECONNREFUSED.*\(tried before: 127\.0\.0\.1:\d+ did not connect\)/);
+  });
+});
+
+describe('a query that reads the whole ledger', () => {
+  test("gets the peer's execute timeout, not a query's deadline", async () => {
+    // Given a peer whose chaincode answers after longer than a query's deadline
+    const answerAfterMs = DEFAULT_DEADLINES.evaluateMs + 2_000;
+    const slow = await startFakePeer('gateway', '{"asOf":"2026-12-03T00:00:00.000Z"}', answerAfterMs);
+    peers.push(slow);
+    const org = await fakeOrg([slow.endpoint]);
+    orgs.push(org);
+
+    // When both kinds of query ask it at once
+    const [totals, self] = await Promise.all([
+      runCli(['audit', 'totals', '--json', ...org.args]),
+      runCli(['participant', 'self', ...org.args]),
+    ]);
+
+    // Then Audit:Totals (declared readsWholeLedger) waits for the answer...
+    expect(totals).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(totals.out)).toEqual({ asOf: '2026-12-03T00:00:00.000Z' });
+    expect(DEFAULT_DEADLINES.wholeLedgerMs).toBeGreaterThan(answerAfterMs);
+    // ...and a bounded query keeps its 5 s
+    expect(self.code).toBe(3);
+    expect(self.err).toMatch(/^error: Participant:Self: .*DEADLINE_EXCEEDED/);
   });
 });
 
