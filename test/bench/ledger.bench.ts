@@ -12,7 +12,9 @@
  * PostOffer,Deposit,…`, `--rounds <n>` (baseline and ESTP blocks alternate n times; default 1),
  * `--clear 1000,10000` (default 1000; `0` skips), `--posting-rate <offers/s>` (the posting rate
  * the clearing markets' gate closure allows for; default 8), `--book <n>` (posts n offers into one
- * market and reports posting goodput as the book grows, without clearing it), `--smoke` (see
+ * market and reports posting goodput as the book grows, without clearing it), `--batch-size <n>`
+ * and `--slices-in-flight <n>` (the clearing's pairs per transaction and slices submitted at once;
+ * the chaincode's and the driver's defaults unless given), `--smoke` (see
  * {@link SMOKE}; later options override its values). Progress goes to stderr; every result also
  * lands in bench-results/ledger-<time>.json.
  */
@@ -68,6 +70,15 @@ interface Options {
   clear: number[];
   postingRate: number;
   book: number;
+  clearingTuning: ClearingTuning;
+}
+
+/** How the measured clearings run: the driver's options (application/src/gateway/clearing.ts). */
+interface ClearingTuning {
+  /** Pairs per ClearMarket transaction (the chaincode's default unless given). */
+  readonly batchSize?: number;
+  /** Slices submitted at once (the driver's default unless given). */
+  readonly inFlight?: number;
 }
 
 /** How much the run prepares: {@link FULL}, or {@link SMOKE_SCALE} with `--smoke`. */
@@ -151,6 +162,7 @@ function parseOptions(argv: readonly string[]): Options {
     clear: [1000],
     postingRate: 8,
     book: 0,
+    clearingTuning: {},
   };
   const list = (text: string | undefined): string[] => (text ?? '').split(',').filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -193,6 +205,12 @@ function parseOptions(argv: readonly string[]): Options {
       case '--book':
         options.book = Number(value());
         break;
+      case '--batch-size':
+        options.clearingTuning = { ...options.clearingTuning, batchSize: Number(value()) };
+        break;
+      case '--slices-in-flight':
+        options.clearingTuning = { ...options.clearingTuning, inFlight: Number(value()) };
+        break;
       default:
         throw new Error(`unknown option ${flag} (see test/bench/ledger.bench.ts)`);
     }
@@ -202,10 +220,11 @@ function parseOptions(argv: readonly string[]): Options {
     [...options.concurrency, options.singleConcurrency].some((n) => !(n > 0)) ||
     !(options.rounds > 0) ||
     !(options.postingRate > 0) ||
-    !(Number.isSafeInteger(options.book) && options.book >= 0)
+    !(Number.isSafeInteger(options.book) && options.book >= 0) ||
+    Object.values(options.clearingTuning).some((n) => !(Number.isSafeInteger(n) && n > 0))
   ) {
     throw new Error(
-      '--duration, --concurrency, --single-concurrency, --rounds, --posting-rate and --book take positive numbers',
+      '--duration, --concurrency, --single-concurrency, --rounds, --posting-rate, --book, --batch-size and --slices-in-flight take positive numbers',
     );
   }
   return options;
@@ -414,6 +433,8 @@ async function postBook(
 interface ClearingResult {
   name: 'ClearMarket';
   offers: number;
+  /** The driver's options it ran with (`--batch-size`, `--slices-in-flight`); empty: the defaults. */
+  tuning: ClearingTuning;
   postingSeconds: number;
   postingGoodput: number;
   /** Posting goodput per {@link SEGMENT} offers, as the book grew. */
@@ -429,11 +450,15 @@ interface ClearingResult {
  * Clears `marketId` to the end with the product's driver (application/src/gateway/clearing.ts: the
  * slices of a round submitted together); per-transaction latencies.
  */
-async function clearToEnd(marketId: string): Promise<{ ms: number[]; trades: number; seconds: number }> {
+async function clearToEnd(
+  marketId: string,
+  tuning: ClearingTuning = {},
+): Promise<{ ms: number[]; trades: number; seconds: number }> {
   const clearer = await clients.of({ org: 'utility', user: TRADERS[2]!.user });
   const ms: number[] = [];
   const started = performance.now();
   const last = await clearMarket((input) => clearer.submit('Market', 'ClearMarket', input), marketId, {
+    ...tuning,
     onProgress: ({ step, slice, ms: took }) => {
       ms.push(took);
       const at = ((performance.now() - started) / 1000).toFixed(1);
@@ -478,15 +503,16 @@ async function postClearingBook(
   return { marketId, gateClosure, postingSeconds, segments };
 }
 
-async function clearing(book: PostedBook, offers: number): Promise<ClearingResult> {
+async function clearing(book: PostedBook, offers: number, tuning: ClearingTuning): Promise<ClearingResult> {
   log(`ClearMarket of ${offers} offers`);
   const { marketId, gateClosure, postingSeconds, segments } = book;
   await waitUntil(gateClosure);
-  const { ms, trades, seconds } = await clearToEnd(marketId);
+  const { ms, trades, seconds } = await clearToEnd(marketId, tuning);
   const sorted = [...ms].sort((a, b) => a - b);
   return {
     name: 'ClearMarket',
     offers,
+    tuning,
     postingSeconds: Math.round(postingSeconds * 10) / 10,
     postingGoodput: Math.round((offers / postingSeconds) * 10) / 10,
     postingBySegment: segments,
@@ -922,7 +948,11 @@ async function main(): Promise<void> {
   const cleared = new Map<number, Promise<ClearingResult>>();
   const clear = (size: number): Promise<ClearingResult> =>
     once(cleared, size, async () =>
-      clearing(await postClearingBook(split.clearing, size, options.postingRate), size),
+      clearing(
+        await postClearingBook(split.clearing, size, options.postingRate),
+        size,
+        options.clearingTuning,
+      ),
     );
   if (scale.alongside) {
     for (const operation of selected) void post(operation);
