@@ -60,10 +60,13 @@ import { closeOffer } from './offers';
 
 /**
  * Pairs (and then offer closures) applied per ClearMarket transaction unless the caller asks for
- * another size. Measured on the real network (`npm run bench:network`, docs/trading.md): 250 pairs
- * take 3–4 s from submit to commit on a loaded 2-core machine, 500 up to 10 s and more.
+ * another size: small enough that each transaction commits within 5 s on a slower 2-core machine.
+ * Measured there (`npm run bench:ledger -- --only ClearMarket --clear 10000`, docs/performance.md,
+ * "Clearing"): slices of 250 pairs took up to 10.8 s from submit to commit with two others beside
+ * them (51.7 s for the 10 000-offer book), of 125 pairs at most 3.7–4.3 s with one other
+ * (58.5–66.3 s): a little more time in all for transactions far from the client's 15 s deadline.
  */
-export const DEFAULT_CLEARING_BATCH = 250;
+export const DEFAULT_CLEARING_BATCH = 125;
 /**
  * Upper bound of `batchSize`: keeps a transaction far from the peer's 30 s execute timeout and its
  * write set (≈ 1.5 MB at 1 000 pairs) far below the channel's 10 MB block limit.
