@@ -91,9 +91,10 @@ export interface Deadlines {
 }
 
 /**
- * Evaluate 5 s (a whole-ledger query 30 s, the peer's execute timeout); endorse 15 s; the orderers accept within 5 s (about one Raft election); the commit
- * is awaited 3 s at a time, the same transaction resent after each, for 30 s in all; a peer that
- * has not connected in 3 s is left for the org's next one.
+ * Evaluate 5 s (a whole-ledger query 30 s, the peer's execute timeout); endorse 15 s; the orderers
+ * accept within 5 s (about one Raft election); the commit is awaited 3 s at a time, the same
+ * transaction resent after each, for 30 s in all; a peer that has not connected in 3 s is left
+ * for the org's next one.
  */
 export const DEFAULT_DEADLINES: Deadlines = {
   evaluateMs: 5_000,
