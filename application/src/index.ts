@@ -79,6 +79,7 @@ export {
   clearMarket,
   type ClearMarketInput,
   type ClearMarketStep,
+  type ClearingOptions,
   type ClearingProgress,
 } from './gateway/clearing';
 export {

@@ -24,7 +24,7 @@ import * as https from 'node:https';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clearMarket } from '../../application/src/gateway/clearing';
+import { type ClearingOptions, clearMarket } from '../../application/src/gateway/clearing';
 import { firstLot, lotId } from '../../application/src/gateway/lots';
 import { ensureIdentity } from '../../application/src/gateway/provision';
 import type { Pacing } from '../../application/src/demo/timeline';
@@ -73,13 +73,8 @@ interface Options {
   clearingTuning: ClearingTuning;
 }
 
-/** How the measured clearings run: the driver's options (application/src/gateway/clearing.ts). */
-interface ClearingTuning {
-  /** Pairs per ClearMarket transaction (the chaincode's default unless given). */
-  readonly batchSize?: number;
-  /** Slices submitted at once (the driver's default unless given). */
-  readonly inFlight?: number;
-}
+/** How the measured clearings run: the driver's own options (`--batch-size`, `--slices-in-flight`). */
+type ClearingTuning = Pick<ClearingOptions, 'batchSize' | 'inFlight'>;
 
 /** How much the run prepares: {@link FULL}, or {@link SMOKE_SCALE} with `--smoke`. */
 interface Scale {

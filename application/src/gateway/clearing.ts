@@ -49,6 +49,15 @@ export interface ClearingProgress {
   readonly ms: number;
 }
 
+/** Options of {@link clearMarket}. */
+export interface ClearingOptions {
+  /** Pairs per ClearMarket transaction (the chaincode's `DEFAULT_CLEARING_BATCH` unless given). */
+  readonly batchSize?: number;
+  /** Slices submitted at once (default {@link DEFAULT_SLICES_IN_FLIGHT}). */
+  readonly inFlight?: number;
+  readonly onProgress?: (progress: ClearingProgress) => void;
+}
+
 /**
  * Clears `marketId` to the end: ClearMarket without `slice` until a step announces slices, then
  * the slices, `inFlight` at a time (each called until `batch.slice.done`), then on. Returns the
@@ -58,12 +67,7 @@ export interface ClearingProgress {
 export async function clearMarket(
   submit: (input: ClearMarketInput) => Promise<ClearMarketStep>,
   marketId: string,
-  options: {
-    batchSize?: number;
-    /** Slices submitted at once (default {@link DEFAULT_SLICES_IN_FLIGHT}). */
-    inFlight?: number;
-    onProgress?: (progress: ClearingProgress) => void;
-  } = {},
+  options: ClearingOptions = {},
 ): Promise<ClearMarketStep> {
   const { batchSize, onProgress, inFlight = DEFAULT_SLICES_IN_FLIGHT } = options;
   const timed = async (input: ClearMarketInput): Promise<ClearMarketStep> => {
