@@ -3,8 +3,8 @@
  * handshake, stalls after connecting, or resets, the real executable exits with code 3 within its
  * call's deadline (evaluate 5 s, endorse 15 s), advising to check that peer (not to start this
  * machine's network). With two peers it fails over to the one that answers. A query declared
- * `readsWholeLedger` (Audit:Totals) waits for the peer's execute timeout instead. Fake peers on loopback
- * (test/support/fake-peer.ts); no Fabric network.
+ * `readsWholeLedger` (Audit:Totals) waits for the peer's execute timeout instead. Fake peers on
+ * loopback (test/support/fake-peer.ts); no Fabric network.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
