@@ -48,6 +48,7 @@ import {
   type BlockResult,
   type Call,
   closeGateways,
+  cpuWindow,
   evaluate,
   Exhausted,
   Failure,
@@ -439,6 +440,10 @@ interface ClearingResult {
   slowestMs: number;
   p50Ms: number;
   trades: number;
+  /** CPU ms per trade by process kind during the clearing (the release of unmatched offers included). */
+  cpuMsPerTrade: Record<string, number>;
+  /** CPU share of the machine's cores used during the clearing. */
+  machineBusy: number;
 }
 
 /**
@@ -502,7 +507,9 @@ async function clearing(book: PostedBook, offers: number, tuning: ClearingTuning
   log(`ClearMarket of ${offers} offers`);
   const { marketId, gateClosure, postingSeconds, segments } = book;
   await waitUntil(gateClosure);
+  const cpu = cpuWindow();
   const { ms, trades, seconds } = await clearToEnd(marketId, tuning);
+  const { msPer: cpuMsPerTrade, machineBusy } = cpu.end(trades);
   const sorted = [...ms].sort((a, b) => a - b);
   return {
     name: 'ClearMarket',
@@ -516,6 +523,8 @@ async function clearing(book: PostedBook, offers: number, tuning: ClearingTuning
     slowestMs: Math.round(sorted.at(-1) ?? 0),
     p50Ms: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
     trades,
+    cpuMsPerTrade,
+    machineBusy,
   };
 }
 
@@ -834,11 +843,15 @@ function table(rows: readonly (readonly (string | number)[])[]): string {
   return rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
 }
 
-/** `peer / orderer / chaincode` CPU ms per VALID transaction (`service`: the block's chaincode). */
+/** `peer / orderer / chaincode` CPU ms per unit of work (`service`: the chaincode measured). */
+function cpuSplit(msPer: Record<string, number>, service: 'chaincode' | 'baseline'): string {
+  const { peer = 0, orderer = 0 } = msPer;
+  return `${peer} / ${orderer} / ${msPer[service] ?? 0}`;
+}
+
+/** {@link cpuSplit} per VALID transaction of a block. */
 function cpuText(block: BlockResult | undefined, service: 'chaincode' | 'baseline'): string {
-  if (!block) return '—';
-  const { peer = 0, orderer = 0 } = block.cpuMsPerTx;
-  return `${peer} / ${orderer} / ${block.cpuMsPerTx[service] ?? 0}`;
+  return block ? cpuSplit(block.cpuMsPerTx, service) : '—';
 }
 
 function summary(rows: readonly OperationResult[], clears: readonly ClearingResult[]): string {
@@ -890,8 +903,18 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
     lines.push(
       ...(lines.length > 0 ? [''] : []),
       table([
-        ['ClearMarket', 'posting /s', 'transactions', 'p50 ms', 'slowest ms', 'total s', 'trades'],
-        Array(7).fill('---'),
+        [
+          'ClearMarket',
+          'posting /s',
+          'transactions',
+          'p50 ms',
+          'slowest ms',
+          'total s',
+          'trades',
+          'CPU ms/trade peer / orderer / chaincode',
+          'machine busy',
+        ],
+        Array(9).fill('---'),
         ...clears.map((clear) => [
           `${clear.offers} offers`,
           clear.postingGoodput,
@@ -900,6 +923,8 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
           clear.slowestMs,
           clear.totalSeconds,
           clear.trades,
+          cpuSplit(clear.cpuMsPerTrade, 'chaincode'),
+          `${Math.round(clear.machineBusy * 100)} %`,
         ]),
       ]),
     );

@@ -162,8 +162,7 @@ export async function runBlock(
 ): Promise<BlockResult> {
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
-  const cpuBefore = cpuByKind();
-  const machineBefore = machineTicks();
+  const cpu = cpuWindow();
   const started = performance.now();
   const end = started + seconds * 1000;
   await Promise.all(
@@ -184,17 +183,9 @@ export async function runBlock(
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const cpuAfter = cpuByKind();
-  const machineAfter = machineTicks();
   latencies.sort((a, b) => a - b);
   const valid = latencies.length;
-  const cpuMsPerTx: Record<string, number> = {};
-  for (const [kind, ms] of Object.entries(cpuAfter)) {
-    const used = ms - (cpuBefore[kind] ?? 0);
-    cpuMsPerTx[kind] = valid > 0 ? Math.round((used / valid) * 10) / 10 : 0;
-  }
-  const busy = machineAfter.busy - machineBefore.busy;
-  const total = machineAfter.total - machineBefore.total;
+  const { msPer: cpuMsPerTx, machineBusy } = cpu.end(valid);
   return {
     concurrency,
     seconds: Math.round(elapsed * 10) / 10,
@@ -204,8 +195,40 @@ export async function runBlock(
     p95Ms: percentile(latencies, 0.95),
     failures,
     cpuMsPerTx,
-    machineBusy: total > 0 ? Math.round((busy / total) * 100) / 100 : 0,
+    machineBusy,
     loadAverage: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+  };
+}
+
+/** What a {@link cpuWindow} measured. */
+export interface CpuUse {
+  /** CPU ms by process kind (see {@link cpuByKind}) per unit of work done in the window. */
+  readonly msPer: Record<string, number>;
+  /** CPU share of the machine's cores used by all processes of the machine during the window. */
+  readonly machineBusy: number;
+}
+
+/**
+ * Starts measuring the CPU the network's processes (by kind) and the whole machine use;
+ * `end(units)` stops and divides the processes' CPU by the units of work done meanwhile
+ * (VALID transactions of a block, trades of a clearing).
+ */
+export function cpuWindow(): { end(units: number): CpuUse } {
+  const before = cpuByKind();
+  const machineBefore = machineTicks();
+  return {
+    end(units) {
+      const after = cpuByKind();
+      const machineAfter = machineTicks();
+      const msPer: Record<string, number> = {};
+      for (const [kind, ms] of Object.entries(after)) {
+        const used = ms - (before[kind] ?? 0);
+        msPer[kind] = units > 0 ? Math.round((used / units) * 10) / 10 : 0;
+      }
+      const busy = machineAfter.busy - machineBefore.busy;
+      const total = machineAfter.total - machineBefore.total;
+      return { msPer, machineBusy: total > 0 ? Math.round((busy / total) * 100) / 100 : 0 };
+    },
   };
 }
 

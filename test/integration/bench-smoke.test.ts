@@ -30,7 +30,15 @@ interface Report {
   started: string;
   seconds: { setup: number; bench: number };
   operations: (Block & { baseline?: Block; ratio?: number })[];
-  clearing: { name: string; offers: number; transactions: number; trades: number; p50Ms: number }[];
+  clearing: {
+    name: string;
+    offers: number;
+    transactions: number;
+    trades: number;
+    p50Ms: number;
+    cpuMsPerTrade: Record<string, number>;
+    machineBusy: number;
+  }[];
 }
 
 /** The transactions of the estp chaincode, and the baseline chaincode's (test/bench/baseline). */
@@ -104,6 +112,10 @@ describe('bench:ledger --smoke --json', () => {
     expect(clear!.transactions).toBeGreaterThanOrEqual(1);
     expect(clear!.trades).toBeGreaterThan(0);
     expect(clear!.p50Ms).toBeGreaterThan(0);
+    // The network's processes did the clearing's work: peers and chaincode services used CPU.
+    expect(clear!.cpuMsPerTrade['peer']).toBeGreaterThan(0);
+    expect(clear!.cpuMsPerTrade['chaincode']).toBeGreaterThan(0);
+    expect(clear!.machineBusy).toBeGreaterThan(0);
   });
 
   test('keeps the same report in bench-results/', () => {
