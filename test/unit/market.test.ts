@@ -944,7 +944,7 @@ describe('Market', () => {
       );
     });
 
-    it('indexes a batch of trades with one market and one day entry, which ListTrades pages through at any size', async () => {
+    it('indexes a batch of trades with one market entry, one day entry and one per party, which ListTrades pages through at any size', async () => {
       const start = world.ledger.now();
       const ask = await post(world, bob, {
         offerId: 'a',
@@ -983,6 +983,13 @@ describe('Market', () => {
         key.startsWith(world.ledger.key('trade~day')),
       );
       expect(dayEntries).toHaveLength(4);
+      // Alice bought and Bob sold all 8: each has the bilateral trade's entry and one per batch.
+      for (const party of [alice.participantId, bob.participantId]) {
+        const partyEntries = [...world.ledger.state().keys()].filter((key) =>
+          key.startsWith(world.ledger.key('trade~participant', party)),
+        );
+        expect(partyEntries).toHaveLength(4);
+      }
 
       const byId = all.map((t) => t.id).sort();
       const byTime = [...all].sort((a, b) =>
@@ -991,6 +998,8 @@ describe('Market', () => {
       const period = { from: start, to: market.gateClosureMs + HOUR };
       for (const [filter, expected] of [
         [{ marketId: 'M1' }, byId],
+        [{ participantId: alice.participantId }, byId],
+        [{ participantId: bob.participantId }, byId],
         [period, byTime.map((t) => t.id)],
       ] as const) {
         for (let pageSize = 1; pageSize <= 9; pageSize += 1) {

@@ -41,7 +41,7 @@ import { type InputOf, result, transaction } from '../lib/declaration';
 import { id, int } from '../lib/validate';
 import { type Participant, inactiveReason, requireActiveParticipant } from '../participant/model';
 import { AccountBook } from '../lib/accounts';
-import { indexTrades, recordTrade } from './fills';
+import { type IndexedTrade, indexTrades, recordTrade } from './fills';
 import { EMPTY_WALK, clearingPrice, matchOrders, walk } from './auction';
 import { type BookEntry, deleteBookEntry, isLegacyBook, keyAfter, putBookEntry, readBook } from './book';
 import { getMarketRecord } from './markets';
@@ -510,7 +510,7 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
   const asks = (await readBook(work.ctx, market, 'SELL', batchSize + 1, options)).entries;
   const match = matchOrders(bids, asks, { volume: clearing.volumeWh - clearing.matchedWh, pairs: batchSize });
   const txId = work.ctx.stub.getTxID();
-  const tradeIds: string[] = [];
+  const trades: IndexedTrade[] = [];
   for (const pair of match.pairs) {
     const sequence = clearing.trades + 1;
     const trade = await recordAuctionTrade(
@@ -522,13 +522,13 @@ async function matchStep(work: ClearingWork, batchSize: number): Promise<void> {
       sequence,
       txId,
     );
-    tradeIds.push(trade.id);
+    trades.push(trade);
     clearing.trades = sequence;
     clearing.matchedWh = add(clearing.matchedWh, pair.quantity, 'matchedWh');
     clearing.tradedValue = add(clearing.tradedValue, trade.value, 'tradedValue');
   }
-  await indexTrades(work.ctx, market.id, work.now, tradeIds);
-  work.trades += tradeIds.length;
+  await indexTrades(work.ctx, market.id, work.now, trades);
+  work.trades += trades.length;
   for (const [entries, remaining] of [
     [bids, match.bidRemaining],
     [asks, match.askRemaining],
@@ -848,7 +848,7 @@ async function matchSlice(
     throw new IllegalStateError(`slice ${index} of the matching of ${market.id} no longer matches its plan`);
   }
   const txId = work.ctx.stub.getTxID();
-  const tradeIds: string[] = [];
+  const trades: IndexedTrade[] = [];
   let tradedValue = record.tradedValue ?? 0;
   for (const [n, pair] of result.pairs.entries()) {
     const trade = await recordAuctionTrade(
@@ -860,10 +860,10 @@ async function matchSlice(
       slice.sequence + n,
       txId,
     );
-    tradeIds.push(trade.id);
+    trades.push(trade);
     tradedValue = add(tradedValue, trade.value, 'tradedValue');
   }
-  await indexTrades(work.ctx, market.id, work.now, tradeIds);
+  await indexTrades(work.ctx, market.id, work.now, trades);
   for (const [side, remaining] of [
     [bids, result.bidRemaining],
     [asks, result.askRemaining],
@@ -876,8 +876,8 @@ async function matchSlice(
       else work.fill(entry, left);
     }
   }
-  work.trades += tradeIds.length;
-  record.trades = (record.trades ?? 0) + tradeIds.length;
+  work.trades += trades.length;
+  record.trades = (record.trades ?? 0) + trades.length;
   record.matchedWh = (record.matchedWh ?? 0) + result.volume;
   record.tradedValue = tradedValue;
   record.fills = work.sharedFills();

@@ -273,7 +273,11 @@ export const OFFERS_BY_MARKET = 'offer~market';
  * `(trade~market, marketId, tradeId)`.
  */
 export const TRADES_BY_MARKET = 'trade~market';
-/** Index of trades by participant (buyer and seller): `(trade~participant, participantId, tradeId)`. */
+/**
+ * Index of trades by participant (buyer and seller): `(trade~participant, participantId, tradeId)`,
+ * or one batch entry per party of a ClearMarket batch, keyed by its first trade ID (market/fills.ts
+ * `indexTrades`).
+ */
 export const TRADES_BY_PARTICIPANT = 'trade~participant';
 /**
  * Index of trades by creation time, bucketed by UTC day so a period query is one partial-key scan
