@@ -1020,17 +1020,21 @@ describe('Market', () => {
       }
       afterGate();
       const closed: number[] = [];
+      const slices: (number | undefined)[] = [];
       for (;;) {
         const tx = await world.ledger.submit<ClearMarketResult>(markets, 'ClearMarket', bob, {
           marketId: 'M1',
           batchSize: 1,
         });
         closed.push(tx.result.batch.offersClosed);
+        slices.push(tx.result.clearing.release?.slices.length);
         if (tx.result.batch.done) break;
       }
-      // The pricing step reads the 7 bids (> a batch of 1); the next one cuts them into 7 release
-      // slices of 1 (more than it may close); then the slices in order, 3, 3 and 1 per transaction.
+      // The pricing step reads the 7 bids (> a batch of 1); the next one cuts them into release
+      // slices of RELEASES_PER_PAIR keys, what one call closes (7 is more than it may close); then
+      // the slices in order, 3, 3 and 1 per transaction.
       expect(closed).toEqual([0, 0, RELEASES_PER_PAIR, RELEASES_PER_PAIR, 7 - 2 * RELEASES_PER_PAIR]);
+      expect(slices.slice(1)).toEqual(Array(4).fill(Math.ceil(7 / RELEASES_PER_PAIR)));
       expect(account(world, alice.participantId)).toMatchObject({ available: 1_000_000, escrowed: 0 });
       checkInvariants(world);
     });

@@ -17,7 +17,7 @@
  *    that finds the round done merges them.
  * 3. **RELEASING.** Once the volume is matched, the offers left are closed (EXPIRED), releasing their
  *    escrow: at once when they are at most `3 × batchSize`, otherwise in release slices of
- *    batchSize book keys, each closed by `ClearMarket { slice }` side by side.
+ *    `3 × batchSize` book keys, each closed by `ClearMarket { slice }` side by side.
  * 4. When every slice is done the market is CLEARED and further ClearMarket calls are rejected.
  *
  * A transaction that finishes a pricing of at most `batchSize` book entries goes on with the first
@@ -83,20 +83,21 @@ export const PRICING_ENTRIES_PER_PAIR = 16;
 /**
  * Offers a release batch closes: this many per pair of the batch size (750 by default). Closing an
  * unmatched offer writes the offer, deletes its book entry and credits its owner (one delta per
- * owner): about 3 state accesses against ~9 for a pair (two offers read and written, two book
- * entries, the trade and its participant index entries), so a release batch of 3 × batchSize costs about what a
- * batch of pairs costs (docs/trading.md, "Clearing in bounded steps").
+ * owner): about 3 state accesses against ~8 for a pair (two offers read and written, two book
+ * entries, the trade, a share of its parties' index entries), so a release batch of 3 × batchSize
+ * costs about what a batch of pairs costs (docs/trading.md, "Clearing in bounded steps"). A release
+ * slice is as many book keys, so that one call closes it.
  */
 export const RELEASES_PER_PAIR = 3;
 /**
  * Release slices per side of the book at most. When the matching is done and more is left than the
- * transaction can close, it cuts the rest of each side into slices of batchSize consecutive book
- * keys (the last one open-ended), reading at most this many × batchSize entries a side; each slice is
- * released by `ClearMarket { slice }` calls that touch only its own offers, book keys, progress
- * record and owners' deltas, so a client submits them together (docs/trading.md, "Clearing in
- * bounded steps").
+ * transaction can close, it cuts the rest of each side into slices of RELEASES_PER_PAIR × batchSize
+ * consecutive book keys (the last one open-ended), reading at most this many such slices a side —
+ * 15 × batchSize entries, within a pricing step's 16 × batchSize; each slice is released by
+ * `ClearMarket { slice }` calls that touch only its own offers, book keys, progress record and
+ * owners' deltas, so a client submits them together (docs/trading.md, "Clearing in bounded steps").
  */
-export const MAX_RELEASE_SLICES_PER_SIDE = 8;
+export const MAX_RELEASE_SLICES_PER_SIDE = 5;
 /** Release slice numbers run from 0 to this (exclusive): bids' slices first, then asks'. */
 export const MAX_RELEASE_SLICES = 2 * MAX_RELEASE_SLICES_PER_SIDE;
 /**
@@ -563,17 +564,19 @@ async function releaseStep(work: ClearingWork, budget: number): Promise<void> {
 
 /**
  * The rest of the book once the volume is matched. The first time, a bounded read of what is left
- * (at most MAX_RELEASE_SLICES_PER_SIDE × batchSize entries a side): when it all fits in `budget`,
- * it is closed at once and the clearing is DONE (a small market clears in one transaction);
- * otherwise it is cut into release slices of batchSize consecutive keys (the last of a side
- * open-ended) and this transaction stops there, so that the slices' calls can run side by side.
+ * (at most MAX_RELEASE_SLICES_PER_SIDE slices of RELEASES_PER_PAIR × batchSize entries a side):
+ * when it all fits in `budget`, it is closed at once and the clearing is DONE (a small market
+ * clears in one transaction); otherwise it is cut into release slices of RELEASES_PER_PAIR ×
+ * batchSize consecutive keys — what one slice call closes — (the last of a side open-ended) and
+ * this transaction stops there, so that the slices' calls can run side by side.
  * Later calls without `slice` release the slices in order, `budget` offers per transaction, and the
  * call that finds every slice done adds their counts to the clearing: DONE.
  */
 async function releaseInSlices(work: ClearingWork, batchSize: number, budget: number): Promise<void> {
   const { clearing, market } = work;
   if (!clearing.release) {
-    const limit = MAX_RELEASE_SLICES_PER_SIDE * batchSize;
+    const sliceKeys = RELEASES_PER_PAIR * batchSize;
+    const limit = MAX_RELEASE_SLICES_PER_SIDE * sliceKeys;
     const options = { skip: work.removed };
     const bids = await readBook(work.ctx, market, 'BUY', limit, options);
     const asks = await readBook(work.ctx, market, 'SELL', limit, options);
@@ -584,7 +587,7 @@ async function releaseInSlices(work: ClearingWork, batchSize: number, budget: nu
       return;
     }
     clearing.release = {
-      slices: [...cut(bids.entries, 'BUY', batchSize), ...cut(asks.entries, 'SELL', batchSize)],
+      slices: [...cut(bids.entries, 'BUY', sliceKeys), ...cut(asks.entries, 'SELL', sliceKeys)],
     };
     return;
   }
