@@ -292,6 +292,18 @@ describe('the ESTP lifecycle across three orgs', () => {
     });
     state.householdTrade = household!.id;
     state.factoryTrade = factory!.id;
+    // The seller's two trades of the one ClearMarket share one index entry (market/fills.ts
+    // `indexTrades`): its trades list alike one per page — the first page ends inside that entry —
+    // and all in one page, and the market's two are there once each, in ID order
+    const seller = { participantId: idOf(SELLER) };
+    const onePerPage = await allPages(await client(AUDITOR), 'Settlement', 'ListTrades', seller, 1);
+    const onePage = await allPages(await client(AUDITOR), 'Settlement', 'ListTrades', seller, 200);
+    const ids = (records: readonly { id: string }[]) => records.map((trade) => trade.id);
+    expect(ids(onePerPage.records)).toEqual(ids(onePage.records));
+    expect(onePerPage.pages).toBeGreaterThanOrEqual(2);
+    expect(ids(onePerPage.records.filter((trade) => trade.marketId === state.markets.elec))).toEqual(
+      ids(trades).sort(),
+    );
     // And the factory paid 20 kWh × 5 = 100 for certificates the community peer sees it hold
     const factoryAccount = await accountOf({ org: 'community', user: 'member1' }, FACTORY);
     expect(factoryAccount.certificatesHeldWh).toBeGreaterThanOrEqual(20_000);
