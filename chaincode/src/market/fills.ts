@@ -65,8 +65,9 @@ export type IndexedTrade = Pick<Trade, 'id' | 'buyer' | 'seller'>;
  * Writes the index entries of trades created together in one transaction (they share market and
  * time), in trade ID order: one market entry and one day entry for them all, and one participant
  * entry per buyer or seller naming that party's trades — each an ordinary entry when it names one
- * trade, a batch entry (the IDs as its value, keyed by the first) when more. A ClearMarket batch of
- * n pairs among k parties writes 2 + k keys instead of 4n.
+ * trade, a batch entry (the IDs as its value, keyed by the first) when more. A ClearMarket batch
+ * of n pairs among k parties writes 2 + k keys instead of 2 + 2n (a participant entry per trade
+ * and party).
  */
 export async function indexTrades(
   ctx: Context,
