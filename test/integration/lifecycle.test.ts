@@ -293,7 +293,7 @@ describe('the ESTP lifecycle across three orgs', () => {
     state.householdTrade = household!.id;
     state.factoryTrade = factory!.id;
     // The seller's two trades of the one ClearMarket share one index entry (market/fills.ts
-    // `indexTrades`): its trades list alike one per page — the first page ends inside that entry —
+    // `indexTrades`): its trades list alike one per page — a page of one ends inside that entry —
     // and all in one page, and the market's two are there once each, in ID order
     const seller = { participantId: idOf(SELLER) };
     const onePerPage = await allPages(await client(AUDITOR), 'Settlement', 'ListTrades', seller, 1);
