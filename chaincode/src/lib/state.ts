@@ -62,18 +62,21 @@ export async function writeIndex(ctx: Context, index: string, attributes: readon
 
 /**
  * Writes one index entry for a batch of records written together (a ClearMarket batch's trades):
- * keyed by `attributes` (the last one the batch's first ID), valued the JSON array of their IDs,
- * instead of one entry per record. lib/pagination.ts `readIndexIds` expands it; a batch of one is
- * an ordinary entry.
+ * keyed by `prefix` and the batch's first ID, valued the JSON array of their IDs, instead of one
+ * entry per record. lib/pagination.ts `readIndexIds` expands it; a batch of one is an ordinary
+ * entry, an empty batch writes nothing.
  */
 export async function writeBatchIndex(
   ctx: Context,
   index: string,
-  attributes: readonly string[],
+  prefix: readonly string[],
   ids: readonly string[],
 ): Promise<void> {
+  const [first] = ids;
+  if (first === undefined) return;
+  const attributes = [...prefix, first];
   if (ids.length === 1) await writeIndex(ctx, index, attributes);
-  else if (ids.length > 1) await ctx.stub.putState(indexKey(ctx, index, attributes), toBytes([...ids]));
+  else await ctx.stub.putState(indexKey(ctx, index, attributes), toBytes([...ids]));
 }
 
 /** Deletes an index entry (when the indexed attribute of a record changes). */

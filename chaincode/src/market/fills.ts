@@ -75,25 +75,19 @@ export async function indexTrades(
   now: string,
   trades: readonly IndexedTrade[],
 ): Promise<void> {
-  const [first] = trades;
-  if (first === undefined) return;
   const ids = trades.map((trade) => trade.id);
-  await writeBatchIndex(ctx, TRADES_BY_MARKET, [marketId, first.id], ids);
-  await writeBatchIndex(ctx, TRADES_BY_DAY, [now.slice(0, 10), now, first.id], ids);
+  await writeBatchIndex(ctx, TRADES_BY_MARKET, [marketId], ids);
+  await writeBatchIndex(ctx, TRADES_BY_DAY, [now.slice(0, 10), now], ids);
   const byParty = new Map<string, string[]>();
   for (const trade of trades) {
-    for (const party of trade.seller === trade.buyer ? [trade.buyer] : [trade.buyer, trade.seller]) {
+    for (const party of new Set([trade.buyer, trade.seller])) {
       const theirs = byParty.get(party);
       if (theirs) theirs.push(trade.id);
       else byParty.set(party, [trade.id]);
     }
   }
-  for (const party of [...byParty.keys()].sort()) {
-    const theirs = byParty.get(party) ?? [];
-    const [firstOfParty] = theirs;
-    if (firstOfParty !== undefined) {
-      await writeBatchIndex(ctx, TRADES_BY_PARTICIPANT, [party, firstOfParty], theirs);
-    }
+  for (const [party, theirs] of [...byParty].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await writeBatchIndex(ctx, TRADES_BY_PARTICIPANT, [party], theirs);
   }
 }
 
