@@ -89,6 +89,14 @@ export const PRICING_ENTRIES_PER_PAIR = 16;
  * slice is as many book keys, so that one call closes it.
  */
 export const RELEASES_PER_PAIR = 3;
+
+/**
+ * Offers a transaction may close in place of `pairs` pairs: a release step's budget, what one
+ * release slice call closes, and so the book keys of a release slice (with `pairs` = batchSize).
+ */
+function releaseBudget(pairs: number): number {
+  return RELEASES_PER_PAIR * pairs;
+}
 /**
  * Release slices per side of the book at most. When the matching is done and more is left than the
  * transaction can close, it cuts the rest of each side into slices of RELEASES_PER_PAIR × batchSize
@@ -368,7 +376,7 @@ export async function clearMarket(
     const stop = clearing.phase === 'MATCHING' && (await matchInRounds(work, batchSize));
     if (!stop && clearing.phase === 'RELEASING') {
       const pairsLeft = batchSize - work.trades;
-      const budget = pairsLeft * RELEASES_PER_PAIR;
+      const budget = releaseBudget(pairsLeft);
       if (isLegacyBook(market)) await releaseStep(work, budget);
       else await releaseInSlices(work, batchSize, budget);
     }
@@ -575,7 +583,7 @@ async function releaseStep(work: ClearingWork, budget: number): Promise<void> {
 async function releaseInSlices(work: ClearingWork, batchSize: number, budget: number): Promise<void> {
   const { clearing, market } = work;
   if (!clearing.release) {
-    const sliceKeys = RELEASES_PER_PAIR * batchSize;
+    const sliceKeys = releaseBudget(batchSize);
     const limit = MAX_RELEASE_SLICES_PER_SIDE * sliceKeys;
     const options = { skip: work.removed };
     const bids = await readBook(work.ctx, market, 'BUY', limit, options);
@@ -696,7 +704,7 @@ async function releaseSliceCall(
   if (!record.done) {
     const release = clearing.release?.slices[index];
     if (clearing.match) await matchSlice(work, clearing.match, index, record);
-    else if (release) await releaseSlice(work, release, batchSize * RELEASES_PER_PAIR, record);
+    else if (release) await releaseSlice(work, release, releaseBudget(batchSize), record);
     await work.flush();
     await writeRecord(ctx, RecordType.ClearingSlice, id, record);
   }
