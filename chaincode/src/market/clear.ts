@@ -60,11 +60,12 @@ import { closeOffer } from './offers';
 
 /**
  * Pairs (and then offer closures) applied per ClearMarket transaction unless the caller asks for
- * another size: small enough that each transaction commits within 5 s on a slower 2-core machine.
- * Measured there (`npm run bench:ledger -- --only ClearMarket --clear 10000`, docs/performance.md,
- * "Clearing"): slices of 250 pairs took up to 10.8 s from submit to commit with two others beside
- * them (51.7 s for the 10 000-offer book), of 125 pairs at most 3.7–4.3 s with one other
- * (58.5–66.3 s): a little more time in all for transactions far from the client's 15 s deadline.
+ * another size: small enough that a transaction commits within about 5 s on a slower 2-core
+ * machine. Measured there (`npm run bench:ledger -- --only ClearMarket --clear 10000`,
+ * docs/performance.md, "Clearing"): slices of 250 pairs took up to 10.8 s from submit to commit
+ * with two others beside them (51.7 s for the 10 000-offer book), of 125 pairs with one other
+ * 3.7–4.7 s in most runs and up to 6.6 s in the machine's slower quarters: a little more time in
+ * all for transactions far from the client's 15 s deadline.
  */
 export const DEFAULT_CLEARING_BATCH = 125;
 /**
