@@ -55,6 +55,7 @@ import {
   type LaneContracts,
   openContracts,
   runBlock,
+  stateDbMb,
   submit,
 } from './load';
 
@@ -444,6 +445,8 @@ interface ClearingResult {
   cpuMsPerTrade: Record<string, number>;
   /** CPU share of the machine's cores used during the clearing. */
   machineBusy: number;
+  /** A peer's state database when the clearing started, MB (see {@link stateDbMb}). */
+  stateDbMb: number;
 }
 
 /**
@@ -507,6 +510,7 @@ async function clearing(book: PostedBook, offers: number, tuning: ClearingTuning
   log(`ClearMarket of ${offers} offers`);
   const { marketId, gateClosure, postingSeconds, segments } = book;
   await waitUntil(gateClosure);
+  const stateDb = stateDbMb();
   const cpu = cpuWindow();
   const { ms, trades, seconds } = await clearToEnd(marketId, tuning);
   const { msPer: cpuMsPerTrade, machineBusy } = cpu.end(trades);
@@ -525,6 +529,7 @@ async function clearing(book: PostedBook, offers: number, tuning: ClearingTuning
     trades,
     cpuMsPerTrade,
     machineBusy,
+    stateDbMb: stateDb,
   };
 }
 
@@ -913,8 +918,9 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
           'trades',
           'CPU ms/trade peer / orderer / chaincode',
           'machine busy',
+          'state DB MB',
         ],
-        Array(9).fill('---'),
+        Array(10).fill('---'),
         ...clears.map((clear) => [
           `${clear.offers} offers`,
           clear.postingGoodput,
@@ -925,6 +931,7 @@ function summary(rows: readonly OperationResult[], clears: readonly ClearingResu
           clear.trades,
           cpuSplit(clear.cpuMsPerTrade, 'chaincode'),
           `${Math.round(clear.machineBusy * 100)} %`,
+          clear.stateDbMb,
         ]),
       ]),
     );
@@ -987,6 +994,7 @@ async function main(): Promise<void> {
 
   const rows: OperationResult[] = [];
   const started = new Date().toISOString();
+  const stateDbAtStart = stateDbMb();
   for (const operation of selected) {
     const ready = post(operation);
     if (!scale.alongside) await ready;
@@ -1035,11 +1043,14 @@ async function main(): Promise<void> {
     bench: Math.round(((performance.now() - runStarted) / 1000 - setupSeconds) * 10) / 10,
   };
   log(`setup ${seconds.setup} s, bench ${seconds.bench} s`);
+  // The ledger the run measured: its peers' state database at the start and at the end.
+  const stateDb = { startMb: stateDbAtStart, endMb: stateDbMb() };
   const report = {
     run: RUN,
     started,
     options,
     seconds,
+    stateDb,
     operations: rows,
     clearing: clears,
     ...(growth ? { book: growth } : {}),
@@ -1053,6 +1064,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
     process.stdout.write(`\n${summary(rows, clears)}\n`);
+    process.stdout.write(
+      `\nA peer's state database: ${stateDb.startMb} MB at the start, ${stateDb.endMb} MB at the end\n`,
+    );
     if (growth) process.stdout.write(`\n${describeBook(growth)}\n`);
   }
 }

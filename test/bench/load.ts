@@ -8,7 +8,7 @@
  * CPU per process kind comes from /proc/<pid>/stat of the network's processes (their pid files in
  * .fabric/orgs/<org>/run), read before and after each block.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -249,6 +249,31 @@ export function cpuByKind(orgsDir = DEFAULT_ORGS_DIR): Record<string, number> {
   const own = process.cpuUsage();
   usage['driver'] = (own.user + own.system) / 1000;
   return usage;
+}
+
+/**
+ * The largest of the peers' state databases (`<org>/<peer>/ledgersData/stateLeveldb`), in MB.
+ * LevelDB compacts it in the background as it grows, and the peers pay for that on every write
+ * (docs/performance.md, "The ledger's age"), so runs compare only on ledgers of similar size.
+ */
+export function stateDbMb(orgsDir = DEFAULT_ORGS_DIR): number {
+  let largest = 0;
+  for (const org of safeList(orgsDir)) {
+    for (const peer of safeList(path.join(orgsDir, org)).filter((name) => name.startsWith('peer'))) {
+      const database = path.join(orgsDir, org, peer, 'ledgersData', 'stateLeveldb');
+      const bytes = safeList(database).reduce((sum, file) => sum + fileBytes(path.join(database, file)), 0);
+      largest = Math.max(largest, bytes);
+    }
+  }
+  return Math.round(largest / 10_000) / 100;
+}
+
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // compacted away since the listing
+  }
 }
 
 /** `peer0.utility` → `peer`, `orderer2` → `orderer`, `chaincode.community` → `chaincode`, … */

@@ -38,7 +38,9 @@ interface Report {
     p50Ms: number;
     cpuMsPerTrade: Record<string, number>;
     machineBusy: number;
+    stateDbMb: number;
   }[];
+  stateDb: { startMb: number; endMb: number };
 }
 
 /** The transactions of the estp chaincode, and the baseline chaincode's (test/bench/baseline). */
@@ -116,6 +118,13 @@ describe('bench:ledger --smoke --json', () => {
     expect(clear!.cpuMsPerTrade['peer']).toBeGreaterThan(0);
     expect(clear!.cpuMsPerTrade['chaincode']).toBeGreaterThan(0);
     expect(clear!.machineBusy).toBeGreaterThan(0);
+  });
+
+  test("says how large the ledger it measured was: a peer's state database", () => {
+    // Found under .fabric/orgs/<org>/<peer>/ledgersData: 0 would mean the path is wrong.
+    expect(report.stateDb.startMb).toBeGreaterThan(0);
+    expect(report.stateDb.endMb).toBeGreaterThan(0);
+    expect(report.clearing[0]!.stateDbMb).toBeGreaterThan(0);
   });
 
   test('keeps the same report in bench-results/', () => {
