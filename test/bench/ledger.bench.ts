@@ -361,6 +361,18 @@ const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 interface PostingSegment {
   book: number;
   goodput: number;
+  /**
+   * CPU ms the network's processes (peers, orderers, chaincode services) used per offer posted:
+   * unlike goodput, it does not fall when something else slows the machine down, so it shows
+   * whether an offer costs more as the book and the ledger grow.
+   */
+  cpuMsPerOffer: number;
+}
+
+/** CPU ms of the network's processes in `msPer` (by process kind), without the bench's own. */
+function networkCpu(msPer: Record<string, number>): number {
+  const used = Object.entries(msPer).reduce((sum, [kind, ms]) => (kind === 'driver' ? sum : sum + ms), 0);
+  return Math.round(used * 10) / 10;
 }
 
 /** Offers per segment of the posting's goodput-by-book-size report. */
@@ -395,6 +407,7 @@ async function postBook(
 ): Promise<{ seconds: number; segments: PostingSegment[] }> {
   const started = performance.now();
   let segmentStarted = started;
+  let segmentCpu = cpuWindow();
   const segments: PostingSegment[] = [];
   let done = 0;
   const onLane = laneQueues();
@@ -418,9 +431,13 @@ async function postBook(
       if (done % SEGMENT === 0) {
         const now = performance.now();
         const goodput = Math.round((SEGMENT / ((now - segmentStarted) / 1000)) * 10) / 10;
+        const cpuMsPerOffer = networkCpu(segmentCpu.end(SEGMENT).msPer);
         segmentStarted = now;
-        segments.push({ book: done, goodput });
-        log(`    posted ${done} of ${count} (${goodput} offers/s, load ${loadavg()[0]?.toFixed(1)})`);
+        segmentCpu = cpuWindow();
+        segments.push({ book: done, goodput, cpuMsPerOffer });
+        log(
+          `    posted ${done} of ${count} (${goodput} offers/s, ${cpuMsPerOffer} ms CPU/offer, load ${loadavg()[0]?.toFixed(1)})`,
+        );
       }
     },
   );
@@ -553,8 +570,13 @@ async function growBook(lanes: readonly LaneContracts[], offers: number): Promis
   const byTenth: PostingSegment[] = [];
   for (let start = 0; start + tenth <= segments.length; start += tenth) {
     const slice = segments.slice(start, start + tenth);
-    const goodput = slice.reduce((sum, segment) => sum + segment.goodput, 0) / slice.length;
-    byTenth.push({ book: slice.at(-1)!.book, goodput: Math.round(goodput * 10) / 10 });
+    const mean = (pick: (segment: PostingSegment) => number): number =>
+      Math.round((slice.reduce((sum, segment) => sum + pick(segment), 0) / slice.length) * 10) / 10;
+    byTenth.push({
+      book: slice.at(-1)!.book,
+      goodput: mean((segment) => segment.goodput),
+      cpuMsPerOffer: mean((segment) => segment.cpuMsPerOffer),
+    });
   }
   return {
     offers,
@@ -566,10 +588,12 @@ async function growBook(lanes: readonly LaneContracts[], offers: number): Promis
 }
 
 function describeBook(book: BookGrowth): string {
-  const tenths = book.byTenth.map(({ book: size, goodput }) => `≤${size}: ${goodput}`).join(', ');
+  const tenths = book.byTenth
+    .map(({ book: size, goodput, cpuMsPerOffer }) => `≤${size}: ${goodput} (${cpuMsPerOffer} ms)`)
+    .join(', ');
   return (
     `PostOffer into one market of ${book.offers} offers: ${book.postingGoodput} offers/s overall ` +
-    `(${book.postingSeconds} s); mean offers/s by tenth of the book: ${tenths}`
+    `(${book.postingSeconds} s); mean offers/s (CPU ms per offer) by tenth of the book: ${tenths}`
   );
 }
 
