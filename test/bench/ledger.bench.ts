@@ -362,9 +362,10 @@ interface PostingSegment {
   book: number;
   goodput: number;
   /**
-   * CPU ms the network's processes (peers, orderers, chaincode services) used per offer posted:
-   * unlike goodput, it does not fall when something else slows the machine down, so it shows
-   * whether an offer costs more as the book and the ledger grow.
+   * CPU ms the network's processes (peers, orderers, chaincode services) used per offer posted.
+   * Unlike goodput it does not move when other processes take the cores; when the machine itself
+   * runs slower it rises as goodput falls (a saturated machine's CPU per second is fixed), so only
+   * a change in both that the machine's speed does not explain is the book's or the ledger's.
    */
   cpuMsPerOffer: number;
 }
