@@ -571,12 +571,10 @@ async function growBook(lanes: readonly LaneContracts[], offers: number): Promis
   const byTenth: PostingSegment[] = [];
   for (let start = 0; start + tenth <= segments.length; start += tenth) {
     const slice = segments.slice(start, start + tenth);
-    const mean = (pick: (segment: PostingSegment) => number): number =>
-      Math.round((slice.reduce((sum, segment) => sum + pick(segment), 0) / slice.length) * 10) / 10;
     byTenth.push({
       book: slice.at(-1)!.book,
-      goodput: mean((segment) => segment.goodput),
-      cpuMsPerOffer: mean((segment) => segment.cpuMsPerOffer),
+      goodput: meanOf(slice, (segment) => segment.goodput),
+      cpuMsPerOffer: meanOf(slice, (segment) => segment.cpuMsPerOffer),
     });
   }
   return {
@@ -835,11 +833,15 @@ function withRatio(row: OperationResult): OperationResult {
   return { ...row, ratio: Math.round((row.goodput / row.baseline.goodput) * 100) / 100 };
 }
 
+/** The mean of `pick` over `items`, to one decimal (the precision of every figure in the report). */
+function meanOf<T>(items: readonly T[], pick: (item: T) => number): number {
+  return Math.round((items.reduce((sum, item) => sum + pick(item), 0) / items.length) * 10) / 10;
+}
+
 /** Averages the rounds of one operation: goodput and latencies averaged, failures summed. */
 function merge(blocks: readonly BlockResult[]): BlockResult {
   if (blocks.length === 1) return blocks[0]!;
-  const mean = (pick: (block: BlockResult) => number): number =>
-    Math.round((blocks.reduce((sum, block) => sum + pick(block), 0) / blocks.length) * 10) / 10;
+  const mean = (pick: (block: BlockResult) => number): number => meanOf(blocks, pick);
   const failures: Record<string, number> = {};
   const cpu: Record<string, number> = {};
   for (const block of blocks) {
