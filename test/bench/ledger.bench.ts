@@ -72,6 +72,8 @@ interface Options {
   clear: number[];
   postingRate: number;
   book: number;
+  /** Seconds of each block of a {@link BookProbe} while the book grows (`--probe`; 0: none). */
+  probeSeconds: number;
   clearingTuning: ClearingTuning;
 }
 
@@ -159,6 +161,7 @@ function parseOptions(argv: readonly string[]): Options {
     clear: [1000],
     postingRate: 8,
     book: 0,
+    probeSeconds: 10,
     clearingTuning: {},
   };
   const list = (text: string | undefined): string[] => (text ?? '').split(',').filter(Boolean);
@@ -202,6 +205,9 @@ function parseOptions(argv: readonly string[]): Options {
       case '--book':
         options.book = Number(value());
         break;
+      case '--probe':
+        options.probeSeconds = Number(value());
+        break;
       case '--batch-size':
         options.clearingTuning = { ...options.clearingTuning, batchSize: Number(value()) };
         break;
@@ -218,10 +224,11 @@ function parseOptions(argv: readonly string[]): Options {
     !(options.rounds > 0) ||
     !(options.postingRate > 0) ||
     !(Number.isSafeInteger(options.book) && options.book >= 0) ||
+    !(options.probeSeconds >= 0) ||
     Object.values(options.clearingTuning).some((n) => !(Number.isSafeInteger(n) && n > 0))
   ) {
     throw new Error(
-      '--duration, --concurrency, --single-concurrency, --rounds, --posting-rate, --book, --batch-size and --slices-in-flight take positive numbers',
+      '--duration, --concurrency, --single-concurrency, --rounds, --posting-rate, --book, --batch-size and --slices-in-flight take positive numbers, --probe zero or more',
     );
   }
   return options;
@@ -398,6 +405,8 @@ function laneQueues(): <T>(lane: LaneContracts, work: () => Promise<T>) => Promi
 
 /**
  * Posts `count` offers of the market from the traders, 64 in flight; about half the volume crosses.
+ * `from` continues an earlier posting into the same market: the first offer's number (IDs and
+ * prices follow it) and the book's size before.
  * Returns the whole posting's seconds and the goodput of each segment of {@link SEGMENT} offers, so
  * a large book shows whether posting slows down as the book grows.
  */
@@ -405,6 +414,7 @@ async function postBook(
   lanes: readonly LaneContracts[],
   marketId: string,
   count: number,
+  from: { first: number; book: number } = { first: 0, book: 0 },
 ): Promise<{ seconds: number; segments: PostingSegment[] }> {
   const started = performance.now();
   let segmentStarted = started;
@@ -413,7 +423,7 @@ async function postBook(
   let done = 0;
   const onLane = laneQueues();
   await mapLimit(
-    Array.from({ length: count }, (_, n) => n),
+    Array.from({ length: count }, (_, n) => from.first + n),
     Math.min(lanes.length, 64),
     async (n) => {
       const buy = n % 2 === 0;
@@ -435,9 +445,9 @@ async function postBook(
         const cpuMsPerOffer = networkCpu(segmentCpu.end(SEGMENT).msPer);
         segmentStarted = now;
         segmentCpu = cpuWindow();
-        segments.push({ book: done, goodput, cpuMsPerOffer });
+        segments.push({ book: from.book + done, goodput, cpuMsPerOffer });
         log(
-          `    posted ${done} of ${count} (${goodput} offers/s, ${cpuMsPerOffer} ms CPU/offer, load ${loadavg()[0]?.toFixed(1)})`,
+          `    posted ${from.book + done} (${goodput} offers/s, ${cpuMsPerOffer} ms CPU/offer, load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     },
@@ -551,6 +561,21 @@ async function clearing(book: PostedBook, offers: number, tuning: ClearingTuning
   };
 }
 
+/**
+ * PostOffer into the growing book against the baseline's CreateAsset, one block of each back to
+ * back at the posting's concurrency, when the book held `book` offers. On a machine whose speed
+ * drifts (up to 2× within half an hour here) a goodput alone cannot tell the book's cost from the
+ * machine's; the ratio of two adjacent blocks can, as it does for the write blocks.
+ */
+interface BookProbe {
+  book: number;
+  baseline: { name: 'CreateAsset'; goodput: number };
+  goodput: number;
+  ratio: number;
+  /** Offers the probe's PostOffer block added to the book. */
+  offers: number;
+}
+
 /** Posting goodput as one market's book grows to `offers` (`--book`). */
 interface BookGrowth {
   offers: number;
@@ -559,14 +584,120 @@ interface BookGrowth {
   /** Mean goodput of each tenth of the posting, so the first and last thousands can be compared. */
   byTenth: PostingSegment[];
   postingBySegment: PostingSegment[];
+  /** At 1 000 offers and at every tenth of the book (none with `--probe 0`). */
+  probes: BookProbe[];
+  /** The probes' ratios, the lowest and highest, relative to their mean (the ±10 % target). */
+  probeSpread?: { below: number; above: number };
+  /**
+   * The least-squares line through the probes' ratios against the book's size, at the first and
+   * the last probe, and its change between them in %: what the book's growth costs, apart from
+   * each probe's own noise.
+   */
+  probeTrend?: { first: number; last: number; change: number };
 }
 
-async function growBook(lanes: readonly LaneContracts[], offers: number): Promise<BookGrowth> {
+/** The least-squares line through `points` (x, y), evaluated at the first and last x. */
+function trendOf(points: readonly (readonly [number, number])[]): {
+  first: number;
+  last: number;
+  change: number;
+} {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const at = (x: number): number => meanY + slope * (x - meanX);
+  const first = at(points[0]![0]);
+  const last = at(points[n - 1]![0]);
+  return {
+    first: Math.round(first * 1000) / 1000,
+    last: Math.round(last * 1000) / 1000,
+    change: Math.round((last / first - 1) * 1000) / 10,
+  };
+}
+
+/** The book sizes at which {@link growBook} stops to probe: 1 000 offers and every tenth. */
+function probePoints(offers: number): number[] {
+  const tenth = Math.max(1, Math.floor(offers / 10));
+  const points = Array.from({ length: 10 }, (_, n) => (n === 9 ? offers : (n + 1) * tenth));
+  return [...new Set([Math.min(SEGMENT, tenth), ...points])].sort((a, b) => a - b);
+}
+
+async function probeBook(
+  lanes: readonly LaneContracts[],
+  marketId: string,
+  book: number,
+  seconds: number,
+): Promise<BookProbe> {
+  const concurrency = Math.min(lanes.length, 64);
+  const createAsset: Call = async ({ baseline }, lane, n) => {
+    await submit(baseline, 'CreateAsset', [`${marketId}-a${n}`, 'blue', '5', `owner${lane}`, '300']);
+  };
+  const postOffer: Call = async (contracts, _lane, n) => {
+    const buy = n % 2 === 0;
+    await submit(contracts.estp('Market'), 'PostOffer', [
+      json({
+        offerId: `${marketId}-p${n}`,
+        marketId,
+        side: buy ? 'BUY' : 'SELL',
+        quantityWh: 1_000,
+        price: buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71),
+      }),
+    ]);
+  };
+  // Baseline, PostOffer, PostOffer, baseline: a drift of the machine's speed during the probe
+  // weighs on both alike.
+  const baseline: BlockResult[] = [];
+  const posting: BlockResult[] = [];
+  for (const [blocks, call] of [
+    [baseline, createAsset],
+    [posting, postOffer],
+    [posting, postOffer],
+    [baseline, createAsset],
+  ] as const) {
+    blocks.push(await runBlock(lanes, concurrency, seconds, call));
+  }
+  const baselineGoodput = meanOf(baseline, (block) => block.goodput);
+  const goodput = meanOf(posting, (block) => block.goodput);
+  const offers = posting.reduce((sum, block) => sum + block.valid, 0);
+  const ratio = baselineGoodput > 0 ? Math.round((goodput / baselineGoodput) * 100) / 100 : 0;
+  log(
+    `    probe at ${book} offers: CreateAsset ${baselineGoodput}/s, PostOffer ${goodput}/s (${offers} offers), ratio ${ratio}`,
+  );
+  return { book, baseline: { name: 'CreateAsset', goodput: baselineGoodput }, goodput, ratio, offers };
+}
+
+/**
+ * Posts a book of `offers` offers into one market; unless `probeSeconds` is 0 it stops at each of
+ * {@link probePoints} for a {@link BookProbe}, whose offers stay in the book.
+ */
+async function growBook(
+  lanes: readonly LaneContracts[],
+  offers: number,
+  probeSeconds: number,
+): Promise<BookGrowth> {
   log(`book of ${offers} offers in one market (posting only)`);
   const marketId = `${RUN}-B${offers}`;
   // The market stays open well past any posting rate this machine reaches (it is never cleared).
   await openMarket(marketId, Math.ceil(offers / 2) * 1000 + 60_000);
-  const { seconds, segments } = await postBook(lanes, marketId, offers);
+  const segments: PostingSegment[] = [];
+  const probes: BookProbe[] = [];
+  let seconds = 0;
+  let posted = 0;
+  let book = 0;
+  for (const point of probeSeconds > 0 ? probePoints(offers) : [offers]) {
+    const part = await postBook(lanes, marketId, point - posted, { first: posted, book });
+    seconds += part.seconds;
+    segments.push(...part.segments);
+    book += point - posted;
+    posted = point;
+    if (probeSeconds === 0) continue;
+    const probe = await probeBook(lanes, marketId, book, probeSeconds);
+    probes.push(probe);
+    book += probe.offers;
+  }
   const tenth = Math.max(1, Math.floor(segments.length / 10));
   const byTenth: PostingSegment[] = [];
   for (let start = 0; start + tenth <= segments.length; start += tenth) {
@@ -577,12 +708,22 @@ async function growBook(lanes: readonly LaneContracts[], offers: number): Promis
       cpuMsPerOffer: meanOf(slice, (segment) => segment.cpuMsPerOffer),
     });
   }
+  const ratios = probes.map((probe) => probe.ratio);
+  const meanRatio = ratios.length > 0 ? ratios.reduce((sum, ratio) => sum + ratio, 0) / ratios.length : 0;
+  const spread = (ratio: number): number => Math.round((ratio / meanRatio - 1) * 1000) / 10;
   return {
     offers,
     postingSeconds: Math.round(seconds * 10) / 10,
     postingGoodput: Math.round((offers / seconds) * 10) / 10,
     byTenth,
     postingBySegment: segments,
+    probes,
+    ...(meanRatio > 0
+      ? {
+          probeSpread: { below: spread(Math.min(...ratios)), above: spread(Math.max(...ratios)) },
+          probeTrend: trendOf(probes.map((probe) => [probe.book, probe.ratio] as const)),
+        }
+      : {}),
   };
 }
 
@@ -590,9 +731,18 @@ function describeBook(book: BookGrowth): string {
   const tenths = book.byTenth
     .map(({ book: size, goodput, cpuMsPerOffer }) => `≤${size}: ${goodput} (${cpuMsPerOffer} ms)`)
     .join(', ');
+  const probes = book.probes
+    .map(({ book: size, goodput, baseline, ratio }) => `${size}: ${goodput}/${baseline.goodput} = ${ratio}`)
+    .join(', ');
   return (
     `PostOffer into one market of ${book.offers} offers: ${book.postingGoodput} offers/s overall ` +
-    `(${book.postingSeconds} s); mean offers/s (CPU ms per offer) by tenth of the book: ${tenths}`
+    `(${book.postingSeconds} s); mean offers/s (CPU ms per offer) by tenth of the book: ${tenths}` +
+    (book.probeSpread
+      ? `\nPostOffer/CreateAsset by book size: ${probes}; from the mean ${book.probeSpread.below} % to +${book.probeSpread.above} %` +
+        (book.probeTrend
+          ? `; the fitted line ${book.probeTrend.first} → ${book.probeTrend.last} (${book.probeTrend.change} %)`
+          : '')
+      : '')
   );
 }
 
@@ -1062,7 +1212,7 @@ async function main(): Promise<void> {
   }
   const clears: ClearingResult[] = [];
   if (clearingSelected) for (const size of options.clear) clears.push(await clear(size));
-  const growth = options.book > 0 ? await growBook(lanes, options.book) : undefined;
+  const growth = options.book > 0 ? await growBook(lanes, options.book, options.probeSeconds) : undefined;
 
   // Setup: deploying (or checking) the baseline, the traders, the write market; bench: the rest.
   const seconds = {
