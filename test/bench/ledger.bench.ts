@@ -58,6 +58,7 @@ import {
   stateDbMb,
   submit,
 } from './load';
+import { probePoints, spreadOf, type Trend, trendOf } from './probes';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -593,36 +594,7 @@ interface BookGrowth {
    * the last probe, and its change between them in %: what the book's growth costs, apart from
    * each probe's own noise.
    */
-  probeTrend?: { first: number; last: number; change: number };
-}
-
-/** The least-squares line through `points` (x, y), evaluated at the first and last x. */
-function trendOf(points: readonly (readonly [number, number])[]): {
-  first: number;
-  last: number;
-  change: number;
-} {
-  const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  const sxy = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const at = (x: number): number => meanY + slope * (x - meanX);
-  const first = at(points[0]![0]);
-  const last = at(points[n - 1]![0]);
-  return {
-    first: Math.round(first * 1000) / 1000,
-    last: Math.round(last * 1000) / 1000,
-    change: Math.round((last / first - 1) * 1000) / 10,
-  };
-}
-
-/** The book sizes at which {@link growBook} stops to probe: 1 000 offers and every tenth. */
-function probePoints(offers: number): number[] {
-  const tenth = Math.max(1, Math.floor(offers / 10));
-  const points = Array.from({ length: 10 }, (_, n) => (n === 9 ? offers : (n + 1) * tenth));
-  return [...new Set([Math.min(SEGMENT, tenth), ...points])].sort((a, b) => a - b);
+  probeTrend?: Trend;
 }
 
 async function probeBook(
@@ -687,7 +659,7 @@ async function growBook(
   let seconds = 0;
   let posted = 0;
   let book = 0;
-  for (const point of probeSeconds > 0 ? probePoints(offers) : [offers]) {
+  for (const point of probeSeconds > 0 ? probePoints(offers, SEGMENT) : [offers]) {
     const part = await postBook(lanes, marketId, point - posted, { first: posted, book });
     seconds += part.seconds;
     segments.push(...part.segments);
@@ -708,9 +680,7 @@ async function growBook(
       cpuMsPerOffer: meanOf(slice, (segment) => segment.cpuMsPerOffer),
     });
   }
-  const ratios = probes.map((probe) => probe.ratio);
-  const meanRatio = ratios.length > 0 ? ratios.reduce((sum, ratio) => sum + ratio, 0) / ratios.length : 0;
-  const spread = (ratio: number): number => Math.round((ratio / meanRatio - 1) * 1000) / 10;
+  const probeSpread = spreadOf(probes.map((probe) => probe.ratio));
   return {
     offers,
     postingSeconds: Math.round(seconds * 10) / 10,
@@ -718,11 +688,8 @@ async function growBook(
     byTenth,
     postingBySegment: segments,
     probes,
-    ...(meanRatio > 0
-      ? {
-          probeSpread: { below: spread(Math.min(...ratios)), above: spread(Math.max(...ratios)) },
-          probeTrend: trendOf(probes.map((probe) => [probe.book, probe.ratio] as const)),
-        }
+    ...(probeSpread
+      ? { probeSpread, probeTrend: trendOf(probes.map((probe) => [probe.book, probe.ratio] as const)) }
       : {}),
   };
 }
