@@ -573,8 +573,13 @@ interface BookProbe {
   baseline: { name: 'CreateAsset'; goodput: number };
   goodput: number;
   ratio: number;
-  /** Offers the probe's PostOffer block added to the book. */
+  /** Offers the probe's PostOffer blocks added to the book. */
   offers: number;
+  /**
+   * Goodput of the four blocks in the order they ran (CreateAsset, PostOffer, PostOffer,
+   * CreateAsset): a probe far from the others shows whether one block or both kinds moved.
+   */
+  blocks: number[];
 }
 
 /** Posting goodput as one market's book grows to `offers` (`--book`). */
@@ -623,22 +628,32 @@ async function probeBook(
   // weighs on both alike.
   const baseline: BlockResult[] = [];
   const posting: BlockResult[] = [];
-  for (const [blocks, call] of [
+  const blocks: number[] = [];
+  for (const [results, call] of [
     [baseline, createAsset],
     [posting, postOffer],
     [posting, postOffer],
     [baseline, createAsset],
   ] as const) {
-    blocks.push(await runBlock(lanes, concurrency, seconds, call));
+    const block = await runBlock(lanes, concurrency, seconds, call);
+    results.push(block);
+    blocks.push(block.goodput);
   }
   const baselineGoodput = meanOf(baseline, (block) => block.goodput);
   const goodput = meanOf(posting, (block) => block.goodput);
   const offers = posting.reduce((sum, block) => sum + block.valid, 0);
   const ratio = baselineGoodput > 0 ? Math.round((goodput / baselineGoodput) * 100) / 100 : 0;
   log(
-    `    probe at ${book} offers: CreateAsset ${baselineGoodput}/s, PostOffer ${goodput}/s (${offers} offers), ratio ${ratio}`,
+    `    probe at ${book} offers: CreateAsset ${baselineGoodput}/s, PostOffer ${goodput}/s (${offers} offers), ratio ${ratio}; blocks ${blocks.join(', ')}/s`,
   );
-  return { book, baseline: { name: 'CreateAsset', goodput: baselineGoodput }, goodput, ratio, offers };
+  return {
+    book,
+    baseline: { name: 'CreateAsset', goodput: baselineGoodput },
+    goodput,
+    ratio,
+    offers,
+    blocks,
+  };
 }
 
 /**
