@@ -590,6 +590,11 @@ interface BookGrowth {
   /** Mean goodput of each tenth of the posting, so the first and last thousands can be compared. */
   byTenth: PostingSegment[];
   postingBySegment: PostingSegment[];
+  /**
+   * The least-squares line through the goodput of every 1 000 offers against the book's size
+   * (none below 2 000 offers): the posting's own trend, with the machine's drift in it.
+   */
+  postingTrend?: Trend;
   /** At 1 000 offers and at every tenth of the book (none with `--probe 0`). */
   probes: BookProbe[];
   /** The probes' ratios, the lowest and highest, relative to their mean (the ±10 % target). */
@@ -702,6 +707,9 @@ async function growBook(
     postingGoodput: Math.round((offers / seconds) * 10) / 10,
     byTenth,
     postingBySegment: segments,
+    ...(segments.length > 1
+      ? { postingTrend: trendOf(segments.map((segment) => [segment.book, segment.goodput] as const)) }
+      : {}),
     probes,
     ...(probeSpread
       ? { probeSpread, probeTrend: trendOf(probes.map((probe) => [probe.book, probe.ratio] as const)) }
@@ -719,6 +727,9 @@ function describeBook(book: BookGrowth): string {
   return (
     `PostOffer into one market of ${book.offers} offers: ${book.postingGoodput} offers/s overall ` +
     `(${book.postingSeconds} s); mean offers/s (CPU ms per offer) by tenth of the book: ${tenths}` +
+    (book.postingTrend
+      ? `; the fitted line ${book.postingTrend.first} → ${book.postingTrend.last} offers/s (${book.postingTrend.change} %)`
+      : '') +
     (book.probeSpread
       ? `\nPostOffer/CreateAsset by book size: ${probes}; from the mean ${book.probeSpread.below} % to +${book.probeSpread.above} %` +
         (book.probeTrend
