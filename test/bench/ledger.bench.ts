@@ -387,6 +387,24 @@ function networkCpu(msPer: Record<string, number>): number {
 /** Offers per segment of the posting's goodput-by-book-size report. */
 const SEGMENT = 1000;
 
+/** PostOffers in flight while a book is posted and probed (one per trader at most). */
+const BOOK_IN_FLIGHT = 64;
+
+/**
+ * The PostOffer input of a book's `n`th offer: BUY and SELL in turn, their prices spread so that
+ * about half the volume crosses (`price` overrides it).
+ */
+function bookOffer(marketId: string, offerId: string, n: number, price?: number): string {
+  const buy = n % 2 === 0;
+  return json({
+    offerId,
+    marketId,
+    side: buy ? 'BUY' : 'SELL',
+    quantityWh: 1_000,
+    price: price ?? (buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71)),
+  });
+}
+
 /**
  * A queue per lane: `work` starts after the lane's earlier work has ended. An offer locks its
  * owner's account, so two offers of one trader in flight at once would conflict (MVCC); with
@@ -405,8 +423,8 @@ function laneQueues(): <T>(lane: LaneContracts, work: () => Promise<T>) => Promi
 }
 
 /**
- * Posts `count` offers of the market from the traders, 64 in flight; about half the volume crosses.
- * `from` continues an earlier posting into the same market: the first offer's number (IDs and
+ * Posts `count` offers of the market from the traders, {@link BOOK_IN_FLIGHT} in flight; about
+ * half the volume crosses. `from` continues an earlier posting into the same market: the first offer's number (IDs and
  * prices follow it) and the book's size before.
  * Returns the whole posting's seconds and the goodput of each segment of {@link SEGMENT} offers, so
  * a large book shows whether posting slows down as the book grows.
@@ -425,18 +443,14 @@ async function postBook(
   const onLane = laneQueues();
   await mapLimit(
     Array.from({ length: count }, (_, n) => from.first + n),
-    Math.min(lanes.length, 64),
+    Math.min(lanes.length, BOOK_IN_FLIGHT),
     async (n) => {
-      const buy = n % 2 === 0;
       const lane = lanes[n % lanes.length]!;
-      const offer = (offerId: string, price: number) =>
-        submit(lane.estp('Market'), 'PostOffer', [
-          json({ offerId, marketId, side: buy ? 'BUY' : 'SELL', quantityWh: 1_000, price }),
-        ]);
+      const market = lane.estp('Market');
       await onLane(lane, () =>
-        offer(`${marketId}-o${n}`, buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71)).catch(() =>
+        submit(market, 'PostOffer', [bookOffer(marketId, `${marketId}-o${n}`, n)]).catch(() =>
           // One retry: a conflict with the trader's own other lane is not what is measured here.
-          offer(`${marketId}-r${n}`, 100),
+          submit(market, 'PostOffer', [bookOffer(marketId, `${marketId}-r${n}`, n, 100)]),
         ),
       );
       done += 1;
@@ -613,21 +627,12 @@ async function probeBook(
   book: number,
   seconds: number,
 ): Promise<BookProbe> {
-  const concurrency = Math.min(lanes.length, 64);
+  const concurrency = Math.min(lanes.length, BOOK_IN_FLIGHT);
   const createAsset: Call = async ({ baseline }, lane, n) => {
     await submit(baseline, 'CreateAsset', [`${marketId}-a${n}`, 'blue', '5', `owner${lane}`, '300']);
   };
   const postOffer: Call = async (contracts, _lane, n) => {
-    const buy = n % 2 === 0;
-    await submit(contracts.estp('Market'), 'PostOffer', [
-      json({
-        offerId: `${marketId}-p${n}`,
-        marketId,
-        side: buy ? 'BUY' : 'SELL',
-        quantityWh: 1_000,
-        price: buy ? 80 + ((n * 7) % 71) : 50 + ((n * 11) % 71),
-      }),
-    ]);
+    await submit(contracts.estp('Market'), 'PostOffer', [bookOffer(marketId, `${marketId}-p${n}`, n)]);
   };
   // Baseline, PostOffer, PostOffer, baseline: a drift of the machine's speed during the probe
   // weighs on both alike.
