@@ -424,8 +424,8 @@ function laneQueues(): <T>(lane: LaneContracts, work: () => Promise<T>) => Promi
 
 /**
  * Posts `count` offers of the market from the traders, {@link BOOK_IN_FLIGHT} in flight; about
- * half the volume crosses. `from` continues an earlier posting into the same market: the first offer's number (IDs and
- * prices follow it) and the book's size before.
+ * half the volume crosses. `from` continues an earlier posting into the same market: the first
+ * offer's number (IDs and prices follow it) and the book's size before.
  * Returns the whole posting's seconds and the goodput of each segment of {@link SEGMENT} offers, so
  * a large book shows whether posting slows down as the book grows.
  */
