@@ -652,7 +652,7 @@ async function probeBook(
   const baselineGoodput = meanOf(baseline, (block) => block.goodput);
   const goodput = meanOf(posting, (block) => block.goodput);
   const offers = posting.reduce((sum, block) => sum + block.valid, 0);
-  const ratio = baselineGoodput > 0 ? Math.round((goodput / baselineGoodput) * 100) / 100 : 0;
+  const ratio = baselineGoodput > 0 ? ratioOf(goodput, baselineGoodput) : 0;
   log(
     `    probe at ${book} offers: CreateAsset ${baselineGoodput}/s, PostOffer ${goodput}/s (${offers} offers), ratio ${ratio}; blocks ${blocks.join(', ')}/s`,
   );
@@ -976,9 +976,14 @@ function once<K, V>(runs: Map<K, Promise<V>>, key: K, work: () => Promise<V>): P
   return run;
 }
 
+/** ESTP's goodput over its baseline's, to two decimals: the ratio of every row and probe. */
+function ratioOf(goodput: number, baselineGoodput: number): number {
+  return Math.round((goodput / baselineGoodput) * 100) / 100;
+}
+
 function withRatio(row: OperationResult): OperationResult {
   if (!row.baseline || row.baseline.goodput === 0) return row;
-  return { ...row, ratio: Math.round((row.goodput / row.baseline.goodput) * 100) / 100 };
+  return { ...row, ratio: ratioOf(row.goodput, row.baseline.goodput) };
 }
 
 /** The mean of `pick` over `items`, to one decimal (the precision of every figure in the report). */
