@@ -735,11 +735,9 @@ function describeBook(book: BookGrowth): string {
     (book.postingTrend
       ? `; the fitted line ${book.postingTrend.first} → ${book.postingTrend.last} offers/s (${book.postingTrend.change} %)`
       : '') +
-    (book.probeSpread
+    (book.probeSpread && book.probeTrend
       ? `\nPostOffer/CreateAsset by book size: ${probes}; from the mean ${book.probeSpread.below} % to +${book.probeSpread.above} %` +
-        (book.probeTrend
-          ? `; the fitted line ${book.probeTrend.first} → ${book.probeTrend.last} (${book.probeTrend.change} %)`
-          : '')
+        `; the fitted line ${book.probeTrend.first} → ${book.probeTrend.last} (${book.probeTrend.change} %)`
       : '')
   );
 }
