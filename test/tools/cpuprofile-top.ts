@@ -1,9 +1,14 @@
 /**
- * Summarises a V8 .cpuprofile (node --cpu-prof): self time by source (package or project file) and
- * the heaviest functions, so two profiles can be compared as text.
- * Run: `node -r ts-node/register/transpile-only test/tools/cpuprofile-top.ts <file.cpuprofile> [top]`
+ * Summarises V8 .cpuprofile files (node --cpu-prof, or the services' ESTP_CHAINCODE_CPU_PROFILE):
+ * self time by source (package or project file) and the heaviest functions, so two profiles can be
+ * compared as text. Several files are summed (the six `estp` services of a network); `--last <s>`
+ * keeps each profile's last seconds only — a service writes its profile when stopped, so stopping
+ * it right after a benchmark step leaves that step at the profile's end.
+ * Run: `node -r ts-node/register/transpile-only test/tools/cpuprofile-top.ts [--last <s>] [--top <n>]
+ * <file.cpuprofile>...`
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   id: number;
@@ -12,7 +17,11 @@ interface ProfileNode {
 }
 interface Profile {
   nodes: ProfileNode[];
+  /** Microseconds of the profiler's clock. */
+  endTime: number;
+  startTime: number;
   samples: number[];
+  /** Microseconds from the previous sample (from startTime for the first). */
   timeDeltas: number[];
 }
 
@@ -26,25 +35,36 @@ function sourceOf(url: string): string {
   return url;
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: cpuprofile-top.ts <file.cpuprofile> [top]');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-const top = Number(topArg ?? 25);
-const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const { values, positionals: files } = parseArgs({
+  options: { last: { type: 'string' }, top: { type: 'string', default: '25' } },
+  allowPositionals: true,
+});
+if (files.length === 0) {
+  throw new Error('usage: cpuprofile-top.ts [--last <seconds>] [--top <n>] <file.cpuprofile>...');
+}
+const lastUs = values.last === undefined ? Infinity : Number(values.last) * 1e6;
+const top = Number(values.top);
+
 let total = 0;
 const bySource = new Map<string, number>();
 const byFunction = new Map<string, number>();
-for (const [id, us] of self) {
-  const node = byId.get(id)!;
-  const { functionName, url, lineNumber } = node.callFrame;
-  if (functionName === '(idle)' || functionName === '(program)') continue;
-  total += us;
-  const source = sourceOf(url) || functionName;
-  bySource.set(source, (bySource.get(source) ?? 0) + us);
-  const fn = `${functionName || '(anonymous)'} ${sourceOf(url)}:${lineNumber + 1}`;
-  byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+for (const file of files) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const from = profile.endTime - lastUs;
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    at += us;
+    if (at < from) return;
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)' || functionName === '(program)') return;
+    total += us;
+    const source = sourceOf(url) || functionName;
+    bySource.set(source, (bySource.get(source) ?? 0) + us);
+    const fn = `${functionName || '(anonymous)'} ${sourceOf(url)}:${lineNumber + 1}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+  });
 }
 const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
 console.log(`busy ${(total / 1000).toFixed(0)} ms (idle and (program) excluded)\n\nself time by source:`);
